@@ -1,0 +1,136 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+)
+
+// Building is a place users belong to: created locally or from a OneRoster school.
+type Building struct {
+	ID            int64  `json:"id"`
+	Name          string `json:"name"`
+	SISID         string `json:"sis_id"`
+	Source        string `json:"source"` // local or oneroster
+	Aligned       bool   `json:"aligned"`
+	Active        bool   `json:"active"`
+	CreatedAt     string `json:"created_at"`
+	UpdatedAt     string `json:"updated_at"`
+	DeactivatedAt string `json:"deactivated_at,omitempty"`
+	Users         int    `json:"users"`
+}
+
+const buildingCols = `b.id, b.name, coalesce(b.sis_id, ''), b.source, b.aligned, b.active, b.created_at, b.updated_at, coalesce(b.deactivated_at, ''),
+	(SELECT count(*) FROM user_buildings ub JOIN users u ON u.id = ub.user_id WHERE ub.building_id = b.id AND u.active = 1)`
+
+func scanBuilding(s interface{ Scan(...any) error }) (Building, error) {
+	var b Building
+	err := s.Scan(&b.ID, &b.Name, &b.SISID, &b.Source, &b.Aligned, &b.Active, &b.CreatedAt, &b.UpdatedAt, &b.DeactivatedAt, &b.Users)
+	return b, err
+}
+
+// Buildings lists every building, active or not.
+func (db *DB) Buildings(ctx context.Context) ([]Building, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+buildingCols+` FROM buildings b ORDER BY b.name, b.id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Building
+	for rows.Next() {
+		b, err := scanBuilding(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// BuildingBySIS finds a building by its SIS id.
+func (db *DB) BuildingBySIS(ctx context.Context, sisID string) (Building, error) {
+	b, err := scanBuilding(db.sql.QueryRowContext(ctx, `SELECT `+buildingCols+` FROM buildings b WHERE b.sis_id = ?`, sisID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return b, ErrNotFound
+	}
+	return b, err
+}
+
+// AddLocalBuilding creates a building by hand (outside OneRoster).
+func (db *DB) AddLocalBuilding(ctx context.Context, name, sisID string) (int64, error) {
+	now := FormatTime(db.Now())
+	var sis any
+	if sisID != "" {
+		sis = sisID
+	}
+	res, err := db.sql.ExecContext(ctx, `INSERT INTO buildings (name, sis_id, source, created_at, updated_at) VALUES (?, ?, 'local', ?, ?)`,
+		name, sis, now, now)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+// InsertBuilding adds a building created from a OneRoster school.
+func (tx *Tx) InsertBuilding(name, sisID string) (int64, error) {
+	res, err := tx.exec(`INSERT INTO buildings (name, sis_id, source, aligned, active, created_at, updated_at) VALUES (?, ?, 'oneroster', 1, 1, ?, ?)`,
+		name, sisID, tx.nowS, tx.nowS)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+// UpdateBuilding sets a building's name, alignment and active flag.
+func (tx *Tx) UpdateBuilding(id int64, name string, aligned, active bool) error {
+	var off any
+	if !active {
+		off = tx.nowS
+	}
+	_, err := tx.exec(`UPDATE buildings SET name = ?, aligned = ?, active = ?, deactivated_at = CASE WHEN ? THEN NULL ELSE coalesce(deactivated_at, ?) END, updated_at = ? WHERE id = ?`,
+		name, boolInt(aligned), boolInt(active), active, off, tx.nowS, id)
+	return err
+}
+
+// Org is a OneRoster org seen by a building sync.
+type Org struct {
+	SourcedID  string `json:"sourcedId"`
+	Name       string `json:"name"`
+	Type       string `json:"type"`
+	Identifier string `json:"identifier"`
+	Parent     string `json:"parentSourcedId"`
+	Active     bool   `json:"active"`
+}
+
+// Orgs returns every org recorded by building syncs.
+func (db *DB) Orgs(ctx context.Context) (map[string]Org, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT sourced_id, name, type, identifier, parent_sourced_id, active FROM orgs`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]Org{}
+	for rows.Next() {
+		var o Org
+		if err := rows.Scan(&o.SourcedID, &o.Name, &o.Type, &o.Identifier, &o.Parent, &o.Active); err != nil {
+			return nil, err
+		}
+		out[o.SourcedID] = o
+	}
+	return out, rows.Err()
+}
+
+// PutOrg records an org as seen now.
+func (tx *Tx) PutOrg(o Org) error {
+	_, err := tx.exec(`INSERT INTO orgs (sourced_id, name, type, identifier, parent_sourced_id, active, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT(sourced_id) DO UPDATE SET name = excluded.name, type = excluded.type, identifier = excluded.identifier,
+		parent_sourced_id = excluded.parent_sourced_id, active = excluded.active, updated_at = excluded.updated_at`,
+		o.SourcedID, o.Name, o.Type, o.Identifier, o.Parent, boolInt(o.Active), tx.nowS)
+	return err
+}
+
+// SetOrgActive marks a recorded org active or not.
+func (tx *Tx) SetOrgActive(sourcedID string, active bool) error {
+	_, err := tx.exec(`UPDATE orgs SET active = ?, updated_at = ? WHERE sourced_id = ?`, boolInt(active), tx.nowS, sourcedID)
+	return err
+}

@@ -1,0 +1,35 @@
+package data
+
+import "context"
+
+// ActiveCounts counts a table's records by active flag.
+type ActiveCounts struct {
+	Active   int            `json:"active"`
+	Inactive int            `json:"inactive"`
+	ByRole   map[string]int `json:"active_by_role,omitempty"`
+}
+
+// Count returns how many records of table are active and inactive; with
+// byRole, active ones are also counted per role column value.
+func (db *DB) Count(ctx context.Context, table string, byRole bool) (ActiveCounts, error) {
+	var c ActiveCounts
+	err := db.sql.QueryRowContext(ctx, `SELECT coalesce(sum(active = 1), 0), coalesce(sum(active = 0), 0) FROM `+table).Scan(&c.Active, &c.Inactive)
+	if err != nil || !byRole {
+		return c, err
+	}
+	c.ByRole = map[string]int{}
+	rows, err := db.sql.QueryContext(ctx, `SELECT role, count(*) FROM `+table+` WHERE active = 1 GROUP BY role`)
+	if err != nil {
+		return c, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var role string
+		var n int
+		if err := rows.Scan(&role, &n); err != nil {
+			return c, err
+		}
+		c.ByRole[role] = n
+	}
+	return c, rows.Err()
+}

@@ -1,0 +1,196 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+)
+
+// Counts are a run's per-entity numbers, in the shape the CLI prints.
+type Counts struct {
+	Buildings   BuildingCounts `json:"buildings"`
+	Users       UserCounts     `json:"users"`
+	Courses     CourseCounts   `json:"courses"`
+	Classes     CourseCounts   `json:"classes"`
+	Assignments CourseCounts   `json:"assignments"`
+}
+
+type BuildingCounts struct {
+	Added   int `json:"added"`
+	Updated int `json:"updated"`
+	Removed int `json:"removed"`
+}
+
+type UserCounts struct {
+	Added       int `json:"added"`
+	Updated     int `json:"updated"`
+	Deactivated int `json:"deactivated"`
+	Reactivated int `json:"reactivated"`
+	Ignored     int `json:"ignored"`
+	Skipped     int `json:"skipped"`
+	Errors      int `json:"errors"`
+}
+
+type CourseCounts struct {
+	Added   int `json:"added"`
+	Updated int `json:"updated"`
+	Removed int `json:"removed"`
+	Errors  int `json:"errors"`
+}
+
+// Run is one recorded sync run.
+type Run struct {
+	ID         int64  `json:"run_id"`
+	Status     string `json:"status"`
+	Scope      string `json:"scope"`
+	Trigger    string `json:"trigger"`
+	Source     string `json:"source"`
+	StartedAt  string `json:"started_at"`
+	FinishedAt string `json:"finished_at"`
+	Errors     int    `json:"errors"`
+	Warnings   int    `json:"warnings"`
+	Counts     Counts `json:"counts"`
+	Message    string `json:"message,omitempty"`
+	AdminID    int64  `json:"-"`
+}
+
+// LogEntry is one line of a run's log.
+type LogEntry struct {
+	Severity  string `json:"severity"` // error, warning, info
+	Phase     string `json:"phase"`
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	SourcedID string `json:"sourcedId"`
+	Field     string `json:"field"`
+	Rule      string `json:"rule"`
+	Message   string `json:"message"`
+}
+
+// InsertRun records a run and returns its id.
+func (tx *Tx) InsertRun(r *Run) (int64, error) {
+	counts, _ := json.Marshal(r.Counts)
+	res, err := tx.exec(`INSERT INTO runs (scope, trigger, status, source, started_at, finished_at, errors, warnings, counts, message, admin_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.Scope, r.Trigger, r.Status, r.Source, r.StartedAt, r.FinishedAt, r.Errors, r.Warnings, string(counts), r.Message, nullID(r.AdminID))
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+// FinishRun rewrites a run's outcome once apply has finished.
+func (tx *Tx) FinishRun(r *Run) error {
+	counts, _ := json.Marshal(r.Counts)
+	_, err := tx.exec(`UPDATE runs SET status = ?, finished_at = ?, errors = ?, warnings = ?, counts = ?, message = ? WHERE id = ?`,
+		r.Status, r.FinishedAt, r.Errors, r.Warnings, string(counts), r.Message, r.ID)
+	return err
+}
+
+// AddLog appends entries to run id's log.
+func (tx *Tx) AddLog(runID int64, entries []LogEntry) error {
+	for _, e := range entries {
+		if _, err := tx.exec(`INSERT INTO run_log (run_id, severity, phase, file, line, col, sourced_id, field, rule, message)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			runID, e.Severity, e.Phase, e.File, e.Line, e.Column, e.SourcedID, e.Field, e.Rule, e.Message); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const runCols = `id, status, scope, trigger, source, started_at, finished_at, errors, warnings, counts, message, coalesce(admin_id, 0)`
+
+func scanRun(s interface{ Scan(...any) error }) (Run, error) {
+	var r Run
+	var counts string
+	err := s.Scan(&r.ID, &r.Status, &r.Scope, &r.Trigger, &r.Source, &r.StartedAt, &r.FinishedAt, &r.Errors, &r.Warnings, &counts, &r.Message, &r.AdminID)
+	if err == nil {
+		err = json.Unmarshal([]byte(counts), &r.Counts)
+	}
+	return r, err
+}
+
+// Runs lists runs newest first; limit <= 0 means all.
+func (db *DB) Runs(ctx context.Context, limit, offset int) ([]Run, error) {
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+runCols+` FROM runs ORDER BY id DESC LIMIT ? OFFSET ?`, limit, offset)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Run{}
+	for rows.Next() {
+		r, err := scanRun(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Run loads one run.
+func (db *DB) Run(ctx context.Context, id int64) (Run, error) {
+	r, err := scanRun(db.sql.QueryRowContext(ctx, `SELECT `+runCols+` FROM runs WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, ErrNotFound
+	}
+	return r, err
+}
+
+// HasAppliedRun tells whether a run of scope was ever applied.
+func (db *DB) HasAppliedRun(ctx context.Context, scope string) (bool, error) {
+	var n int
+	err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM runs WHERE scope = ? AND status = 'applied'`, scope).Scan(&n)
+	return n > 0, err
+}
+
+// Log streams run id's log in order to fn.
+func (db *DB) Log(ctx context.Context, runID int64, fn func(LogEntry) error) error {
+	rows, err := db.sql.QueryContext(ctx, `SELECT severity, phase, file, line, col, sourced_id, field, rule, message FROM run_log WHERE run_id = ? ORDER BY id`, runID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e LogEntry
+		if err := rows.Scan(&e.Severity, &e.Phase, &e.File, &e.Line, &e.Column, &e.SourcedID, &e.Field, &e.Rule, &e.Message); err != nil {
+			return err
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// History returns the audit entries of one record, oldest first.
+func (db *DB) History(ctx context.Context, entity Entity, sourcedID string) ([]Audit, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT a.run_id, a.entity, a.sourced_id, a.action, a.field, a.old, a.new, a.reason,
+		coalesce(a.admin_id, 0), coalesce(ad.email, ''), a.at
+		FROM audit a LEFT JOIN admins ad ON ad.id = a.admin_id WHERE a.entity = ? AND a.sourced_id = ? ORDER BY a.id`, entity, sourcedID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Audit{}
+	for rows.Next() {
+		var a Audit
+		var old, nw sql.NullString
+		if err := rows.Scan(&a.RunID, &a.Entity, &a.SourcedID, &a.Action, &a.Field, &old, &nw, &a.Reason, &a.AdminID, &a.Admin, &a.At); err != nil {
+			return nil, err
+		}
+		if old.Valid {
+			a.Old = &old.String
+		}
+		if nw.Valid {
+			a.New = &nw.String
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

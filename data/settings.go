@@ -1,0 +1,95 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+)
+
+// Setting returns the stored value of key and whether it was set.
+func (db *DB) Setting(ctx context.Context, key string) (string, bool, error) {
+	var v string
+	err := db.sql.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	return v, err == nil, err
+}
+
+// SetSetting stores value under key.
+func (db *DB) SetSetting(ctx context.Context, key, value string) error {
+	_, err := db.sql.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+		ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
+	return err
+}
+
+// Settings returns every stored setting.
+func (db *DB) Settings(ctx context.Context) (map[string]string, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT key, value FROM settings ORDER BY key`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, err
+		}
+		out[k] = v
+	}
+	return out, rows.Err()
+}
+
+// Admin is a local admin account that can be credited with changes.
+type Admin struct {
+	ID        int64     `json:"id"`
+	Email     string    `json:"email"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// AddAdmin creates an admin account; an existing email is updated with the new name.
+func (db *DB) AddAdmin(ctx context.Context, email, name string) (Admin, error) {
+	now := FormatTime(db.Now())
+	_, err := db.sql.ExecContext(ctx, `INSERT INTO admins (email, name, created_at) VALUES (?, ?, ?)
+		ON CONFLICT(email) DO UPDATE SET name = excluded.name`, email, name, now)
+	if err != nil {
+		return Admin{}, err
+	}
+	return db.AdminByEmail(ctx, email)
+}
+
+// AdminByEmail finds an admin account by email (case-insensitive).
+func (db *DB) AdminByEmail(ctx context.Context, email string) (Admin, error) {
+	var a Admin
+	var created string
+	err := db.sql.QueryRowContext(ctx, `SELECT id, email, name, created_at FROM admins WHERE email = ?`, email).
+		Scan(&a.ID, &a.Email, &a.Name, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, ErrNotFound
+	}
+	a.CreatedAt = ParseTime(created)
+	return a, err
+}
+
+// Admins lists every admin account.
+func (db *DB) Admins(ctx context.Context) ([]Admin, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT id, email, name, created_at FROM admins ORDER BY name, email`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Admin
+	for rows.Next() {
+		var a Admin
+		var created string
+		if err := rows.Scan(&a.ID, &a.Email, &a.Name, &created); err != nil {
+			return nil, err
+		}
+		a.CreatedAt = ParseTime(created)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,148 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"hash/fnv"
+	"strings"
+)
+
+// Entity names a kind of roster record, as it appears in audits and logs.
+type Entity string
+
+const (
+	EntityBuilding   Entity = "building"
+	EntityUser       Entity = "user"
+	EntitySession    Entity = "academicSession"
+	EntityCourse     Entity = "course"
+	EntityClass      Entity = "class"
+	EntityAssignment Entity = "assignment"
+)
+
+// Sep joins a record's field values into one string; it never appears in CSV text we keep.
+const Sep = "\x1f"
+
+// Table describes a OneRoster-keyed table whose records the engine diffs generically.
+// Values travel as one Sep-joined string in Cols order, which keeps a million
+// planned records small in memory.
+type Table struct {
+	Name   string
+	Entity Entity
+	Cols   []string
+	// OffCol is the timestamp set when the record leaves the roster.
+	OffCol string
+}
+
+var (
+	Users = &Table{Name: "users", Entity: EntityUser, OffCol: "deactivated_at",
+		Cols: []string{"role", "username", "given_name", "family_name", "middle_name", "identifier", "email", "grades", "enabled", "org_ids"}}
+	Sessions = &Table{Name: "academic_sessions", Entity: EntitySession, OffCol: "removed_at",
+		Cols: []string{"title", "type", "start_date", "end_date", "parent_sourced_id", "school_year"}}
+	Courses = &Table{Name: "courses", Entity: EntityCourse, OffCol: "removed_at",
+		Cols: []string{"title", "course_code", "grades", "org_sourced_id", "school_year_sourced_id", "subjects"}}
+	Classes = &Table{Name: "classes", Entity: EntityClass, OffCol: "removed_at",
+		Cols: []string{"title", "class_code", "class_type", "course_sourced_id", "school_sourced_id", "location", "grades", "subjects", "periods", "term_ids"}}
+	Assignments = &Table{Name: "assignments", Entity: EntityAssignment, OffCol: "removed_at",
+		Cols: []string{"class_sourced_id", "user_sourced_id", "school_sourced_id", "role", "is_primary", "begin_date", "end_date"}}
+)
+
+// Tables lists the generic tables in the order apply must write them (referenced first).
+var Tables = []*Table{Sessions, Courses, Classes, Users, Assignments}
+
+// Col returns the index of column name, or -1.
+func (t *Table) Col(name string) int {
+	for i, c := range t.Cols {
+		if c == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// Hash fingerprints a Sep-joined value string.
+func Hash(vals string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(vals))
+	return h.Sum64()
+}
+
+// State is what the planner needs to know about a stored record.
+type State struct {
+	ID     int64
+	Hash   uint64
+	Active bool
+}
+
+// LoadState returns every record of t keyed by sourcedId.
+func (db *DB) LoadState(ctx context.Context, t *Table) (map[string]State, error) {
+	var n int
+	if err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM `+t.Name).Scan(&n); err != nil {
+		return nil, err
+	}
+	out := make(map[string]State, n)
+	rows, err := db.sql.QueryContext(ctx, `SELECT sourced_id, id, active, `+concatExpr(t.Cols)+` FROM `+t.Name)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var id string
+	var vals sql.RawBytes
+	for rows.Next() {
+		var st State
+		if err := rows.Scan(&id, &st.ID, &st.Active, &vals); err != nil {
+			return nil, err
+		}
+		h := fnv.New64a()
+		h.Write(vals)
+		st.Hash = h.Sum64()
+		out[id] = st
+	}
+	return out, rows.Err()
+}
+
+// Vals returns the stored Sep-joined values of one record.
+func (db *DB) Vals(ctx context.Context, t *Table, id int64) (string, error) {
+	var v string
+	err := db.sql.QueryRowContext(ctx, `SELECT `+concatExpr(t.Cols)+` FROM `+t.Name+` WHERE id = ?`, id).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	return v, err
+}
+
+func concatExpr(cols []string) string {
+	return strings.Join(cols, "||char(31)||")
+}
+
+// Record is a stored record as shown to people: its fields by column name.
+type Record struct {
+	Entity    Entity            `json:"entity"`
+	SourcedID string            `json:"sourcedId"`
+	Active    bool              `json:"active"`
+	Fields    map[string]string `json:"fields"`
+	CreatedAt string            `json:"created_at"`
+	UpdatedAt string            `json:"updated_at"`
+	OffAt     string            `json:"inactive_since,omitempty"`
+}
+
+// Record loads one record of t by sourcedId.
+func (db *DB) Record(ctx context.Context, t *Table, sourcedID string) (*Record, error) {
+	var vals, created, updated string
+	var active bool
+	var off sql.NullString
+	err := db.sql.QueryRowContext(ctx, `SELECT `+concatExpr(t.Cols)+`, active, created_at, updated_at, `+t.OffCol+
+		` FROM `+t.Name+` WHERE sourced_id = ?`, sourcedID).Scan(&vals, &active, &created, &updated, &off)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	r := &Record{Entity: t.Entity, SourcedID: sourcedID, Active: active, Fields: map[string]string{},
+		CreatedAt: created, UpdatedAt: updated, OffAt: off.String}
+	for i, v := range strings.Split(vals, Sep) {
+		r.Fields[t.Cols[i]] = v
+	}
+	return r, nil
+}

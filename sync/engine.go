@@ -1,0 +1,142 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/rs/zerolog"
+
+	"rosterdesk/data"
+)
+
+// Engine runs syncs against one local roster.
+type Engine struct {
+	DB     *data.DB
+	Log    zerolog.Logger
+	Limits Limits
+}
+
+// Limits bound what a source may hold before it is refused as unusable.
+type Limits struct {
+	MaxUncompressed int64 // total bytes a zip may expand to
+	MaxLine         int   // bytes in one CSV record
+}
+
+// DefaultLimits fit a district of 150,000 students with room to spare.
+var DefaultLimits = Limits{MaxUncompressed: 4 << 30, MaxLine: 1 << 20}
+
+// Open opens (creating if needed) the roster at path.
+func Open(path string, log zerolog.Logger) (*Engine, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	db, err := data.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{DB: db, Log: log, Limits: DefaultLimits}, nil
+}
+
+// Close closes the roster.
+func (e *Engine) Close() error { return e.DB.Close() }
+
+// RefusedError is a precondition that stops a run before anything is written (exit 3).
+type RefusedError struct{ Reason string }
+
+func (e *RefusedError) Error() string { return e.Reason }
+
+// SourceError means the whole source is unusable (exit 2); nothing of it was applied.
+type SourceError struct {
+	File    string
+	Line    int
+	Message string
+}
+
+func (e *SourceError) Error() string {
+	switch {
+	case e.File != "" && e.Line > 0:
+		return fmt.Sprintf("%s line %d: %s", e.File, e.Line, e.Message)
+	case e.File != "":
+		return e.File + ": " + e.Message
+	}
+	return e.Message
+}
+
+// IsRefused tells whether err is a refused precondition.
+func IsRefused(err error) bool {
+	var r *RefusedError
+	return errors.As(err, &r)
+}
+
+// IsSourceError tells whether err means the source was unusable.
+func IsSourceError(err error) bool {
+	var s *SourceError
+	return errors.As(err, &s)
+}
+
+// History returns recorded runs, newest first.
+func (e *Engine) History(ctx context.Context, limit, offset int) ([]Result, error) {
+	runs, err := e.DB.Runs(ctx, limit, offset)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Result, len(runs))
+	for i, r := range runs {
+		out[i] = FromRun(r)
+	}
+	return out, nil
+}
+
+// RunLog streams one run's log.
+func (e *Engine) RunLog(ctx context.Context, runID int64, fn func(data.LogEntry) error) (Result, error) {
+	r, err := e.DB.Run(ctx, runID)
+	if err != nil {
+		return Result{}, err
+	}
+	return FromRun(r), e.DB.Log(ctx, runID, fn)
+}
+
+// RosterCounts is what the roster holds now (`roster --json`).
+type RosterCounts struct {
+	Buildings   data.ActiveCounts `json:"buildings"`
+	Users       data.ActiveCounts `json:"users"`
+	Courses     RemovedCounts     `json:"courses"`
+	Classes     RemovedCounts     `json:"classes"`
+	Assignments RemovedCounts     `json:"assignments"`
+}
+
+// RemovedCounts counts records that can be removed (courses, classes, assignments).
+type RemovedCounts struct {
+	Active  int            `json:"active"`
+	Removed int            `json:"removed"`
+	ByRole  map[string]int `json:"active_by_role,omitempty"`
+}
+
+// Roster counts what the roster holds now.
+func (e *Engine) Roster(ctx context.Context) (*RosterCounts, error) {
+	var rc RosterCounts
+	var err error
+	if rc.Buildings, err = e.DB.Count(ctx, "buildings", false); err != nil {
+		return nil, err
+	}
+	if rc.Users, err = e.DB.Count(ctx, "users", true); err != nil {
+		return nil, err
+	}
+	for _, x := range []struct {
+		table  string
+		dst    *RemovedCounts
+		byRole bool
+	}{{"courses", &rc.Courses, false}, {"classes", &rc.Classes, false}, {"assignments", &rc.Assignments, true}} {
+		c, err := e.DB.Count(ctx, x.table, x.byRole)
+		if err != nil {
+			return nil, err
+		}
+		*x.dst = RemovedCounts{Active: c.Active, Removed: c.Inactive, ByRole: c.ByRole}
+	}
+	return &rc, nil
+}

@@ -1,0 +1,73 @@
+// Package sync is the engine: it reads OneRoster sources, validates them, plans
+// the changes against the local roster, and applies them in one transaction.
+// It never imports Fyne; the app and the CLI both drive it.
+package sync
+
+import (
+	"rosterdesk/data"
+)
+
+// Scope is what a run synchronizes.
+type Scope string
+
+const (
+	ScopeBuildings    Scope = "buildings"
+	ScopeUsers        Scope = "users"
+	ScopeUsersCourses Scope = "users+courses"
+)
+
+// ParseScope accepts the scope names the CLI and settings use.
+func ParseScope(s string) (Scope, bool) {
+	switch Scope(s) {
+	case ScopeBuildings, ScopeUsers, ScopeUsersCourses:
+		return Scope(s), true
+	}
+	return "", false
+}
+
+// Trigger says who started a run.
+type Trigger string
+
+const (
+	TriggerManual    Trigger = "manual"
+	TriggerUpload    Trigger = "upload"
+	TriggerAutomated Trigger = "automated"
+)
+
+// Run statuses.
+const (
+	StatusApplied = "applied"
+	StatusDryRun  = "dry-run"
+	StatusRefused = "refused"
+	StatusFailed  = "failed"
+)
+
+// Result is the outcome of one run, in the shape `sync --json` prints.
+type Result struct {
+	RunID      int64       `json:"run_id"`
+	Status     string      `json:"status"`
+	Scope      Scope       `json:"scope"`
+	Trigger    Trigger     `json:"trigger"`
+	Source     string      `json:"source,omitempty"`
+	StartedAt  string      `json:"started_at"`
+	FinishedAt string      `json:"finished_at"`
+	Errors     int         `json:"errors"`
+	Warnings   int         `json:"warnings"`
+	Counts     data.Counts `json:"counts"`
+	Message    string      `json:"message,omitempty"`
+	// Log is the run's log; the CLI prints it with `log RUN_ID`, not here.
+	Log []data.LogEntry `json:"-"`
+}
+
+// FromRun turns a stored run into a Result.
+func FromRun(r data.Run) Result {
+	return Result{RunID: r.ID, Status: r.Status, Scope: Scope(r.Scope), Trigger: Trigger(r.Trigger), Source: r.Source,
+		StartedAt: r.StartedAt, FinishedAt: r.FinishedAt, Errors: r.Errors, Warnings: r.Warnings, Counts: r.Counts, Message: r.Message}
+}
+
+// Progress reports long work: the phase, and rows done out of total (0 when unknown).
+type Progress struct {
+	Phase string
+	Done  int
+	Total int
+}

@@ -1,0 +1,128 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"rosterdesk/data"
+)
+
+// Setting keys the CLI and the Preferences screen edit.
+const (
+	KeyCreditedAdmin   = "credited_admin"
+	KeyOneRosterOn     = "oneroster.enabled"
+	KeySyncProcess     = "sync.process"
+	KeyMarkMissingGone = "users.mark_missing_inactive"
+)
+
+type settingDef struct {
+	def   string
+	check func(ctx context.Context, e *Engine, v string) (string, error)
+	help  string
+}
+
+func boolSetting(_ context.Context, _ *Engine, v string) (string, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "true", "on", "yes", "1":
+		return "true", nil
+	case "false", "off", "no", "0":
+		return "false", nil
+	}
+	return "", fmt.Errorf("%q is not true or false", v)
+}
+
+var settingDefs = map[string]settingDef{
+	KeyCreditedAdmin: {def: "", help: "email of the admin account credited with changes",
+		check: func(ctx context.Context, e *Engine, v string) (string, error) {
+			a, err := e.DB.AdminByEmail(ctx, strings.TrimSpace(v))
+			if errors.Is(err, data.ErrNotFound) {
+				return "", fmt.Errorf("no admin account %q; add it first with: rosterdesk admin add %s \"Full Name\"", v, v)
+			}
+			return a.Email, err
+		}},
+	KeyOneRosterOn: {def: "false", check: boolSetting, help: "OneRoster is the authoritative source"},
+	KeySyncProcess: {def: string(ScopeUsersCourses), help: "users or users+courses",
+		check: func(_ context.Context, _ *Engine, v string) (string, error) {
+			if s, ok := ParseScope(v); ok && s != ScopeBuildings {
+				return string(s), nil
+			}
+			return "", fmt.Errorf("%q is not users or users+courses", v)
+		}},
+	KeyMarkMissingGone: {def: "true", check: boolSetting, help: "deactivate users absent from a bulk users.csv"},
+}
+
+// SettingKeys lists the known keys in order.
+func SettingKeys() []string {
+	keys := make([]string, 0, len(settingDefs))
+	for k := range settingDefs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// ErrUnknownSetting is returned for a key that is not a setting.
+var ErrUnknownSetting = errors.New("unknown setting")
+
+// Setting returns a setting's value, or its default when unset.
+func (e *Engine) Setting(ctx context.Context, key string) (string, error) {
+	def, ok := settingDefs[key]
+	if !ok {
+		return "", fmt.Errorf("%w %q (known: %s)", ErrUnknownSetting, key, strings.Join(SettingKeys(), ", "))
+	}
+	v, set, err := e.DB.Setting(ctx, key)
+	if err != nil || !set {
+		return def.def, err
+	}
+	return v, nil
+}
+
+// SetSetting validates and stores a setting.
+func (e *Engine) SetSetting(ctx context.Context, key, value string) (string, error) {
+	def, ok := settingDefs[key]
+	if !ok {
+		return "", fmt.Errorf("%w %q (known: %s)", ErrUnknownSetting, key, strings.Join(SettingKeys(), ", "))
+	}
+	v, err := def.check(ctx, e, value)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", key, err)
+	}
+	return v, e.DB.SetSetting(ctx, key, v)
+}
+
+// AllSettings returns every known setting with its current value.
+func (e *Engine) AllSettings(ctx context.Context) (map[string]string, error) {
+	out := map[string]string{}
+	for _, k := range SettingKeys() {
+		v, err := e.Setting(ctx, k)
+		if err != nil {
+			return nil, err
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
+func (e *Engine) boolSetting(ctx context.Context, key string) bool {
+	v, _ := e.Setting(ctx, key)
+	return v == "true"
+}
+
+// CreditedAdmin returns the admin account credited with changes, or a refusal.
+func (e *Engine) CreditedAdmin(ctx context.Context) (data.Admin, error) {
+	email, err := e.Setting(ctx, KeyCreditedAdmin)
+	if err != nil {
+		return data.Admin{}, err
+	}
+	if email == "" {
+		return data.Admin{}, &RefusedError{Reason: "no admin account is credited with changes: add one with `rosterdesk admin add EMAIL \"Full Name\"`, then `rosterdesk settings set credited_admin EMAIL`"}
+	}
+	a, err := e.DB.AdminByEmail(ctx, email)
+	if errors.Is(err, data.ErrNotFound) {
+		return a, &RefusedError{Reason: fmt.Sprintf("the credited admin %q no longer exists: choose another with `rosterdesk settings set credited_admin EMAIL`", email)}
+	}
+	return a, err
+}
