@@ -1,0 +1,16 @@
+// Package assets holds RosterDesk's bundled resources.
+package assets
+
+import (
+	_ "embed"
+
+	"fyne.io/fyne/v2"
+)
+
+// The icon is drawn by gen_icon.go (go run assets/gen_icon.go).
+//
+//go:embed icon.png
+var iconPNG []byte
+
+// Icon is the app icon: a blue rounded square with "RD".
+var Icon fyne.Resource = fyne.NewStaticResource("icon.png", iconPNG)
