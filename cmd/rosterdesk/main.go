@@ -1,0 +1,549 @@
+// Command rosterdesk is RosterDesk: the desktop app by default, and a headless
+// CLI whose subcommands drive the same engine.
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/rs/zerolog"
+
+	"rosterdesk/data"
+	rsync "rosterdesk/sync"
+)
+
+// Exit codes, the contract scripts rely on.
+const (
+	exitOK       = 0
+	exitRejected = 1 // applied, but some rows were rejected
+	exitUnusable = 2 // unusable input or usage; nothing written
+	exitRefused  = 3 // refused by a precondition; nothing written
+)
+
+const usage = `RosterDesk keeps a local roster in step with your SIS through OneRoster.
+
+Usage:
+  rosterdesk [--db FILE]                                    open the desktop app
+  rosterdesk [--db FILE] validate SOURCE [--json]
+  rosterdesk [--db FILE] sync SOURCE [--scope buildings|users|users+courses] [--dry-run] [--json]
+  rosterdesk [--db FILE] history [--limit N] [--json]
+  rosterdesk [--db FILE] log RUN_ID [--json | --csv FILE]
+  rosterdesk [--db FILE] roster [--json]
+  rosterdesk [--db FILE] show user|course|class|building SOURCED_ID [--json]
+  rosterdesk [--db FILE] admin add EMAIL "Full Name"
+  rosterdesk [--db FILE] admin list [--json]
+  rosterdesk [--db FILE] settings [get KEY | set KEY VALUE]
+
+SOURCE is OneRoster.zip, a folder of OneRoster CSV files, users.csv or courses.csv.
+Exit codes: 0 success; 1 applied but some rows were rejected; 2 unusable input or
+usage, nothing written; 3 refused by a precondition, nothing written.
+`
+
+func defaultDB() string {
+	if p := os.Getenv("ROSTERDESK_DB"); p != "" {
+		return p
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		dir = "."
+	}
+	return filepath.Join(dir, "RosterDesk", "roster.db")
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+type cli struct {
+	out, errw io.Writer
+	eng       *rsync.Engine
+	ctx       context.Context
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	global := flag.NewFlagSet("rosterdesk", flag.ContinueOnError)
+	global.SetOutput(stderr)
+	global.Usage = func() { fmt.Fprint(stderr, usage) }
+	dbPath := global.String("db", defaultDB(), "roster database file")
+	verbose := global.Bool("verbose", false, "log engine details to stderr")
+	if err := global.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUnusable
+	}
+	level := zerolog.WarnLevel
+	if *verbose {
+		level = zerolog.InfoLevel
+	}
+	log := zerolog.New(zerolog.ConsoleWriter{Out: stderr, NoColor: true}).Level(level).With().Timestamp().Logger()
+	rest := global.Args()
+	if len(rest) == 0 {
+		log = zerolog.New(stderr).Level(zerolog.InfoLevel).With().Timestamp().Logger()
+		if err := runGUI(*dbPath, log); err != nil {
+			fmt.Fprintln(stderr, "rosterdesk:", err)
+			return exitUnusable
+		}
+		return exitOK
+	}
+	cmd, rest := rest[0], rest[1:]
+	if cmd == "help" || cmd == "-h" || cmd == "--help" {
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	handlers := map[string]func(*cli, []string) int{
+		"validate": (*cli).validate,
+		"sync":     (*cli).sync,
+		"history":  (*cli).history,
+		"log":      (*cli).log,
+		"roster":   (*cli).roster,
+		"show":     (*cli).show,
+		"admin":    (*cli).admin,
+		"settings": (*cli).settings,
+	}
+	h, ok := handlers[cmd]
+	if !ok {
+		fmt.Fprintf(stderr, "rosterdesk: unknown command %q\n\n%s", cmd, usage)
+		return exitUnusable
+	}
+	eng, err := rsync.Open(*dbPath, log)
+	if err != nil {
+		fmt.Fprintln(stderr, "rosterdesk:", err)
+		return exitUnusable
+	}
+	defer eng.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return h(&cli{out: stdout, errw: stderr, eng: eng, ctx: ctx}, rest)
+}
+
+// parse reads flags placed anywhere among the positional arguments.
+func (c *cli) parse(fs *flag.FlagSet, args []string, npos int) ([]string, bool) {
+	fs.SetOutput(c.errw)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, false
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if npos >= 0 && len(pos) != npos {
+		fmt.Fprintf(c.errw, "rosterdesk %s: expected %d argument(s), got %d\n\n%s", fs.Name(), npos, len(pos), usage)
+		return nil, false
+	}
+	return pos, true
+}
+
+func (c *cli) fail(err error) int {
+	fmt.Fprintln(c.errw, "rosterdesk:", err)
+	return exitUnusable
+}
+
+func (c *cli) printJSON(v any) {
+	enc := json.NewEncoder(c.out)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+func (c *cli) validate(args []string) int {
+	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	pos, ok := c.parse(fs, args, 1)
+	if !ok {
+		return exitUnusable
+	}
+	rep, err := c.eng.Validate(c.ctx, pos[0])
+	if rep == nil {
+		return c.fail(err)
+	}
+	if *asJSON {
+		c.printJSON(rep)
+	} else {
+		if rep.Source != nil {
+			mode := "bulk/delta per manifest.csv"
+			if !rep.Source.HasManifest {
+				mode = "no manifest.csv (all bulk)"
+			}
+			fmt.Fprintf(c.out, "%s: OneRoster %s %s, %s\n", rep.Source.Path, rep.Source.Version, rep.Source.Kind, mode)
+			for f, n := range rep.Rows {
+				fmt.Fprintf(c.out, "  %-22s %8d rows\n", f, n)
+			}
+		}
+		c.printLog(rep.Log, 50)
+		fmt.Fprintf(c.out, "%d error(s), %d warning(s)\n", rep.Errors, rep.Warnings)
+	}
+	switch {
+	case !rep.Usable:
+		if !*asJSON {
+			fmt.Fprintln(c.errw, "rosterdesk: unusable source:", rep.Message)
+		}
+		return exitUnusable
+	case rep.Errors > 0:
+		return exitRejected
+	}
+	return exitOK
+}
+
+func (c *cli) printLog(entries []data.LogEntry, max int) {
+	tw := tabwriter.NewWriter(c.out, 0, 2, 2, ' ', 0)
+	n := 0
+	for _, e := range entries {
+		if e.Severity == "info" {
+			continue
+		}
+		if n == max {
+			fmt.Fprintf(tw, "… more in the full log (rosterdesk log RUN_ID)\n")
+			break
+		}
+		n++
+		loc := e.File
+		if e.Line > 0 {
+			loc += ":" + strconv.Itoa(e.Line)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.Severity, loc, e.SourcedID, e.Field, e.Message)
+	}
+	tw.Flush()
+}
+
+func (c *cli) sync(args []string) int {
+	fs := flag.NewFlagSet("sync", flag.ContinueOnError)
+	scope := fs.String("scope", "", "buildings, users or users+courses (default: the sync.process setting)")
+	dry := fs.Bool("dry-run", false, "plan only: record the run and its log, change nothing")
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	trigger := fs.String("trigger", string(rsync.TriggerManual), "manual, upload or automated (recorded in the history)")
+	pos, ok := c.parse(fs, args, 1)
+	if !ok {
+		return exitUnusable
+	}
+	opt := rsync.Options{DryRun: *dry, Trigger: rsync.Trigger(*trigger)}
+	if *scope != "" {
+		s, ok := rsync.ParseScope(*scope)
+		if !ok {
+			fmt.Fprintf(c.errw, "rosterdesk sync: --scope %q is not buildings, users or users+courses\n", *scope)
+			return exitUnusable
+		}
+		opt.Scope = s
+	}
+	switch opt.Trigger {
+	case rsync.TriggerManual, rsync.TriggerUpload, rsync.TriggerAutomated:
+	default:
+		fmt.Fprintf(c.errw, "rosterdesk sync: --trigger %q is not manual, upload or automated\n", *trigger)
+		return exitUnusable
+	}
+	res, err := c.eng.Sync(c.ctx, pos[0], opt)
+	code := exitOK
+	switch {
+	case rsync.IsRefused(err):
+		code = exitRefused
+	case rsync.IsSourceError(err):
+		code = exitUnusable
+	case err != nil:
+		if res == nil {
+			res = &rsync.Result{Status: rsync.StatusFailed, Scope: opt.Scope, Trigger: opt.Trigger, Message: err.Error()}
+		}
+		code = exitUnusable
+	case res.Errors > 0:
+		code = exitRejected
+	}
+	if *asJSON {
+		c.printJSON(res)
+	} else {
+		c.printResult(res)
+	}
+	if err != nil {
+		fmt.Fprintln(c.errw, "rosterdesk:", err)
+	}
+	return code
+}
+
+func (c *cli) printResult(r *rsync.Result) {
+	if r.RunID > 0 {
+		fmt.Fprintf(c.out, "run %d: %s %s (%s)\n", r.RunID, r.Scope, r.Status, r.Trigger)
+	} else {
+		fmt.Fprintf(c.out, "%s: %s\n", r.Status, r.Message)
+		return
+	}
+	k := r.Counts
+	switch r.Scope {
+	case rsync.ScopeBuildings:
+		fmt.Fprintf(c.out, "  buildings    added %d, updated %d, removed %d\n", k.Buildings.Added, k.Buildings.Updated, k.Buildings.Removed)
+	default:
+		u := k.Users
+		fmt.Fprintf(c.out, "  users        added %d, updated %d, deactivated %d, reactivated %d, ignored %d, skipped %d, errors %d\n",
+			u.Added, u.Updated, u.Deactivated, u.Reactivated, u.Ignored, u.Skipped, u.Errors)
+		if r.Scope == rsync.ScopeUsersCourses {
+			for _, x := range []struct {
+				n string
+				c data.CourseCounts
+			}{{"courses", k.Courses}, {"classes", k.Classes}, {"assignments", k.Assignments}} {
+				fmt.Fprintf(c.out, "  %-12s added %d, updated %d, removed %d, errors %d\n", x.n, x.c.Added, x.c.Updated, x.c.Removed, x.c.Errors)
+			}
+		}
+	}
+	c.printLog(r.Log, 20)
+	fmt.Fprintf(c.out, "%d error(s), %d warning(s); full log: rosterdesk log %d\n", r.Errors, r.Warnings, r.RunID)
+}
+
+func (c *cli) history(args []string) int {
+	fs := flag.NewFlagSet("history", flag.ContinueOnError)
+	limit := fs.Int("limit", 20, "how many runs, newest first (0 = all)")
+	asJSON := fs.Bool("json", false, "print as JSON")
+	if _, ok := c.parse(fs, args, 0); !ok {
+		return exitUnusable
+	}
+	runs, err := c.eng.History(c.ctx, *limit, 0)
+	if err != nil {
+		return c.fail(err)
+	}
+	if *asJSON {
+		c.printJSON(runs)
+		return exitOK
+	}
+	tw := tabwriter.NewWriter(c.out, 0, 2, 2, ' ', 0)
+	fmt.Fprintln(tw, "RUN\tSTARTED (UTC)\tSCOPE\tTRIGGER\tSTATUS\tUSERS +/-/err\tCOURSES +/-/err\tASSIGNMENTS +/-/err\tMESSAGE")
+	for _, r := range runs {
+		k := r.Counts
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d/%d/%d\t%d/%d/%d\t%d/%d/%d\t%s\n", r.RunID, r.StartedAt, r.Scope, r.Trigger, r.Status,
+			k.Users.Added, k.Users.Deactivated, k.Users.Errors, k.Courses.Added, k.Courses.Removed, k.Courses.Errors,
+			k.Assignments.Added, k.Assignments.Removed, k.Assignments.Errors, r.Message)
+	}
+	tw.Flush()
+	return exitOK
+}
+
+func (c *cli) log(args []string) int {
+	fs := flag.NewFlagSet("log", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print every entry as JSON")
+	csvFile := fs.String("csv", "", "write the log to this CSV file")
+	pos, ok := c.parse(fs, args, 1)
+	if !ok {
+		return exitUnusable
+	}
+	id, err := strconv.ParseInt(pos[0], 10, 64)
+	if err != nil {
+		fmt.Fprintf(c.errw, "rosterdesk log: %q is not a run id\n", pos[0])
+		return exitUnusable
+	}
+	var entries []data.LogEntry
+	var w *csv.Writer
+	var f *os.File
+	if *csvFile != "" {
+		if f, err = os.Create(*csvFile); err != nil {
+			return c.fail(err)
+		}
+		defer f.Close()
+		w = csv.NewWriter(f)
+		w.Write([]string{"severity", "phase", "file", "line", "column", "sourcedId", "field", "rule", "message"})
+	}
+	_, err = c.eng.RunLog(c.ctx, id, func(e data.LogEntry) error {
+		if w != nil {
+			return w.Write([]string{e.Severity, e.Phase, e.File, strconv.Itoa(e.Line), strconv.Itoa(e.Column), e.SourcedID, e.Field, e.Rule, e.Message})
+		}
+		entries = append(entries, e)
+		return nil
+	})
+	if errors.Is(err, data.ErrNotFound) {
+		fmt.Fprintf(c.errw, "rosterdesk log: no run %d\n", id)
+		return exitUnusable
+	}
+	if err != nil {
+		return c.fail(err)
+	}
+	if w != nil {
+		w.Flush()
+		if err := w.Error(); err != nil {
+			return c.fail(err)
+		}
+		return exitOK
+	}
+	if *asJSON {
+		if entries == nil {
+			entries = []data.LogEntry{}
+		}
+		c.printJSON(entries)
+		return exitOK
+	}
+	tw := tabwriter.NewWriter(c.out, 0, 2, 2, ' ', 0)
+	fmt.Fprintln(tw, "SEVERITY\tFILE\tLINE\tCOL\tSOURCEDID\tFIELD\tRULE\tMESSAGE")
+	for _, e := range entries {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\n", e.Severity, e.File, e.Line, e.Column, e.SourcedID, e.Field, e.Rule, e.Message)
+	}
+	tw.Flush()
+	return exitOK
+}
+
+func (c *cli) roster(args []string) int {
+	fs := flag.NewFlagSet("roster", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print as JSON")
+	if _, ok := c.parse(fs, args, 0); !ok {
+		return exitUnusable
+	}
+	rc, err := c.eng.Roster(c.ctx)
+	if err != nil {
+		return c.fail(err)
+	}
+	if *asJSON {
+		c.printJSON(rc)
+		return exitOK
+	}
+	fmt.Fprintf(c.out, "buildings    %d active, %d inactive\n", rc.Buildings.Active, rc.Buildings.Inactive)
+	fmt.Fprintf(c.out, "users        %d active, %d inactive %s\n", rc.Users.Active, rc.Users.Inactive, byRole(rc.Users.ByRole))
+	fmt.Fprintf(c.out, "courses      %d active, %d removed\n", rc.Courses.Active, rc.Courses.Removed)
+	fmt.Fprintf(c.out, "classes      %d active, %d removed\n", rc.Classes.Active, rc.Classes.Removed)
+	fmt.Fprintf(c.out, "assignments  %d active, %d removed %s\n", rc.Assignments.Active, rc.Assignments.Removed, byRole(rc.Assignments.ByRole))
+	return exitOK
+}
+
+func byRole(m map[string]int) string {
+	if len(m) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, k := range sortedKeys(m) {
+		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+func (c *cli) show(args []string) int {
+	fs := flag.NewFlagSet("show", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print as JSON")
+	pos, ok := c.parse(fs, args, 2)
+	if !ok {
+		return exitUnusable
+	}
+	rec, hist, err := c.eng.Show(c.ctx, pos[0], pos[1])
+	if errors.Is(err, data.ErrNotFound) {
+		fmt.Fprintf(c.errw, "rosterdesk show: no %s %s\n", pos[0], pos[1])
+		return exitUnusable
+	}
+	if err != nil {
+		return c.fail(err)
+	}
+	if *asJSON {
+		c.printJSON(map[string]any{"record": rec, "history": hist})
+		return exitOK
+	}
+	state := "active"
+	if !rec.Active {
+		state = "inactive since " + rec.OffAt
+	}
+	fmt.Fprintf(c.out, "%s %s (%s)\n", rec.Entity, rec.SourcedID, state)
+	for _, k := range sortedKeys(rec.Fields) {
+		fmt.Fprintf(c.out, "  %-24s %s\n", k, rec.Fields[k])
+	}
+	fmt.Fprintln(c.out, "history:")
+	for _, a := range hist {
+		ch := ""
+		if a.Field != "" {
+			ch = fmt.Sprintf(" %s: %s → %s", a.Field, deref(a.Old), deref(a.New))
+		}
+		fmt.Fprintf(c.out, "  %s run %d %s%s (%s) by %s\n", a.At, a.RunID, a.Action, ch, a.Reason, a.Admin)
+	}
+	return exitOK
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return "∅"
+	}
+	return *s
+}
+
+func (c *cli) admin(args []string) int {
+	fs := flag.NewFlagSet("admin", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print as JSON")
+	pos, ok := c.parse(fs, args, -1)
+	if !ok {
+		return exitUnusable
+	}
+	switch {
+	case len(pos) == 3 && pos[0] == "add":
+		a, err := c.eng.AddAdmin(c.ctx, pos[1], pos[2])
+		if err != nil {
+			fmt.Fprintln(c.errw, "rosterdesk admin add:", err)
+			return exitUnusable
+		}
+		if *asJSON {
+			c.printJSON(a)
+		} else {
+			fmt.Fprintf(c.out, "admin %s <%s> saved\n", a.Name, a.Email)
+		}
+		return exitOK
+	case len(pos) == 1 && pos[0] == "list":
+		as, err := c.eng.DB.Admins(c.ctx)
+		if err != nil {
+			return c.fail(err)
+		}
+		if *asJSON {
+			if as == nil {
+				as = []data.Admin{}
+			}
+			c.printJSON(as)
+			return exitOK
+		}
+		for _, a := range as {
+			fmt.Fprintf(c.out, "%s <%s>\n", a.Name, a.Email)
+		}
+		return exitOK
+	}
+	fmt.Fprint(c.errw, "usage: rosterdesk admin add EMAIL \"Full Name\" | rosterdesk admin list\n")
+	return exitUnusable
+}
+
+func (c *cli) settings(args []string) int {
+	fs := flag.NewFlagSet("settings", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print as JSON")
+	pos, ok := c.parse(fs, args, -1)
+	if !ok {
+		return exitUnusable
+	}
+	switch {
+	case len(pos) == 0:
+		all, err := c.eng.AllSettings(c.ctx)
+		if err != nil {
+			return c.fail(err)
+		}
+		if *asJSON {
+			c.printJSON(all)
+			return exitOK
+		}
+		for _, k := range sortedKeys(all) {
+			fmt.Fprintf(c.out, "%s = %s\n", k, all[k])
+		}
+		return exitOK
+	case len(pos) == 2 && pos[0] == "get":
+		v, err := c.eng.Setting(c.ctx, pos[1])
+		if err != nil {
+			fmt.Fprintln(c.errw, "rosterdesk settings:", err)
+			return exitUnusable
+		}
+		fmt.Fprintln(c.out, v)
+		return exitOK
+	case len(pos) == 3 && pos[0] == "set":
+		v, err := c.eng.SetSetting(c.ctx, pos[1], pos[2])
+		if err != nil {
+			fmt.Fprintln(c.errw, "rosterdesk settings:", err)
+			return exitUnusable
+		}
+		fmt.Fprintf(c.out, "%s = %s\n", pos[1], v)
+		return exitOK
+	}
+	fmt.Fprint(c.errw, "usage: rosterdesk settings [get KEY | set KEY VALUE]\n")
+	return exitUnusable
+}

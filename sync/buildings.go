@@ -1,0 +1,143 @@
+package sync
+
+import (
+	"errors"
+	"io"
+	"sort"
+
+	"rosterdesk/data"
+)
+
+// planBuildings aligns OneRoster schools with buildings by building SIS id =
+// school sourcedId: matched buildings are updated, unmatched schools added,
+// and every org (the district among them) is recorded.
+func (p *planner) planBuildings() error {
+	t, err := p.src.openTable("orgs")
+	if err != nil {
+		return err
+	}
+	defer t.Close()
+	existing, err := p.e.DB.Buildings(p.ctx)
+	if err != nil {
+		return err
+	}
+	bySIS := map[string]data.Building{}
+	for _, b := range existing {
+		if b.SISID != "" {
+			bySIS[b.SISID] = b
+		}
+	}
+	dbOrgs, err := p.e.DB.Orgs(p.ctx)
+	if err != nil {
+		return err
+	}
+	seen := map[string]int{}
+	parents := map[string][2]any{} // org → {parent, line}
+	for {
+		err := t.next()
+		if err == io.EOF {
+			break
+		}
+		if errors.Is(err, errRowSkipped) {
+			if id := t.get("sourcedId"); id != "" {
+				seen[id] = t.Line
+			}
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		id, ok := p.required(t, "sourcedId")
+		if !ok {
+			continue
+		}
+		if first, dup := seen[id]; dup {
+			p.log.errorf("validate", t.File, t.Line, t.colNo("sourcedId"), id, "sourcedId", "sourcedId.duplicate",
+				"sourcedId %s appears again (first on line %d); this row is skipped", id, first)
+			continue
+		}
+		seen[id] = t.Line
+		p.lastModified(t)
+		gone, ok := p.status(t)
+		name, ok1 := p.required(t, "name")
+		typ, ok2 := p.enum(t, "type", orgTypes, true, true)
+		if !(ok && ok1 && ok2) {
+			continue
+		}
+		org := data.Org{SourcedID: id, Name: name, Type: typ, Identifier: t.get("identifier"), Parent: t.get("parentSourcedId"), Active: !gone}
+		if org.Parent != "" {
+			parents[id] = [2]any{org.Parent, t.Line}
+		}
+		p.plan.Orgs = append(p.plan.Orgs, org)
+		if typ == "district" && !gone {
+			p.log.infof("plan", t.File, t.Line, 0, id, "", "district.recorded", "district %q recorded", name)
+		}
+		if typ != "school" {
+			continue
+		}
+		b, matched := bySIS[id]
+		switch {
+		case !matched && gone:
+		case !matched:
+			p.building(BuildingChange{Action: ActAdd, SISID: id, Name: name, Reason: "new school in " + t.File, Line: t.Line})
+		case gone && b.Active:
+			p.building(BuildingChange{Action: ActDeactivate, BuildingID: b.ID, SISID: id, Name: b.Name, OldName: b.Name, Aligned: b.Aligned, Reason: reasonToBeDeleted, Line: t.Line})
+		case gone:
+		case !b.Active:
+			p.building(BuildingChange{Action: ActReactivate, BuildingID: b.ID, SISID: id, Name: name, OldName: b.Name, Aligned: b.Aligned, Reason: "back in " + t.File, Line: t.Line})
+		case b.Name != name || !b.Aligned:
+			reason := "changed in " + t.File
+			if !b.Aligned {
+				reason = "local building matched to school " + id + " by SIS id"
+			}
+			p.building(BuildingChange{Action: ActUpdate, BuildingID: b.ID, SISID: id, Name: name, OldName: b.Name, Aligned: b.Aligned, Reason: reason, Line: t.Line})
+		}
+	}
+	known := map[string]bool{}
+	for _, o := range p.plan.Orgs {
+		known[o.SourcedID] = true
+	}
+	for id, pl := range parents {
+		parent := pl[0].(string)
+		if _, inDB := dbOrgs[parent]; !known[parent] && !inDB {
+			p.log.warnf("validate", t.File, pl[1].(int), t.colNo("parentSourcedId"), id, "parentSourcedId", "ref.missing",
+				"parent org %s does not exist; kept as given", parent)
+		}
+	}
+	p.plan.Rows[t.File] = t.Rows
+	if t.Rows == 0 {
+		p.log.warnf("validate", t.File, 1, 0, "", "", "file.header_only", "has a header but no rows; nothing in it is changed")
+		return nil
+	}
+	if p.src.Bulk("orgs") {
+		var gone []data.Building
+		for _, b := range existing {
+			if _, ok := seen[b.SISID]; !ok && b.Active && b.Aligned {
+				gone = append(gone, b)
+			}
+		}
+		sort.Slice(gone, func(i, j int) bool { return gone[i].SISID < gone[j].SISID })
+		for _, b := range gone {
+			p.building(BuildingChange{Action: ActDeactivate, BuildingID: b.ID, SISID: b.SISID, Name: b.Name, OldName: b.Name, Aligned: true, Reason: "absent from " + t.File})
+		}
+		for id, o := range dbOrgs {
+			if _, ok := seen[id]; !ok && o.Active {
+				p.plan.OrgsGone = append(p.plan.OrgsGone, id)
+			}
+		}
+		sort.Strings(p.plan.OrgsGone)
+	}
+	return nil
+}
+
+func (p *planner) building(c BuildingChange) {
+	p.plan.Buildings = append(p.plan.Buildings, c)
+	switch c.Action {
+	case ActAdd:
+		p.plan.Counts.Buildings.Added++
+	case ActUpdate, ActReactivate:
+		p.plan.Counts.Buildings.Updated++
+	case ActDeactivate:
+		p.plan.Counts.Buildings.Removed++
+	}
+}

@@ -1,0 +1,244 @@
+package sync
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// table streams the rows of one OneRoster CSV file with their line numbers.
+type table struct {
+	File   string // name as the admin knows it, e.g. users.csv
+	Canon  string
+	rc     io.Closer
+	tr     *textReader
+	r      *csv.Reader
+	Header []string
+	col    map[string]int // spec column → index in the row
+	width  int            // columns that have a name
+	rec    []string
+	Line   int
+	log    *runLog
+	Rows   int
+}
+
+// openTable opens a file, reads its header and checks it against the spec for version.
+// A header that lacks a required column, or that is not OneRoster at all, is a *SourceError.
+func (s *Source) openTable(canon string) (*table, error) {
+	rc, name, err := s.open(canon)
+	if err != nil {
+		return nil, err
+	}
+	t := &table{File: name, Canon: canon, rc: rc, log: s.log}
+	t.tr = newTextReader(rc, s.limits.MaxLine)
+	t.r = csv.NewReader(t.tr)
+	t.r.FieldsPerRecord = -1
+	t.r.ReuseRecord = true
+	hdr, err := t.r.Read()
+	if err == io.EOF {
+		rc.Close()
+		return nil, srcErr(name, 1, "is empty: it has no header row")
+	}
+	if err != nil {
+		rc.Close()
+		return nil, t.fatal(err)
+	}
+	t.Header = append([]string(nil), hdr...)
+	if t.tr.BOM {
+		s.log.warnf("read", name, 1, 0, "", "", "encoding.bom", "starts with a UTF-8 byte-order mark; ignored")
+	}
+	spec, ok := specFor(s.Version, canon)
+	if !ok {
+		rc.Close()
+		return nil, fmt.Errorf("no spec for %s", canon)
+	}
+	if err := t.mapHeader(spec); err != nil {
+		rc.Close()
+		return nil, err
+	}
+	return t, nil
+}
+
+func (t *table) fatal(err error) error {
+	var lt *LineTooLongError
+	if errors.As(err, &lt) {
+		return srcErr(t.File, lt.Line, "is longer than %d bytes on one line: not a usable CSV file", lt.Limit)
+	}
+	var se *SourceError
+	if errors.As(err, &se) {
+		return se
+	}
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return srcErr(t.File, pe.StartLine, "is not valid CSV: %v", pe.Err)
+	}
+	return srcErr(t.File, t.Line, "cannot be read: %v", err)
+}
+
+func (t *table) mapHeader(spec fileSpec) error {
+	t.col = map[string]int{}
+	var caseFixed, ext, unknown []string
+	lastNamed := -1
+	for i, h := range t.Header {
+		if strings.TrimSpace(h) != "" {
+			lastNamed = i
+		}
+	}
+	t.width = lastNamed + 1
+	if t.width < len(t.Header) {
+		t.log.warnf("read", t.File, 1, t.width+1, "", "", "header.trailing_empty", "header ends with %d empty column(s); ignored", len(t.Header)-t.width)
+	}
+	for i := 0; i < t.width; i++ {
+		h := strings.TrimSpace(t.Header[i])
+		matched := ""
+		for _, c := range spec.cols {
+			if h == c {
+				matched = c
+				break
+			}
+		}
+		if matched == "" {
+			for _, c := range spec.cols {
+				if strings.EqualFold(h, c) {
+					matched = c
+					caseFixed = append(caseFixed, h)
+					break
+				}
+			}
+		}
+		switch {
+		case h == "":
+			unknown = append(unknown, fmt.Sprintf("(empty, column %d)", i+1))
+		case matched == "" && (strings.HasPrefix(h, "metadata.") || strings.HasPrefix(strings.ToLower(h), "ext_")):
+			ext = append(ext, h)
+		case matched == "":
+			unknown = append(unknown, h)
+		default:
+			if _, dup := t.col[matched]; dup {
+				t.log.warnf("read", t.File, 1, i+1, "", matched, "header.duplicate", "column %s appears twice; the first is used", matched)
+				continue
+			}
+			t.col[matched] = i
+		}
+	}
+	if _, s := t.col["status"]; !s {
+		if _, d := t.col["dateLastModified"]; !d {
+			hint := ""
+			if _, ok := t.col["sourcedId"]; !ok || t.Canon == "orgs" || t.Canon == "users" {
+				hint = " It looks like a Microsoft School Data Sync (SDS) or other non-OneRoster export; export OneRoster CSV from your SIS instead."
+			}
+			return srcErr(t.File, 1, "is not a OneRoster file: its header has neither status nor dateLastModified.%s", hint)
+		}
+	}
+	var missing []string
+	for _, r := range spec.required {
+		if _, ok := t.col[r]; !ok {
+			missing = append(missing, r)
+		}
+	}
+	if len(missing) > 0 {
+		return srcErr(t.File, 1, "required column %s is missing from the header; nothing was imported", strings.Join(missing, ", "))
+	}
+	if len(caseFixed) > 0 {
+		t.log.warnf("read", t.File, 1, 0, "", "", "header.case", "header names differ in case from the spec (%s); read by name", strings.Join(caseFixed, ", "))
+	}
+	if len(ext) > 0 {
+		t.log.warnf("read", t.File, 1, 0, "", "", "header.extension", "extension columns ignored: %s", strings.Join(ext, ", "))
+	}
+	if len(unknown) > 0 {
+		t.log.warnf("read", t.File, 1, 0, "", "", "header.unknown", "columns not in the OneRoster spec ignored: %s", strings.Join(unknown, ", "))
+	}
+	prev := -1
+	for _, c := range spec.cols {
+		if i, ok := t.col[c]; ok {
+			if i < prev {
+				t.log.warnf("read", t.File, 1, 0, "", "", "header.order", "columns are not in spec order; read by name")
+				break
+			}
+			prev = i
+		}
+	}
+	return nil
+}
+
+// errRowSkipped is returned by next for a row that could not be parsed; it is logged already.
+var errRowSkipped = errors.New("row skipped")
+
+// next reads the next row. io.EOF ends the file; errRowSkipped means this row
+// was rejected and logged; any other error is fatal for the source.
+func (t *table) next() error {
+	rec, err := t.r.Read()
+	if err == io.EOF {
+		t.finish()
+		return io.EOF
+	}
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) && !errors.Is(err, csv.ErrFieldCount) {
+			if pe.Err == csv.ErrQuote || pe.Err == csv.ErrBareQuote {
+				t.Line = pe.StartLine
+				t.log.errorf("validate", t.File, pe.StartLine, pe.Column, "", "", "csv.quote", "malformed quotes: %v; row skipped", pe.Err)
+				return errRowSkipped
+			}
+		}
+		return t.fatal(err)
+	}
+	t.rec = rec
+	t.Line, _ = t.r.FieldPos(0)
+	t.Rows++
+	if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+		t.Rows--
+		return errRowSkipped // a blank line
+	}
+	if len(rec) < t.width {
+		// Trailing empty cells are often trimmed by editors; only the named columns matter.
+		for _, i := range t.col {
+			if i >= len(rec) {
+				t.log.errorf("validate", t.File, t.Line, len(rec)+1, t.get("sourcedId"), "", "csv.field_count",
+					"row has %d fields but the header has %d; row skipped", len(rec), t.width)
+				return errRowSkipped
+			}
+		}
+	} else if len(rec) > len(t.Header) {
+		t.log.warnOnce(t.File, t.Line, len(t.Header)+1, t.get("sourcedId"), "", "csv.extra_fields",
+			fmt.Sprintf("row has %d fields but the header has %d; extra fields ignored", len(rec), len(t.Header)))
+	}
+	return nil
+}
+
+func (t *table) finish() {
+	if t.tr.CRLF {
+		t.log.warnf("read", t.File, 0, 0, "", "", "encoding.crlf", "uses Windows (CRLF) line endings; read normally")
+	}
+	if t.tr.Decoded > 0 {
+		t.log.warnf("read", t.File, t.tr.FirstBadAt, 0, "", "", "encoding.windows1252",
+			"is not valid UTF-8: %d byte(s) decoded as Windows-1252 (first on line %d); check accented names", t.tr.Decoded, t.tr.FirstBadAt)
+	}
+}
+
+// has tells whether the header has column c.
+func (t *table) has(c string) bool {
+	_, ok := t.col[c]
+	return ok
+}
+
+// get returns column c of the current row, trimmed ("" when the column is absent).
+func (t *table) get(c string) string {
+	i, ok := t.col[c]
+	if !ok || i >= len(t.rec) {
+		return ""
+	}
+	return strings.TrimSpace(t.rec[i])
+}
+
+// colNo is the 1-based column number of c, for the log.
+func (t *table) colNo(c string) int {
+	if i, ok := t.col[c]; ok {
+		return i + 1
+	}
+	return 0
+}
+
+func (t *table) Close() error { return t.rc.Close() }

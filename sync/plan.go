@@ -1,0 +1,810 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"rosterdesk/data"
+)
+
+// Action is what a plan does to one record.
+type Action string
+
+const (
+	ActAdd        Action = "add"
+	ActUpdate     Action = "update"
+	ActDeactivate Action = "deactivate" // users and buildings; "removed" for courses, classes, assignments
+	ActReactivate Action = "reactivate"
+)
+
+// Change is one planned change to one record, with its reason.
+type Change struct {
+	Action    Action
+	SourcedID string
+	ID        int64  // stored record id; 0 for an add
+	Vals      string // new values, Sep-joined; "" when fields do not change
+	Old       string // stored values when fields change
+	Active    bool   // for an add: whether the new record is active
+	Reason    string
+	Line      int32
+}
+
+// EntityPlan is the planned changes to one kind of record.
+type EntityPlan struct {
+	Table   *data.Table
+	File    string
+	Mode    Mode
+	Changes []Change
+}
+
+// BuildingChange is one planned change to a building.
+type BuildingChange struct {
+	Action     Action
+	BuildingID int64
+	SISID      string
+	Name       string
+	OldName    string
+	Aligned    bool // was aligned before
+	Reason     string
+	Line       int
+}
+
+// Plan is the diff between a source and the roster, ready to preview or apply.
+type Plan struct {
+	Scope     Scope
+	Trigger   Trigger
+	DryRun    bool
+	Source    *Source
+	StartedAt time.Time
+	Admin     data.Admin
+	Entities  []*EntityPlan
+	Buildings []BuildingChange
+	Orgs      []data.Org
+	OrgsGone  []string
+	Counts    data.Counts
+
+	// Rows counts the data rows read per file.
+	Rows map[string]int
+
+	buildingIDs map[string]int64 // aligned building SIS id → building id, for user links
+	log         *runLog
+	prog        func(Progress)
+}
+
+// Log returns the plan's log so far.
+func (p *Plan) Log() []data.LogEntry { return p.log.entries }
+
+// Errors and Warnings count the log's entries.
+func (p *Plan) Errors() int   { return p.log.errors }
+func (p *Plan) Warnings() int { return p.log.warnings }
+
+// ref is what a reference resolves to.
+type ref uint8
+
+const (
+	refMissing  ref = iota
+	refOK           // exists (active or not) after this run
+	refIgnored      // present but ignored (school not aligned)
+	refSkipped      // a guardian or parent, not stored
+	refRejected     // its row was rejected
+)
+
+// resolver answers whether a sourcedId of one entity exists after this run.
+type resolver struct {
+	file    string
+	inFile  bool // the file takes part in this run
+	bulk    bool
+	src     map[string]ref
+	db      map[string]data.State
+	srcLine map[string]int32
+}
+
+func (r *resolver) resolve(id string) ref {
+	if v, ok := r.src[id]; ok {
+		return v
+	}
+	if r.inFile && r.bulk {
+		return refMissing
+	}
+	if _, ok := r.db[id]; ok {
+		return refOK
+	}
+	return refMissing
+}
+
+type planner struct {
+	e    *Engine
+	ctx  context.Context
+	src  *Source
+	log  *runLog
+	plan *Plan
+	prog func(Progress)
+
+	orgs      map[string]string // known org sourcedId → type
+	buildings map[string]int64  // active aligned building SIS id → id
+	userRole  map[string]string // accepted user → role, to compare with enrollment roles
+	res       map[data.Entity]*resolver
+}
+
+// PlanRun reads and validates a source and diffs it against the roster. It
+// writes nothing. A refused precondition is a *RefusedError; an unusable
+// source a *SourceError (its log is in the returned plan when one is returned).
+func (e *Engine) PlanRun(ctx context.Context, sourcePath string, opt Options) (*Plan, error) {
+	if opt.Scope == "" {
+		s, err := e.Setting(ctx, KeySyncProcess)
+		if err != nil {
+			return nil, err
+		}
+		opt.Scope = Scope(s)
+	}
+	if opt.Trigger == "" {
+		opt.Trigger = TriggerManual
+	}
+	plan := &Plan{Scope: opt.Scope, Trigger: opt.Trigger, DryRun: opt.DryRun, StartedAt: e.DB.Now().UTC(), log: newRunLog(),
+		Rows: map[string]int{}, prog: opt.Progress}
+	admin, err := e.CreditedAdmin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	plan.Admin = admin
+	if opt.Scope != ScopeBuildings {
+		ok, err := e.DB.HasAppliedRun(ctx, string(ScopeBuildings))
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, &RefusedError{Reason: "synchronize buildings first: run `rosterdesk sync SOURCE --scope buildings` once so users can be linked to their buildings"}
+		}
+	}
+	src, err := openSource(sourcePath, e.Limits, plan.log)
+	if err != nil {
+		return plan, err
+	}
+	defer src.Close()
+	plan.Source = src
+	p := &planner{e: e, ctx: ctx, src: src, log: plan.log, plan: plan, prog: opt.Progress, res: map[data.Entity]*resolver{}, userRole: map[string]string{}}
+	if p.prog == nil {
+		p.prog = func(Progress) {}
+	}
+	if err := p.run(); err != nil {
+		return plan, err
+	}
+	plan.log.finish()
+	return plan, nil
+}
+
+func (p *planner) run() error {
+	if err := p.loadOrgs(); err != nil {
+		return err
+	}
+	if p.plan.Scope == ScopeBuildings {
+		if !p.src.Present("orgs") {
+			return srcErr("orgs.csv", 0, "is needed for a building sync but is not in the source")
+		}
+		return p.planBuildings()
+	}
+	var any bool
+	for _, f := range []string{"users", "courses", "classes", "enrollments", "academicSessions"} {
+		if p.src.Present(f) && (f == "users" || p.plan.Scope == ScopeUsersCourses) {
+			any = true
+		}
+	}
+	if !any {
+		want := "users.csv"
+		if p.plan.Scope == ScopeUsersCourses {
+			want = "users.csv, courses.csv, classes.csv or enrollments.csv"
+		}
+		return srcErr(p.src.Path, 0, "holds nothing this %s sync can use: it needs %s", p.plan.Scope, want)
+	}
+	if p.plan.Scope == ScopeUsersCourses {
+		if err := p.planTable(data.Sessions, "academicSessions", p.sessionRow); err != nil {
+			return err
+		}
+		if err := p.planTable(data.Courses, "courses", p.courseRow); err != nil {
+			return err
+		}
+		if err := p.planTable(data.Classes, "classes", p.classRow); err != nil {
+			return err
+		}
+	}
+	roles, err := p.readRoles()
+	if err != nil {
+		return err
+	}
+	if err := p.planTable(data.Users, "users", func(t *table) rowResult { return p.userRow(t, roles) }); err != nil {
+		return err
+	}
+	if p.plan.Scope == ScopeUsersCourses {
+		if err := p.planTable(data.Assignments, "enrollments", p.enrollmentRow); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadOrgs learns every org the run can refer to (the roster's, plus orgs.csv's)
+// and the aligned buildings users are linked to.
+func (p *planner) loadOrgs() error {
+	dbOrgs, err := p.e.DB.Orgs(p.ctx)
+	if err != nil {
+		return err
+	}
+	p.orgs = map[string]string{}
+	for id, o := range dbOrgs {
+		p.orgs[id] = o.Type
+	}
+	if p.plan.Scope != ScopeBuildings && p.src.Present("orgs") {
+		// Only the types matter here; orgs.csv itself is validated by a building sync.
+		t, err := p.src.openTable("orgs")
+		if err != nil {
+			return err
+		}
+		defer t.Close()
+		quiet := &planner{log: newRunLog(), src: p.src}
+		for {
+			err := t.next()
+			if err == io.EOF {
+				break
+			}
+			if errors.Is(err, errRowSkipped) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if typ, ok := quiet.enum(t, "type", orgTypes, true, true); ok && t.get("sourcedId") != "" {
+				p.orgs[t.get("sourcedId")] = typ
+			}
+		}
+	}
+	bs, err := p.e.DB.Buildings(p.ctx)
+	if err != nil {
+		return err
+	}
+	p.buildings = map[string]int64{}
+	for _, b := range bs {
+		if b.Active && b.Aligned && b.SISID != "" {
+			p.buildings[b.SISID] = b.ID
+		}
+	}
+	p.plan.buildingIDs = p.buildings
+	return nil
+}
+
+// rowResult is what a row parser decided.
+type rowResult struct {
+	outcome ref    // refOK, refIgnored, refSkipped or refRejected
+	vals    string // for refOK
+	active  bool   // for refOK: whether the record should be active
+	reason  string // why inactive, or why ignored
+}
+
+// planTable streams one file and plans its entity's changes.
+func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowResult) error {
+	ep := &EntityPlan{Table: tbl, File: file + ".csv", Mode: p.src.Modes[file]}
+	state, err := p.e.DB.LoadState(p.ctx, tbl)
+	if err != nil {
+		return err
+	}
+	r := &resolver{file: file + ".csv", inFile: p.src.Present(file), bulk: p.src.Bulk(file), src: map[string]ref{}, db: state}
+	p.res[tbl.Entity] = r
+	if !p.src.Present(file) {
+		p.plan.Entities = append(p.plan.Entities, ep)
+		return nil
+	}
+	t, err := p.src.openTable(file)
+	if err != nil {
+		return err
+	}
+	defer t.Close()
+	ep.File = t.File
+	seen := make(map[string]int32, len(state))
+	phase := "reading " + t.File
+	p.prog(Progress{Phase: phase})
+	for {
+		err := t.next()
+		if err == io.EOF {
+			break
+		}
+		if errors.Is(err, errRowSkipped) {
+			p.countError(tbl.Entity, true)
+			if id := t.get("sourcedId"); id != "" {
+				seen[id] = int32(t.Line)
+				r.src[id] = refRejected
+			}
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if t.Rows%20000 == 0 {
+			if err := p.ctx.Err(); err != nil {
+				return err
+			}
+			p.prog(Progress{Phase: phase, Done: t.Rows})
+		}
+		id := t.get("sourcedId")
+		if id == "" {
+			p.required(t, "sourcedId")
+			p.countError(tbl.Entity, false)
+			continue
+		}
+		if first, dup := seen[id]; dup {
+			p.log.errorf("validate", t.File, t.Line, t.colNo("sourcedId"), id, "sourcedId", "sourcedId.duplicate",
+				"sourcedId %s appears again (first on line %d); this row is skipped", id, first)
+			p.countError(tbl.Entity, false)
+			continue
+		}
+		seen[id] = int32(t.Line)
+		p.lastModified(t)
+		res := row(t)
+		r.src[id] = res.outcome
+		st, exists := state[id]
+		switch res.outcome {
+		case refRejected:
+			p.countError(tbl.Entity, false)
+			continue
+		case refSkipped:
+			continue
+		case refIgnored:
+			if tbl == data.Users {
+				p.plan.Counts.Users.Ignored++
+			}
+			if exists && st.Active {
+				p.change(ep, Change{Action: ActDeactivate, SourcedID: id, ID: st.ID, Reason: res.reason, Line: int32(t.Line)})
+			}
+			continue
+		}
+		p.decide(ep, id, st, exists, res, t.Line)
+	}
+	p.prog(Progress{Phase: phase, Done: t.Rows, Total: t.Rows})
+	p.plan.Rows[t.File] = t.Rows
+	if t.Rows == 0 {
+		p.log.warnf("validate", t.File, 1, 0, "", "", "file.header_only",
+			"has a header but no rows (OneRoster says to declare such a file absent); nothing in it is changed")
+		return nil
+	}
+	if p.src.Bulk(file) {
+		if tbl == data.Users && !p.e.boolSetting(p.ctx, KeyMarkMissingGone) {
+			p.log.infof("plan", t.File, 0, 0, "", "", "users.keep_missing", "users absent from %s are kept active (setting %s is off)", t.File, KeyMarkMissingGone)
+		} else {
+			reason := "absent from " + t.File
+			ids := make([]string, 0)
+			for id, st := range state {
+				if _, ok := seen[id]; !ok && st.Active {
+					ids = append(ids, id)
+				}
+			}
+			sort.Strings(ids)
+			for _, id := range ids {
+				p.change(ep, Change{Action: ActDeactivate, SourcedID: id, ID: state[id].ID, Reason: reason})
+			}
+		}
+	}
+	p.plan.Entities = append(p.plan.Entities, ep)
+	return nil
+}
+
+// decide compares an accepted row with the stored record.
+func (p *planner) decide(ep *EntityPlan, id string, st data.State, exists bool, res rowResult, line int) {
+	if !exists {
+		if !res.active && res.reason == reasonToBeDeleted {
+			return // deleting what we never had
+		}
+		p.change(ep, Change{Action: ActAdd, SourcedID: id, Vals: res.vals, Active: res.active, Reason: addReason(ep, res), Line: int32(line)})
+		return
+	}
+	changed := data.Hash(res.vals) != st.Hash
+	c := Change{SourcedID: id, ID: st.ID, Line: int32(line)}
+	if changed {
+		old, err := p.e.DB.Vals(p.ctx, ep.Table, st.ID)
+		if err == nil {
+			c.Old, c.Vals = old, res.vals
+		}
+	}
+	switch {
+	case st.Active && res.active:
+		if !changed {
+			return
+		}
+		c.Action, c.Reason = ActUpdate, "changed in "+ep.File
+	case st.Active && !res.active:
+		c.Action, c.Reason = ActDeactivate, res.reason
+	case !st.Active && res.active:
+		c.Action, c.Reason = ActReactivate, "back in "+ep.File
+	default:
+		if !changed {
+			return
+		}
+		c.Action, c.Reason = ActUpdate, "changed in "+ep.File+" (stays inactive)"
+	}
+	p.change(ep, c)
+}
+
+const reasonToBeDeleted = "status tobedeleted"
+
+func addReason(ep *EntityPlan, res rowResult) string {
+	if !res.active {
+		return "new in " + ep.File + ", inactive: " + res.reason
+	}
+	return "new in " + ep.File
+}
+
+func (p *planner) change(ep *EntityPlan, c Change) {
+	ep.Changes = append(ep.Changes, c)
+	countChange(&p.plan.Counts, ep.Table.Entity, c.Action)
+}
+
+func countChange(c *data.Counts, ent data.Entity, a Action) {
+	switch ent {
+	case data.EntityUser:
+		switch a {
+		case ActAdd:
+			c.Users.Added++
+		case ActUpdate:
+			c.Users.Updated++
+		case ActDeactivate:
+			c.Users.Deactivated++
+		case ActReactivate:
+			c.Users.Reactivated++
+		}
+	case data.EntityCourse, data.EntityClass, data.EntityAssignment:
+		cc := &c.Courses
+		if ent == data.EntityClass {
+			cc = &c.Classes
+		} else if ent == data.EntityAssignment {
+			cc = &c.Assignments
+		}
+		switch a {
+		case ActAdd, ActReactivate:
+			cc.Added++
+		case ActUpdate:
+			cc.Updated++
+		case ActDeactivate:
+			cc.Removed++
+		}
+	}
+}
+
+func (p *planner) countError(ent data.Entity, _ bool) {
+	switch ent {
+	case data.EntityUser:
+		p.plan.Counts.Users.Errors++
+	case data.EntityCourse:
+		p.plan.Counts.Courses.Errors++
+	case data.EntityClass:
+		p.plan.Counts.Classes.Errors++
+	case data.EntityAssignment:
+		p.plan.Counts.Assignments.Errors++
+	}
+}
+
+// gone turns a row's status into the active flag and its reason.
+func goneResult(vals string, gone bool) rowResult {
+	if gone {
+		return rowResult{outcome: refOK, vals: vals, active: false, reason: reasonToBeDeleted}
+	}
+	return rowResult{outcome: refOK, vals: vals, active: true}
+}
+
+var rejected = rowResult{outcome: refRejected}
+
+func (p *planner) sessionRow(t *table) rowResult {
+	gone, ok := p.status(t)
+	title, ok1 := p.required(t, "title")
+	typ, ok2 := p.enum(t, "type", sessionTypes, true, true)
+	start, ok3 := p.date(t, "startDate", true)
+	end, ok4 := p.date(t, "endDate", true)
+	year, ok5 := p.year(t, "schoolYear")
+	if !(ok && ok1 && ok2 && ok3 && ok4 && ok5) {
+		return rejected
+	}
+	return goneResult(join(title, typ, start, end, t.get("parentSourcedId"), year), gone)
+}
+
+func (p *planner) courseRow(t *table) rowResult {
+	id := t.get("sourcedId")
+	gone, ok := p.status(t)
+	title, ok1 := p.required(t, "title")
+	org, ok2 := p.required(t, "orgSourcedId")
+	if !(ok && ok1 && ok2) {
+		return rejected
+	}
+	if _, known := p.orgs[org]; !known {
+		p.log.errorf("validate", t.File, t.Line, t.colNo("orgSourcedId"), id, "orgSourcedId", "ref.missing",
+			"org %s does not exist (not in orgs.csv nor the roster); row skipped", org)
+		return rejected
+	}
+	year := t.get("schoolYearSourcedId")
+	if year != "" && p.res[data.EntitySession].resolve(year) != refOK {
+		p.log.warnf("validate", t.File, t.Line, t.colNo("schoolYearSourcedId"), id, "schoolYearSourcedId", "ref.missing",
+			"school year %s does not exist; the course is kept without it", year)
+		year = ""
+	}
+	vals := join(title, t.get("courseCode"), strings.Join(p.list(t, "grades"), ","), org, year, strings.Join(p.list(t, "subjects"), ","))
+	return goneResult(vals, gone)
+}
+
+func (p *planner) classRow(t *table) rowResult {
+	id := t.get("sourcedId")
+	gone, ok := p.status(t)
+	title, ok1 := p.required(t, "title")
+	course, ok2 := p.required(t, "courseSourcedId")
+	typ, ok3 := p.enum(t, "classType", classTypes, true, true)
+	school, ok4 := p.required(t, "schoolSourcedId")
+	if !(ok && ok1 && ok2 && ok3 && ok4) {
+		return rejected
+	}
+	switch p.res[data.EntityCourse].resolve(course) {
+	case refOK:
+	case refRejected:
+		p.log.errorf("validate", t.File, t.Line, t.colNo("courseSourcedId"), id, "courseSourcedId", "ref.rejected",
+			"course %s was rejected (see courses.csv); row skipped", course)
+		return rejected
+	default:
+		p.log.errorf("validate", t.File, t.Line, t.colNo("courseSourcedId"), id, "courseSourcedId", "ref.missing",
+			"course %s does not exist (not in courses.csv nor the roster); row skipped", course)
+		return rejected
+	}
+	typOrg, known := p.orgs[school]
+	if !known {
+		p.log.errorf("validate", t.File, t.Line, t.colNo("schoolSourcedId"), id, "schoolSourcedId", "ref.missing",
+			"school %s does not exist (not in orgs.csv nor the roster); row skipped", school)
+		return rejected
+	}
+	if typOrg != "school" {
+		p.log.errorf("validate", t.File, t.Line, t.colNo("schoolSourcedId"), id, "schoolSourcedId", "ref.not_school",
+			"schoolSourcedId %s is a %s, not a school; row skipped", school, typOrg)
+		return rejected
+	}
+	var terms []string
+	for _, term := range p.list(t, "termSourcedIds") {
+		if p.res[data.EntitySession].resolve(term) == refOK {
+			terms = append(terms, term)
+		} else {
+			p.log.warnf("validate", t.File, t.Line, t.colNo("termSourcedIds"), id, "termSourcedIds", "ref.missing",
+				"term %s does not exist; dropped from the class", term)
+		}
+	}
+	if len(terms) == 0 {
+		p.log.errorf("validate", t.File, t.Line, t.colNo("termSourcedIds"), id, "termSourcedIds", "ref.missing",
+			"the class has no existing term; row skipped")
+		return rejected
+	}
+	vals := join(title, t.get("classCode"), typ, course, school, t.get("location"),
+		strings.Join(p.list(t, "grades"), ","), strings.Join(p.list(t, "subjects"), ","), strings.Join(p.list(t, "periods"), ","), strings.Join(terms, ","))
+	if _, aligned := p.buildings[school]; !aligned {
+		p.log.infof("plan", t.File, t.Line, t.colNo("schoolSourcedId"), id, "schoolSourcedId", "school.not_aligned",
+			"school %s not aligned to a building; class ignored", school)
+		return rowResult{outcome: refIgnored, reason: "school " + school + " not aligned"}
+	}
+	return goneResult(vals, gone)
+}
+
+// roleRow is one accepted row of a 1.2 roles.csv.
+type roleRow struct {
+	role, roleType, org string
+}
+
+// readRoles reads roles.csv (OneRoster 1.2), which carries users' roles and schools.
+func (p *planner) readRoles() (map[string][]roleRow, error) {
+	if p.src.Version != "1.2" || !p.src.Present("users") {
+		return nil, nil
+	}
+	if !p.src.Present("roles") {
+		return nil, srcErr("roles.csv", 0, "is needed with a OneRoster 1.2 users.csv (it holds each user's role and school) but is not in the source")
+	}
+	t, err := p.src.openTable("roles")
+	if err != nil {
+		return nil, err
+	}
+	defer t.Close()
+	out := map[string][]roleRow{}
+	seen := map[string]int{}
+	for {
+		err := t.next()
+		if err == io.EOF {
+			break
+		}
+		if errors.Is(err, errRowSkipped) {
+			p.plan.Counts.Users.Errors++
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		id, ok := p.required(t, "sourcedId")
+		if !ok {
+			p.plan.Counts.Users.Errors++
+			continue
+		}
+		if first, dup := seen[id]; dup {
+			p.log.errorf("validate", t.File, t.Line, t.colNo("sourcedId"), id, "sourcedId", "sourcedId.duplicate",
+				"sourcedId %s appears again (first on line %d); this row is skipped", id, first)
+			p.plan.Counts.Users.Errors++
+			continue
+		}
+		seen[id] = t.Line
+		gone, ok := p.status(t)
+		user, ok1 := p.required(t, "userSourcedId")
+		rt, ok2 := p.enum(t, "roleType", roleTypes, true, false)
+		role, ok3 := p.enum(t, "role", roles12, true, true)
+		org, ok4 := p.required(t, "orgSourcedId")
+		_, ok5 := p.date(t, "beginDate", false)
+		_, ok6 := p.date(t, "endDate", false)
+		if !(ok && ok1 && ok2 && ok3 && ok4 && ok5 && ok6) {
+			p.plan.Counts.Users.Errors++
+			continue
+		}
+		if gone {
+			continue
+		}
+		out[user] = append(out[user], roleRow{role: role, roleType: rt, org: org})
+	}
+	return out, nil
+}
+
+func (p *planner) userRow(t *table, roles map[string][]roleRow) rowResult {
+	id := t.get("sourcedId")
+	gone, ok := p.status(t)
+	enabled, ok1 := p.boolean(t, "enabledUser", true)
+	username, ok2 := p.required(t, "username")
+	given, ok3 := p.required(t, "givenName")
+	family, ok4 := p.required(t, "familyName")
+	if !(ok && ok1 && ok2 && ok3 && ok4) {
+		return rejected
+	}
+	var role string
+	var orgs []string
+	if p.src.Version == "1.2" {
+		rs := roles[id]
+		if len(rs) == 0 {
+			p.log.errorf("validate", t.File, t.Line, 0, id, "role", "ref.missing", "user has no row in roles.csv, so no role or school; row skipped")
+			return rejected
+		}
+		role = rs[0].role
+		for _, r := range rs {
+			if r.roleType == "primary" {
+				role = r.role
+				break
+			}
+		}
+		for _, r := range rs {
+			orgs = append(orgs, r.org)
+		}
+	} else {
+		var okR bool
+		if role, okR = p.enum(t, "role", roles11, true, true); !okR {
+			return rejected
+		}
+		if orgs = p.list(t, "orgSourcedIds"); len(orgs) == 0 {
+			p.required(t, "orgSourcedIds")
+			return rejected
+		}
+	}
+	if skippedRoles[role] {
+		p.plan.Counts.Users.Skipped++
+		return rowResult{outcome: refSkipped}
+	}
+	orgField := "orgSourcedIds"
+	if p.src.Version == "1.2" {
+		orgField = "orgSourcedId"
+	}
+	var linked, unaligned, unknown []string
+	nonSchool := false
+	for _, o := range dedupe(orgs) {
+		typ, known := p.orgs[o]
+		switch {
+		case !known:
+			unknown = append(unknown, o)
+		case p.buildings[o] != 0:
+			linked = append(linked, o)
+		case typ == "school":
+			unaligned = append(unaligned, o)
+		default:
+			nonSchool = true
+		}
+	}
+	col := t.colNo("orgSourcedIds")
+	if len(linked) == 0 && len(unaligned) == 0 && !nonSchool {
+		p.log.errorf("validate", t.File, t.Line, col, id, orgField, "ref.missing",
+			"org %s does not exist (not in orgs.csv nor the roster); row skipped", strings.Join(unknown, ", "))
+		return rejected
+	}
+	if len(unknown) > 0 {
+		p.log.warnf("validate", t.File, t.Line, col, id, orgField, "ref.missing", "org %s does not exist; dropped from the user", strings.Join(unknown, ", "))
+	}
+	if len(linked) == 0 {
+		switch {
+		case len(unaligned) > 0:
+			p.log.infof("plan", t.File, t.Line, col, id, orgField, "school.not_aligned",
+				"school %s not aligned to a building; user ignored", strings.Join(unaligned, ", "))
+			return rowResult{outcome: refIgnored, reason: "school " + strings.Join(unaligned, ", ") + " not aligned"}
+		case role == "student":
+			p.log.infof("plan", t.File, t.Line, col, id, orgField, "school.none", "student belongs to no school; user ignored")
+			return rowResult{outcome: refIgnored, reason: "student in no school"}
+		}
+		// District-level staff are kept without a building.
+	}
+	sort.Strings(linked)
+	p.userRole[id] = role
+	vals := join(role, username, given, family, t.get("middleName"), t.get("identifier"), t.get("email"),
+		strings.Join(p.list(t, "grades"), ","), enabled, strings.Join(linked, ","))
+	res := goneResult(vals, gone)
+	if !gone && enabled == "false" {
+		res.active, res.reason = false, "enabledUser=false"
+	}
+	return res
+}
+
+func (p *planner) enrollmentRow(t *table) rowResult {
+	id := t.get("sourcedId")
+	gone, ok := p.status(t)
+	class, ok1 := p.required(t, "classSourcedId")
+	user, ok2 := p.required(t, "userSourcedId")
+	school, ok3 := p.required(t, "schoolSourcedId")
+	role, ok4 := p.enum(t, "role", enrollRoles, true, true)
+	primary, ok5 := p.boolean(t, "primary", false)
+	begin, ok6 := p.date(t, "beginDate", false)
+	end, ok7 := p.date(t, "endDate", false)
+	if !(ok && ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) {
+		return rejected
+	}
+	switch p.res[data.EntityClass].resolve(class) {
+	case refOK:
+	case refIgnored:
+		return rowResult{outcome: refIgnored, reason: "class " + class + " ignored (school not aligned)"}
+	case refRejected:
+		p.log.errorf("validate", t.File, t.Line, t.colNo("classSourcedId"), id, "classSourcedId", "ref.rejected",
+			"class %s was rejected (see classes.csv); row skipped", class)
+		return rejected
+	default:
+		p.log.errorf("validate", t.File, t.Line, t.colNo("classSourcedId"), id, "classSourcedId", "ref.missing",
+			"class %s does not exist (not in classes.csv nor the roster); row skipped", class)
+		return rejected
+	}
+	switch p.res[data.EntityUser].resolve(user) {
+	case refOK:
+	case refIgnored:
+		return rowResult{outcome: refIgnored, reason: "user " + user + " ignored (school not aligned)"}
+	case refSkipped:
+		p.log.warnf("validate", t.File, t.Line, t.colNo("userSourcedId"), id, "userSourcedId", "ref.skipped_user",
+			"user %s is a guardian or parent, who are not imported; enrollment ignored", user)
+		return rowResult{outcome: refSkipped}
+	case refRejected:
+		p.log.errorf("validate", t.File, t.Line, t.colNo("userSourcedId"), id, "userSourcedId", "ref.rejected",
+			"user %s was rejected (see users.csv); row skipped", user)
+		return rejected
+	default:
+		p.log.errorf("validate", t.File, t.Line, t.colNo("userSourcedId"), id, "userSourcedId", "ref.missing",
+			"user %s does not exist (not in users.csv nor the roster); row skipped", user)
+		return rejected
+	}
+	if _, known := p.orgs[school]; !known {
+		p.log.errorf("validate", t.File, t.Line, t.colNo("schoolSourcedId"), id, "schoolSourcedId", "ref.missing",
+			"school %s does not exist (not in orgs.csv nor the roster); row skipped", school)
+		return rejected
+	}
+	if ur, ok := p.userRole[user]; ok && ur == "student" && role == "teacher" {
+		p.log.warnOnce(t.File, t.Line, t.colNo("role"), id, "role", "role.mismatch",
+			fmt.Sprintf("user %s is a student in users.csv but enrolled as teacher; the enrollment keeps teacher", user))
+	}
+	return goneResult(join(class, user, school, role, primary, begin, end), gone)
+}
+
+func dedupe(xs []string) []string {
+	seen := map[string]bool{}
+	out := xs[:0:0]
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}

@@ -1,0 +1,81 @@
+package sync
+
+import "strings"
+
+// fileSpec is one OneRoster CSV file: its columns in spec order and the ones
+// whose values are required (a header without them is unusable).
+type fileSpec struct {
+	cols     []string
+	required []string
+}
+
+var specs11 = map[string]fileSpec{
+	"orgs": {cols: []string{"sourcedId", "status", "dateLastModified", "name", "type", "identifier", "parentSourcedId"},
+		required: []string{"sourcedId", "name", "type"}},
+	"academicSessions": {cols: []string{"sourcedId", "status", "dateLastModified", "title", "type", "startDate", "endDate", "parentSourcedId", "schoolYear"},
+		required: []string{"sourcedId", "title", "type", "startDate", "endDate", "schoolYear"}},
+	"courses": {cols: []string{"sourcedId", "status", "dateLastModified", "schoolYearSourcedId", "title", "courseCode", "grades", "orgSourcedId", "subjects", "subjectCodes"},
+		required: []string{"sourcedId", "title", "orgSourcedId"}},
+	"classes": {cols: []string{"sourcedId", "status", "dateLastModified", "title", "grades", "courseSourcedId", "classCode", "classType", "location", "schoolSourcedId", "termSourcedIds", "subjects", "subjectCodes", "periods"},
+		required: []string{"sourcedId", "title", "courseSourcedId", "classType", "schoolSourcedId", "termSourcedIds"}},
+	"users": {cols: []string{"sourcedId", "status", "dateLastModified", "enabledUser", "orgSourcedIds", "role", "username", "userIds", "givenName", "familyName", "middleName", "identifier", "email", "sms", "phone", "agentSourcedIds", "grades", "password"},
+		required: []string{"sourcedId", "enabledUser", "orgSourcedIds", "role", "username", "givenName", "familyName"}},
+	"enrollments": {cols: []string{"sourcedId", "status", "dateLastModified", "classSourcedId", "schoolSourcedId", "userSourcedId", "role", "primary", "beginDate", "endDate"},
+		required: []string{"sourcedId", "classSourcedId", "schoolSourcedId", "userSourcedId", "role"}},
+}
+
+var specs12 = map[string]fileSpec{
+	"users": {cols: []string{"sourcedId", "status", "dateLastModified", "enabledUser", "username", "userIds", "givenName", "familyName", "middleName", "identifier", "email", "sms", "phone", "agentSourcedIds", "grades", "password", "userMasterIdentifier", "preferredGivenName", "preferredMiddleName", "preferredFamilyName", "primaryOrgSourcedId", "pronouns"},
+		required: []string{"sourcedId", "enabledUser", "username", "givenName", "familyName"}},
+	"roles": {cols: []string{"sourcedId", "status", "dateLastModified", "userSourcedId", "roleType", "role", "beginDate", "endDate", "orgSourcedId", "userProfileSourcedId"},
+		required: []string{"sourcedId", "userSourcedId", "roleType", "role", "orgSourcedId"}},
+}
+
+func init() {
+	for k, v := range specs11 {
+		if _, ok := specs12[k]; !ok {
+			specs12[k] = v
+		}
+	}
+}
+
+func specFor(version, file string) (fileSpec, bool) {
+	if version == "1.2" {
+		s, ok := specs12[file]
+		return s, ok
+	}
+	s, ok := specs11[file]
+	return s, ok
+}
+
+// knownFiles are every data file name of OneRoster 1.1 and 1.2 (without .csv).
+var knownFiles = []string{"academicSessions", "categories", "classes", "classResources", "courses", "courseResources",
+	"demographics", "enrollments", "lineItemLearningObjectiveIds", "lineItems", "lineItemScoreScales", "orgs", "resources",
+	"resultLearningObjectiveIds", "results", "resultScoreScales", "roles", "scoreScales", "userProfiles", "userResources", "users"}
+
+// canonicalFile maps a file name (any case, with or without .csv) to its OneRoster name.
+func canonicalFile(name string) (string, bool) {
+	base := strings.TrimSuffix(name, ".csv")
+	base = strings.TrimSuffix(base, ".CSV")
+	for _, k := range knownFiles {
+		if strings.EqualFold(k, base) {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+// Enumerations (closed lists; open ones also accept ext:<token>).
+var (
+	orgTypes     = []string{"department", "school", "district", "local", "state", "national"}
+	sessionTypes = []string{"gradingPeriod", "semester", "schoolYear", "term"}
+	classTypes   = []string{"homeroom", "scheduled"}
+	roles11      = []string{"administrator", "aide", "guardian", "parent", "proctor", "relative", "student", "teacher"}
+	roles12      = []string{"aide", "counselor", "districtAdministrator", "guardian", "parent", "principal", "proctor", "relative",
+		"siteAdministrator", "student", "systemAdministrator", "teacher"}
+	enrollRoles = []string{"administrator", "proctor", "student", "teacher"}
+	roleTypes   = []string{"primary", "secondary"}
+)
+
+// skippedRoles are people who are not students or staff; they are counted, not stored.
+var skippedRoles = map[string]bool{"guardian": true, "parent": true, "relative": true}

@@ -1,0 +1,53 @@
+package sync
+
+import (
+	"context"
+	"fmt"
+	"net/mail"
+	"strings"
+
+	"rosterdesk/data"
+)
+
+// Show returns one record and its change history. kind is user, course, class,
+// building (by SIS id), session or assignment.
+func (e *Engine) Show(ctx context.Context, kind, sourcedID string) (*data.Record, []data.Audit, error) {
+	var rec *data.Record
+	var ent data.Entity
+	switch kind {
+	case "building":
+		b, err := e.DB.BuildingBySIS(ctx, sourcedID)
+		if err != nil {
+			return nil, nil, err
+		}
+		ent = data.EntityBuilding
+		rec = &data.Record{Entity: ent, SourcedID: sourcedID, Active: b.Active, CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt, OffAt: b.DeactivatedAt,
+			Fields: map[string]string{"name": b.Name, "sis_id": b.SISID, "source": b.Source, "aligned": fmt.Sprint(b.Aligned), "active_users": fmt.Sprint(b.Users)}}
+	default:
+		tables := map[string]*data.Table{"user": data.Users, "course": data.Courses, "class": data.Classes,
+			"session": data.Sessions, "academicSession": data.Sessions, "assignment": data.Assignments, "enrollment": data.Assignments}
+		t, ok := tables[kind]
+		if !ok {
+			return nil, nil, fmt.Errorf("%q is not user, course, class, building, session or assignment", kind)
+		}
+		r, err := e.DB.Record(ctx, t, sourcedID)
+		if err != nil {
+			return nil, nil, err
+		}
+		rec, ent = r, t.Entity
+	}
+	hist, err := e.DB.History(ctx, ent, sourcedID)
+	return rec, hist, err
+}
+
+// AddAdmin adds a local admin account that can be credited with changes.
+func (e *Engine) AddAdmin(ctx context.Context, email, name string) (data.Admin, error) {
+	email, name = strings.TrimSpace(email), strings.TrimSpace(name)
+	if _, err := mail.ParseAddress(email); err != nil || !strings.Contains(email, "@") {
+		return data.Admin{}, fmt.Errorf("%q is not an email address", email)
+	}
+	if name == "" {
+		return data.Admin{}, fmt.Errorf("a full name is required")
+	}
+	return e.DB.AddAdmin(ctx, email, name)
+}

@@ -1,0 +1,145 @@
+package sync
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+)
+
+// textReader normalises a CSV byte stream before the CSV parser sees it: it
+// strips a UTF-8 BOM, decodes bytes that are not valid UTF-8 as Windows-1252
+// (what Excel on Windows writes), notes CRLF line ends and refuses a physical
+// line longer than maxLine, so a binary or runaway file cannot eat memory.
+type textReader struct {
+	src     io.Reader
+	maxLine int
+	buf     []byte
+	carry   int
+	out     []byte
+	err     error
+	started bool
+
+	lineLen   int
+	line      int
+	chunkLine int
+
+	BOM        bool
+	CRLF       bool
+	Decoded    int // bytes decoded as Windows-1252
+	FirstBadAt int // line of the first such byte
+}
+
+// LineTooLongError reports a physical line past the limit.
+type LineTooLongError struct {
+	Line, Limit int
+}
+
+func (e *LineTooLongError) Error() string {
+	return fmt.Sprintf("line %d is longer than %d bytes: not a usable CSV file", e.Line, e.Limit)
+}
+
+func newTextReader(r io.Reader, maxLine int) *textReader {
+	return &textReader{src: r, maxLine: maxLine, buf: make([]byte, 64<<10), line: 1}
+}
+
+func (t *textReader) Read(p []byte) (int, error) {
+	for len(t.out) == 0 {
+		if t.err != nil {
+			return 0, t.err
+		}
+		n, err := t.src.Read(t.buf[t.carry:])
+		chunk := t.buf[:t.carry+n]
+		t.carry = 0
+		if err != nil {
+			t.err = err
+		} else {
+			// Hold back an incomplete rune at the end for the next read.
+			for k := 1; k <= 3 && k <= len(chunk); k++ {
+				b := chunk[len(chunk)-k]
+				if b < 0x80 {
+					break
+				}
+				if utf8.RuneStart(b) {
+					if !utf8.FullRune(chunk[len(chunk)-k:]) {
+						t.carry = k
+					}
+					break
+				}
+			}
+		}
+		data := chunk[:len(chunk)-t.carry]
+		if !t.started && len(data) > 0 {
+			t.started = true
+			if bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}) {
+				t.BOM = true
+				data = data[3:]
+			}
+		}
+		t.chunkLine = t.line
+		if err := t.scanLines(data); err != nil {
+			t.err = err
+			return 0, err
+		}
+		if utf8.Valid(data) {
+			t.out = append(t.out[:0], data...)
+		} else {
+			t.out = t.decode(data)
+		}
+		if t.carry > 0 {
+			copy(t.buf, chunk[len(chunk)-t.carry:])
+		}
+	}
+	n := copy(p, t.out)
+	t.out = t.out[n:]
+	return n, nil
+}
+
+func (t *textReader) scanLines(data []byte) error {
+	for len(data) > 0 {
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			t.lineLen += len(data)
+			if t.lineLen > t.maxLine {
+				return &LineTooLongError{Line: t.line, Limit: t.maxLine}
+			}
+			return nil
+		}
+		t.lineLen += i
+		if t.lineLen > t.maxLine {
+			return &LineTooLongError{Line: t.line, Limit: t.maxLine}
+		}
+		if i > 0 && data[i-1] == '\r' {
+			t.CRLF = true
+		}
+		t.lineLen = 0
+		t.line++
+		data = data[i+1:]
+	}
+	return nil
+}
+
+func (t *textReader) decode(data []byte) []byte {
+	out := make([]byte, 0, len(data)+16)
+	line := 0
+	for len(data) > 0 {
+		r, size := utf8.DecodeRune(data)
+		if r == utf8.RuneError && size <= 1 {
+			if t.Decoded == 0 {
+				t.FirstBadAt = t.chunkLine + line
+			}
+			t.Decoded++
+			out = utf8.AppendRune(out, charmap.Windows1252.DecodeByte(data[0]))
+			data = data[1:]
+			continue
+		}
+		if r == '\n' {
+			line++
+		}
+		out = append(out, data[:size]...)
+		data = data[size:]
+	}
+	return out
+}
