@@ -108,8 +108,7 @@ func newHistoryScreen(l *loader, eng *rsync.Engine) *historyScreen {
 	)
 	s.table.ShowHeaderColumn = false
 	s.table.CreateHeader = func() fyne.CanvasObject {
-		// Two lines tall, so the header row fits every heading.
-		return widget.NewLabelWithStyle("\n", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
 	s.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		l := o.(*widget.Label)
@@ -120,6 +119,8 @@ func newHistoryScreen(l *loader, eng *rsync.Engine) *historyScreen {
 		}
 	}
 	bold := fyne.TextStyle{Bold: true}
+	// The heading row is two lines tall; data rows keep one line.
+	s.table.SetRowHeight(-1, widget.NewLabelWithStyle("Users\nadded", fyne.TextAlignLeading, bold).MinSize().Height)
 	for i, c := range historyColumns {
 		w := widget.NewLabel(c.widest).MinSize().Width
 		for _, line := range strings.Split(c.heading, "\n") {
