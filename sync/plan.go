@@ -304,6 +304,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 	defer t.Close()
 	ep.File = t.File
 	seen := make(map[string]int32, len(state))
+	usable := 0 // rows kept or ignored: neither rejected nor skipped
 	phase := "reading " + t.File
 	p.prog(Progress{Phase: phase})
 	for {
@@ -351,6 +352,9 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 			continue
 		case refSkipped:
 			continue
+		}
+		usable++
+		switch res.outcome {
 		case refIgnored:
 			if tbl == data.Users {
 				p.plan.Counts.Users.Ignored++
@@ -369,7 +373,10 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 			"has a header but no rows (OneRoster says to declare such a file absent); nothing in it is changed")
 		return nil
 	}
-	if p.src.Bulk(file) {
+	if p.src.Bulk(file) && usable == 0 {
+		p.log.warnf("plan", t.File, 0, 0, "", "", "file.no_usable_rows",
+			"no row of %s could be used; nothing is deactivated or removed for being absent from it", t.File)
+	} else if p.src.Bulk(file) {
 		if tbl == data.Users && !p.e.boolSetting(p.ctx, KeyMarkMissingGone) {
 			p.log.infof("plan", t.File, 0, 0, "", "", "users.keep_missing", "users absent from %s are kept active (setting %s is off)", t.File, KeyMarkMissingGone)
 		} else {
