@@ -1,0 +1,92 @@
+package sync
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// TestKillDuringApply kills a child process in the middle of apply and checks
+// that the reopened roster is sound and exactly as it was before the run.
+func TestKillDuringApply(t *testing.T) {
+	if os.Getenv("ROSTERDESK_KILL_DB") != "" {
+		t.Skip("this is the child")
+	}
+	e := newEngine(t)
+	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
+	mustSync(t, e, district().with("users.csv", lines(hUsers, user("u1", "sch1", "student", "Ann"))).zip(t, ""), ScopeUsers)
+	ctx := context.Background()
+	before, err := e.DB.Dump(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbPath := e.DB.Path
+	e.Close()
+
+	mark := filepath.Join(t.TempDir(), "in-apply")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestKillChild$", "-test.v")
+	cmd.Env = append(os.Environ(), "ROSTERDESK_KILL_DB="+dbPath, "ROSTERDESK_KILL_SRC="+district().zip(t, ""), "ROSTERDESK_KILL_MARK="+mark)
+	out, _ := os.Create(filepath.Join(t.TempDir(), "child.log"))
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if _, err := os.Stat(mark); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			b, _ := os.ReadFile(out.Name())
+			t.Fatalf("child never reached apply:\n%s", b)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+
+	e2, err := Open(dbPath, zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e2.Close()
+	if ok, err := e2.DB.IntegrityCheck(ctx); err != nil || ok != "ok" {
+		t.Fatalf("integrity_check: %q %v", ok, err)
+	}
+	after, err := e2.DB.Dump(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after != before {
+		t.Fatalf("roster changed by a killed run:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}
+
+// TestKillChild runs only as TestKillDuringApply's child: it applies a run
+// and stops dead in the middle, waiting to be killed.
+func TestKillChild(t *testing.T) {
+	dbPath := os.Getenv("ROSTERDESK_KILL_DB")
+	if dbPath == "" {
+		t.Skip("only runs as the child of TestKillDuringApply")
+	}
+	e, err := Open(dbPath, zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	applyHook = func(done int) {
+		if done == 5 {
+			os.WriteFile(os.Getenv("ROSTERDESK_KILL_MARK"), nil, 0o644)
+			time.Sleep(time.Minute)
+		}
+	}
+	e.Sync(context.Background(), os.Getenv("ROSTERDESK_KILL_SRC"), Options{Scope: ScopeUsersCourses})
+	t.Fatal("the child should have been killed during apply")
+}
