@@ -59,17 +59,30 @@ func (p *planner) planBuildings() error {
 		seen[id] = t.Line
 		p.lastModified(t)
 		gone, ok := p.status(t)
-		name, ok1 := p.required(t, "name")
-		typ, ok2 := p.enum(t, "type", orgTypes, true, true)
-		if !(ok && ok1 && ok2) {
+		if !ok {
 			continue
 		}
-		org := data.Org{SourcedID: id, Name: name, Type: typ, Identifier: t.get("identifier"), Parent: t.get("parentSourcedId"), Active: !gone}
+		if gone {
+			// A deletion needs only its sourcedId.
+			if b, matched := bySIS[id]; matched && b.Active {
+				p.building(BuildingChange{Action: ActDeactivate, BuildingID: b.ID, SISID: id, Name: b.Name, OldName: b.Name, Aligned: b.Aligned, Reason: reasonToBeDeleted, Line: t.Line})
+			}
+			if o, ok := dbOrgs[id]; ok && o.Active {
+				p.plan.OrgsGone = append(p.plan.OrgsGone, id)
+			}
+			continue
+		}
+		name, ok1 := p.required(t, "name")
+		typ, ok2 := p.enum(t, "type", orgTypes, true, true)
+		if !(ok1 && ok2) {
+			continue
+		}
+		org := data.Org{SourcedID: id, Name: name, Type: typ, Identifier: t.get("identifier"), Parent: t.get("parentSourcedId"), Active: true}
 		if org.Parent != "" {
 			parents[id] = [2]any{org.Parent, t.Line}
 		}
 		p.plan.Orgs = append(p.plan.Orgs, org)
-		if typ == "district" && !gone {
+		if typ == "district" {
 			p.log.infof("plan", t.File, t.Line, 0, id, "", "district.recorded", "district %q recorded", name)
 		}
 		if typ != "school" {
@@ -77,12 +90,8 @@ func (p *planner) planBuildings() error {
 		}
 		b, matched := bySIS[id]
 		switch {
-		case !matched && gone:
 		case !matched:
 			p.building(BuildingChange{Action: ActAdd, SISID: id, Name: name, Reason: "new school in " + t.File, Line: t.Line})
-		case gone && b.Active:
-			p.building(BuildingChange{Action: ActDeactivate, BuildingID: b.ID, SISID: id, Name: b.Name, OldName: b.Name, Aligned: b.Aligned, Reason: reasonToBeDeleted, Line: t.Line})
-		case gone:
 		case !b.Active:
 			p.building(BuildingChange{Action: ActReactivate, BuildingID: b.ID, SISID: id, Name: name, OldName: b.Name, Aligned: b.Aligned, Reason: "back in " + t.File, Line: t.Line})
 		case b.Name != name || !b.Aligned:

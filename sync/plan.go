@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -343,9 +344,24 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 		}
 		seen[id] = int32(t.Line)
 		p.lastModified(t)
+		gone, ok := p.status(t)
+		st, exists := state[id]
+		if !ok {
+			r.src[id] = refRejected
+			p.countError(tbl.Entity, false)
+			continue
+		}
+		if gone {
+			// A deletion needs only its sourcedId; delta files often leave the rest blank.
+			usable++
+			r.src[id] = refOK
+			if exists && st.Active {
+				p.change(ep, Change{Action: ActDeactivate, SourcedID: id, ID: st.ID, Reason: reasonToBeDeleted, Line: int32(t.Line)})
+			}
+			continue
+		}
 		res := row(t)
 		r.src[id] = res.outcome
-		st, exists := state[id]
 		switch res.outcome {
 		case refRejected:
 			p.countError(tbl.Entity, false)
@@ -400,9 +416,6 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 // decide compares an accepted row with the stored record.
 func (p *planner) decide(ep *EntityPlan, id string, st data.State, exists bool, res rowResult, line int) {
 	if !exists {
-		if !res.active && res.reason == reasonToBeDeleted {
-			return // deleting what we never had
-		}
 		p.change(ep, Change{Action: ActAdd, SourcedID: id, Vals: res.vals, Active: res.active, Reason: addReason(ep, res), Line: int32(line)})
 		return
 	}
@@ -491,35 +504,30 @@ func (p *planner) countError(ent data.Entity, _ bool) {
 	}
 }
 
-// gone turns a row's status into the active flag and its reason.
-func goneResult(vals string, gone bool) rowResult {
-	if gone {
-		return rowResult{outcome: refOK, vals: vals, active: false, reason: reasonToBeDeleted}
-	}
+// kept is an accepted row of an active record.
+func kept(vals string) rowResult {
 	return rowResult{outcome: refOK, vals: vals, active: true}
 }
 
 var rejected = rowResult{outcome: refRejected}
 
 func (p *planner) sessionRow(t *table) rowResult {
-	gone, ok := p.status(t)
 	title, ok1 := p.required(t, "title")
 	typ, ok2 := p.enum(t, "type", sessionTypes, true, true)
 	start, ok3 := p.date(t, "startDate", true)
 	end, ok4 := p.date(t, "endDate", true)
 	year, ok5 := p.year(t, "schoolYear")
-	if !(ok && ok1 && ok2 && ok3 && ok4 && ok5) {
+	if !(ok1 && ok2 && ok3 && ok4 && ok5) {
 		return rejected
 	}
-	return goneResult(join(title, typ, start, end, t.get("parentSourcedId"), year), gone)
+	return kept(join(title, typ, start, end, t.get("parentSourcedId"), year))
 }
 
 func (p *planner) courseRow(t *table) rowResult {
 	id := t.get("sourcedId")
-	gone, ok := p.status(t)
 	title, ok1 := p.required(t, "title")
 	org, ok2 := p.required(t, "orgSourcedId")
-	if !(ok && ok1 && ok2) {
+	if !(ok1 && ok2) {
 		return rejected
 	}
 	if _, known := p.orgs[org]; !known {
@@ -534,17 +542,16 @@ func (p *planner) courseRow(t *table) rowResult {
 		year = ""
 	}
 	vals := join(title, t.get("courseCode"), strings.Join(p.list(t, "grades"), ","), org, year, strings.Join(p.list(t, "subjects"), ","))
-	return goneResult(vals, gone)
+	return kept(vals)
 }
 
 func (p *planner) classRow(t *table) rowResult {
 	id := t.get("sourcedId")
-	gone, ok := p.status(t)
 	title, ok1 := p.required(t, "title")
 	course, ok2 := p.required(t, "courseSourcedId")
 	typ, ok3 := p.enum(t, "classType", classTypes, true, true)
 	school, ok4 := p.required(t, "schoolSourcedId")
-	if !(ok && ok1 && ok2 && ok3 && ok4) {
+	if !(ok1 && ok2 && ok3 && ok4) {
 		return rejected
 	}
 	switch p.res[data.EntityCourse].resolve(course) {
@@ -590,12 +597,50 @@ func (p *planner) classRow(t *table) rowResult {
 			"school %s not aligned to a building; class ignored", school)
 		return rowResult{outcome: refIgnored, reason: "school " + school + " not aligned"}
 	}
-	return goneResult(vals, gone)
+	return kept(vals)
 }
 
 // roleRow is one accepted row of a 1.2 roles.csv.
 type roleRow struct {
 	role, roleType, org string
+	gone                bool // tobedeleted
+}
+
+// rolesFor gives a 1.2 user's role and orgs. A complete (bulk) roles.csv is
+// the whole truth; a delta one only changes what the roster already holds.
+func (p *planner) rolesFor(t *table, id string, roles map[string][]roleRow) (string, []string, bool) {
+	var role string
+	var orgs []string
+	if !p.src.Bulk("roles") {
+		if st, ok := p.res[data.EntityUser].db[id]; ok {
+			if vals, err := p.e.DB.Vals(p.ctx, data.Users, st.ID); err == nil {
+				v := strings.Split(vals, Sep)
+				role = v[data.Users.Col("role")]
+				if o := v[data.Users.Col("org_ids")]; o != "" {
+					orgs = strings.Split(o, ",")
+				}
+			}
+		}
+	}
+	primary := ""
+	for _, r := range roles[id] {
+		if r.gone {
+			orgs = slices.DeleteFunc(orgs, func(o string) bool { return o == r.org })
+			continue
+		}
+		orgs = append(orgs, r.org)
+		if primary == "" || r.roleType == "primary" {
+			primary = r.role
+		}
+	}
+	if primary != "" {
+		role = primary
+	}
+	if role == "" || len(orgs) == 0 {
+		p.log.errorf("validate", t.File, t.Line, 0, id, "role", "ref.missing", "user has no row in roles.csv, so no role or school; row skipped")
+		return "", nil, false
+	}
+	return role, orgs, true
 }
 
 // readRoles reads roles.csv (OneRoster 1.2), which carries users' roles and schools.
@@ -644,45 +689,30 @@ func (p *planner) readRoles() (map[string][]roleRow, error) {
 		org, ok4 := p.required(t, "orgSourcedId")
 		_, ok5 := p.date(t, "beginDate", false)
 		_, ok6 := p.date(t, "endDate", false)
-		if !(ok && ok1 && ok2 && ok3 && ok4 && ok5 && ok6) {
+		if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) {
 			p.plan.Counts.Users.Errors++
 			continue
 		}
-		if gone {
-			continue
-		}
-		out[user] = append(out[user], roleRow{role: role, roleType: rt, org: org})
+		out[user] = append(out[user], roleRow{role: role, roleType: rt, org: org, gone: gone})
 	}
 	return out, nil
 }
 
 func (p *planner) userRow(t *table, roles map[string][]roleRow) rowResult {
 	id := t.get("sourcedId")
-	gone, ok := p.status(t)
 	enabled, ok1 := p.boolean(t, "enabledUser", true)
 	username, ok2 := p.required(t, "username")
 	given, ok3 := p.required(t, "givenName")
 	family, ok4 := p.required(t, "familyName")
-	if !(ok && ok1 && ok2 && ok3 && ok4) {
+	if !(ok1 && ok2 && ok3 && ok4) {
 		return rejected
 	}
 	var role string
 	var orgs []string
 	if p.src.Version == "1.2" {
-		rs := roles[id]
-		if len(rs) == 0 {
-			p.log.errorf("validate", t.File, t.Line, 0, id, "role", "ref.missing", "user has no row in roles.csv, so no role or school; row skipped")
+		var okR bool
+		if role, orgs, okR = p.rolesFor(t, id, roles); !okR {
 			return rejected
-		}
-		role = rs[0].role
-		for _, r := range rs {
-			if r.roleType == "primary" {
-				role = r.role
-				break
-			}
-		}
-		for _, r := range rs {
-			orgs = append(orgs, r.org)
 		}
 	} else {
 		var okR bool
@@ -742,8 +772,8 @@ func (p *planner) userRow(t *table, roles map[string][]roleRow) rowResult {
 	p.userRole[id] = role
 	vals := join(role, username, given, family, t.get("middleName"), t.get("identifier"), t.get("email"),
 		strings.Join(p.list(t, "grades"), ","), enabled, strings.Join(linked, ","))
-	res := goneResult(vals, gone)
-	if !gone && enabled == "false" {
+	res := kept(vals)
+	if enabled == "false" {
 		res.active, res.reason = false, "enabledUser=false"
 	}
 	return res
@@ -751,7 +781,6 @@ func (p *planner) userRow(t *table, roles map[string][]roleRow) rowResult {
 
 func (p *planner) enrollmentRow(t *table) rowResult {
 	id := t.get("sourcedId")
-	gone, ok := p.status(t)
 	class, ok1 := p.required(t, "classSourcedId")
 	user, ok2 := p.required(t, "userSourcedId")
 	school, ok3 := p.required(t, "schoolSourcedId")
@@ -759,7 +788,7 @@ func (p *planner) enrollmentRow(t *table) rowResult {
 	primary, ok5 := p.boolean(t, "primary", false)
 	begin, ok6 := p.date(t, "beginDate", false)
 	end, ok7 := p.date(t, "endDate", false)
-	if !(ok && ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) {
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) {
 		return rejected
 	}
 	switch p.res[data.EntityClass].resolve(class) {
@@ -801,7 +830,7 @@ func (p *planner) enrollmentRow(t *table) rowResult {
 		p.log.warnOnce(t.File, t.Line, t.colNo("role"), id, "role", "role.mismatch",
 			fmt.Sprintf("user %s is a student in users.csv but enrolled as teacher; the enrollment keeps teacher", user))
 	}
-	return goneResult(join(class, user, school, role, primary, begin, end), gone)
+	return kept(join(class, user, school, role, primary, begin, end))
 }
 
 func dedupe(xs []string) []string {
