@@ -265,7 +265,7 @@ func (c *cli) sync(args []string) int {
 	} else {
 		c.printResult(res)
 	}
-	if err != nil {
+	if err != nil && (*asJSON || res.RunID > 0) {
 		fmt.Fprintln(c.errw, "rosterdesk:", err)
 	}
 	return code
