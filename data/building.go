@@ -72,9 +72,9 @@ func (db *DB) AddLocalBuilding(ctx context.Context, name, sisID string) (int64, 
 }
 
 // InsertBuilding adds a building created from a OneRoster school.
-func (tx *Tx) InsertBuilding(name, sisID string) (int64, error) {
-	res, err := tx.exec(`INSERT INTO buildings (name, sis_id, source, aligned, active, created_at, updated_at) VALUES (?, ?, 'oneroster', 1, 1, ?, ?)`,
-		name, sisID, tx.nowS, tx.nowS)
+func (tx *Tx) InsertBuilding(name, sisID string, runID int64) (int64, error) {
+	res, err := tx.exec(`INSERT INTO buildings (name, sis_id, source, aligned, active, created_at, updated_at, created_run) VALUES (?, ?, 'oneroster', 1, 1, ?, ?, ?)`,
+		name, sisID, tx.nowS, tx.nowS, nullID(runID))
 	if err != nil {
 		return 0, err
 	}

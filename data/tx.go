@@ -75,20 +75,20 @@ func splitVals(t *Table, vals string) ([]any, error) {
 	return args, nil
 }
 
-// Insert adds a record of t and returns its id.
-func (tx *Tx) Insert(t *Table, sourcedID, vals string, active bool) (int64, error) {
+// Insert adds a record of t, created by run runID, and returns its id.
+func (tx *Tx) Insert(t *Table, sourcedID, vals string, active bool, runID int64) (int64, error) {
 	args, err := splitVals(t, vals)
 	if err != nil {
 		return 0, err
 	}
-	q := `INSERT INTO ` + t.Name + ` (sourced_id, ` + strings.Join(t.Cols, ", ") + `, active, created_at, updated_at, ` + t.OffCol +
-		`) VALUES (?, ` + placeholders(len(t.Cols)) + `, ?, ?, ?, ?)`
+	q := `INSERT INTO ` + t.Name + ` (sourced_id, ` + strings.Join(t.Cols, ", ") + `, active, created_at, updated_at, created_run, ` + t.OffCol +
+		`) VALUES (?, ` + placeholders(len(t.Cols)) + `, ?, ?, ?, ?, ?)`
 	var off any
 	if !active {
 		off = tx.nowS
 	}
 	args = append([]any{sourcedID}, args...)
-	args = append(args, boolInt(active), tx.nowS, tx.nowS, off)
+	args = append(args, boolInt(active), tx.nowS, tx.nowS, nullID(runID), off)
 	res, err := tx.exec(q, args...)
 	if err != nil {
 		return 0, fmt.Errorf("insert %s %s: %w", t.Entity, sourcedID, err)

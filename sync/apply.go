@@ -162,7 +162,7 @@ type writer struct {
 }
 
 func (w *writer) audit(ent data.Entity, id string, action Action, field string, old, nw *string, reason string) error {
-	return w.tx.AddAudit(data.Audit{RunID: w.runID, Entity: ent, SourcedID: id, Action: string(action), Field: field, Old: old, New: nw, Reason: reason, AdminID: w.admin})
+	return w.tx.AddAudit(data.Audit{RunID: w.runID, Entity: ent, SourcedID: id, Action: action.String(), Field: field, Old: old, New: nw, Reason: reason, AdminID: w.admin})
 }
 
 func strp(s string) *string { return &s }
@@ -171,14 +171,11 @@ func (w *writer) buildings() error {
 	for _, c := range w.plan.Buildings {
 		switch c.Action {
 		case ActAdd:
-			id, err := w.tx.InsertBuilding(c.Name, c.SISID)
+			id, err := w.tx.InsertBuilding(c.Name, c.SISID, w.runID)
 			if err != nil {
 				return err
 			}
 			w.plan.buildingIDs[c.SISID] = id
-			if err := w.audit(data.EntityBuilding, c.SISID, c.Action, "", nil, nil, c.Reason); err != nil {
-				return err
-			}
 			continue
 		case ActDeactivate:
 			if err := w.tx.UpdateBuilding(c.BuildingID, c.Name, c.Aligned, false); err != nil {
@@ -227,7 +224,8 @@ func (w *writer) entity(ep *EntityPlan, prog func(Progress)) error {
 	if t == data.Users {
 		orgCol = t.Col("org_ids")
 	}
-	for _, c := range ep.Changes {
+	for i := range ep.Changes {
+		c := &ep.Changes[i]
 		w.done++
 		if w.done%5000 == 0 {
 			if err := w.ctx.Err(); err != nil {
@@ -242,10 +240,8 @@ func (w *writer) entity(ep *EntityPlan, prog func(Progress)) error {
 		var err error
 		switch c.Action {
 		case ActAdd:
-			if id, err = w.tx.Insert(t, c.SourcedID, c.Vals, c.Active); err != nil {
-				return err
-			}
-			if err := w.audit(t.Entity, c.SourcedID, c.Action, "", nil, nil, c.Reason); err != nil {
+			// An add is recorded on the record itself (created_run), not in the audit.
+			if id, err = w.tx.Insert(t, c.SourcedID, c.Vals, c.Active, w.runID); err != nil {
 				return err
 			}
 		default:
@@ -253,7 +249,7 @@ func (w *writer) entity(ep *EntityPlan, prog func(Progress)) error {
 				if err := w.tx.Update(t, id, c.Vals); err != nil {
 					return err
 				}
-				if err := w.fieldAudits(t, c); err != nil {
+				if err := w.fieldAudits(t, c, ep.Reason(c)); err != nil {
 					return err
 				}
 			}
@@ -266,7 +262,7 @@ func (w *writer) entity(ep *EntityPlan, prog func(Progress)) error {
 				if active {
 					old, nw = nw, old
 				}
-				if err := w.audit(t.Entity, c.SourcedID, c.Action, "active", &old, &nw, c.Reason); err != nil {
+				if err := w.audit(t.Entity, c.SourcedID, c.Action, "active", &old, &nw, ep.Reason(c)); err != nil {
 					return err
 				}
 			}
@@ -280,12 +276,12 @@ func (w *writer) entity(ep *EntityPlan, prog func(Progress)) error {
 	return nil
 }
 
-func (w *writer) fieldAudits(t *data.Table, c Change) error {
+func (w *writer) fieldAudits(t *data.Table, c *Change, reason string) error {
 	nv := strings.Split(c.Vals, Sep)
-	ov := strings.Split(c.Old, Sep)
+	ov := strings.Split(c.Old(), Sep)
 	for i, col := range t.Cols {
 		if i < len(ov) && i < len(nv) && ov[i] != nv[i] {
-			if err := w.audit(t.Entity, c.SourcedID, c.Action, col, &ov[i], &nv[i], c.Reason); err != nil {
+			if err := w.audit(t.Entity, c.SourcedID, c.Action, col, &ov[i], &nv[i], reason); err != nil {
 				return err
 			}
 		}

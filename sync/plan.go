@@ -14,25 +14,52 @@ import (
 )
 
 // Action is what a plan does to one record.
-type Action string
+type Action uint8
 
 const (
-	ActAdd        Action = "add"
-	ActUpdate     Action = "update"
-	ActDeactivate Action = "deactivate" // users and buildings; "removed" for courses, classes, assignments
-	ActReactivate Action = "reactivate"
+	ActAdd        Action = iota + 1
+	ActUpdate            // fields change
+	ActDeactivate        // users and buildings; "removed" for courses, classes, assignments
+	ActReactivate
 )
 
-// Change is one planned change to one record, with its reason.
+func (a Action) String() string {
+	switch a {
+	case ActAdd:
+		return "add"
+	case ActUpdate:
+		return "update"
+	case ActDeactivate:
+		return "deactivate"
+	case ActReactivate:
+		return "reactivate"
+	}
+	return "none"
+}
+
+// Change is one planned change to one record. It is kept small: a first
+// sync plans a million of them.
 type Change struct {
-	Action    Action
 	SourcedID string
-	ID        int64  // stored record id; 0 for an add
 	Vals      string // new values, Sep-joined; "" when fields do not change
-	Old       string // stored values when fields change
-	Active    bool   // for an add: whether the new record is active
-	Reason    string
+	ID        int64  // stored record id; 0 for an add
 	Line      int32
+	Action    Action
+	Active    bool // for an add: whether the new record is active
+	more      *changeMore
+}
+
+// changeMore holds what a plain add does not need.
+type changeMore struct {
+	old, reason string
+}
+
+// Old is the stored values when fields change.
+func (c *Change) Old() string {
+	if c.more == nil {
+		return ""
+	}
+	return c.more.old
 }
 
 // EntityPlan is the planned changes to one kind of record.
@@ -41,6 +68,25 @@ type EntityPlan struct {
 	File    string
 	Mode    Mode
 	Changes []Change
+}
+
+// Reason says why a change is planned ("absent from users.csv", "status tobedeleted", ...).
+func (ep *EntityPlan) Reason(c *Change) string {
+	if c.more != nil && c.more.reason != "" {
+		return c.more.reason
+	}
+	if c.Action == ActAdd {
+		return "new in " + ep.File
+	}
+	return ""
+}
+
+func withReason(c Change, reason string) Change {
+	if c.more == nil {
+		c.more = &changeMore{}
+	}
+	c.more.reason = reason
+	return c
 }
 
 // BuildingChange is one planned change to a building.
@@ -342,6 +388,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 			p.countError(tbl.Entity, false)
 			continue
 		}
+		id = strings.Clone(id) // a substring would keep the whole CSV line alive
 		seen[id] = int32(t.Line)
 		p.lastModified(t)
 		gone, ok := p.status(t)
@@ -356,7 +403,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 			usable++
 			r.src[id] = refOK
 			if exists && st.Active {
-				p.change(ep, Change{Action: ActDeactivate, SourcedID: id, ID: st.ID, Reason: reasonToBeDeleted, Line: int32(t.Line)})
+				p.change(ep, withReason(Change{Action: ActDeactivate, SourcedID: id, ID: st.ID, Line: int32(t.Line)}, reasonToBeDeleted))
 			}
 			continue
 		}
@@ -376,7 +423,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 				p.plan.Counts.Users.Ignored++
 			}
 			if exists && st.Active {
-				p.change(ep, Change{Action: ActDeactivate, SourcedID: id, ID: st.ID, Reason: res.reason, Line: int32(t.Line)})
+				p.change(ep, withReason(Change{Action: ActDeactivate, SourcedID: id, ID: st.ID, Line: int32(t.Line)}, res.reason))
 			}
 			continue
 		}
@@ -405,7 +452,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 			}
 			sort.Strings(ids)
 			for _, id := range ids {
-				p.change(ep, Change{Action: ActDeactivate, SourcedID: id, ID: state[id].ID, Reason: reason})
+				p.change(ep, withReason(Change{Action: ActDeactivate, SourcedID: id, ID: state[id].ID}, reason))
 			}
 		}
 	}
@@ -416,15 +463,19 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 // decide compares an accepted row with the stored record.
 func (p *planner) decide(ep *EntityPlan, id string, st data.State, exists bool, res rowResult, line int) {
 	if !exists {
-		p.change(ep, Change{Action: ActAdd, SourcedID: id, Vals: res.vals, Active: res.active, Reason: addReason(ep, res), Line: int32(line)})
+		c := Change{Action: ActAdd, SourcedID: id, Vals: res.vals, Active: res.active, Line: int32(line)}
+		if !res.active {
+			c = withReason(c, "new in "+ep.File+", inactive: "+res.reason)
+		}
+		p.change(ep, c)
 		return
 	}
 	changed := data.Hash(res.vals) != st.Hash
-	c := Change{SourcedID: id, ID: st.ID, Line: int32(line)}
+	c := Change{SourcedID: id, ID: st.ID, Line: int32(line), more: &changeMore{}}
 	if changed {
 		old, err := p.e.DB.Vals(p.ctx, ep.Table, st.ID)
 		if err == nil {
-			c.Old, c.Vals = old, res.vals
+			c.more.old, c.Vals = old, res.vals
 		}
 	}
 	switch {
@@ -432,28 +483,21 @@ func (p *planner) decide(ep *EntityPlan, id string, st data.State, exists bool, 
 		if !changed {
 			return
 		}
-		c.Action, c.Reason = ActUpdate, "changed in "+ep.File
+		c.Action, c.more.reason = ActUpdate, "changed in "+ep.File
 	case st.Active && !res.active:
-		c.Action, c.Reason = ActDeactivate, res.reason
+		c.Action, c.more.reason = ActDeactivate, res.reason
 	case !st.Active && res.active:
-		c.Action, c.Reason = ActReactivate, "back in "+ep.File
+		c.Action, c.more.reason = ActReactivate, "back in "+ep.File
 	default:
 		if !changed {
 			return
 		}
-		c.Action, c.Reason = ActUpdate, "changed in "+ep.File+" (stays inactive)"
+		c.Action, c.more.reason = ActUpdate, "changed in "+ep.File+" (stays inactive)"
 	}
 	p.change(ep, c)
 }
 
 const reasonToBeDeleted = "status tobedeleted"
-
-func addReason(ep *EntityPlan, res rowResult) string {
-	if !res.active {
-		return "new in " + ep.File + ", inactive: " + res.reason
-	}
-	return "new in " + ep.File
-}
 
 func (p *planner) change(ep *EntityPlan, c Change) {
 	ep.Changes = append(ep.Changes, c)

@@ -33,6 +33,7 @@ CREATE TABLE buildings (
 	aligned        INTEGER NOT NULL DEFAULT 0,
 	active         INTEGER NOT NULL DEFAULT 1,
 	created_at     TEXT NOT NULL,
+	created_run INTEGER REFERENCES runs(id), -- the run that added it; NULL when made by hand
 	updated_at     TEXT NOT NULL,
 	deactivated_at TEXT
 );
@@ -52,6 +53,7 @@ CREATE TABLE users (
 	org_ids        TEXT NOT NULL DEFAULT '',
 	active         INTEGER NOT NULL DEFAULT 1,
 	created_at     TEXT NOT NULL,
+	created_run INTEGER REFERENCES runs(id), -- the run that added it; NULL when made by hand
 	updated_at     TEXT NOT NULL,
 	deactivated_at TEXT
 );
@@ -74,6 +76,7 @@ CREATE TABLE academic_sessions (
 	school_year       TEXT NOT NULL DEFAULT '',
 	active            INTEGER NOT NULL DEFAULT 1,
 	created_at        TEXT NOT NULL,
+	created_run INTEGER REFERENCES runs(id), -- the run that added it; NULL when made by hand
 	updated_at        TEXT NOT NULL,
 	removed_at        TEXT
 );
@@ -89,6 +92,7 @@ CREATE TABLE courses (
 	subjects               TEXT NOT NULL DEFAULT '',
 	active                 INTEGER NOT NULL DEFAULT 1,
 	created_at             TEXT NOT NULL,
+	created_run INTEGER REFERENCES runs(id), -- the run that added it; NULL when made by hand
 	updated_at             TEXT NOT NULL,
 	removed_at             TEXT
 );
@@ -108,6 +112,7 @@ CREATE TABLE classes (
 	term_ids          TEXT NOT NULL DEFAULT '',
 	active            INTEGER NOT NULL DEFAULT 1,
 	created_at        TEXT NOT NULL,
+	created_run INTEGER REFERENCES runs(id), -- the run that added it; NULL when made by hand
 	updated_at        TEXT NOT NULL,
 	removed_at        TEXT
 );
@@ -125,11 +130,12 @@ CREATE TABLE assignments (
 	end_date          TEXT NOT NULL DEFAULT '',
 	active            INTEGER NOT NULL DEFAULT 1,
 	created_at        TEXT NOT NULL,
+	created_run INTEGER REFERENCES runs(id), -- the run that added it; NULL when made by hand
 	updated_at        TEXT NOT NULL,
 	removed_at        TEXT
 );
-CREATE INDEX assignments_class ON assignments(class_sourced_id);
-CREATE INDEX assignments_user ON assignments(user_sourced_id);
+-- No indexes on class or user yet: a million-row first sync pays for each one,
+-- and nothing queries assignments by class or user so far.
 
 CREATE TABLE runs (
 	id             INTEGER PRIMARY KEY,
