@@ -184,4 +184,3 @@ func TestCLIContract(t *testing.T) {
 		t.Fatal("unknown command")
 	}
 }
-
