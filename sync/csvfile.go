@@ -188,6 +188,10 @@ func (t *table) next() error {
 	t.rec = rec
 	t.Line, _ = t.r.FieldPos(0)
 	t.Rows++
+	if last, _ := t.r.FieldPos(len(rec) - 1); last != t.Line {
+		t.log.warnOnce(t.File, t.Line, 0, t.get("sourcedId"), "", "csv.line_break",
+			"a quoted field holds a line break (OneRoster does not allow one); kept as written")
+	}
 	if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 		t.Rows--
 		return errRowSkipped // a blank line

@@ -370,7 +370,7 @@ func TestTolerantReading(t *testing.T) {
 	if res.Errors != 0 || res.Counts.Users.Added != 2 {
 		t.Fatalf("errors %d %+v log %+v", res.Errors, res.Counts.Users, res.Log)
 	}
-	for _, rule := range []string{"encoding.bom", "encoding.crlf", "header.case", "header.extension", "header.trailing_empty", "bool.case", "enum.case", "encoding.windows1252"} {
+	for _, rule := range []string{"csv.line_break", "encoding.bom", "encoding.crlf", "header.case", "header.extension", "header.trailing_empty", "bool.case", "enum.case", "encoding.windows1252"} {
 		if findLog(res.Log, SevWarning, "users.csv", rule) == nil {
 			t.Errorf("no %s warning", rule)
 		}
@@ -391,7 +391,7 @@ func TestLoneFilesAndFolders(t *testing.T) {
 	// A lone users.csv is a complete users set without a manifest.
 	lone := files{"users.csv": d["users.csv"]}.dir(t) + "/users.csv"
 	res := mustSync(t, e, lone, ScopeUsersCourses)
-	if res.Counts.Users.Added != 6 || res.Counts.Courses.Added != 0 || findLog(res.Log, SevInfo, "", "manifest.missing") == nil {
+	if res.Counts.Users.Added != 6 || res.Counts.Courses.Added != 0 || findLog(res.Log, SevWarning, "users.csv", "manifest.missing") == nil {
 		t.Fatalf("lone users.csv %+v", res.Counts)
 	}
 	// A lone courses.csv touches courses only.

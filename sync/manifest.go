@@ -130,8 +130,8 @@ func (s *Source) noManifest() error {
 		s.log.warnf("open", "manifest.csv", 0, 0, "", "", "manifest.missing",
 			"no manifest.csv: OneRoster %s detected from the headers; every file is read as a complete (bulk) set", s.Version)
 	} else {
-		s.log.infof("open", s.Files[firstKey(s.Files)], 0, 0, "", "", "manifest.missing",
-			"a lone file: OneRoster %s detected from its header; read as a complete (bulk) set", s.Version)
+		s.log.warnf("open", baseName(s.Files[firstKey(s.Files)]), 0, 0, "", "", "manifest.missing",
+			"a lone file without manifest.csv: OneRoster %s detected from its header; read as a complete (bulk) set", s.Version)
 	}
 	return nil
 }
