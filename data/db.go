@@ -31,6 +31,9 @@ type DB struct {
 	Path string
 	// Now is the clock; tests replace it to control time.
 	Now func() time.Time
+
+	mu    gosync.Mutex
+	stmts map[string]*sql.Stmt
 }
 
 // TimeFormat is how every timestamp is stored: UTC, fixed width, sortable.
@@ -74,7 +77,15 @@ func Open(path string) (*DB, error) {
 }
 
 // Close closes the database.
-func (db *DB) Close() error { return db.sql.Close() }
+func (db *DB) Close() error {
+	db.mu.Lock()
+	for _, s := range db.stmts {
+		s.Close()
+	}
+	db.stmts = nil
+	db.mu.Unlock()
+	return db.sql.Close()
+}
 
 // migrate applies every embedded migration not yet applied, each in its own transaction.
 func (db *DB) migrate() error {

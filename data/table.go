@@ -81,24 +81,56 @@ func (db *DB) LoadState(ctx context.Context, t *Table) (map[string]State, error)
 		return nil, err
 	}
 	out := make(map[string]State, n)
-	rows, err := db.sql.QueryContext(ctx, `SELECT sourced_id, id, active, `+concatExpr(t.Cols)+` FROM `+t.Name)
+	rows, err := db.sql.QueryContext(ctx, `SELECT sourced_id, id, active, row_hash FROM `+t.Name)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var id string
-	var vals sql.RawBytes
 	for rows.Next() {
+		var id string
 		var st State
-		if err := rows.Scan(&id, &st.ID, &st.Active, &vals); err != nil {
+		var h int64
+		if err := rows.Scan(&id, &st.ID, &st.Active, &h); err != nil {
 			return nil, err
 		}
-		h := fnv.New64a()
-		h.Write(vals)
-		st.Hash = h.Sum64()
+		st.Hash = uint64(h)
 		out[id] = st
 	}
 	return out, rows.Err()
+}
+
+// StateOf looks up one record of t; a delta needs only the records it names.
+func (db *DB) StateOf(ctx context.Context, t *Table, sourcedID string) (State, bool, error) {
+	stmt, err := db.prepared(`SELECT id, active, row_hash FROM ` + t.Name + ` WHERE sourced_id = ?`)
+	if err != nil {
+		return State{}, false, err
+	}
+	var st State
+	var h int64
+	err = stmt.QueryRowContext(ctx, sourcedID).Scan(&st.ID, &st.Active, &h)
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, false, nil
+	}
+	st.Hash = uint64(h)
+	return st, err == nil, err
+}
+
+// prepared returns a statement prepared once per DB.
+func (db *DB) prepared(q string) (*sql.Stmt, error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if s, ok := db.stmts[q]; ok {
+		return s, nil
+	}
+	s, err := db.sql.Prepare(q)
+	if err != nil {
+		return nil, err
+	}
+	if db.stmts == nil {
+		db.stmts = map[string]*sql.Stmt{}
+	}
+	db.stmts[q] = s
+	return s, nil
 }
 
 // Vals returns the stored Sep-joined values of one record.

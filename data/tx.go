@@ -81,14 +81,14 @@ func (tx *Tx) Insert(t *Table, sourcedID, vals string, active bool, runID int64)
 	if err != nil {
 		return 0, err
 	}
-	q := `INSERT INTO ` + t.Name + ` (sourced_id, ` + strings.Join(t.Cols, ", ") + `, active, created_at, updated_at, created_run, ` + t.OffCol +
-		`) VALUES (?, ` + placeholders(len(t.Cols)) + `, ?, ?, ?, ?, ?)`
+	q := `INSERT INTO ` + t.Name + ` (sourced_id, ` + strings.Join(t.Cols, ", ") + `, active, row_hash, created_at, updated_at, created_run, ` + t.OffCol +
+		`) VALUES (?, ` + placeholders(len(t.Cols)) + `, ?, ?, ?, ?, ?, ?)`
 	var off any
 	if !active {
 		off = tx.nowS
 	}
 	args = append([]any{sourcedID}, args...)
-	args = append(args, boolInt(active), tx.nowS, tx.nowS, nullID(runID), off)
+	args = append(args, boolInt(active), int64(Hash(vals)), tx.nowS, tx.nowS, nullID(runID), off)
 	res, err := tx.exec(q, args...)
 	if err != nil {
 		return 0, fmt.Errorf("insert %s %s: %w", t.Entity, sourcedID, err)
@@ -102,8 +102,8 @@ func (tx *Tx) Update(t *Table, id int64, vals string) error {
 	if err != nil {
 		return err
 	}
-	q := `UPDATE ` + t.Name + ` SET ` + strings.Join(t.Cols, " = ?, ") + ` = ?, updated_at = ? WHERE id = ?`
-	args = append(args, tx.nowS, id)
+	q := `UPDATE ` + t.Name + ` SET ` + strings.Join(t.Cols, " = ?, ") + ` = ?, row_hash = ?, updated_at = ? WHERE id = ?`
+	args = append(args, int64(Hash(vals)), tx.nowS, id)
 	_, err = tx.exec(q, args...)
 	return err
 }

@@ -143,12 +143,26 @@ const (
 
 // resolver answers whether a sourcedId of one entity exists after this run.
 type resolver struct {
-	file    string
-	inFile  bool // the file takes part in this run
-	bulk    bool
-	src     map[string]ref
-	db      map[string]data.State
-	srcLine map[string]int32
+	inFile bool // the file takes part in this run
+	bulk   bool
+	src    map[string]ref        // rows of this run's file; nil when nothing refers to the entity
+	db     map[string]data.State // every stored record, loaded for a bulk file only
+	lookup func(id string) (data.State, bool)
+}
+
+func (r *resolver) set(id string, v ref) {
+	if r.src != nil {
+		r.src[id] = v
+	}
+}
+
+// state finds a stored record: in the loaded map, or one query at a time for a delta.
+func (r *resolver) state(id string) (data.State, bool) {
+	if r.db != nil {
+		st, ok := r.db[id]
+		return st, ok
+	}
+	return r.lookup(id)
 }
 
 func (r *resolver) resolve(id string) ref {
@@ -158,7 +172,7 @@ func (r *resolver) resolve(id string) ref {
 	if r.inFile && r.bulk {
 		return refMissing
 	}
-	if _, ok := r.db[id]; ok {
+	if _, ok := r.state(id); ok {
 		return refOK
 	}
 	return refMissing
@@ -176,6 +190,40 @@ type planner struct {
 	buildings map[string]int64  // active aligned building SIS id → id
 	userRole  map[string]string // accepted user → role, to compare with enrollment roles
 	res       map[data.Entity]*resolver
+	preload   map[*data.Table]chan stateResult
+	err       error // a storage error met while looking records up
+}
+
+type stateResult struct {
+	m   map[string]data.State
+	err error
+}
+
+// preloadStates reads, in the background, the stored state of every table
+// whose file is bulk, so the database is read while the CSV files are parsed.
+func (p *planner) preloadStates(tables map[*data.Table]string) {
+	p.preload = map[*data.Table]chan stateResult{}
+	var todo []*data.Table
+	for _, t := range data.Tables {
+		if f, ok := tables[t]; ok && p.src.Bulk(f) {
+			p.preload[t] = make(chan stateResult, 1)
+			todo = append(todo, t)
+		}
+	}
+	go func() {
+		for _, t := range todo {
+			m, err := p.e.DB.LoadState(p.ctx, t)
+			p.preload[t] <- stateResult{m, err}
+		}
+	}()
+}
+
+func (p *planner) loadState(t *data.Table) (map[string]data.State, error) {
+	if ch, ok := p.preload[t]; ok {
+		r := <-ch
+		return r.m, r.err
+	}
+	return p.e.DB.LoadState(p.ctx, t)
 }
 
 // PlanRun reads and validates a source and diffs it against the roster. It
@@ -248,6 +296,11 @@ func (p *planner) run() error {
 		}
 		return srcErr(p.src.Path, 0, "holds nothing this %s sync can use: it needs %s", p.plan.Scope, want)
 	}
+	files := map[*data.Table]string{data.Users: "users"}
+	if p.plan.Scope == ScopeUsersCourses {
+		files[data.Sessions], files[data.Courses], files[data.Classes], files[data.Assignments] = "academicSessions", "courses", "classes", "enrollments"
+	}
+	p.preloadStates(files)
 	if p.plan.Scope == ScopeUsersCourses {
 		if err := p.planTable(data.Sessions, "academicSessions", p.sessionRow); err != nil {
 			return err
@@ -334,11 +387,23 @@ type rowResult struct {
 // planTable streams one file and plans its entity's changes.
 func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowResult) error {
 	ep := &EntityPlan{Table: tbl, File: file + ".csv", Mode: p.src.Modes[file]}
-	state, err := p.e.DB.LoadState(p.ctx, tbl)
-	if err != nil {
-		return err
+	r := &resolver{inFile: p.src.Present(file), bulk: p.src.Bulk(file), lookup: func(id string) (data.State, bool) {
+		st, ok, err := p.e.DB.StateOf(p.ctx, tbl, id)
+		if err != nil && p.err == nil {
+			p.err = err
+		}
+		return st, ok
+	}}
+	if tbl != data.Assignments {
+		r.src = map[string]ref{} // assignments are referred to by nothing
 	}
-	r := &resolver{file: file + ".csv", inFile: p.src.Present(file), bulk: p.src.Bulk(file), src: map[string]ref{}, db: state}
+	if r.bulk {
+		// Absence from a bulk file means gone, so every stored record is needed.
+		var err error
+		if r.db, err = p.loadState(tbl); err != nil {
+			return err
+		}
+	}
 	p.res[tbl.Entity] = r
 	if !p.src.Present(file) {
 		p.plan.Entities = append(p.plan.Entities, ep)
@@ -350,7 +415,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 	}
 	defer t.Close()
 	ep.File = t.File
-	seen := make(map[string]int32, len(state))
+	seen := make(map[string]int32, len(r.db))
 	usable := 0 // rows kept or ignored: neither rejected nor skipped
 	phase := "reading " + t.File
 	p.prog(Progress{Phase: phase})
@@ -362,8 +427,9 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 		if errors.Is(err, errRowSkipped) {
 			p.countError(tbl.Entity, true)
 			if id := t.get("sourcedId"); id != "" {
+				id = strings.Clone(id)
 				seen[id] = int32(t.Line)
-				r.src[id] = refRejected
+				r.set(id, refRejected)
 			}
 			continue
 		}
@@ -392,23 +458,23 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 		seen[id] = int32(t.Line)
 		p.lastModified(t)
 		gone, ok := p.status(t)
-		st, exists := state[id]
+		st, exists := r.state(id)
 		if !ok {
-			r.src[id] = refRejected
+			r.set(id, refRejected)
 			p.countError(tbl.Entity, false)
 			continue
 		}
 		if gone {
 			// A deletion needs only its sourcedId; delta files often leave the rest blank.
 			usable++
-			r.src[id] = refOK
+			r.set(id, refOK)
 			if exists && st.Active {
 				p.change(ep, withReason(Change{Action: ActDeactivate, SourcedID: id, ID: st.ID, Line: int32(t.Line)}, reasonToBeDeleted))
 			}
 			continue
 		}
 		res := row(t)
-		r.src[id] = res.outcome
+		r.set(id, res.outcome)
 		switch res.outcome {
 		case refRejected:
 			p.countError(tbl.Entity, false)
@@ -429,6 +495,9 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 		}
 		p.decide(ep, id, st, exists, res, t.Line)
 	}
+	if p.err != nil {
+		return p.err
+	}
 	p.prog(Progress{Phase: phase, Done: t.Rows, Total: t.Rows})
 	p.plan.Rows[t.File] = t.Rows
 	if t.Rows == 0 {
@@ -445,14 +514,14 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 		} else {
 			reason := "absent from " + t.File
 			ids := make([]string, 0)
-			for id, st := range state {
+			for id, st := range r.db {
 				if _, ok := seen[id]; !ok && st.Active {
 					ids = append(ids, id)
 				}
 			}
 			sort.Strings(ids)
 			for _, id := range ids {
-				p.change(ep, withReason(Change{Action: ActDeactivate, SourcedID: id, ID: state[id].ID}, reason))
+				p.change(ep, withReason(Change{Action: ActDeactivate, SourcedID: id, ID: r.db[id].ID}, reason))
 			}
 		}
 	}
@@ -656,7 +725,7 @@ func (p *planner) rolesFor(t *table, id string, roles map[string][]roleRow) (str
 	var role string
 	var orgs []string
 	if !p.src.Bulk("roles") {
-		if st, ok := p.res[data.EntityUser].db[id]; ok {
+		if st, ok := p.res[data.EntityUser].state(id); ok {
 			if vals, err := p.e.DB.Vals(p.ctx, data.Users, st.ID); err == nil {
 				v := strings.Split(vals, Sep)
 				role = v[data.Users.Col("role")]

@@ -52,6 +52,7 @@ CREATE TABLE users (
 	enabled        TEXT NOT NULL DEFAULT 'true',
 	org_ids        TEXT NOT NULL DEFAULT '',
 	active         INTEGER NOT NULL DEFAULT 1,
+	row_hash INTEGER NOT NULL DEFAULT 0, -- fingerprint of the synced fields, so a resync compares without reading them
 	created_at     TEXT NOT NULL,
 	created_run INTEGER REFERENCES runs(id), -- the run that added it; NULL when made by hand
 	updated_at     TEXT NOT NULL,
@@ -75,6 +76,7 @@ CREATE TABLE academic_sessions (
 	parent_sourced_id TEXT NOT NULL DEFAULT '',
 	school_year       TEXT NOT NULL DEFAULT '',
 	active            INTEGER NOT NULL DEFAULT 1,
+	row_hash INTEGER NOT NULL DEFAULT 0, -- fingerprint of the synced fields, so a resync compares without reading them
 	created_at        TEXT NOT NULL,
 	created_run INTEGER REFERENCES runs(id), -- the run that added it; NULL when made by hand
 	updated_at        TEXT NOT NULL,
@@ -91,6 +93,7 @@ CREATE TABLE courses (
 	school_year_sourced_id TEXT NOT NULL DEFAULT '',
 	subjects               TEXT NOT NULL DEFAULT '',
 	active                 INTEGER NOT NULL DEFAULT 1,
+	row_hash INTEGER NOT NULL DEFAULT 0, -- fingerprint of the synced fields, so a resync compares without reading them
 	created_at             TEXT NOT NULL,
 	created_run INTEGER REFERENCES runs(id), -- the run that added it; NULL when made by hand
 	updated_at             TEXT NOT NULL,
@@ -111,6 +114,7 @@ CREATE TABLE classes (
 	periods           TEXT NOT NULL DEFAULT '',
 	term_ids          TEXT NOT NULL DEFAULT '',
 	active            INTEGER NOT NULL DEFAULT 1,
+	row_hash INTEGER NOT NULL DEFAULT 0, -- fingerprint of the synced fields, so a resync compares without reading them
 	created_at        TEXT NOT NULL,
 	created_run INTEGER REFERENCES runs(id), -- the run that added it; NULL when made by hand
 	updated_at        TEXT NOT NULL,
@@ -129,6 +133,7 @@ CREATE TABLE assignments (
 	begin_date        TEXT NOT NULL DEFAULT '',
 	end_date          TEXT NOT NULL DEFAULT '',
 	active            INTEGER NOT NULL DEFAULT 1,
+	row_hash INTEGER NOT NULL DEFAULT 0, -- fingerprint of the synced fields, so a resync compares without reading them
 	created_at        TEXT NOT NULL,
 	created_run INTEGER REFERENCES runs(id), -- the run that added it; NULL when made by hand
 	updated_at        TEXT NOT NULL,
