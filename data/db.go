@@ -54,7 +54,7 @@ func Open(path string) (*DB, error) {
 		sql.Register(driverName, &sqlite3.SQLiteDriver{
 			ConnectHook: func(c *sqlite3.SQLiteConn) error {
 				// A larger page cache and in-memory temp tables keep big syncs off the disk.
-				_, err := c.Exec("PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;", nil)
+				_, err := c.Exec("PRAGMA cache_size=-32768; PRAGMA temp_store=MEMORY;", nil)
 				return err
 			},
 		})

@@ -69,9 +69,10 @@ func Hash(vals string) uint64 {
 
 // State is what the planner needs to know about a stored record.
 type State struct {
-	ID     int64
+	ID     int64 // 0 when the record is not stored
 	Hash   uint64
 	Active bool
+	Line   int32 // the planner's mark: the line the record was read on, 0 if not yet
 }
 
 // LoadState returns every record of t keyed by sourcedId.

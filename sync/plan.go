@@ -159,10 +159,42 @@ func (r *resolver) set(id string, v ref) {
 // state finds a stored record: in the loaded map, or one query at a time for a delta.
 func (r *resolver) state(id string) (data.State, bool) {
 	if r.db != nil {
-		st, ok := r.db[id]
-		return st, ok
+		st := r.db[id]
+		return st, st.ID != 0 // ID 0: only seen in the file, not stored
 	}
 	return r.lookup(id)
+}
+
+// seenSet remembers the line each sourcedId was first read on. For a bulk
+// file it lives in the stored-state map itself, which a large district cannot
+// afford to hold twice.
+type seenSet struct {
+	db    map[string]data.State
+	lines map[string]int32
+}
+
+func newSeenSet(db map[string]data.State) seenSet {
+	if db != nil {
+		return seenSet{db: db}
+	}
+	return seenSet{lines: map[string]int32{}}
+}
+
+func (s seenSet) line(id string) int32 {
+	if s.db != nil {
+		return s.db[id].Line
+	}
+	return s.lines[id]
+}
+
+func (s seenSet) mark(id string, line int) {
+	if s.db != nil {
+		st := s.db[id]
+		st.Line = int32(line)
+		s.db[id] = st
+		return
+	}
+	s.lines[id] = int32(line)
 }
 
 func (r *resolver) resolve(id string) ref {
@@ -415,7 +447,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 	}
 	defer t.Close()
 	ep.File = t.File
-	seen := make(map[string]int32, len(r.db))
+	seen := newSeenSet(r.db)
 	usable := 0 // rows kept or ignored: neither rejected nor skipped
 	phase := "reading " + t.File
 	p.prog(Progress{Phase: phase})
@@ -428,7 +460,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 			p.countError(tbl.Entity, true)
 			if id := t.get("sourcedId"); id != "" {
 				id = strings.Clone(id)
-				seen[id] = int32(t.Line)
+				seen.mark(id, t.Line)
 				r.set(id, refRejected)
 			}
 			continue
@@ -448,14 +480,14 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 			p.countError(tbl.Entity, false)
 			continue
 		}
-		if first, dup := seen[id]; dup {
+		if first := seen.line(id); first > 0 {
 			p.log.errorf("validate", t.File, t.Line, t.colNo("sourcedId"), id, "sourcedId", "sourcedId.duplicate",
 				"sourcedId %s appears again (first on line %d); this row is skipped", id, first)
 			p.countError(tbl.Entity, false)
 			continue
 		}
 		id = strings.Clone(id) // a substring would keep the whole CSV line alive
-		seen[id] = int32(t.Line)
+		seen.mark(id, t.Line)
 		p.lastModified(t)
 		gone, ok := p.status(t)
 		st, exists := r.state(id)
@@ -515,7 +547,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 			reason := "absent from " + t.File
 			ids := make([]string, 0)
 			for id, st := range r.db {
-				if _, ok := seen[id]; !ok && st.Active {
+				if st.Line == 0 && st.Active && st.ID != 0 {
 					ids = append(ids, id)
 				}
 			}

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -62,6 +63,11 @@ func defaultDB() string {
 }
 
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// A first sync of a large district plans a million records; collecting
+		// garbage sooner keeps the process within a laptop's means.
+		debug.SetMemoryLimit(256 << 20)
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
