@@ -148,6 +148,12 @@ type resolver struct {
 	src    map[string]ref        // rows of this run's file; nil when nothing refers to the entity
 	db     map[string]data.State // every stored record, loaded for a bulk file only
 	lookup func(id string) (data.State, bool)
+	cache  map[string]cached // lookups already made: enrollments name the same class and user often
+}
+
+type cached struct {
+	st data.State
+	ok bool
 }
 
 func (r *resolver) set(id string, v ref) {
@@ -162,7 +168,15 @@ func (r *resolver) state(id string) (data.State, bool) {
 		st := r.db[id]
 		return st, st.ID != 0 // ID 0: only seen in the file, not stored
 	}
-	return r.lookup(id)
+	if c, hit := r.cache[id]; hit {
+		return c.st, c.ok
+	}
+	st, ok := r.lookup(id)
+	if r.cache == nil {
+		r.cache = map[string]cached{}
+	}
+	r.cache[strings.Clone(id)] = cached{st, ok}
+	return st, ok
 }
 
 // seenSet remembers the line each sourcedId was first read on. For a bulk

@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -83,6 +84,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	global.Usage = func() { fmt.Fprint(stderr, usage) }
 	dbPath := global.String("db", defaultDB(), "roster database file")
 	verbose := global.Bool("verbose", false, "log engine details to stderr")
+	cpuProfile := global.String("cpuprofile", "", "write a CPU profile of the command to this file (for benchmarks)")
 	if err := global.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -102,6 +104,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitUnusable
 		}
 		return exitOK
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(stderr, "rosterdesk:", err)
+			return exitUnusable
+		}
+		defer f.Close()
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
 	}
 	cmd, rest := rest[0], rest[1:]
 	if cmd == "help" || cmd == "-h" || cmd == "--help" {
