@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"rosterdesk/data"
@@ -23,26 +24,90 @@ var applyHook func(done int)
 // The returned error is a *RefusedError (nothing written), a *SourceError (the
 // run is recorded as failed, the roster untouched) or a failure to write.
 func (e *Engine) Sync(ctx context.Context, source string, opt Options) (*Result, error) {
-	plan, err := e.PlanRun(ctx, source, opt)
-	if err != nil {
-		var refused *RefusedError
-		if errors.As(err, &refused) {
-			return &Result{Status: StatusRefused, Scope: opt.Scope, Trigger: opt.Trigger, Message: refused.Reason}, err
+	if opt.DryRun {
+		opt, admin, err := e.preconditions(ctx, opt)
+		if err != nil {
+			return e.refused(opt, err)
 		}
+		plan, err := e.plan(ctx, source, opt, admin, nil)
+		if err != nil {
+			return e.recordFailed(ctx, plan, source, err)
+		}
+		return e.record(ctx, plan, StatusDryRun, "")
+	}
+	return e.applyRun(ctx, source, opt, nil)
+}
+
+// Apply applies a previewed plan. The source is read again inside the
+// transaction; if the roster or the source changed since the preview, the
+// numbers differ and the log says so.
+func (e *Engine) Apply(ctx context.Context, preview *Plan) (*Result, error) {
+	opt := preview.opt
+	opt.DryRun = false
+	return e.applyRun(ctx, preview.Source.Path, opt, preview)
+}
+
+func (e *Engine) refused(opt Options, err error) (*Result, error) {
+	var refused *RefusedError
+	if errors.As(err, &refused) {
+		return &Result{Status: StatusRefused, Scope: opt.Scope, Trigger: opt.Trigger, Message: refused.Reason}, err
+	}
+	return nil, err
+}
+
+// applyRun plans and writes in one transaction: each change is written as it
+// is planned, with the run, its audit and its log. Any error, a bad source
+// found half-way or a cancellation rolls everything back.
+func (e *Engine) applyRun(ctx context.Context, source string, opt Options, preview *Plan) (*Result, error) {
+	opt, admin, err := e.preconditions(ctx, opt)
+	if err != nil {
+		return e.refused(opt, err)
+	}
+	tx, err := e.DB.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	run := &data.Run{Scope: string(opt.Scope), Trigger: string(opt.Trigger), Status: StatusApplied, Source: source,
+		StartedAt: data.FormatTime(tx.Now()), FinishedAt: data.FormatTime(tx.Now()), AdminID: admin.ID}
+	if run.ID, err = tx.InsertRun(run); err != nil {
+		return nil, err
+	}
+	w := &writer{tx: tx, runID: run.ID, admin: admin.ID, ctx: ctx}
+	plan, err := e.plan(ctx, source, opt, admin, w)
+	if err != nil {
+		tx.Rollback()
 		if plan == nil {
 			return nil, err
 		}
 		return e.recordFailed(ctx, plan, source, err)
 	}
-	if plan.DryRun {
-		return e.record(ctx, plan, StatusDryRun, "")
+	if err := w.buildings(); err != nil {
+		return nil, err
 	}
-	return e.Apply(ctx, plan)
+	if preview != nil && preview.Counts != plan.Counts {
+		plan.log.infof("apply", "", 0, 0, "", "", "plan.changed",
+			"the roster or the source changed since the preview; the run was planned again and applied with the numbers shown here")
+	}
+	if err := tx.AddLog(run.ID, plan.log.entries); err != nil {
+		return nil, err
+	}
+	run.StartedAt = data.FormatTime(plan.StartedAt)
+	run.FinishedAt = data.FormatTime(e.DB.Now())
+	run.Errors, run.Warnings, run.Counts = plan.log.errors, plan.log.warnings, plan.Counts
+	if err := tx.FinishRun(run); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	e.Log.Info().Int64("run_id", run.ID).Str("scope", run.Scope).Int("errors", run.Errors).Msg("run applied")
+	return e.result(run, plan), nil
 }
 
 // recordFailed records a run whose source could not be used; the roster is not touched.
 func (e *Engine) recordFailed(ctx context.Context, plan *Plan, source string, cause error) (*Result, error) {
-	if ctx.Err() != nil {
+	if ctx.Err() != nil || plan == nil {
 		return nil, cause // cancelled: nothing is recorded
 	}
 	var se *SourceError
@@ -54,9 +119,10 @@ func (e *Engine) recordFailed(ctx context.Context, plan *Plan, source string, ca
 	if plan.Source == nil {
 		plan.Source = &Source{Path: source}
 	}
+	plan.log.finish()
 	res, err := e.record(ctx, plan, StatusFailed, cause.Error())
 	if err != nil {
-		return nil, err
+		return nil, errors.Join(cause, err)
 	}
 	return res, cause
 }
@@ -75,7 +141,13 @@ func (e *Engine) record(ctx context.Context, plan *Plan, status, message string)
 		return nil, err
 	}
 	defer tx.Rollback()
-	run := e.runFor(plan, status, message, tx)
+	src := ""
+	if plan.Source != nil {
+		src = plan.Source.Path
+	}
+	run := &data.Run{Scope: string(plan.Scope), Trigger: string(plan.Trigger), Status: status, Source: src,
+		StartedAt: data.FormatTime(plan.StartedAt), FinishedAt: data.FormatTime(tx.Now()),
+		Errors: plan.log.errors, Warnings: plan.log.warnings, Counts: plan.Counts, Message: message, AdminID: plan.Admin.ID}
 	if run.ID, err = tx.InsertRun(run); err != nil {
 		return nil, err
 	}
@@ -86,16 +158,6 @@ func (e *Engine) record(ctx context.Context, plan *Plan, status, message string)
 		return nil, err
 	}
 	return e.result(run, plan), nil
-}
-
-func (e *Engine) runFor(plan *Plan, status, message string, tx *data.Tx) *data.Run {
-	src := ""
-	if plan.Source != nil {
-		src = plan.Source.Path
-	}
-	return &data.Run{Scope: string(plan.Scope), Trigger: string(plan.Trigger), Status: status, Source: src,
-		StartedAt: data.FormatTime(plan.StartedAt), FinishedAt: data.FormatTime(tx.Now()),
-		Errors: plan.log.errors, Warnings: plan.log.warnings, Counts: plan.Counts, Message: message, AdminID: plan.Admin.ID}
 }
 
 func (e *Engine) result(run *data.Run, plan *Plan) *Result {
@@ -104,53 +166,7 @@ func (e *Engine) result(run *data.Run, plan *Plan) *Result {
 	return &r
 }
 
-// Apply writes a plan in one transaction: every change, its audit, the run and
-// its log. Any error or cancellation rolls everything back.
-func (e *Engine) Apply(ctx context.Context, plan *Plan) (*Result, error) {
-	tx, err := e.DB.Begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	run := e.runFor(plan, StatusApplied, "", tx)
-	if run.ID, err = tx.InsertRun(run); err != nil {
-		return nil, err
-	}
-	w := &writer{tx: tx, plan: plan, runID: run.ID, admin: plan.Admin.ID, ctx: ctx}
-	if err := w.buildings(); err != nil {
-		return nil, err
-	}
-	total := 0
-	for _, ep := range plan.Entities {
-		total += len(ep.Changes)
-	}
-	w.total = total
-	for _, ep := range plan.Entities {
-		if err := w.entity(ep, plan.progress()); err != nil {
-			return nil, err
-		}
-	}
-	if err := tx.AddLog(run.ID, plan.log.entries); err != nil {
-		return nil, err
-	}
-	run.FinishedAt = data.FormatTime(e.DB.Now())
-	if err := tx.FinishRun(run); err != nil {
-		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
-	e.Log.Info().Int64("run_id", run.ID).Str("scope", run.Scope).Int("errors", run.Errors).Msg("run applied")
-	return e.result(run, plan), nil
-}
-
-func (p *Plan) progress() func(Progress) {
-	if p.prog == nil {
-		return func(Progress) {}
-	}
-	return p.prog
-}
-
+// writer writes planned changes into the run's transaction as they come.
 type writer struct {
 	tx    *data.Tx
 	plan  *Plan
@@ -158,7 +174,6 @@ type writer struct {
 	admin int64
 	ctx   context.Context
 	done  int
-	total int
 }
 
 func (w *writer) audit(ent data.Entity, id string, action Action, field string, old, nw *string, reason string) error {
@@ -167,6 +182,7 @@ func (w *writer) audit(ent data.Entity, id string, action Action, field string, 
 
 func strp(s string) *string { return &s }
 
+// buildings writes a building sync's changes and the orgs it saw.
 func (w *writer) buildings() error {
 	for _, c := range w.plan.Buildings {
 		switch c.Action {
@@ -218,59 +234,53 @@ func (w *writer) buildings() error {
 	return nil
 }
 
-func (w *writer) entity(ep *EntityPlan, prog func(Progress)) error {
+// write applies one planned change to a record of ep's table.
+func (w *writer) write(ep *EntityPlan, c *Change) error {
 	t := ep.Table
-	orgCol := -1
-	if t == data.Users {
-		orgCol = t.Col("org_ids")
+	w.done++
+	if applyHook != nil {
+		applyHook(w.done)
 	}
-	for i := range ep.Changes {
-		c := &ep.Changes[i]
-		w.done++
-		if w.done%5000 == 0 {
-			if err := w.ctx.Err(); err != nil {
+	if w.done%5000 == 0 {
+		if err := w.ctx.Err(); err != nil {
+			return err
+		}
+	}
+	id := c.ID
+	var err error
+	switch c.Action {
+	case ActAdd:
+		// An add is recorded on the record itself (created_run), not in the audit.
+		if id, err = w.tx.Insert(t, c.SourcedID, c.Vals, c.Active, w.runID); err != nil {
+			return err
+		}
+	default:
+		if c.Vals != "" {
+			if err := w.tx.Update(t, id, c.Vals); err != nil {
 				return err
 			}
-			prog(Progress{Phase: "applying", Done: w.done, Total: w.total})
-		}
-		if applyHook != nil {
-			applyHook(w.done)
-		}
-		id := c.ID
-		var err error
-		switch c.Action {
-		case ActAdd:
-			// An add is recorded on the record itself (created_run), not in the audit.
-			if id, err = w.tx.Insert(t, c.SourcedID, c.Vals, c.Active, w.runID); err != nil {
+			if err := w.fieldAudits(t, c, ep.Reason(c)); err != nil {
 				return err
 			}
-		default:
-			if c.Vals != "" {
-				if err := w.tx.Update(t, id, c.Vals); err != nil {
-					return err
-				}
-				if err := w.fieldAudits(t, c, ep.Reason(c)); err != nil {
-					return err
-				}
-			}
-			if c.Action == ActDeactivate || c.Action == ActReactivate {
-				active := c.Action == ActReactivate
-				if err := w.tx.SetActive(t, id, active); err != nil {
-					return err
-				}
-				old, nw := "true", "false"
-				if active {
-					old, nw = nw, old
-				}
-				if err := w.audit(t.Entity, c.SourcedID, c.Action, "active", &old, &nw, ep.Reason(c)); err != nil {
-					return err
-				}
-			}
 		}
-		if orgCol >= 0 && c.Vals != "" {
-			if err := w.tx.SetUserBuildings(id, w.buildingIDs(strings.Split(c.Vals, Sep)[orgCol])); err != nil {
+		if c.Action == ActDeactivate || c.Action == ActReactivate {
+			active := c.Action == ActReactivate
+			if err := w.tx.SetActive(t, id, active); err != nil {
 				return err
 			}
+			old, nw := "true", "false"
+			if active {
+				old, nw = nw, old
+			}
+			if err := w.audit(t.Entity, c.SourcedID, c.Action, "active", &old, &nw, ep.Reason(c)); err != nil {
+				return err
+			}
+		}
+	}
+	if t == data.Users && c.Vals != "" {
+		orgs := strings.Split(c.Vals, Sep)[t.Col("org_ids")]
+		if err := w.tx.SetUserBuildings(id, w.buildingIDs(orgs)); err != nil {
+			return fmt.Errorf("user %s buildings: %w", c.SourcedID, err)
 		}
 	}
 	return nil

@@ -62,13 +62,19 @@ func (c *Change) Old() string {
 	return c.more.old
 }
 
-// EntityPlan is the planned changes to one kind of record.
+// EntityPlan is the planned changes to one kind of record. A plan keeps the
+// counts and the first changes of each kind for a preview, not every change:
+// applying streams the changes straight into the transaction.
 type EntityPlan struct {
 	Table   *data.Table
 	File    string
 	Mode    Mode
-	Changes []Change
+	Samples []Change
+	sampled map[Action]int
 }
+
+// SamplesPerAction is how many changes of each kind a plan keeps for a preview.
+const SamplesPerAction = 50
 
 // Reason says why a change is planned ("absent from users.csv", "status tobedeleted", ...).
 func (ep *EntityPlan) Reason(c *Change) string {
@@ -118,6 +124,7 @@ type Plan struct {
 	// Rows counts the data rows read per file.
 	Rows map[string]int
 
+	opt Options
 	buildingIDs map[string]int64 // aligned building SIS id → building id, for user links
 	log         *runLog
 	prog        func(Progress)
@@ -237,7 +244,8 @@ type planner struct {
 	userRole  map[string]string // accepted user → role, to compare with enrollment roles
 	res       map[data.Entity]*resolver
 	preload   map[*data.Table]chan stateResult
-	err       error // a storage error met while looking records up
+	err       error   // a storage error met while looking records up or writing
+	w         *writer // nil for a plan only (preview or dry run)
 }
 
 type stateResult struct {
@@ -276,31 +284,48 @@ func (p *planner) loadState(t *data.Table) (map[string]data.State, error) {
 // writes nothing. A refused precondition is a *RefusedError; an unusable
 // source a *SourceError (its log is in the returned plan when one is returned).
 func (e *Engine) PlanRun(ctx context.Context, sourcePath string, opt Options) (*Plan, error) {
+	opt, admin, err := e.preconditions(ctx, opt)
+	if err != nil {
+		return nil, err
+	}
+	return e.plan(ctx, sourcePath, opt, admin, nil)
+}
+
+// preconditions fills in the options' defaults and refuses a run that may not start.
+func (e *Engine) preconditions(ctx context.Context, opt Options) (Options, data.Admin, error) {
 	if opt.Scope == "" {
 		s, err := e.Setting(ctx, KeySyncProcess)
 		if err != nil {
-			return nil, err
+			return opt, data.Admin{}, err
 		}
 		opt.Scope = Scope(s)
 	}
 	if opt.Trigger == "" {
 		opt.Trigger = TriggerManual
 	}
-	plan := &Plan{Scope: opt.Scope, Trigger: opt.Trigger, DryRun: opt.DryRun, StartedAt: e.DB.Now().UTC(), log: newRunLog(),
-		Rows: map[string]int{}, prog: opt.Progress}
 	admin, err := e.CreditedAdmin(ctx)
 	if err != nil {
-		return nil, err
+		return opt, admin, err
 	}
-	plan.Admin = admin
 	if opt.Scope != ScopeBuildings {
 		ok, err := e.DB.HasAppliedRun(ctx, string(ScopeBuildings))
 		if err != nil {
-			return nil, err
+			return opt, admin, err
 		}
 		if !ok {
-			return nil, &RefusedError{Reason: "synchronize buildings first: run `rosterdesk sync SOURCE --scope buildings` once so users can be linked to their buildings"}
+			return opt, admin, &RefusedError{Reason: "synchronize buildings first: run `rosterdesk sync SOURCE --scope buildings` once so users can be linked to their buildings"}
 		}
+	}
+	return opt, admin, nil
+}
+
+// plan runs the planner over a source; with a writer, every change is also
+// written as it is planned.
+func (e *Engine) plan(ctx context.Context, sourcePath string, opt Options, admin data.Admin, w *writer) (*Plan, error) {
+	plan := &Plan{Scope: opt.Scope, Trigger: opt.Trigger, DryRun: opt.DryRun, StartedAt: e.DB.Now().UTC(), log: newRunLog(),
+		Rows: map[string]int{}, prog: opt.Progress, Admin: admin, opt: opt}
+	if w != nil {
+		w.plan = plan
 	}
 	src, err := openSource(sourcePath, e.Limits, plan.log)
 	if err != nil {
@@ -308,7 +333,7 @@ func (e *Engine) PlanRun(ctx context.Context, sourcePath string, opt Options) (*
 	}
 	defer src.Close()
 	plan.Source = src
-	p := &planner{e: e, ctx: ctx, src: src, log: plan.log, plan: plan, prog: opt.Progress, res: map[data.Entity]*resolver{}, userRole: map[string]string{}}
+	p := &planner{e: e, ctx: ctx, src: src, log: plan.log, plan: plan, prog: opt.Progress, res: map[data.Entity]*resolver{}, userRole: map[string]string{}, w: w}
 	if p.prog == nil {
 		p.prog = func(Progress) {}
 	}
@@ -482,6 +507,9 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 		if err != nil {
 			return err
 		}
+		if p.err != nil {
+			return p.err
+		}
 		if t.Rows%20000 == 0 {
 			if err := p.ctx.Err(); err != nil {
 				return err
@@ -615,8 +643,17 @@ func (p *planner) decide(ep *EntityPlan, id string, st data.State, exists bool, 
 const reasonToBeDeleted = "status tobedeleted"
 
 func (p *planner) change(ep *EntityPlan, c Change) {
-	ep.Changes = append(ep.Changes, c)
 	countChange(&p.plan.Counts, ep.Table.Entity, c.Action)
+	if ep.sampled == nil {
+		ep.sampled = map[Action]int{}
+	}
+	if ep.sampled[c.Action] < SamplesPerAction {
+		ep.sampled[c.Action]++
+		ep.Samples = append(ep.Samples, c)
+	}
+	if p.w != nil && p.err == nil {
+		p.err = p.w.write(ep, &c)
+	}
 }
 
 func countChange(c *data.Counts, ent data.Entity, a Action) {
