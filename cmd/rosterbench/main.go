@@ -50,6 +50,7 @@ type options struct {
 	work                        string
 	keep                        bool
 	cli                         string
+	profile                     bool
 	genInto                     string // internal: generate the bundles into this directory and exit
 }
 
@@ -65,6 +66,7 @@ func main() {
 	flag.StringVar(&o.work, "work", "", "work directory (default: a new temporary directory)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory (bundles and databases)")
 	flag.StringVar(&o.cli, "cli", "", "use this rosterdesk binary instead of building ./cmd/rosterdesk")
+	flag.BoolVar(&o.profile, "profile", false, "pass --cpuprofile to each timed sync and add `go tool pprof -top` of each to the report")
 	flag.StringVar(&o.genInto, "generate-into", "", "internal: generate the bundles into this directory, print what was written as JSON and exit")
 	flag.Parse()
 	if o.format != "zip" && o.format != "dir" {
@@ -203,6 +205,8 @@ type phase struct {
 	res     result
 	dbMB    float64
 	failure string
+	profile string // CPU profile file, with -profile
+	top     string // its `go tool pprof -top -cum`
 }
 
 func (p *phase) rowsPerSec() float64 {
@@ -470,8 +474,21 @@ func (b *bench) cliRun(args ...string) (measure, error) {
 func (b *bench) sync(name, bundle, scope string, rows int, target float64, db string) phase {
 	p := phase{name: name, bundle: bundle, rows: rows, target: target}
 	logf("%s: rosterdesk sync %s --scope %s", name, filepath.Base(bundle), scope)
-	m, err := runChild(nil, b.cli, "--db", db, "sync", bundle, "--scope", scope, "--json")
+	args := []string{"--db", db}
+	if b.o.profile && !strings.HasPrefix(name, "setup") {
+		p.profile = filepath.Join(b.work, fmt.Sprintf("phase%d.pprof", len(b.phases)+1))
+		args = append(args, "--cpuprofile", p.profile)
+	}
+	m, err := runChild(nil, b.cli, append(args, "sync", bundle, "--scope", scope, "--json")...)
 	p.m = m
+	if p.profile != "" {
+		out, perr := exec.Command("go", "tool", "pprof", "-top", "-cum", "-nodecount=25", b.cli, p.profile).Output()
+		if perr != nil {
+			p.top = "go tool pprof failed: " + perr.Error()
+		} else {
+			p.top = strings.TrimSpace(string(out))
+		}
+	}
 	switch {
 	case err != nil:
 		p.failure = err.Error()
@@ -814,6 +831,11 @@ func (b *bench) report() string {
 	fmt.Fprintf(&w, "Measured in this run (CPU %% = (user + sys) / wall; 100%% is one core busy the whole time):\n\n")
 	for _, l := range b.observations() {
 		fmt.Fprintf(&w, "- %s\n", l)
+	}
+	for i := range b.phases {
+		if p := &b.phases[i]; p.top != "" {
+			fmt.Fprintf(&w, "\n<details><summary>%s: CPU profile, top functions by cumulative time</summary>\n\n```\n%s\n```\n</details>\n", p.name, p.top)
+		}
 	}
 	fmt.Fprintf(&w, "\n%s\n_Analysis to be written by the engine's author: where the time goes (parse, validate, plan, apply, commit) and what would make it faster._\n%s\n",
 		notesBegin, notesEnd)
