@@ -59,7 +59,8 @@ func Open(path string) (*DB, error) {
 			},
 		})
 	})
-	dsn := "file:" + path + "?_fk=1&_journal=WAL&_sync=NORMAL&_busy_timeout=10000&_txlock=immediate"
+	// _mutex=no: database/sql never shares a connection between goroutines.
+	dsn := "file:" + path + "?_fk=1&_journal=WAL&_sync=NORMAL&_busy_timeout=10000&_txlock=immediate&_mutex=no"
 	s, err := sql.Open(driverName, dsn)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	gosync "sync"
 
 	"rosterdesk/data"
 )
@@ -74,7 +75,11 @@ func (e *Engine) applyRun(ctx context.Context, source string, opt Options, previ
 		return nil, err
 	}
 	w := &writer{tx: tx, runID: run.ID, admin: admin.ID, ctx: ctx}
+	w.start()
 	plan, err := e.plan(ctx, source, opt, admin, w)
+	if werr := w.finish(); err == nil {
+		err = werr
+	}
 	if err != nil {
 		tx.Rollback()
 		if plan == nil {
@@ -166,7 +171,8 @@ func (e *Engine) result(run *data.Run, plan *Plan) *Result {
 	return &r
 }
 
-// writer writes planned changes into the run's transaction as they come.
+// writer writes planned changes into the run's transaction as they come, on
+// its own goroutine, so reading the CSV files and writing SQLite use both cores.
 type writer struct {
 	tx    *data.Tx
 	plan  *Plan
@@ -174,6 +180,59 @@ type writer struct {
 	admin int64
 	ctx   context.Context
 	done  int
+
+	queue chan queued
+	wg    gosync.WaitGroup
+	mu    gosync.Mutex
+	err   error
+}
+
+type queued struct {
+	ep *EntityPlan
+	c  Change
+}
+
+func (w *writer) start() {
+	w.queue = make(chan queued, 4096)
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		for q := range w.queue {
+			if w.failed() != nil {
+				continue // drain
+			}
+			if err := w.write(q.ep, &q.c); err != nil {
+				w.mu.Lock()
+				w.err = err
+				w.mu.Unlock()
+			}
+		}
+	}()
+}
+
+// enqueue hands a change to the writing goroutine; it reports an earlier write's error.
+func (w *writer) enqueue(ep *EntityPlan, c Change) error {
+	if err := w.failed(); err != nil {
+		return err
+	}
+	w.queue <- queued{ep, c}
+	return nil
+}
+
+func (w *writer) failed() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}
+
+// finish waits for every queued change to be written.
+func (w *writer) finish() error {
+	if w.queue != nil {
+		close(w.queue)
+		w.wg.Wait()
+		w.queue = nil
+	}
+	return w.failed()
 }
 
 func (w *writer) audit(ent data.Entity, id string, action Action, field string, old, nw *string, reason string) error {

@@ -451,3 +451,35 @@ func TestOneRoster12Roles(t *testing.T) {
 		t.Fatalf("roles date error %+v", l)
 	}
 }
+
+func TestOneRoster12DeltaWithoutRoles(t *testing.T) {
+	e := newEngine(t)
+	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
+	h12 := "sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password,userMasterIdentifier,preferredGivenName,preferredMiddleName,preferredFamilyName,primaryOrgSourcedId,pronouns"
+	m := func(modes map[string]string, roles string) string {
+		return strings.Replace(manifest(modes), "oneroster.version,1.1", "oneroster.version,1.2", 1) + "file.roles," + roles + "\n"
+	}
+	bulk := files{
+		"manifest.csv": m(map[string]string{"users": "bulk"}, "bulk"),
+		"users.csv":    lines(h12, "u1,,,true,ann,,Ann,Smith,,,ann@example.org,,,,05,,,,,,sch1,"),
+		"roles.csv":    lines("sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,endDate,orgSourcedId,userProfileSourcedId", "r1,,,u1,primary,student,,,sch1,"),
+	}
+	mustSync(t, e, bulk.zip(t, ""), ScopeUsers)
+	// The next delta changes u1's email and names a guardian the roster never stored; no roles.csv at all.
+	delta := files{
+		"manifest.csv": m(map[string]string{"users": "delta"}, "absent"),
+		"users.csv": lines(h12,
+			"u1,active,2026-11-24T06:00:00.000Z,true,ann,,Ann,Smith,,,ann.smith@example.org,,,,05,,,,,,sch1,",
+			"g1,active,2026-11-24T06:00:00.000Z,true,gus,,Gus,Smith,,,,,,u1,,,,,,,,"),
+	}
+	res := mustSync(t, e, delta.zip(t, ""), ScopeUsers)
+	if res.Errors != 0 || res.Counts.Users.Updated != 1 || res.Counts.Users.Skipped != 1 {
+		t.Fatalf("%+v %+v", res.Counts.Users, res.Log)
+	}
+	if u := record(t, e, data.Users, "u1"); u.Fields["email"] != "ann.smith@example.org" || u.Fields["role"] != "student" || u.Fields["org_ids"] != "sch1" {
+		t.Fatalf("u1 %+v", u.Fields)
+	}
+	if findLog(res.Log, SevWarning, "users.csv", "role.unknown") == nil {
+		t.Fatal("no warning for the guardian without a role")
+	}
+}

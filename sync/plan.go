@@ -124,7 +124,7 @@ type Plan struct {
 	// Rows counts the data rows read per file.
 	Rows map[string]int
 
-	opt Options
+	opt         Options
 	buildingIDs map[string]int64 // aligned building SIS id → building id, for user links
 	log         *runLog
 	prog        func(Progress)
@@ -652,7 +652,7 @@ func (p *planner) change(ep *EntityPlan, c Change) {
 		ep.Samples = append(ep.Samples, c)
 	}
 	if p.w != nil && p.err == nil {
-		p.err = p.w.write(ep, &c)
+		p.err = p.w.enqueue(ep, c)
 	}
 }
 
@@ -804,11 +804,13 @@ type roleRow struct {
 
 // rolesFor gives a 1.2 user's role and orgs. A complete (bulk) roles.csv is
 // the whole truth; a delta one only changes what the roster already holds.
-func (p *planner) rolesFor(t *table, id string, roles map[string][]roleRow) (string, []string, bool) {
+func (p *planner) rolesFor(t *table, id string, roles map[string][]roleRow) (string, []string, ref) {
 	var role string
 	var orgs []string
+	stored := false
 	if !p.src.Bulk("roles") {
 		if st, ok := p.res[data.EntityUser].state(id); ok {
+			stored = true
 			if vals, err := p.e.DB.Vals(p.ctx, data.Users, st.ID); err == nil {
 				v := strings.Split(vals, Sep)
 				role = v[data.Users.Col("role")]
@@ -832,11 +834,18 @@ func (p *planner) rolesFor(t *table, id string, roles map[string][]roleRow) (str
 	if primary != "" {
 		role = primary
 	}
+	if len(roles[id]) == 0 && !stored && !p.src.Bulk("roles") {
+		// A delta may carry a user whose roles did not change: most often a
+		// guardian, whom the roster never stored. Without a role there is nothing to place.
+		p.log.warnOnce(t.File, t.Line, 0, id, "role", "role.unknown",
+			"user is not in the roster and this delta has no roles.csv row for them, so their role is unknown; skipped (guardians and parents are never imported)")
+		return "", nil, refSkipped
+	}
 	if role == "" || len(orgs) == 0 {
 		p.log.errorf("validate", t.File, t.Line, 0, id, "role", "ref.missing", "user has no row in roles.csv, so no role or school; row skipped")
-		return "", nil, false
+		return "", nil, refRejected
 	}
-	return role, orgs, true
+	return role, orgs, refOK
 }
 
 // readRoles reads roles.csv (OneRoster 1.2), which carries users' roles and schools.
@@ -845,6 +854,9 @@ func (p *planner) readRoles() (map[string][]roleRow, error) {
 		return nil, nil
 	}
 	if !p.src.Present("roles") {
+		if !p.src.Bulk("users") {
+			return nil, nil // a delta without role changes: users keep their stored roles
+		}
 		return nil, srcErr("roles.csv", 0, "is needed with a OneRoster 1.2 users.csv (it holds each user's role and school) but is not in the source")
 	}
 	t, err := p.src.openTable("roles")
@@ -906,9 +918,13 @@ func (p *planner) userRow(t *table, roles map[string][]roleRow) rowResult {
 	var role string
 	var orgs []string
 	if p.src.Version == "1.2" {
-		var okR bool
-		if role, orgs, okR = p.rolesFor(t, id, roles); !okR {
+		var out ref
+		switch role, orgs, out = p.rolesFor(t, id, roles); out {
+		case refRejected:
 			return rejected
+		case refSkipped:
+			p.plan.Counts.Users.Skipped++
+			return rowResult{outcome: refSkipped}
 		}
 	} else {
 		var okR bool
