@@ -75,25 +75,79 @@ func splitVals(t *Table, vals string) ([]any, error) {
 	return args, nil
 }
 
+// NewRecord is a record to insert.
+type NewRecord struct {
+	SourcedID string
+	Vals      string
+	Active    bool
+}
+
+// insertSQL inserts n records of t. What every record of one run shares (its
+// timestamps and run) is written into the statement, so fewer values are bound.
+func (tx *Tx) insertSQL(t *Table, n int, active bool, runID int64) string {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO ` + t.Name + ` (sourced_id, ` + strings.Join(t.Cols, ", ") + `, row_hash, active, created_at, updated_at, created_run, ` + t.OffCol + `) VALUES `)
+	off, run := "NULL", "NULL"
+	if !active {
+		off = "'" + tx.nowS + "'"
+	}
+	if runID != 0 {
+		run = itoa(runID)
+	}
+	row := `(?, ` + placeholders(len(t.Cols)) + `, ?, ` + itoa(int64(boolInt(active))) + `, '` + tx.nowS + `', '` + tx.nowS + `', ` + run + `, ` + off + `)`
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(row)
+	}
+	return b.String()
+}
+
+func appendRecord(args []any, t *Table, r NewRecord) ([]any, error) {
+	vals, err := splitVals(t, r.Vals)
+	if err != nil {
+		return nil, err
+	}
+	args = append(args, r.SourcedID)
+	args = append(args, vals...)
+	return append(args, int64(Hash(r.Vals))), nil
+}
+
 // Insert adds a record of t, created by run runID, and returns its id.
 func (tx *Tx) Insert(t *Table, sourcedID, vals string, active bool, runID int64) (int64, error) {
-	args, err := splitVals(t, vals)
+	args, err := appendRecord(nil, t, NewRecord{sourcedID, vals, active})
 	if err != nil {
 		return 0, err
 	}
-	q := `INSERT INTO ` + t.Name + ` (sourced_id, ` + strings.Join(t.Cols, ", ") + `, active, row_hash, created_at, updated_at, created_run, ` + t.OffCol +
-		`) VALUES (?, ` + placeholders(len(t.Cols)) + `, ?, ?, ?, ?, ?, ?)`
-	var off any
-	if !active {
-		off = tx.nowS
-	}
-	args = append([]any{sourcedID}, args...)
-	args = append(args, boolInt(active), int64(Hash(vals)), tx.nowS, tx.nowS, nullID(runID), off)
-	res, err := tx.exec(q, args...)
+	res, err := tx.exec(tx.insertSQL(t, 1, active, runID), args...)
 	if err != nil {
 		return 0, fmt.Errorf("insert %s %s: %w", t.Entity, sourcedID, err)
 	}
 	return res.LastInsertId()
+}
+
+// InsertMany adds active records of t in statements of up to 64 rows: a first
+// sync inserts a million assignments, and one statement per row costs twice as much.
+func (tx *Tx) InsertMany(t *Table, recs []NewRecord, runID int64) error {
+	for len(recs) > 0 {
+		n := min(len(recs), 64)
+		args := make([]any, 0, n*(len(t.Cols)+2))
+		var err error
+		for _, r := range recs[:n] {
+			if !r.Active {
+				return fmt.Errorf("insert %s %s: InsertMany takes active records only", t.Entity, r.SourcedID)
+			}
+			if args, err = appendRecord(args, t, r); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.exec(tx.insertSQL(t, n, true, runID), args...); err != nil {
+			return fmt.Errorf("insert %d %s records from %s: %w", n, t.Entity, recs[0].SourcedID, err)
+		}
+		recs = recs[n:]
+	}
+	return nil
 }
 
 // Update rewrites the values of record id.
@@ -119,10 +173,12 @@ func (tx *Tx) SetActive(t *Table, id int64, active bool) error {
 	return err
 }
 
-// SetUserBuildings replaces the buildings user id belongs to.
-func (tx *Tx) SetUserBuildings(userID int64, buildingIDs []int64) error {
-	if _, err := tx.exec(`DELETE FROM user_buildings WHERE user_id = ?`, userID); err != nil {
-		return err
+// SetUserBuildings replaces the buildings user id belongs to; a new user has none to delete.
+func (tx *Tx) SetUserBuildings(userID int64, buildingIDs []int64, isNew bool) error {
+	if !isNew {
+		if _, err := tx.exec(`DELETE FROM user_buildings WHERE user_id = ?`, userID); err != nil {
+			return err
+		}
 	}
 	for _, b := range buildingIDs {
 		if _, err := tx.exec(`INSERT OR IGNORE INTO user_buildings (user_id, building_id) VALUES (?, ?)`, userID, b); err != nil {

@@ -181,10 +181,12 @@ type writer struct {
 	ctx   context.Context
 	done  int
 
-	queue chan queued
-	wg    gosync.WaitGroup
-	mu    gosync.Mutex
-	err   error
+	queue  chan queued
+	batch  []data.NewRecord // adds waiting to be inserted together
+	batchT *data.Table
+	wg     gosync.WaitGroup
+	mu     gosync.Mutex
+	err    error
 }
 
 type queued struct {
@@ -202,12 +204,31 @@ func (w *writer) start() {
 				continue // drain
 			}
 			if err := w.write(q.ep, &q.c); err != nil {
-				w.mu.Lock()
-				w.err = err
-				w.mu.Unlock()
+				w.fail(err)
 			}
 		}
+		if err := w.flush(); err != nil {
+			w.fail(err)
+		}
 	}()
+}
+
+func (w *writer) fail(err error) {
+	w.mu.Lock()
+	if w.err == nil {
+		w.err = err
+	}
+	w.mu.Unlock()
+}
+
+// flush inserts the adds waiting in the batch.
+func (w *writer) flush() error {
+	if len(w.batch) == 0 {
+		return nil
+	}
+	err := w.tx.InsertMany(w.batchT, w.batch, w.runID)
+	w.batch = w.batch[:0]
+	return err
 }
 
 // enqueue hands a change to the writing goroutine; it reports an earlier write's error.
@@ -305,6 +326,23 @@ func (w *writer) write(ep *EntityPlan, c *Change) error {
 			return err
 		}
 	}
+	if c.Action == ActAdd && c.Active && t != data.Users {
+		// Nothing needs the new row's id: insert it with the next ones.
+		if w.batchT != t {
+			if err := w.flush(); err != nil {
+				return err
+			}
+			w.batchT = t
+		}
+		w.batch = append(w.batch, data.NewRecord{SourcedID: c.SourcedID, Vals: c.Vals, Active: true})
+		if len(w.batch) == 64 {
+			return w.flush()
+		}
+		return nil
+	}
+	if err := w.flush(); err != nil {
+		return err
+	}
 	id := c.ID
 	var err error
 	switch c.Action {
@@ -338,7 +376,7 @@ func (w *writer) write(ep *EntityPlan, c *Change) error {
 	}
 	if t == data.Users && c.Vals != "" {
 		orgs := strings.Split(c.Vals, Sep)[t.Col("org_ids")]
-		if err := w.tx.SetUserBuildings(id, w.buildingIDs(orgs)); err != nil {
+		if err := w.tx.SetUserBuildings(id, w.buildingIDs(orgs), c.Action == ActAdd); err != nil {
 			return fmt.Errorf("user %s buildings: %w", c.SourcedID, err)
 		}
 	}
