@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"hash/fnv"
 	"strings"
 )
 
@@ -60,12 +59,34 @@ func (t *Table) Col(name string) int {
 	return -1
 }
 
-// Hash fingerprints a Sep-joined value string.
+// Hash fingerprints a Sep-joined value string (64-bit FNV-1a).
 func Hash(vals string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(vals))
-	return h.Sum64()
+	h := uint64(fnvOffset)
+	for i := 0; i < len(vals); i++ {
+		h = (h ^ uint64(vals[i])) * fnvPrime
+	}
+	return h
 }
+
+// HashParts is Hash(strings.Join(parts, Sep)) without building the string:
+// a resync fingerprints a million unchanged rows and keeps none of them.
+func HashParts(parts []string) uint64 {
+	h := uint64(fnvOffset)
+	for k, p := range parts {
+		if k > 0 {
+			h = (h ^ uint64(Sep[0])) * fnvPrime
+		}
+		for i := 0; i < len(p); i++ {
+			h = (h ^ uint64(p[i])) * fnvPrime
+		}
+	}
+	return h
+}
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
 
 // State is what the planner needs to know about a stored record.
 type State struct {

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"rosterdesk/data"
 )
 
 // Field checks used while planning. Each logs its own error or warning with
@@ -175,11 +177,4 @@ func clean(v string) string {
 }
 
 // Sep is the value separator of planned records.
-const Sep = "\x1f"
-
-func join(vals ...string) string {
-	for i, v := range vals {
-		vals[i] = clean(v)
-	}
-	return strings.Join(vals, Sep)
-}
+const Sep = data.Sep

@@ -201,16 +201,20 @@ func newSeenSet(db map[string]data.State) seenSet {
 	return seenSet{lines: map[string]int32{}}
 }
 
-func (s seenSet) line(id string) int32 {
-	if s.db != nil {
-		return s.db[id].Line
-	}
-	return s.lines[id]
-}
-
-func (s seenSet) mark(id string, line int) {
+// visit tells the line id was first seen on (0 if never) and its stored
+// state, with one map lookup for a bulk file.
+func (s seenSet) visit(r *resolver, id string) (int32, data.State, bool) {
 	if s.db != nil {
 		st := s.db[id]
+		return st.Line, st, st.ID != 0 // ID 0: only seen in the file, not stored
+	}
+	st, ok := r.state(id)
+	return s.lines[id], st, ok
+}
+
+// mark records that id was read on line; st is what visit returned.
+func (s seenSet) mark(id string, st data.State, line int) {
+	if s.db != nil {
 		st.Line = int32(line)
 		s.db[id] = st
 		return
@@ -246,6 +250,7 @@ type planner struct {
 	preload   map[*data.Table]chan stateResult
 	err       error   // a storage error met while looking records up or writing
 	w         *writer // nil for a plan only (preview or dry run)
+	buf       []string
 }
 
 type stateResult struct {
@@ -450,7 +455,7 @@ func (p *planner) loadOrgs() error {
 // rowResult is what a row parser decided.
 type rowResult struct {
 	outcome ref    // refOK, refIgnored, refSkipped or refRejected
-	vals    string // for refOK
+	parts   []string // for refOK: the record's values in column order (reused: copy before keeping)
 	active  bool   // for refOK: whether the record should be active
 	reason  string // why inactive, or why ignored
 }
@@ -498,8 +503,9 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 		if errors.Is(err, errRowSkipped) {
 			p.countError(tbl.Entity, true)
 			if id := t.get("sourcedId"); id != "" {
+				_, st, _ := seen.visit(r, id)
 				id = strings.Clone(id)
-				seen.mark(id, t.Line)
+				seen.mark(id, st, t.Line)
 				r.set(id, refRejected)
 			}
 			continue
@@ -522,17 +528,17 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 			p.countError(tbl.Entity, false)
 			continue
 		}
-		if first := seen.line(id); first > 0 {
+		first, st, exists := seen.visit(r, id)
+		if first > 0 {
 			p.log.errorf("validate", t.File, t.Line, t.colNo("sourcedId"), id, "sourcedId", "sourcedId.duplicate",
 				"sourcedId %s appears again (first on line %d); this row is skipped", id, first)
 			p.countError(tbl.Entity, false)
 			continue
 		}
 		id = strings.Clone(id) // a substring would keep the whole CSV line alive
-		seen.mark(id, t.Line)
+		seen.mark(id, st, t.Line)
 		p.lastModified(t)
 		gone, ok := p.status(t)
-		st, exists := r.state(id)
 		if !ok {
 			r.set(id, refRejected)
 			p.countError(tbl.Entity, false)
@@ -606,20 +612,25 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 // decide compares an accepted row with the stored record.
 func (p *planner) decide(ep *EntityPlan, id string, st data.State, exists bool, res rowResult, line int) {
 	if !exists {
-		c := Change{Action: ActAdd, SourcedID: id, Vals: res.vals, Active: res.active, Line: int32(line)}
+		c := Change{Action: ActAdd, SourcedID: id, Vals: strings.Join(res.parts, Sep), Active: res.active, Line: int32(line)}
 		if !res.active {
 			c = withReason(c, "new in "+ep.File+", inactive: "+res.reason)
 		}
 		p.change(ep, c)
 		return
 	}
-	changed := data.Hash(res.vals) != st.Hash
+	changed := data.HashParts(res.parts) != st.Hash
+	if !changed && st.Active == res.active {
+		return // the common case of a resync: nothing to keep
+	}
 	c := Change{SourcedID: id, ID: st.ID, Line: int32(line), more: &changeMore{}}
 	if changed {
 		old, err := p.e.DB.Vals(p.ctx, ep.Table, st.ID)
-		if err == nil {
-			c.more.old, c.Vals = old, res.vals
+		if err != nil {
+			p.err = err
+			return
 		}
+		c.more.old, c.Vals = old, strings.Join(res.parts, Sep)
 	}
 	switch {
 	case st.Active && res.active:
@@ -701,8 +712,17 @@ func (p *planner) countError(ent data.Entity, _ bool) {
 }
 
 // kept is an accepted row of an active record.
-func kept(vals string) rowResult {
-	return rowResult{outcome: refOK, vals: vals, active: true}
+func kept(parts []string) rowResult {
+	return rowResult{outcome: refOK, parts: parts, active: true}
+}
+
+// vals collects a row's values in a buffer the planner reuses row after row.
+func (p *planner) vals(v ...string) []string {
+	p.buf = append(p.buf[:0], v...)
+	for i, x := range p.buf {
+		p.buf[i] = clean(x)
+	}
+	return p.buf
 }
 
 var rejected = rowResult{outcome: refRejected}
@@ -716,7 +736,7 @@ func (p *planner) sessionRow(t *table) rowResult {
 	if !(ok1 && ok2 && ok3 && ok4 && ok5) {
 		return rejected
 	}
-	return kept(join(title, typ, start, end, t.get("parentSourcedId"), year))
+	return kept(p.vals(title, typ, start, end, t.get("parentSourcedId"), year))
 }
 
 func (p *planner) courseRow(t *table) rowResult {
@@ -737,7 +757,7 @@ func (p *planner) courseRow(t *table) rowResult {
 			"school year %s does not exist; the course is kept without it", year)
 		year = ""
 	}
-	vals := join(title, t.get("courseCode"), strings.Join(p.list(t, "grades"), ","), org, year, strings.Join(p.list(t, "subjects"), ","))
+	vals := p.vals(title, t.get("courseCode"), strings.Join(p.list(t, "grades"), ","), org, year, strings.Join(p.list(t, "subjects"), ","))
 	return kept(vals)
 }
 
@@ -786,7 +806,7 @@ func (p *planner) classRow(t *table) rowResult {
 			"the class has no existing term; row skipped")
 		return rejected
 	}
-	vals := join(title, t.get("classCode"), typ, course, school, t.get("location"),
+	vals := p.vals(title, t.get("classCode"), typ, course, school, t.get("location"),
 		strings.Join(p.list(t, "grades"), ","), strings.Join(p.list(t, "subjects"), ","), strings.Join(p.list(t, "periods"), ","), strings.Join(terms, ","))
 	if _, aligned := p.buildings[school]; !aligned {
 		p.log.infof("plan", t.File, t.Line, t.colNo("schoolSourcedId"), id, "schoolSourcedId", "school.not_aligned",
@@ -982,7 +1002,7 @@ func (p *planner) userRow(t *table, roles map[string][]roleRow) rowResult {
 	}
 	sort.Strings(linked)
 	p.userRole[id] = role
-	vals := join(role, username, given, family, t.get("middleName"), t.get("identifier"), t.get("email"),
+	vals := p.vals(role, username, given, family, t.get("middleName"), t.get("identifier"), t.get("email"),
 		strings.Join(p.list(t, "grades"), ","), enabled, strings.Join(linked, ","))
 	res := kept(vals)
 	if enabled == "false" {
@@ -1042,7 +1062,7 @@ func (p *planner) enrollmentRow(t *table) rowResult {
 		p.log.warnOnce(t.File, t.Line, t.colNo("role"), id, "role", "role.mismatch",
 			fmt.Sprintf("user %s is a student in users.csv but enrolled as teacher; the enrollment keeps teacher", user))
 	}
-	return kept(join(class, user, school, role, primary, begin, end))
+	return kept(p.vals(class, user, school, role, primary, begin, end))
 }
 
 func dedupe(xs []string) []string {
