@@ -454,10 +454,10 @@ func (p *planner) loadOrgs() error {
 
 // rowResult is what a row parser decided.
 type rowResult struct {
-	outcome ref    // refOK, refIgnored, refSkipped or refRejected
+	outcome ref      // refOK, refIgnored, refSkipped or refRejected
 	parts   []string // for refOK: the record's values in column order (reused: copy before keeping)
-	active  bool   // for refOK: whether the record should be active
-	reason  string // why inactive, or why ignored
+	active  bool     // for refOK: whether the record should be active
+	reason  string   // why inactive, or why ignored
 }
 
 // planTable streams one file and plans its entity's changes.
