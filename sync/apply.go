@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	gosync "sync"
+	"time"
 
 	"rosterdesk/data"
 )
@@ -103,10 +104,12 @@ func (e *Engine) applyRun(ctx context.Context, source string, opt Options, previ
 	if err := tx.FinishRun(run); err != nil {
 		return nil, err
 	}
+	committing := time.Now()
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
-	e.Log.Info().Int64("run_id", run.ID).Str("scope", run.Scope).Int("errors", run.Errors).Msg("run applied")
+	e.Log.Info().Int64("run_id", run.ID).Str("scope", run.Scope).Str("trigger", run.Trigger).Int("errors", run.Errors).
+		Int("warnings", run.Warnings).Dur("commit", time.Since(committing)).Msg("run applied")
 	return e.result(run, plan), nil
 }
 

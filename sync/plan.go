@@ -269,12 +269,24 @@ func (p *planner) preloadStates(tables map[*data.Table]string) {
 			todo = append(todo, t)
 		}
 	}
-	go func() {
-		for _, t := range todo {
-			m, err := p.e.DB.LoadState(p.ctx, t)
-			p.preload[t] <- stateResult{m, err}
+	// The enrollments' state is by far the largest: it loads on its own while
+	// the others load, and the CSV files are parsed, alongside.
+	var big, small []*data.Table
+	for _, t := range todo {
+		if t == data.Assignments {
+			big = append(big, t)
+		} else {
+			small = append(small, t)
 		}
-	}()
+	}
+	for _, list := range [][]*data.Table{small, big} {
+		go func() {
+			for _, t := range list {
+				m, err := p.e.DB.LoadState(p.ctx, t)
+				p.preload[t] <- stateResult{m, err}
+			}
+		}()
+	}
 }
 
 func (p *planner) loadState(t *data.Table) (map[string]data.State, error) {
@@ -473,6 +485,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 	if tbl != data.Assignments {
 		r.src = map[string]ref{} // assignments are referred to by nothing
 	}
+	started := time.Now()
 	if r.bulk {
 		// Absence from a bulk file means gone, so every stored record is needed.
 		var err error
@@ -480,6 +493,11 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 			return err
 		}
 	}
+	waited := time.Since(started)
+	defer func() {
+		p.e.Log.Info().Str("file", ep.File).Int("rows", p.plan.Rows[ep.File]).Dur("state_wait", waited).
+			Dur("took", time.Since(started)).Msg("planned")
+	}()
 	p.res[tbl.Entity] = r
 	if !p.src.Present(file) {
 		p.plan.Entities = append(p.plan.Entities, ep)
