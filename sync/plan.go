@@ -389,7 +389,13 @@ func (p *planner) run() error {
 		files[data.Sessions], files[data.Courses], files[data.Classes], files[data.Assignments] = "academicSessions", "courses", "classes", "enrollments"
 	}
 	p.preloadStates(files)
-	if p.plan.Scope == ScopeUsersCourses {
+	return p.planEntities(p.plan.Scope == ScopeUsersCourses)
+}
+
+// planEntities plans users and, with courses, sessions, courses, classes and
+// enrollments, in the order references need them.
+func (p *planner) planEntities(courses bool) error {
+	if courses {
 		if err := p.planTable(data.Sessions, "academicSessions", p.sessionRow); err != nil {
 			return err
 		}
@@ -407,10 +413,8 @@ func (p *planner) run() error {
 	if err := p.planTable(data.Users, "users", func(t *table) rowResult { return p.userRow(t, roles) }); err != nil {
 		return err
 	}
-	if p.plan.Scope == ScopeUsersCourses {
-		if err := p.planTable(data.Assignments, "enrollments", p.enrollmentRow); err != nil {
-			return err
-		}
+	if courses {
+		return p.planTable(data.Assignments, "enrollments", p.enrollmentRow)
 	}
 	return nil
 }

@@ -71,21 +71,5 @@ func (p *planner) validateAll() error {
 			p.buildings[id] = -1
 		}
 	}
-	if err := p.planTable(data.Sessions, "academicSessions", p.sessionRow); err != nil {
-		return err
-	}
-	if err := p.planTable(data.Courses, "courses", p.courseRow); err != nil {
-		return err
-	}
-	if err := p.planTable(data.Classes, "classes", p.classRow); err != nil {
-		return err
-	}
-	roles, err := p.readRoles()
-	if err != nil {
-		return err
-	}
-	if err := p.planTable(data.Users, "users", func(t *table) rowResult { return p.userRow(t, roles) }); err != nil {
-		return err
-	}
-	return p.planTable(data.Assignments, "enrollments", p.enrollmentRow)
+	return p.planEntities(true)
 }
