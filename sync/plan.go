@@ -127,7 +127,6 @@ type Plan struct {
 	opt         Options
 	buildingIDs map[string]int64 // aligned building SIS id → building id, for user links
 	log         *runLog
-	prog        func(Progress)
 }
 
 // Log returns the plan's log so far.
@@ -340,7 +339,7 @@ func (e *Engine) preconditions(ctx context.Context, opt Options) (Options, data.
 // written as it is planned.
 func (e *Engine) plan(ctx context.Context, sourcePath string, opt Options, admin data.Admin, w *writer) (*Plan, error) {
 	plan := &Plan{Scope: opt.Scope, Trigger: opt.Trigger, DryRun: opt.DryRun, StartedAt: e.DB.Now().UTC(), log: newRunLog(),
-		Rows: map[string]int{}, prog: opt.Progress, Admin: admin, opt: opt}
+		Rows: map[string]int{}, Admin: admin, opt: opt}
 	if w != nil {
 		w.plan = plan
 	}
@@ -523,7 +522,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 			break
 		}
 		if errors.Is(err, errRowSkipped) {
-			p.countError(tbl.Entity, true)
+			p.countError(tbl.Entity)
 			if id := t.get("sourcedId"); id != "" {
 				_, st, _ := seen.visit(r, id)
 				id = strings.Clone(id)
@@ -547,14 +546,14 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 		id := t.get("sourcedId")
 		if id == "" {
 			p.required(t, "sourcedId")
-			p.countError(tbl.Entity, false)
+			p.countError(tbl.Entity)
 			continue
 		}
 		first, st, exists := seen.visit(r, id)
 		if first > 0 {
 			p.log.errorf("validate", t.File, t.Line, t.colNo("sourcedId"), id, "sourcedId", "sourcedId.duplicate",
 				"sourcedId %s appears again (first on line %d); this row is skipped", id, first)
-			p.countError(tbl.Entity, false)
+			p.countError(tbl.Entity)
 			continue
 		}
 		id = strings.Clone(id) // a substring would keep the whole CSV line alive
@@ -563,7 +562,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 		gone, ok := p.status(t)
 		if !ok {
 			r.set(id, refRejected)
-			p.countError(tbl.Entity, false)
+			p.countError(tbl.Entity)
 			continue
 		}
 		if gone {
@@ -579,7 +578,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 		r.set(id, res.outcome)
 		switch res.outcome {
 		case refRejected:
-			p.countError(tbl.Entity, false)
+			p.countError(tbl.Entity)
 			continue
 		case refSkipped:
 			continue
@@ -720,7 +719,7 @@ func countChange(c *data.Counts, ent data.Entity, a Action) {
 	}
 }
 
-func (p *planner) countError(ent data.Entity, _ bool) {
+func (p *planner) countError(ent data.Entity) {
 	switch ent {
 	case data.EntityUser:
 		p.plan.Counts.Users.Errors++
