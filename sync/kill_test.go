@@ -51,7 +51,11 @@ func TestKillDuringApply(t *testing.T) {
 	if err := cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
-	cmd.Wait()
+	state, _ := cmd.Process.Wait()
+	if state != nil && state.Success() {
+		t.Fatal("the child finished on its own; it was not killed mid-apply")
+	}
+	t.Logf("child killed in apply: %v", state)
 
 	e2, err := Open(dbPath, zerolog.Nop())
 	if err != nil {
