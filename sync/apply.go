@@ -65,6 +65,12 @@ func (e *Engine) applyRun(ctx context.Context, source string, opt Options, previ
 	if err != nil {
 		return e.refused(opt, err)
 	}
+	unlock, err := e.lock()
+	if err != nil {
+		return e.refused(opt, err)
+	}
+	defer unlock()
+	defer e.afterRun(ctx)
 	tx, err := e.DB.Begin(ctx)
 	if err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	gosync "sync"
 
 	"github.com/rs/zerolog"
 
@@ -17,6 +18,19 @@ type Engine struct {
 	DB     *data.DB
 	Log    zerolog.Logger
 	Limits Limits
+
+	running gosync.Mutex // one run that writes at a time
+}
+
+// ErrBusy refuses a run while another one is writing.
+var errBusy = &RefusedError{Reason: "another run is in progress; try again when it has finished"}
+
+// lock takes the run lock, or refuses at once when another run holds it.
+func (e *Engine) lock() (func(), error) {
+	if !e.running.TryLock() {
+		return nil, errBusy
+	}
+	return e.running.Unlock, nil
 }
 
 // Limits bound what a source may hold before it is refused as unusable.

@@ -483,3 +483,17 @@ func TestOneRoster12DeltaWithoutRoles(t *testing.T) {
 		t.Fatal("no warning for the guardian without a role")
 	}
 }
+
+func TestOneRunAtATime(t *testing.T) {
+	e := newEngine(t)
+	unlock, err := e.lock() // as if another run were writing
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.Sync(context.Background(), district().zip(t, ""), Options{Scope: ScopeBuildings})
+	if !IsRefused(err) || !strings.Contains(res.Message, "in progress") {
+		t.Fatalf("want a refusal while another run writes, got %v", err)
+	}
+	unlock()
+	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
+}

@@ -515,7 +515,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 	seen := newSeenSet(r.db)
 	usable := 0 // rows kept or ignored: neither rejected nor skipped
 	phase := "reading " + t.File
-	p.prog(Progress{Phase: phase})
+	p.prog(Progress{Phase: phase, Counts: p.plan.Counts})
 	for {
 		err := t.next()
 		if err == io.EOF {
@@ -541,7 +541,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 			if err := p.ctx.Err(); err != nil {
 				return err
 			}
-			p.prog(Progress{Phase: phase, Done: t.Rows})
+			p.prog(Progress{Phase: phase, Done: t.Rows, Counts: p.plan.Counts})
 		}
 		id := t.get("sourcedId")
 		if id == "" {
@@ -599,7 +599,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 	if p.err != nil {
 		return p.err
 	}
-	p.prog(Progress{Phase: phase, Done: t.Rows, Total: t.Rows})
+	p.prog(Progress{Phase: phase, Done: t.Rows, Total: t.Rows, Counts: p.plan.Counts})
 	p.plan.Rows[t.File] = t.Rows
 	if t.Rows == 0 {
 		p.log.warnf("validate", t.File, 1, 0, "", "", "file.header_only",

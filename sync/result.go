@@ -65,9 +65,11 @@ func FromRun(r data.Run) Result {
 		StartedAt: r.StartedAt, FinishedAt: r.FinishedAt, Errors: r.Errors, Warnings: r.Warnings, Counts: r.Counts, Message: r.Message}
 }
 
-// Progress reports long work: the phase, and rows done out of total (0 when unknown).
+// Progress reports long work: the phase, rows done out of total (0 when
+// unknown), and the counts planned so far.
 type Progress struct {
-	Phase string
-	Done  int
-	Total int
+	Phase  string
+	Done   int
+	Total  int
+	Counts data.Counts
 }
