@@ -31,6 +31,8 @@ type Table struct {
 	Cols   []string
 	// OffCol is the timestamp set when the record leaves the roster.
 	OffCol string
+	// Extra are columns shown with a record that a sync does not diff.
+	Extra []string
 }
 
 var (
@@ -39,7 +41,8 @@ var (
 	Sessions = &Table{Name: "academic_sessions", Entity: EntitySession, OffCol: "removed_at",
 		Cols: []string{"title", "type", "start_date", "end_date", "parent_sourced_id", "school_year"}}
 	Courses = &Table{Name: "courses", Entity: EntityCourse, OffCol: "removed_at",
-		Cols: []string{"title", "course_code", "grades", "org_sourced_id", "school_year_sourced_id", "subjects"}}
+		Cols:  []string{"title", "course_code", "grades", "org_sourced_id", "school_year_sourced_id", "subjects"},
+		Extra: []string{"teacher_permission"}}
 	Classes = &Table{Name: "classes", Entity: EntityClass, OffCol: "removed_at",
 		Cols: []string{"title", "class_code", "class_type", "course_sourced_id", "school_sourced_id", "location", "grades", "subjects", "periods", "term_ids"}}
 	Assignments = &Table{Name: "assignments", Entity: EntityAssignment, OffCol: "removed_at",
@@ -185,7 +188,8 @@ func (db *DB) Record(ctx context.Context, t *Table, sourcedID string) (*Record, 
 	var vals, created, updated string
 	var active bool
 	var off sql.NullString
-	err := db.sql.QueryRowContext(ctx, `SELECT `+concatExpr(t.Cols)+`, active, created_at, updated_at, `+t.OffCol+
+	cols := append(append([]string{}, t.Cols...), t.Extra...)
+	err := db.sql.QueryRowContext(ctx, `SELECT `+concatExpr(cols)+`, active, created_at, updated_at, `+t.OffCol+
 		` FROM `+t.Name+` WHERE sourced_id = ?`, sourcedID).Scan(&vals, &active, &created, &updated, &off)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
@@ -196,7 +200,16 @@ func (db *DB) Record(ctx context.Context, t *Table, sourcedID string) (*Record, 
 	r := &Record{Entity: t.Entity, SourcedID: sourcedID, Active: active, Fields: map[string]string{},
 		CreatedAt: created, UpdatedAt: updated, OffAt: off.String}
 	for i, v := range strings.Split(vals, Sep) {
-		r.Fields[t.Cols[i]] = v
+		r.Fields[cols[i]] = v
 	}
 	return r, nil
+}
+
+// SetTeacherPermission applies the teacher-permission preference to every course OneRoster created.
+func (db *DB) SetTeacherPermission(ctx context.Context, value string) (int64, error) {
+	res, err := db.sql.ExecContext(ctx, `UPDATE courses SET teacher_permission = ? WHERE created_run IS NOT NULL AND teacher_permission != ?`, value, value)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }

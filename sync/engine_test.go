@@ -497,3 +497,35 @@ func TestOneRunAtATime(t *testing.T) {
 	unlock()
 	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
 }
+
+func TestTeacherPermissionAndGradeMatrix(t *testing.T) {
+	e := newEngine(t)
+	ctx := context.Background()
+	if _, err := e.SetSetting(ctx, KeyTeacherPerm, "everything"); err == nil {
+		t.Fatal("a bad permission was accepted")
+	}
+	if _, err := e.SetSetting(ctx, KeyTeacherPerm, PermLessonsOnly); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.SetSetting(ctx, KeyGradesMap, `{"05":"Grade 5","09":"Freshman"}`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.SetSetting(ctx, KeyGradesMap, `{"05":""}`); err == nil {
+		t.Fatal("an empty label was accepted")
+	}
+	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
+	mustSync(t, e, district().zip(t, ""), ScopeUsersCourses)
+	if c := record(t, e, data.Courses, "c1"); c.Fields["teacher_permission"] != PermLessonsOnly || c.Fields["grades"] != "Grade 5" {
+		t.Fatalf("c1 %+v", c.Fields)
+	}
+	if u := record(t, e, data.Users, "u1"); u.Fields["grades"] != "Grade 5" {
+		t.Fatalf("u1 grades %q", u.Fields["grades"])
+	}
+	// Changing the preference reaches the existing courses at once.
+	if _, err := e.SetSetting(ctx, KeyTeacherPerm, PermUnitsLessons); err != nil {
+		t.Fatal(err)
+	}
+	if c := record(t, e, data.Courses, "c2"); c.Fields["teacher_permission"] != PermUnitsLessons || c.Fields["grades"] != "Freshman" {
+		t.Fatalf("c2 %+v", c.Fields)
+	}
+}

@@ -250,6 +250,7 @@ type planner struct {
 	err       error   // a storage error met while looking records up or writing
 	w         *writer // nil for a plan only (preview or dry run)
 	buf       []string
+	gradeMap  map[string]string
 }
 
 type stateResult struct {
@@ -352,6 +353,10 @@ func (e *Engine) plan(ctx context.Context, sourcePath string, opt Options, admin
 	p := &planner{e: e, ctx: ctx, src: src, log: plan.log, plan: plan, prog: opt.Progress, res: map[data.Entity]*resolver{}, userRole: map[string]string{}, w: w}
 	if p.prog == nil {
 		p.prog = func(Progress) {}
+	}
+	gm, _ := e.Setting(ctx, KeyGradesMap)
+	if p.gradeMap, err = parseGradesMap(gm); err != nil {
+		return plan, err
 	}
 	if err := p.run(); err != nil {
 		return plan, err
@@ -737,6 +742,17 @@ func kept(parts []string) rowResult {
 	return rowResult{outcome: refOK, parts: parts, active: true}
 }
 
+// grades reads a grades list, mapped through the district's grade matrix.
+func (p *planner) grades(t *table) string {
+	gs := p.list(t, "grades")
+	for i, g := range gs {
+		if l, ok := p.gradeMap[g]; ok {
+			gs[i] = l
+		}
+	}
+	return strings.Join(gs, ",")
+}
+
 // vals collects a row's values in a buffer the planner reuses row after row.
 func (p *planner) vals(v ...string) []string {
 	p.buf = append(p.buf[:0], v...)
@@ -778,7 +794,7 @@ func (p *planner) courseRow(t *table) rowResult {
 			"school year %s does not exist; the course is kept without it", year)
 		year = ""
 	}
-	vals := p.vals(title, t.get("courseCode"), strings.Join(p.list(t, "grades"), ","), org, year, strings.Join(p.list(t, "subjects"), ","))
+	vals := p.vals(title, t.get("courseCode"), p.grades(t), org, year, strings.Join(p.list(t, "subjects"), ","))
 	return kept(vals)
 }
 
@@ -828,7 +844,7 @@ func (p *planner) classRow(t *table) rowResult {
 		return rejected
 	}
 	vals := p.vals(title, t.get("classCode"), typ, course, school, t.get("location"),
-		strings.Join(p.list(t, "grades"), ","), strings.Join(p.list(t, "subjects"), ","), strings.Join(p.list(t, "periods"), ","), strings.Join(terms, ","))
+		p.grades(t), strings.Join(p.list(t, "subjects"), ","), strings.Join(p.list(t, "periods"), ","), strings.Join(terms, ","))
 	if _, aligned := p.buildings[school]; !aligned {
 		p.log.infof("plan", t.File, t.Line, t.colNo("schoolSourcedId"), id, "schoolSourcedId", "school.not_aligned",
 			"school %s not aligned to a building; class ignored", school)
@@ -1024,7 +1040,7 @@ func (p *planner) userRow(t *table, roles map[string][]roleRow) rowResult {
 	sort.Strings(linked)
 	p.userRole[id] = role
 	vals := p.vals(role, username, given, family, t.get("middleName"), t.get("identifier"), t.get("email"),
-		strings.Join(p.list(t, "grades"), ","), enabled, strings.Join(linked, ","))
+		p.grades(t), enabled, strings.Join(linked, ","))
 	res := kept(vals)
 	if enabled == "false" {
 		res.active, res.reason = false, "enabledUser=false"

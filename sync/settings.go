@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -16,6 +17,14 @@ const (
 	KeyOneRosterOn     = "oneroster.enabled"
 	KeySyncProcess     = "sync.process"
 	KeyMarkMissingGone = "users.mark_missing_inactive"
+	KeyTeacherPerm     = "courses.teacher_permission"
+	KeyGradesMap       = "grades.map"
+)
+
+// Teacher permissions for courses OneRoster creates.
+const (
+	PermUnitsLessons = "units_lessons" // teachers edit units and lessons
+	PermLessonsOnly  = "lessons_only"  // teachers edit lessons only
 )
 
 type settingDef struct {
@@ -52,6 +61,38 @@ var settingDefs = map[string]settingDef{
 			return "", fmt.Errorf("%q is not users or users+courses", v)
 		}},
 	KeyMarkMissingGone: {def: "true", check: boolSetting, help: "deactivate users absent from a bulk users.csv"},
+	KeyTeacherPerm: {def: PermUnitsLessons, help: "what teachers may edit in OneRoster courses: units_lessons or lessons_only",
+		check: func(_ context.Context, _ *Engine, v string) (string, error) {
+			if v = strings.TrimSpace(v); v == PermUnitsLessons || v == PermLessonsOnly {
+				return v, nil
+			}
+			return "", fmt.Errorf("%q is not %s or %s", v, PermUnitsLessons, PermLessonsOnly)
+		}},
+	KeyGradesMap: {def: "{}", help: `incoming grade codes mapped to the district's labels, as JSON: {"KG":"K","13":"PG"}`,
+		check: func(_ context.Context, _ *Engine, v string) (string, error) {
+			m, err := parseGradesMap(v)
+			if err != nil {
+				return "", err
+			}
+			b, _ := json.Marshal(m)
+			return string(b), nil
+		}},
+}
+
+func parseGradesMap(v string) (map[string]string, error) {
+	m := map[string]string{}
+	if strings.TrimSpace(v) == "" {
+		return m, nil
+	}
+	if err := json.Unmarshal([]byte(v), &m); err != nil {
+		return nil, fmt.Errorf("not a JSON object of grade code to label: %v", err)
+	}
+	for k, l := range m {
+		if strings.TrimSpace(k) == "" || strings.TrimSpace(l) == "" || strings.ContainsAny(k+l, ",") {
+			return nil, fmt.Errorf("grade %q → %q: codes and labels must be non-empty and hold no comma", k, l)
+		}
+	}
+	return m, nil
 }
 
 // SettingKeys lists the known keys in order.
@@ -90,7 +131,18 @@ func (e *Engine) SetSetting(ctx context.Context, key, value string) (string, err
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", key, err)
 	}
-	return v, e.DB.SetSetting(ctx, key, v)
+	if err := e.DB.SetSetting(ctx, key, v); err != nil {
+		return "", err
+	}
+	if key == KeyTeacherPerm {
+		// Stored on every OneRoster course, so a change reaches the existing ones now.
+		n, err := e.DB.SetTeacherPermission(ctx, v)
+		if err != nil {
+			return "", err
+		}
+		e.Log.Info().Str("permission", v).Int64("courses", n).Msg("teacher permission applied")
+	}
+	return v, nil
 }
 
 // AllSettings returns every known setting with its current value.
