@@ -18,14 +18,15 @@ type Building struct {
 	UpdatedAt     string `json:"updated_at"`
 	DeactivatedAt string `json:"deactivated_at,omitempty"`
 	Users         int    `json:"users"`
+	Protected     bool   `json:"protected"`
 }
 
 const buildingCols = `b.id, b.name, coalesce(b.sis_id, ''), b.source, b.aligned, b.active, b.created_at, b.updated_at, coalesce(b.deactivated_at, ''),
-	(SELECT count(*) FROM user_buildings ub JOIN users u ON u.id = ub.user_id WHERE ub.building_id = b.id AND u.active = 1)`
+	(SELECT count(*) FROM user_buildings ub JOIN users u ON u.id = ub.user_id WHERE ub.building_id = b.id AND u.active = 1), b.protected`
 
 func scanBuilding(s interface{ Scan(...any) error }) (Building, error) {
 	var b Building
-	err := s.Scan(&b.ID, &b.Name, &b.SISID, &b.Source, &b.Aligned, &b.Active, &b.CreatedAt, &b.UpdatedAt, &b.DeactivatedAt, &b.Users)
+	err := s.Scan(&b.ID, &b.Name, &b.SISID, &b.Source, &b.Aligned, &b.Active, &b.CreatedAt, &b.UpdatedAt, &b.DeactivatedAt, &b.Users, &b.Protected)
 	return b, err
 }
 

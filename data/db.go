@@ -34,6 +34,7 @@ type DB struct {
 
 	mu    gosync.Mutex
 	stmts map[string]*sql.Stmt
+	cols  map[string][]string
 }
 
 // TimeFormat is how every timestamp is stored: UTC, fixed width, sortable.

@@ -25,34 +25,43 @@ func (db *DB) Dump(ctx context.Context) (string, error) {
 	rows.Close()
 	var b strings.Builder
 	for _, t := range tables {
-		fmt.Fprintf(&b, "== %s\n", t)
-		r, err := db.sql.QueryContext(ctx, `SELECT * FROM `+t+` ORDER BY 1, 2`)
+		d, err := db.dumpTable(ctx, t)
 		if err != nil {
 			return "", err
 		}
-		cols, _ := r.Columns()
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		for r.Next() {
-			if err := r.Scan(ptrs...); err != nil {
-				r.Close()
-				return "", err
-			}
-			for i, v := range vals {
-				if i > 0 {
-					b.WriteByte('|')
-				}
-				if bs, ok := v.([]byte); ok {
-					v = string(bs)
-				}
-				fmt.Fprint(&b, v)
-			}
-			b.WriteByte('\n')
-		}
-		r.Close()
+		b.WriteString(d)
 	}
 	return b.String(), nil
+}
+
+func (db *DB) dumpTable(ctx context.Context, t string) (string, error) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "== %s\n", t)
+	r, err := db.sql.QueryContext(ctx, `SELECT * FROM `+t+` ORDER BY 1, 2`)
+	if err != nil {
+		return "", err
+	}
+	defer r.Close()
+	cols, _ := r.Columns()
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for r.Next() {
+		if err := r.Scan(ptrs...); err != nil {
+			return "", err
+		}
+		for i, v := range vals {
+			if i > 0 {
+				b.WriteByte('|')
+			}
+			if bs, ok := v.([]byte); ok {
+				v = string(bs)
+			}
+			fmt.Fprint(&b, v)
+		}
+		b.WriteByte('\n')
+	}
+	return b.String(), r.Err()
 }

@@ -54,6 +54,13 @@ type Run struct {
 	Counts     Counts `json:"counts"`
 	Message    string `json:"message,omitempty"`
 	AdminID    int64  `json:"-"`
+
+	Options    string `json:"-"` // JSON: how the run was asked for
+	HeldSource string `json:"-"` // a held run's copy of its source
+	ResolvedBy int64  `json:"resolved_by,omitempty"`
+	Undoes     int64  `json:"undoes,omitempty"`
+	Inputs     string `json:"-"` // JSON: the files read, with rows and header
+	Tripped    string `json:"-"` // JSON: the limits a held run tripped
 }
 
 // LogEntry is one line of a run's log.
@@ -72,9 +79,11 @@ type LogEntry struct {
 // InsertRun records a run and returns its id.
 func (tx *Tx) InsertRun(r *Run) (int64, error) {
 	counts, _ := json.Marshal(r.Counts)
-	res, err := tx.exec(`INSERT INTO runs (scope, trigger, status, source, started_at, finished_at, errors, warnings, counts, message, admin_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.Scope, r.Trigger, r.Status, r.Source, r.StartedAt, r.FinishedAt, r.Errors, r.Warnings, string(counts), r.Message, nullID(r.AdminID))
+	res, err := tx.exec(`INSERT INTO runs (scope, trigger, status, source, started_at, finished_at, errors, warnings, counts, message, admin_id,
+		options, held_source, undoes, inputs, tripped)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.Scope, r.Trigger, r.Status, r.Source, r.StartedAt, r.FinishedAt, r.Errors, r.Warnings, string(counts), r.Message, nullID(r.AdminID),
+		orJSON(r.Options, "{}"), r.HeldSource, nullID(r.Undoes), orJSON(r.Inputs, "{}"), orJSON(r.Tripped, "[]"))
 	if err != nil {
 		return 0, err
 	}
@@ -84,9 +93,30 @@ func (tx *Tx) InsertRun(r *Run) (int64, error) {
 // FinishRun rewrites a run's outcome once apply has finished.
 func (tx *Tx) FinishRun(r *Run) error {
 	counts, _ := json.Marshal(r.Counts)
-	_, err := tx.exec(`UPDATE runs SET status = ?, finished_at = ?, errors = ?, warnings = ?, counts = ?, message = ? WHERE id = ?`,
-		r.Status, r.FinishedAt, r.Errors, r.Warnings, string(counts), r.Message, r.ID)
+	_, err := tx.exec(`UPDATE runs SET status = ?, finished_at = ?, errors = ?, warnings = ?, counts = ?, message = ?, inputs = ?, tripped = ? WHERE id = ?`,
+		r.Status, r.FinishedAt, r.Errors, r.Warnings, string(counts), r.Message, orJSON(r.Inputs, "{}"), orJSON(r.Tripped, "[]"), r.ID)
 	return err
+}
+
+// ResolveRun marks run id with a new status (approved, discarded, rolled-back) and the run that did it.
+func (tx *Tx) ResolveRun(id int64, status string, by int64, message string) error {
+	_, err := tx.exec(`UPDATE runs SET status = ?, resolved_by = ?, message = CASE WHEN ? = '' THEN message ELSE ? END WHERE id = ?`,
+		status, nullID(by), message, message, id)
+	return err
+}
+
+// UpdateHeld records a held run's new numbers after it was planned again.
+func (tx *Tx) UpdateHeld(id int64, counts Counts, message, tripped string) error {
+	c, _ := json.Marshal(counts)
+	_, err := tx.exec(`UPDATE runs SET counts = ?, message = ?, tripped = ? WHERE id = ?`, string(c), message, orJSON(tripped, "[]"), id)
+	return err
+}
+
+func orJSON(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 // AddLog appends entries to run id's log.
@@ -101,12 +131,14 @@ func (tx *Tx) AddLog(runID int64, entries []LogEntry) error {
 	return nil
 }
 
-const runCols = `id, status, scope, trigger, source, started_at, finished_at, errors, warnings, counts, message, coalesce(admin_id, 0)`
+const runCols = `id, status, scope, trigger, source, started_at, finished_at, errors, warnings, counts, message, coalesce(admin_id, 0),
+	options, held_source, coalesce(resolved_by, 0), coalesce(undoes, 0), inputs, tripped`
 
 func scanRun(s interface{ Scan(...any) error }) (Run, error) {
 	var r Run
 	var counts string
-	err := s.Scan(&r.ID, &r.Status, &r.Scope, &r.Trigger, &r.Source, &r.StartedAt, &r.FinishedAt, &r.Errors, &r.Warnings, &counts, &r.Message, &r.AdminID)
+	err := s.Scan(&r.ID, &r.Status, &r.Scope, &r.Trigger, &r.Source, &r.StartedAt, &r.FinishedAt, &r.Errors, &r.Warnings, &counts, &r.Message, &r.AdminID,
+		&r.Options, &r.HeldSource, &r.ResolvedBy, &r.Undoes, &r.Inputs, &r.Tripped)
 	if err == nil {
 		err = json.Unmarshal([]byte(counts), &r.Counts)
 	}
@@ -143,10 +175,19 @@ func (db *DB) Run(ctx context.Context, id int64) (Run, error) {
 	return r, err
 }
 
+// LastApplied returns the newest applied run of scope that is still in force (not rolled back).
+func (db *DB) LastApplied(ctx context.Context, scope string) (Run, bool, error) {
+	r, err := scanRun(db.sql.QueryRowContext(ctx, `SELECT `+runCols+` FROM runs WHERE scope = ? AND status = 'applied' AND undoes IS NULL ORDER BY id DESC LIMIT 1`, scope))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, false, nil
+	}
+	return r, err == nil, err
+}
+
 // HasAppliedRun tells whether a run of scope was ever applied.
 func (db *DB) HasAppliedRun(ctx context.Context, scope string) (bool, error) {
 	var n int
-	err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM runs WHERE scope = ? AND status = 'applied'`, scope).Scan(&n)
+	err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM runs WHERE scope = ? AND status = 'applied' AND undoes IS NULL`, scope).Scan(&n)
 	return n > 0, err
 }
 
@@ -210,4 +251,10 @@ func (db *DB) History(ctx context.Context, entity Entity, sourcedID string) ([]A
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// SetHeldSource records where a held run keeps its source.
+func (tx *Tx) SetHeldSource(id int64, path string) error {
+	_, err := tx.exec(`UPDATE runs SET held_source = ? WHERE id = ?`, path, id)
+	return err
 }

@@ -33,16 +33,19 @@ type Table struct {
 	OffCol string
 	// Extra are columns shown with a record that a sync does not diff.
 	Extra []string
+	// Protectable tables have a protected flag: such records are never deactivated by a sync.
+	Protectable bool
 }
 
 var (
-	Users = &Table{Name: "users", Entity: EntityUser, OffCol: "deactivated_at",
-		Cols: []string{"role", "username", "given_name", "family_name", "middle_name", "identifier", "email", "grades", "enabled", "org_ids"}}
+	Users = &Table{Name: "users", Entity: EntityUser, OffCol: "deactivated_at", Protectable: true,
+		Cols:  []string{"role", "username", "given_name", "family_name", "middle_name", "identifier", "email", "grades", "enabled", "org_ids"},
+		Extra: []string{"protected"}}
 	Sessions = &Table{Name: "academic_sessions", Entity: EntitySession, OffCol: "removed_at",
 		Cols: []string{"title", "type", "start_date", "end_date", "parent_sourced_id", "school_year"}}
-	Courses = &Table{Name: "courses", Entity: EntityCourse, OffCol: "removed_at",
+	Courses = &Table{Name: "courses", Entity: EntityCourse, OffCol: "removed_at", Protectable: true,
 		Cols:  []string{"title", "course_code", "grades", "org_sourced_id", "school_year_sourced_id", "subjects"},
-		Extra: []string{"teacher_permission"}}
+		Extra: []string{"teacher_permission", "protected"}}
 	Classes = &Table{Name: "classes", Entity: EntityClass, OffCol: "removed_at",
 		Cols: []string{"title", "class_code", "class_type", "course_sourced_id", "school_sourced_id", "location", "grades", "subjects", "periods", "term_ids"}}
 	Assignments = &Table{Name: "assignments", Entity: EntityAssignment, OffCol: "removed_at",
@@ -93,10 +96,19 @@ const (
 
 // State is what the planner needs to know about a stored record.
 type State struct {
-	ID     int64 // 0 when the record is not stored
-	Hash   uint64
-	Active bool
-	Line   int32 // the planner's mark: the line the record was read on, 0 if not yet
+	ID        int64 // 0 when the record is not stored
+	Hash      uint64
+	Active    bool
+	Protected bool  // never deactivated by a sync
+	Line      int32 // the planner's mark: the line the record was read on, 0 if not yet
+}
+
+// protectedExpr is the protected flag of t, or 0 where it has none.
+func (t *Table) protectedExpr() string {
+	if t.Protectable {
+		return "protected"
+	}
+	return "0"
 }
 
 // LoadState returns every record of t keyed by sourcedId.
@@ -106,7 +118,7 @@ func (db *DB) LoadState(ctx context.Context, t *Table) (map[string]State, error)
 		return nil, err
 	}
 	out := make(map[string]State, n)
-	rows, err := db.sql.QueryContext(ctx, `SELECT sourced_id, id, active, row_hash FROM `+t.Name)
+	rows, err := db.sql.QueryContext(ctx, `SELECT sourced_id, id, active, row_hash, `+t.protectedExpr()+` FROM `+t.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +127,7 @@ func (db *DB) LoadState(ctx context.Context, t *Table) (map[string]State, error)
 		var id string
 		var st State
 		var h int64
-		if err := rows.Scan(&id, &st.ID, &st.Active, &h); err != nil {
+		if err := rows.Scan(&id, &st.ID, &st.Active, &h, &st.Protected); err != nil {
 			return nil, err
 		}
 		st.Hash = uint64(h)
@@ -126,13 +138,13 @@ func (db *DB) LoadState(ctx context.Context, t *Table) (map[string]State, error)
 
 // StateOf looks up one record of t; a delta needs only the records it names.
 func (db *DB) StateOf(ctx context.Context, t *Table, sourcedID string) (State, bool, error) {
-	stmt, err := db.prepared(`SELECT id, active, row_hash FROM ` + t.Name + ` WHERE sourced_id = ?`)
+	stmt, err := db.prepared(`SELECT id, active, row_hash, ` + t.protectedExpr() + ` FROM ` + t.Name + ` WHERE sourced_id = ?`)
 	if err != nil {
 		return State{}, false, err
 	}
 	var st State
 	var h int64
-	err = stmt.QueryRowContext(ctx, sourcedID).Scan(&st.ID, &st.Active, &h)
+	err = stmt.QueryRowContext(ctx, sourcedID).Scan(&st.ID, &st.Active, &h, &st.Protected)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, false, nil
 	}

@@ -17,6 +17,8 @@ type Options struct {
 	DryRun   bool  // stop after the plan; record only the run and its log
 	Trigger  Trigger
 	Progress func(Progress)
+
+	approving *data.Run // the held run this run approves: its limits are waived once
 }
 
 // applyHook lets the kill test stop a child process in the middle of apply.
@@ -77,7 +79,11 @@ func (e *Engine) applyRun(ctx context.Context, source string, opt Options, previ
 	}
 	defer tx.Rollback()
 	run := &data.Run{Scope: string(opt.Scope), Trigger: string(opt.Trigger), Status: StatusApplied, Source: source,
-		StartedAt: data.FormatTime(tx.Now()), FinishedAt: data.FormatTime(tx.Now()), AdminID: admin.ID}
+		StartedAt: data.FormatTime(tx.Now()), FinishedAt: data.FormatTime(tx.Now()), AdminID: admin.ID, Options: optionsJSON(opt)}
+	if opt.approving != nil {
+		run.Source = opt.approving.Source
+		run.Message = fmt.Sprintf("approval of held run %d", opt.approving.ID)
+	}
 	if run.ID, err = tx.InsertRun(run); err != nil {
 		return nil, err
 	}
@@ -97,6 +103,22 @@ func (e *Engine) applyRun(ctx context.Context, source string, opt Options, previ
 	if err := w.buildings(); err != nil {
 		return nil, err
 	}
+	if opt.approving == nil {
+		trips, err := e.guard(ctx, plan)
+		if err != nil {
+			return nil, err
+		}
+		if len(trips) > 0 {
+			tx.Rollback() // a held run applies nothing
+			return e.hold(ctx, plan, source, opt, trips)
+		}
+	} else if held := opt.approving; held.Counts != plan.Counts {
+		// The roster or the source changed since the run was held: show the new numbers, apply nothing.
+		tx.Rollback()
+		return e.replanned(ctx, held, plan)
+	} else if err := tx.ResolveRun(held.ID, StatusApproved, run.ID, ""); err != nil {
+		return nil, err
+	}
 	if preview != nil && preview.Counts != plan.Counts {
 		plan.log.infof("apply", "", 0, 0, "", "", "plan.changed",
 			"the roster or the source changed since the preview; the run was planned again and applied with the numbers shown here")
@@ -107,6 +129,7 @@ func (e *Engine) applyRun(ctx context.Context, source string, opt Options, previ
 	run.StartedAt = data.FormatTime(plan.StartedAt)
 	run.FinishedAt = data.FormatTime(e.DB.Now())
 	run.Errors, run.Warnings, run.Counts = plan.log.errors, plan.log.warnings, plan.Counts
+	run.Inputs = inputsJSON(plan.Inputs)
 	if err := tx.FinishRun(run); err != nil {
 		return nil, err
 	}
@@ -274,6 +297,11 @@ func strp(s string) *string { return &s }
 // buildings writes a building sync's changes and the orgs it saw.
 func (w *writer) buildings() error {
 	for _, c := range w.plan.Buildings {
+		if c.Action != ActAdd {
+			if err := w.tx.Snapshot(w.runID, "buildings", c.BuildingID); err != nil {
+				return err
+			}
+		}
 		switch c.Action {
 		case ActAdd:
 			id, err := w.tx.InsertBuilding(c.Name, c.SISID, w.runID)
@@ -311,11 +339,17 @@ func (w *writer) buildings() error {
 		}
 	}
 	for _, o := range w.plan.Orgs {
+		if err := w.tx.Snapshot(w.runID, "orgs", o.SourcedID); err != nil {
+			return err
+		}
 		if err := w.tx.PutOrg(o); err != nil {
 			return err
 		}
 	}
 	for _, id := range w.plan.OrgsGone {
+		if err := w.tx.Snapshot(w.runID, "orgs", id); err != nil {
+			return err
+		}
 		if err := w.tx.SetOrgActive(id, false); err != nil {
 			return err
 		}
@@ -361,6 +395,9 @@ func (w *writer) write(ep *EntityPlan, c *Change) error {
 			return err
 		}
 	default:
+		if err := w.tx.Snapshot(w.runID, t.Name, id); err != nil {
+			return err
+		}
 		if c.Vals != "" {
 			if err := w.tx.Update(t, id, c.Vals); err != nil {
 				return err
@@ -384,6 +421,11 @@ func (w *writer) write(ep *EntityPlan, c *Change) error {
 		}
 	}
 	if t == data.Users && c.Vals != "" {
+		if c.Action != ActAdd {
+			if err := w.tx.SnapshotLinks(w.runID, id); err != nil {
+				return err
+			}
+		}
 		orgs := strings.Split(c.Vals, Sep)[t.Col("org_ids")]
 		if err := w.tx.SetUserBuildings(id, w.buildingIDs(orgs), c.Action == ActAdd); err != nil {
 			return fmt.Errorf("user %s buildings: %w", c.SourcedID, err)

@@ -64,7 +64,9 @@ func (p *planner) planBuildings() error {
 		}
 		if gone {
 			// A deletion needs only its sourcedId.
-			if b, matched := bySIS[id]; matched && b.Active {
+			if b, matched := bySIS[id]; matched && b.Active && b.Protected {
+				p.log.infof("plan", t.File, t.Line, 0, id, "", "record.protected", "building %q is protected (never deactivate): would have been deactivated (%s); kept", b.Name, reasonToBeDeleted)
+			} else if matched && b.Active {
 				p.building(BuildingChange{Action: ActDeactivate, BuildingID: b.ID, SISID: id, Name: b.Name, OldName: b.Name, Aligned: b.Aligned, Reason: reasonToBeDeleted, Line: t.Line})
 			}
 			if o, ok := dbOrgs[id]; ok && o.Active {
@@ -113,7 +115,7 @@ func (p *planner) planBuildings() error {
 				"parent org %s does not exist; kept as given", parent)
 		}
 	}
-	p.plan.Rows[t.File] = t.Rows
+	p.read(t)
 	if t.Rows == 0 {
 		p.log.warnf("validate", t.File, 1, 0, "", "", "file.header_only", "has a header but no rows; nothing in it is changed")
 		return nil
@@ -127,6 +129,10 @@ func (p *planner) planBuildings() error {
 		}
 		sort.Slice(gone, func(i, j int) bool { return gone[i].SISID < gone[j].SISID })
 		for _, b := range gone {
+			if b.Protected {
+				p.log.infof("plan", t.File, 0, 0, b.SISID, "", "record.protected", "building %q is protected (never deactivate): would have been deactivated (absent from %s); kept", b.Name, t.File)
+				continue
+			}
 			p.building(BuildingChange{Action: ActDeactivate, BuildingID: b.ID, SISID: b.SISID, Name: b.Name, OldName: b.Name, Aligned: true, Reason: "absent from " + t.File})
 		}
 		for id, o := range dbOrgs {

@@ -144,7 +144,33 @@ func newEngine(t *testing.T) *Engine {
 	if _, err := e.SetSetting(ctx, KeyCreditedAdmin, "it@example.org"); err != nil {
 		t.Fatal(err)
 	}
+	guardsOff(t, e)
 	return e
+}
+
+// guardsOff lifts every threshold: most tests change a large share of a tiny
+// roster on purpose. The guard tests put the defaults back.
+func guardsOff(t *testing.T, e *Engine) {
+	t.Helper()
+	for k := range settingDefs {
+		if strings.HasPrefix(k, "guard.") {
+			if _, err := e.SetSetting(context.Background(), k, "0"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// guardsDefault puts every guard back to its default.
+func guardsDefault(t *testing.T, e *Engine) {
+	t.Helper()
+	for k, d := range settingDefs {
+		if strings.HasPrefix(k, "guard.") {
+			if _, err := e.SetSetting(context.Background(), k, d.def); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 }
 
 func mustSync(t *testing.T, e *Engine, src string, scope Scope) *Result {

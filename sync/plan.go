@@ -123,6 +123,8 @@ type Plan struct {
 
 	// Rows counts the data rows read per file.
 	Rows map[string]int
+	// Inputs are the files read, with their rows and header, for the next run's completeness guard.
+	Inputs map[string]Input
 
 	opt         Options
 	buildingIDs map[string]int64 // aligned building SIS id → building id, for user links
@@ -340,7 +342,7 @@ func (e *Engine) preconditions(ctx context.Context, opt Options) (Options, data.
 // written as it is planned.
 func (e *Engine) plan(ctx context.Context, sourcePath string, opt Options, admin data.Admin, w *writer) (*Plan, error) {
 	plan := &Plan{Scope: opt.Scope, Trigger: opt.Trigger, DryRun: opt.DryRun, StartedAt: e.DB.Now().UTC(), log: newRunLog(),
-		Rows: map[string]int{}, Admin: admin, opt: opt}
+		Rows: map[string]int{}, Inputs: map[string]Input{}, Admin: admin, opt: opt}
 	if w != nil {
 		w.plan = plan
 	}
@@ -575,7 +577,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 			usable++
 			r.set(id, refOK)
 			if exists && st.Active {
-				p.change(ep, withReason(Change{Action: ActDeactivate, SourcedID: id, ID: st.ID, Line: int32(t.Line)}, reasonToBeDeleted))
+				p.deactivate(ep, st, Change{Action: ActDeactivate, SourcedID: id, ID: st.ID, Line: int32(t.Line)}, reasonToBeDeleted)
 			}
 			continue
 		}
@@ -595,7 +597,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 				p.plan.Counts.Users.Ignored++
 			}
 			if exists && st.Active {
-				p.change(ep, withReason(Change{Action: ActDeactivate, SourcedID: id, ID: st.ID, Line: int32(t.Line)}, res.reason))
+				p.deactivate(ep, st, Change{Action: ActDeactivate, SourcedID: id, ID: st.ID, Line: int32(t.Line)}, res.reason)
 			}
 			continue
 		}
@@ -605,7 +607,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 		return p.err
 	}
 	p.prog(Progress{Phase: phase, Done: t.Rows, Total: t.Rows, Counts: p.plan.Counts})
-	p.plan.Rows[t.File] = t.Rows
+	p.read(t)
 	if t.Rows == 0 {
 		p.log.warnf("validate", t.File, 1, 0, "", "", "file.header_only",
 			"has a header but no rows (OneRoster says to declare such a file absent); nothing in it is changed")
@@ -627,7 +629,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 			}
 			sort.Strings(ids)
 			for _, id := range ids {
-				p.change(ep, withReason(Change{Action: ActDeactivate, SourcedID: id, ID: r.db[id].ID}, reason))
+				p.deactivate(ep, r.db[id], Change{Action: ActDeactivate, SourcedID: id, ID: r.db[id].ID}, reason)
 			}
 		}
 	}
@@ -664,6 +666,12 @@ func (p *planner) decide(ep *EntityPlan, id string, st data.State, exists bool, 
 			return
 		}
 		c.Action, c.more.reason = ActUpdate, "changed in "+ep.File
+	case st.Active && !res.active && st.Protected:
+		p.protectedSkip(ep, id, line, res.reason)
+		if !changed {
+			return
+		}
+		c.Action, c.more.reason = ActUpdate, "changed in "+ep.File
 	case st.Active && !res.active:
 		c.Action, c.more.reason = ActDeactivate, res.reason
 	case !st.Active && res.active:
@@ -678,6 +686,35 @@ func (p *planner) decide(ep *EntityPlan, id string, st data.State, exists bool, 
 }
 
 const reasonToBeDeleted = "status tobedeleted"
+
+// deactivate plans taking a record away, unless it is protected.
+func (p *planner) deactivate(ep *EntityPlan, st data.State, c Change, reason string) {
+	if st.Protected {
+		p.protectedSkip(ep, c.SourcedID, int(c.Line), reason)
+		return
+	}
+	p.change(ep, withReason(c, reason))
+}
+
+func (p *planner) protectedSkip(ep *EntityPlan, id string, line int, reason string) {
+	verb := "deactivated"
+	if ep.Table != data.Users {
+		verb = "removed"
+	}
+	p.log.infof("plan", ep.File, line, 0, id, "", "record.protected", "protected (never deactivate): would have been %s (%s); kept", verb, reason)
+}
+
+// read notes a file that was read in full.
+func (p *planner) read(t *table) {
+	p.plan.Rows[t.File] = t.Rows
+	hdr := make([]string, 0, len(t.Header))
+	for _, h := range t.Header[:t.width] {
+		hdr = append(hdr, strings.TrimSpace(h))
+	}
+	if p.plan.Inputs != nil {
+		p.plan.Inputs[t.File] = Input{Rows: t.Rows, Header: hdr, Mode: p.src.Modes[t.Canon]}
+	}
+}
 
 func (p *planner) change(ep *EntityPlan, c Change) {
 	countChange(&p.plan.Counts, ep.Table.Entity, c.Action)
@@ -960,6 +997,7 @@ func (p *planner) readRoles() (map[string][]roleRow, error) {
 		}
 		out[user] = append(out[user], roleRow{role: role, roleType: rt, org: org, gone: gone})
 	}
+	p.read(t)
 	return out, nil
 }
 

@@ -4,6 +4,8 @@
 package sync
 
 import (
+	"encoding/json"
+
 	"rosterdesk/data"
 )
 
@@ -36,10 +38,14 @@ const (
 
 // Run statuses.
 const (
-	StatusApplied = "applied"
-	StatusDryRun  = "dry-run"
-	StatusRefused = "refused"
-	StatusFailed  = "failed"
+	StatusApplied    = "applied"
+	StatusDryRun     = "dry-run"
+	StatusRefused    = "refused"
+	StatusFailed     = "failed"
+	StatusHeld       = "held"        // needs review: nothing applied
+	StatusApproved   = "approved"    // a held run an admin approved (the approving run applied it)
+	StatusDiscarded  = "discarded"   // a held run an admin discarded
+	StatusRolledBack = "rolled-back" // an applied run undone by a later run
 )
 
 // Result is the outcome of one run, in the shape `sync --json` prints.
@@ -55,14 +61,20 @@ type Result struct {
 	Warnings   int         `json:"warnings"`
 	Counts     data.Counts `json:"counts"`
 	Message    string      `json:"message,omitempty"`
+	Tripped    []Trip      `json:"tripped,omitempty"`     // a held run: the limits it tripped
+	ResolvedBy int64       `json:"resolved_by,omitempty"` // the run that approved or undid this one
+	Undoes     int64       `json:"undoes,omitempty"`      // a rollback run: the run it undid
 	// Log is the run's log; the CLI prints it with `log RUN_ID`, not here.
 	Log []data.LogEntry `json:"-"`
 }
 
 // FromRun turns a stored run into a Result.
 func FromRun(r data.Run) Result {
-	return Result{RunID: r.ID, Status: r.Status, Scope: Scope(r.Scope), Trigger: Trigger(r.Trigger), Source: r.Source,
-		StartedAt: r.StartedAt, FinishedAt: r.FinishedAt, Errors: r.Errors, Warnings: r.Warnings, Counts: r.Counts, Message: r.Message}
+	res := Result{RunID: r.ID, Status: r.Status, Scope: Scope(r.Scope), Trigger: Trigger(r.Trigger), Source: r.Source,
+		StartedAt: r.StartedAt, FinishedAt: r.FinishedAt, Errors: r.Errors, Warnings: r.Warnings, Counts: r.Counts, Message: r.Message,
+		ResolvedBy: r.ResolvedBy, Undoes: r.Undoes}
+	json.Unmarshal([]byte(r.Tripped), &res.Tripped)
+	return res
 }
 
 // Progress reports long work: the phase, rows done out of total (0 when

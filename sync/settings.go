@@ -110,6 +110,7 @@ var ErrUnknownSetting = errors.New("unknown setting")
 
 // Setting returns a setting's value, or its default when unset.
 func (e *Engine) Setting(ctx context.Context, key string) (string, error) {
+	key = guardKey(key)
 	def, ok := settingDefs[key]
 	if !ok {
 		return "", fmt.Errorf("%w %q (known: %s)", ErrUnknownSetting, key, strings.Join(SettingKeys(), ", "))
@@ -123,6 +124,7 @@ func (e *Engine) Setting(ctx context.Context, key string) (string, error) {
 
 // SetSetting validates and stores a setting.
 func (e *Engine) SetSetting(ctx context.Context, key, value string) (string, error) {
+	key = guardKey(key)
 	def, ok := settingDefs[key]
 	if !ok {
 		return "", fmt.Errorf("%w %q (known: %s)", ErrUnknownSetting, key, strings.Join(SettingKeys(), ", "))

@@ -46,10 +46,15 @@ Usage:
   rosterdesk [--db FILE] admin add EMAIL "Full Name"
   rosterdesk [--db FILE] admin list [--json]
   rosterdesk [--db FILE] settings [get KEY | set KEY VALUE]
+  rosterdesk [--db FILE] approve RUN_ID [--json]              apply a held run once
+  rosterdesk [--db FILE] discard RUN_ID [--json]              close a held run without applying it
+  rosterdesk [--db FILE] rollback RUN_ID [--json]             undo an applied run
+  rosterdesk [--db FILE] protect user|course|building ID [--off]   never deactivate it in a sync
 
 SOURCE is OneRoster.zip, a folder of OneRoster CSV files, users.csv or courses.csv.
 Exit codes: 0 success; 1 applied but some rows were rejected; 2 unusable input or
-usage, nothing written; 3 refused by a precondition, nothing written.
+usage, nothing written; 3 refused by a precondition or held for review, nothing
+written.
 `
 
 func defaultDB() string {
@@ -129,6 +134,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"show":     (*cli).show,
 		"admin":    (*cli).admin,
 		"settings": (*cli).settings,
+		"approve":  (*cli).approve,
+		"discard":  (*cli).discard,
+		"rollback": (*cli).rollback,
+		"protect":  (*cli).protect,
 	}
 	h, ok := handlers[cmd]
 	if !ok {
@@ -266,7 +275,7 @@ func (c *cli) sync(args []string) int {
 	res, err := c.eng.Sync(c.ctx, pos[0], opt)
 	code := exitOK
 	switch {
-	case rsync.IsRefused(err):
+	case rsync.IsRefused(err), rsync.IsHeld(err):
 		code = exitRefused
 	case rsync.IsSourceError(err):
 		code = exitUnusable
@@ -289,9 +298,91 @@ func (c *cli) sync(args []string) int {
 	return code
 }
 
+// runCommand runs approve, discard or rollback on one run id.
+func (c *cli) runCommand(name string, args []string, do func(int64) (*rsync.Result, error)) int {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	pos, ok := c.parse(fs, args, 1)
+	if !ok {
+		return exitUnusable
+	}
+	id, err := strconv.ParseInt(pos[0], 10, 64)
+	if err != nil {
+		fmt.Fprintf(c.errw, "rosterdesk %s: %q is not a run id\n", name, pos[0])
+		return exitUnusable
+	}
+	res, err := do(id)
+	code := exitOK
+	switch {
+	case rsync.IsRefused(err), rsync.IsHeld(err):
+		code = exitRefused
+	case rsync.IsSourceError(err):
+		code = exitUnusable
+	case err != nil:
+		fmt.Fprintf(c.errw, "rosterdesk %s: %v\n", name, err)
+		return exitUnusable
+	case res.Errors > 0:
+		code = exitRejected
+	}
+	if res == nil {
+		res = &rsync.Result{Status: rsync.StatusRefused, Message: err.Error()}
+	}
+	if *asJSON {
+		c.printJSON(res)
+	} else {
+		c.printResult(res)
+	}
+	if err != nil && (*asJSON || res.RunID > 0) {
+		fmt.Fprintf(c.errw, "rosterdesk %s: %v\n", name, err)
+	}
+	return code
+}
+
+func (c *cli) approve(args []string) int {
+	return c.runCommand("approve", args, func(id int64) (*rsync.Result, error) { return c.eng.Approve(c.ctx, id) })
+}
+
+func (c *cli) discard(args []string) int {
+	return c.runCommand("discard", args, func(id int64) (*rsync.Result, error) { return c.eng.Discard(c.ctx, id) })
+}
+
+func (c *cli) rollback(args []string) int {
+	return c.runCommand("rollback", args, func(id int64) (*rsync.Result, error) { return c.eng.Rollback(c.ctx, id) })
+}
+
+func (c *cli) protect(args []string) int {
+	fs := flag.NewFlagSet("protect", flag.ContinueOnError)
+	off := fs.Bool("off", false, "remove the protection")
+	pos, ok := c.parse(fs, args, 2)
+	if !ok {
+		return exitUnusable
+	}
+	err := c.eng.Protect(c.ctx, pos[0], pos[1], !*off)
+	if errors.Is(err, data.ErrNotFound) {
+		fmt.Fprintf(c.errw, "rosterdesk protect: no %s %s\n", pos[0], pos[1])
+		return exitUnusable
+	}
+	if err != nil {
+		fmt.Fprintln(c.errw, "rosterdesk protect:", err)
+		return exitUnusable
+	}
+	state := "protected: a sync will never deactivate it"
+	if *off {
+		state = "no longer protected"
+	}
+	fmt.Fprintf(c.out, "%s %s is %s\n", pos[0], pos[1], state)
+	return exitOK
+}
+
 func (c *cli) printResult(r *rsync.Result) {
 	if r.RunID > 0 {
 		fmt.Fprintf(c.out, "run %d: %s %s (%s)\n", r.RunID, r.Scope, r.Status, r.Trigger)
+		if r.Message != "" {
+			fmt.Fprintf(c.out, "  %s\n", r.Message)
+		}
+		for _, t := range r.Tripped {
+			fmt.Fprintf(c.out, "  held: %s\n", t.Reason)
+		}
 	} else {
 		fmt.Fprintf(c.out, "%s: %s\n", r.Status, r.Message)
 		return

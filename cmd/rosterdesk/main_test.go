@@ -184,3 +184,60 @@ func TestCLIContract(t *testing.T) {
 		t.Fatal("unknown command")
 	}
 }
+
+func TestCLIHeldApproveRollback(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "roster.db")
+	rd(t, db, "admin", "add", "it@example.org", "IT Admin")
+	rd(t, db, "settings", "set", "credited_admin", "it@example.org")
+	var users strings.Builder
+	for i := 0; i < 20; i++ {
+		users.WriteString("u" + strconv.Itoa(i) + ",,,true,s1,student,u" + strconv.Itoa(i) + ",,U,Lee,,,,,,,05,\n")
+	}
+	full := writeZip(t, bundle(users.String()))
+	rd(t, db, "sync", full, "--scope", "buildings")
+	if code, _, _ := rd(t, db, "sync", full, "--scope", "users"); code != 0 {
+		t.Fatal("first users sync")
+	}
+	// Five of twenty students gone: 25% > 10%, so the run is held and exits 3.
+	cut := writeZip(t, bundle(strings.Join(strings.Split(users.String(), "\n")[5:], "\n")))
+	code, out, _ := rd(t, db, "sync", cut, "--scope", "users", "--json")
+	var res map[string]any
+	if err := json.Unmarshal([]byte(out), &res); err != nil || code != 3 || res["status"] != "held" {
+		t.Fatalf("held: exit %d %v %s", code, err, out)
+	}
+	tripped := res["tripped"].([]any)[0].(map[string]any)
+	if tripped["entity"] != "users" || tripped["action"] != "deactivate" || tripped["count"].(float64) != 5 || tripped["limit"] != "10%" {
+		t.Fatalf("tripped %v", tripped)
+	}
+	held := strconv.Itoa(int(res["run_id"].(float64)))
+	code, out, _ = rd(t, db, "roster", "--json")
+	if !strings.Contains(strings.Join(strings.Fields(out), ""), `"users":{"active":20`) {
+		t.Fatalf("a held run changed the roster: %s", out)
+	}
+	code, out, _ = rd(t, db, "approve", held, "--json")
+	json.Unmarshal([]byte(out), &res)
+	if code != 0 || res["status"] != "applied" || res["counts"].(map[string]any)["users"].(map[string]any)["deactivated"].(float64) != 5 {
+		t.Fatalf("approve: exit %d %s", code, out)
+	}
+	applied := strconv.Itoa(int(res["run_id"].(float64)))
+	if code, _, _ := rd(t, db, "discard", held); code != 3 {
+		t.Fatal("an approved run was discarded")
+	}
+	code, out, _ = rd(t, db, "rollback", applied, "--json")
+	json.Unmarshal([]byte(out), &res)
+	if code != 0 || res["undoes"].(float64) != float64(mustAtoi(applied)) {
+		t.Fatalf("rollback: exit %d %s", code, out)
+	}
+	_, out, _ = rd(t, db, "roster", "--json")
+	if !strings.Contains(strings.Join(strings.Fields(out), ""), `"users":{"active":20,"inactive":0`) {
+		t.Fatalf("rollback did not restore the users: %s", out)
+	}
+	if code, _, _ := rd(t, db, "protect", "user", "u1"); code != 0 {
+		t.Fatal("protect")
+	}
+	if code, _, _ := rd(t, db, "protect", "user", "nobody"); code != 2 {
+		t.Fatal("protect an unknown user")
+	}
+}
+
+func mustAtoi(s string) int { n, _ := strconv.Atoi(s); return n }

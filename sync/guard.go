@@ -1,0 +1,221 @@
+package sync
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Guards hold a run, applying nothing, when it would change too much or when
+// its input looks incomplete. The admin reviews a held run and approves it
+// once, or discards it.
+
+// Trip is one reason a run was held.
+type Trip struct {
+	Entity  string  `json:"entity"`
+	Action  string  `json:"action"`           // deactivate, remove, update, or input
+	Count   int     `json:"count,omitempty"`  // records the run would change
+	Active  int     `json:"active,omitempty"` // active records before the run
+	Percent float64 `json:"percent,omitempty"`
+	Limit   string  `json:"limit"` // the limit exceeded, e.g. "10%" or "500"
+	Reason  string  `json:"reason"`
+}
+
+// guardEntities are the entities thresholds apply to, with the word for taking one away.
+var guardEntities = []struct{ name, gone string }{
+	{"buildings", "deactivate"}, {"users", "deactivate"}, {"courses", "remove"}, {"classes", "remove"}, {"assignments", "remove"},
+}
+
+// Default limits: deactivations/removals above 10% or above 500; updates above 75%. 0 turns a limit off.
+const (
+	defGonePercent   = "10"
+	defGoneCount     = "500"
+	defUpdatePercent = "75"
+	defUpdateCount   = "0"
+	// KeyInputDrop holds a run whose file lost more than this share of its rows since the last applied run.
+	KeyInputDrop = "guard.input.drop_percent"
+)
+
+func init() {
+	number := func(_ context.Context, _ *Engine, v string) (string, error) {
+		f, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "%")), 64)
+		if err != nil || f < 0 {
+			return "", fmt.Errorf("%q is not a number ≥ 0 (0 turns the limit off)", v)
+		}
+		return strconv.FormatFloat(f, 'f', -1, 64), nil
+	}
+	for _, g := range guardEntities {
+		for _, a := range []struct{ action, pct, cnt string }{{g.gone, defGonePercent, defGoneCount}, {"update", defUpdatePercent, defUpdateCount}} {
+			k := "guard." + g.name + "." + a.action
+			settingDefs[k+".percent"] = settingDef{def: a.pct, check: number, help: fmt.Sprintf("hold a run that would %s more than this %% of active %s (0: off)", a.action, g.name)}
+			settingDefs[k+".count"] = settingDef{def: a.cnt, check: number, help: fmt.Sprintf("hold a run that would %s more than this many %s (0: off)", a.action, g.name)}
+		}
+	}
+	settingDefs[KeyInputDrop] = settingDef{def: "20", check: number, help: "hold a run whose file lost more than this % of its rows since the last applied run (0: off)"}
+}
+
+// guardKey accepts either word for taking a record away ("deactivate" or "remove") for any entity.
+func guardKey(key string) string {
+	parts := strings.Split(key, ".")
+	if len(parts) != 4 || parts[0] != "guard" {
+		return key
+	}
+	for _, g := range guardEntities {
+		if parts[1] == g.name && (parts[2] == "deactivate" || parts[2] == "remove") {
+			parts[2] = g.gone
+		}
+	}
+	return strings.Join(parts, ".")
+}
+
+func (e *Engine) limit(ctx context.Context, key string) float64 {
+	v, _ := e.Setting(ctx, key)
+	f, _ := strconv.ParseFloat(v, 64)
+	return f
+}
+
+// checkThresholds compares a plan's numbers with the limits.
+func (e *Engine) checkThresholds(ctx context.Context, plan *Plan) ([]Trip, error) {
+	rc, err := e.Roster(ctx)
+	if err != nil {
+		return nil, err
+	}
+	k := plan.Counts
+	numbers := map[string]struct{ gone, update, active int }{
+		"buildings":   {k.Buildings.Removed, k.Buildings.Updated, rc.Buildings.Active},
+		"users":       {k.Users.Deactivated, k.Users.Updated, rc.Users.Active},
+		"courses":     {k.Courses.Removed, k.Courses.Updated, rc.Courses.Active},
+		"classes":     {k.Classes.Removed, k.Classes.Updated, rc.Classes.Active},
+		"assignments": {k.Assignments.Removed, k.Assignments.Updated, rc.Assignments.Active},
+	}
+	var trips []Trip
+	for _, g := range guardEntities {
+		n := numbers[g.name]
+		for _, a := range []struct {
+			action string
+			count  int
+		}{{g.gone, n.gone}, {"update", n.update}} {
+			if a.count == 0 {
+				continue
+			}
+			key := "guard." + g.name + "." + a.action
+			pct := 0.0
+			if n.active > 0 {
+				pct = 100 * float64(a.count) / float64(n.active)
+			}
+			t := Trip{Entity: g.name, Action: a.action, Count: a.count, Active: n.active, Percent: float64(int(pct*10)) / 10}
+			if lim := e.limit(ctx, key+".percent"); lim > 0 && n.active > 0 && pct > lim {
+				t.Limit = strconv.FormatFloat(lim, 'f', -1, 64) + "%"
+				t.Reason = fmt.Sprintf("would %s %d of %d active %s (%.1f%%), above the limit of %s (%s.percent)", a.action, a.count, n.active, g.name, pct, t.Limit, key)
+				trips = append(trips, t)
+				continue
+			}
+			if lim := e.limit(ctx, key+".count"); lim > 0 && float64(a.count) > lim {
+				t.Limit = strconv.FormatFloat(lim, 'f', -1, 64)
+				t.Reason = fmt.Sprintf("would %s %d %s, above the limit of %s (%s.count)", a.action, a.count, g.name, t.Limit, key)
+				trips = append(trips, t)
+			}
+		}
+	}
+	return trips, nil
+}
+
+// Input is what a run read of one file, kept to judge the next run's input.
+type Input struct {
+	Rows   int      `json:"rows"`
+	Header []string `json:"header"`
+	Mode   Mode     `json:"mode"`
+}
+
+// checkCompleteness blocks deactivations and removals when the input looks
+// incomplete next to the last applied run of the same scope.
+func (e *Engine) checkCompleteness(ctx context.Context, plan *Plan) ([]Trip, error) {
+	k := plan.Counts
+	if k.Buildings.Removed+k.Users.Deactivated+k.Courses.Removed+k.Classes.Removed+k.Assignments.Removed == 0 {
+		return nil, nil // nothing would be taken away
+	}
+	last, ok, err := e.DB.LastApplied(ctx, string(plan.Scope))
+	if err != nil || !ok {
+		return nil, err
+	}
+	var before map[string]Input
+	if err := json.Unmarshal([]byte(last.Inputs), &before); err != nil || len(before) == 0 {
+		return nil, nil
+	}
+	if plan.Source != nil && plan.Source.Kind == "file" {
+		return nil, nil // a lone users.csv or courses.csv is not a bundle: other files are not expected
+	}
+	// A delta bundle leaves out what did not change; only a complete (bulk) file can look cut short.
+	bulkNow := false
+	for _, in := range plan.Inputs {
+		bulkNow = bulkNow || in.Mode == ModeBulk
+	}
+	drop := e.limit(ctx, KeyInputDrop)
+	var trips []Trip
+	for _, file := range sortedFiles(before) {
+		was := before[file]
+		now, present := plan.Inputs[file]
+		if was.Rows == 0 || was.Mode != ModeBulk || (present && now.Mode != ModeBulk) || (!present && !bulkNow) {
+			continue
+		}
+		switch {
+		case !present:
+			trips = append(trips, Trip{Entity: file, Action: "input", Limit: "present",
+				Reason: fmt.Sprintf("%s was in the last applied run (%d rows, run %d) but is missing now", file, was.Rows, last.ID)})
+		case now.Rows == 0:
+			trips = append(trips, Trip{Entity: file, Action: "input", Limit: "rows",
+				Reason: fmt.Sprintf("%s is empty now; it had %d rows in run %d", file, was.Rows, last.ID)})
+		case strings.Join(now.Header, ",") != strings.Join(was.Header, ","):
+			trips = append(trips, Trip{Entity: file, Action: "input", Limit: "header",
+				Reason: fmt.Sprintf("the header of %s differs from run %d's: %q, was %q", file, last.ID, strings.Join(now.Header, ","), strings.Join(was.Header, ","))})
+		case drop > 0 && float64(was.Rows-now.Rows) > drop/100*float64(was.Rows):
+			pct := 100 * float64(was.Rows-now.Rows) / float64(was.Rows)
+			trips = append(trips, Trip{Entity: file, Action: "input", Count: was.Rows - now.Rows, Percent: float64(int(pct*10)) / 10,
+				Limit:  strconv.FormatFloat(drop, 'f', -1, 64) + "%",
+				Reason: fmt.Sprintf("%s has %d rows, %.1f%% fewer than the %d of run %d (limit %s%%, %s)", file, now.Rows, pct, was.Rows, last.ID, strconv.FormatFloat(drop, 'f', -1, 64), KeyInputDrop)})
+		}
+	}
+	return trips, nil
+}
+
+func sortedFiles(m map[string]Input) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// IsHeld tells whether err means the run was held for review.
+func IsHeld(err error) bool {
+	var h *HeldError
+	return errors.As(err, &h)
+}
+
+// HeldError says a run was held for review; nothing was applied.
+type HeldError struct {
+	RunID   int64
+	Tripped []Trip
+}
+
+func (e *HeldError) Error() string {
+	reasons := make([]string, len(e.Tripped))
+	for i, t := range e.Tripped {
+		reasons[i] = t.Reason
+	}
+	return fmt.Sprintf("run %d is held for review, nothing was applied: %s; approve it with `rosterdesk approve %d` or discard it with `rosterdesk discard %d`",
+		e.RunID, strings.Join(reasons, "; "), e.RunID, e.RunID)
+}
+
+func tripsJSON(t []Trip) string {
+	if len(t) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(t)
+	return string(b)
+}

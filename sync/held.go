@@ -1,0 +1,220 @@
+package sync
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"rosterdesk/data"
+)
+
+// guard runs both guards over a finished plan.
+func (e *Engine) guard(ctx context.Context, plan *Plan) ([]Trip, error) {
+	trips, err := e.checkThresholds(ctx, plan)
+	if err != nil {
+		return nil, err
+	}
+	more, err := e.checkCompleteness(ctx, plan)
+	return append(trips, more...), err
+}
+
+type storedOptions struct {
+	Scope   Scope   `json:"scope"`
+	Trigger Trigger `json:"trigger"`
+}
+
+func optionsJSON(opt Options) string {
+	b, _ := json.Marshal(storedOptions{opt.Scope, opt.Trigger})
+	return string(b)
+}
+
+func inputsJSON(in map[string]Input) string {
+	if len(in) == 0 {
+		return "{}"
+	}
+	b, _ := json.Marshal(in)
+	return string(b)
+}
+
+// heldDir is where held runs keep a copy of their source until approved or discarded.
+func (e *Engine) heldDir(runID int64) string {
+	return filepath.Join(filepath.Dir(e.DB.Path), "held", strconv.FormatInt(runID, 10))
+}
+
+// hold records a run that tripped a guard: nothing of it is applied; it keeps
+// a copy of its source so it can be approved later exactly as it was.
+func (e *Engine) hold(ctx context.Context, plan *Plan, source string, opt Options, trips []Trip) (*Result, error) {
+	for _, t := range trips {
+		plan.log.warnf("guard", t.Entity, 0, 0, "", t.Action, "guard.held", "%s", t.Reason)
+	}
+	tx, err := e.DB.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	msg := fmt.Sprintf("Held — needs review: %s", trips[0].Reason)
+	if len(trips) > 1 {
+		msg += fmt.Sprintf(" (and %d more)", len(trips)-1)
+	}
+	run := &data.Run{Scope: string(plan.Scope), Trigger: string(plan.Trigger), Status: StatusHeld, Source: source,
+		StartedAt: data.FormatTime(plan.StartedAt), FinishedAt: data.FormatTime(tx.Now()), Errors: plan.log.errors, Warnings: plan.log.warnings,
+		Counts: plan.Counts, Message: msg, AdminID: plan.Admin.ID, Options: optionsJSON(opt), Inputs: inputsJSON(plan.Inputs), Tripped: tripsJSON(trips)}
+	if run.ID, err = tx.InsertRun(run); err != nil {
+		return nil, err
+	}
+	dir := e.heldDir(run.ID)
+	kept, err := copySource(source, dir)
+	if err != nil {
+		return nil, fmt.Errorf("keep a copy of the held source: %w", err)
+	}
+	if err := tx.SetHeldSource(run.ID, kept); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	if err := tx.AddLog(run.ID, plan.log.entries); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	e.Log.Warn().Int64("run_id", run.ID).Str("scope", run.Scope).Int("tripped", len(trips)).Msg("run held for review")
+	res := e.result(run, plan)
+	res.Tripped = trips
+	return res, &HeldError{RunID: run.ID, Tripped: trips}
+}
+
+// copySource copies a zip, a CSV file or a folder of CSV files into dir and returns the copy's path.
+func copySource(src, dir string) (string, error) {
+	st, err := os.Stat(src)
+	if err != nil {
+		return "", err
+	}
+	dst := filepath.Join(dir, filepath.Base(src))
+	if !st.IsDir() {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return "", err
+		}
+		return dst, copyFile(src, dst)
+	}
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return "", err
+	}
+	ents, err := os.ReadDir(src)
+	if err != nil {
+		return "", err
+	}
+	for _, ent := range ents {
+		if ent.Type().IsRegular() {
+			if err := copyFile(filepath.Join(src, ent.Name()), filepath.Join(dst, ent.Name())); err != nil {
+				return "", err
+			}
+		}
+	}
+	return dst, nil
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+func (e *Engine) heldRun(ctx context.Context, runID int64) (data.Run, error) {
+	run, err := e.DB.Run(ctx, runID)
+	if errors.Is(err, data.ErrNotFound) {
+		return run, &RefusedError{Reason: fmt.Sprintf("there is no run %d", runID)}
+	}
+	if err != nil {
+		return run, err
+	}
+	if run.Status != StatusHeld {
+		return run, &RefusedError{Reason: fmt.Sprintf("run %d is %s, not held for review", runID, run.Status)}
+	}
+	return run, nil
+}
+
+// Approve applies a held run once, waiving the limits it tripped. If the
+// roster or the source changed since it was held, nothing is applied: the held
+// run shows the new numbers, to be reviewed and approved again.
+func (e *Engine) Approve(ctx context.Context, runID int64) (*Result, error) {
+	held, err := e.heldRun(ctx, runID)
+	if err != nil {
+		return e.refused(Options{}, err)
+	}
+	var so storedOptions
+	json.Unmarshal([]byte(held.Options), &so)
+	res, err := e.applyRun(ctx, held.HeldSource, Options{Scope: so.Scope, Trigger: so.Trigger, approving: &held}, nil)
+	if err == nil {
+		os.RemoveAll(e.heldDir(runID))
+	}
+	return res, err
+}
+
+// replanned updates a held run whose numbers changed since it was held.
+func (e *Engine) replanned(ctx context.Context, held *data.Run, plan *Plan) (*Result, error) {
+	trips, err := e.guard(ctx, plan)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := e.DB.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	msg := "Held — planned again: the roster or the source changed since this run was held; review the new numbers and approve again"
+	if err := tx.UpdateHeld(held.ID, plan.Counts, msg, tripsJSON(trips)); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	updated, err := e.DB.Run(ctx, held.ID)
+	if err != nil {
+		return nil, err
+	}
+	res := FromRun(updated)
+	return &res, &RefusedError{Reason: fmt.Sprintf("run %d was planned again because the roster or its source changed since it was held; nothing was applied. Review the new numbers (rosterdesk history) and approve again", held.ID)}
+}
+
+// Discard closes a held run without applying it.
+func (e *Engine) Discard(ctx context.Context, runID int64) (*Result, error) {
+	if _, err := e.heldRun(ctx, runID); err != nil {
+		return e.refused(Options{}, err)
+	}
+	tx, err := e.DB.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if err := tx.ResolveRun(runID, StatusDiscarded, 0, ""); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	os.RemoveAll(e.heldDir(runID))
+	run, err := e.DB.Run(ctx, runID)
+	if err != nil {
+		return nil, err
+	}
+	res := FromRun(run)
+	return &res, nil
+}

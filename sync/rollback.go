@@ -1,0 +1,99 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"rosterdesk/data"
+)
+
+// Rollback undoes an applied run as a new run of its own: every record the
+// run changed is restored to its state before the run, and every record it
+// created is removed again. Runs are undone newest first: undoing a run while
+// newer runs changed the same records is refused with the list of those runs.
+func (e *Engine) Rollback(ctx context.Context, runID int64) (*Result, error) {
+	admin, err := e.CreditedAdmin(ctx)
+	if err != nil {
+		return e.refused(Options{}, err)
+	}
+	unlock, err := e.lock()
+	if err != nil {
+		return e.refused(Options{}, err)
+	}
+	defer unlock()
+	target, err := e.DB.Run(ctx, runID)
+	if errors.Is(err, data.ErrNotFound) {
+		return e.refused(Options{}, &RefusedError{Reason: fmt.Sprintf("there is no run %d", runID)})
+	}
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case target.Status != StatusApplied:
+		return e.refused(Options{}, &RefusedError{Reason: fmt.Sprintf("run %d is %s; only applied runs can be undone", runID, target.Status)})
+	case target.Undoes != 0:
+		return e.refused(Options{}, &RefusedError{Reason: fmt.Sprintf("run %d is itself the undoing of run %d; sync again instead", runID, target.Undoes)})
+	}
+	conflicts, err := e.DB.UndoConflicts(ctx, runID)
+	if err != nil {
+		return nil, err
+	}
+	if len(conflicts) > 0 {
+		ids := make([]string, len(conflicts))
+		for i, c := range conflicts {
+			ids[i] = fmt.Sprint(c)
+		}
+		return e.refused(Options{}, &RefusedError{Reason: fmt.Sprintf("newer runs changed records that run %d changed or created: undo run(s) %s first (newest first)", runID, strings.Join(ids, ", "))})
+	}
+	tx, err := e.DB.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	run := &data.Run{Scope: target.Scope, Trigger: string(TriggerManual), Status: StatusApplied, Source: target.Source,
+		StartedAt: data.FormatTime(tx.Now()), FinishedAt: data.FormatTime(tx.Now()), AdminID: admin.ID, Undoes: runID,
+		Message: fmt.Sprintf("rollback of run %d", runID)}
+	if run.ID, err = tx.InsertRun(run); err != nil {
+		return nil, err
+	}
+	restored, removed, err := tx.UndoRun(ctx, runID)
+	if err != nil {
+		return nil, fmt.Errorf("undo run %d: %w", runID, err)
+	}
+	log := newRunLog()
+	log.infof("rollback", "", 0, 0, "", "", "rollback.done",
+		"run %d undone: %d records restored to their state before it, %d records it created removed", runID, restored, removed)
+	if err := tx.AddAudit(data.Audit{RunID: run.ID, Entity: "run", SourcedID: fmt.Sprint(runID), Action: "rollback",
+		Reason: fmt.Sprintf("%d restored, %d removed", restored, removed), AdminID: admin.ID}); err != nil {
+		return nil, err
+	}
+	if err := tx.AddLog(run.ID, log.entries); err != nil {
+		return nil, err
+	}
+	if err := tx.ResolveRun(runID, StatusRolledBack, run.ID, ""); err != nil {
+		return nil, err
+	}
+	run.FinishedAt = data.FormatTime(e.DB.Now())
+	if err := tx.FinishRun(run); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	e.Log.Info().Int64("run_id", run.ID).Int64("undoes", runID).Int64("restored", restored).Int64("removed", removed).Msg("run rolled back")
+	res := FromRun(*run)
+	res.Log = log.entries
+	return &res, nil
+}
+
+// Protect marks a user, course or building (by SIS id) as never to be deactivated by a sync.
+func (e *Engine) Protect(ctx context.Context, kind, key string, on bool) error {
+	ents := map[string]data.Entity{"user": data.EntityUser, "course": data.EntityCourse, "building": data.EntityBuilding}
+	ent, ok := ents[kind]
+	if !ok {
+		return fmt.Errorf("only a user, course or building can be protected, not %q", kind)
+	}
+	return e.DB.SetProtected(ctx, ent, key, on)
+}
