@@ -93,8 +93,8 @@ func (tx *Tx) InsertRun(r *Run) (int64, error) {
 // FinishRun rewrites a run's outcome once apply has finished.
 func (tx *Tx) FinishRun(r *Run) error {
 	counts, _ := json.Marshal(r.Counts)
-	_, err := tx.exec(`UPDATE runs SET status = ?, finished_at = ?, errors = ?, warnings = ?, counts = ?, message = ?, inputs = ?, tripped = ? WHERE id = ?`,
-		r.Status, r.FinishedAt, r.Errors, r.Warnings, string(counts), r.Message, orJSON(r.Inputs, "{}"), orJSON(r.Tripped, "[]"), r.ID)
+	_, err := tx.exec(`UPDATE runs SET status = ?, finished_at = ?, errors = ?, warnings = ?, counts = ?, message = ?, inputs = ?, tripped = ?, options = ? WHERE id = ?`,
+		r.Status, r.FinishedAt, r.Errors, r.Warnings, string(counts), r.Message, orJSON(r.Inputs, "{}"), orJSON(r.Tripped, "[]"), orJSON(r.Options, "{}"), r.ID)
 	return err
 }
 

@@ -17,6 +17,11 @@ type Options struct {
 	DryRun   bool  // stop after the plan; record only the run and its log
 	Trigger  Trigger
 	Progress func(Progress)
+	// Collections marks a source that is a REST pull written as CSV files (see Source.Collections).
+	Collections bool
+	// Provider names where the data comes from (a REST provider's name, or a bundle's
+	// source.systemName). The first run from a new provider is held for review.
+	Provider string
 
 	approving *data.Run // the held run this run approves: its limits are waived once
 }
@@ -92,6 +97,10 @@ func (e *Engine) applyRun(ctx context.Context, source string, opt Options, previ
 	plan, err := e.plan(ctx, source, opt, admin, w)
 	if werr := w.finish(); err == nil {
 		err = werr
+	}
+	if err == nil && opt.Provider == "" && plan.Source.SystemName != "absent" {
+		opt.Provider = plan.Source.SystemName // remembered so the next run can tell a new provider
+		run.Options = optionsJSON(opt)
 	}
 	if err != nil {
 		tx.Rollback()

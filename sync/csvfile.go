@@ -22,6 +22,8 @@ type table struct {
 	Line   int
 	log    *runLog
 	Rows   int
+
+	lineOffset int // -1 for a REST collection: its first record is number 1
 }
 
 // openTable opens a file, reads its header and checks it against the spec for version.
@@ -32,6 +34,9 @@ func (s *Source) openTable(canon string) (*table, error) {
 		return nil, err
 	}
 	t := &table{File: name, Canon: canon, rc: rc, log: s.log}
+	if s.Collections {
+		t.File, t.lineOffset = canon, -1
+	}
 	t.tr = newTextReader(rc, s.limits.MaxLine)
 	t.r = csv.NewReader(t.tr)
 	t.r.FieldsPerRecord = -1
@@ -187,6 +192,7 @@ func (t *table) next() error {
 	}
 	t.rec = rec
 	t.Line, _ = t.r.FieldPos(0)
+	t.Line += t.lineOffset
 	t.Rows++
 	if last, _ := t.r.FieldPos(len(rec) - 1); last != t.Line {
 		t.log.warnOnce(t.File, t.Line, 0, t.get("sourcedId"), "", "csv.line_break",

@@ -529,3 +529,16 @@ func TestTeacherPermissionAndGradeMatrix(t *testing.T) {
 		t.Fatalf("c2 %+v", c.Fields)
 	}
 }
+
+func TestCollectionsAreLoggedByNameAndPosition(t *testing.T) {
+	e := newEngine(t)
+	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
+	src := district().with("users.csv", lines(hUsers, user("u1", "sch1", "student", "Ann"), user("u2", "sch1", "wizard", "Ben")))
+	res, err := e.Sync(context.Background(), src.dir(t), Options{Scope: ScopeUsers, Collections: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := findLog(res.Log, SevError, "users", "enum.invalid"); l == nil || l.Line != 2 || l.SourcedID != "u2" {
+		t.Fatalf("want record 2 of the users collection, got %+v", l)
+	}
+}

@@ -338,3 +338,25 @@ func firstDiff(a, b string) string {
 	}
 	return "lengths differ"
 }
+
+func TestFirstRunFromANewProviderIsHeld(t *testing.T) {
+	ctx := context.Background()
+	e := newEngine(t)
+	withSystem := func(name string) files {
+		d := district()
+		d["manifest.csv"] += "source.systemName," + name + "\n"
+		return d
+	}
+	mustSync(t, e, withSystem("Campus").zip(t, ""), ScopeBuildings)
+	mustSync(t, e, withSystem("Campus").zip(t, ""), ScopeUsersCourses)
+	mustSync(t, e, withSystem("Campus").zip(t, ""), ScopeUsersCourses)
+	res, err := e.Sync(ctx, withSystem("ClassLink").zip(t, ""), Options{Scope: ScopeUsersCourses})
+	if !IsHeld(err) || res.Tripped[0].Entity != "provider" || !strings.Contains(res.Tripped[0].Reason, "ClassLink") {
+		t.Fatalf("want held for a new provider, got %v %+v", err, res)
+	}
+	if _, err := e.Approve(ctx, res.RunID); err != nil {
+		t.Fatal(err)
+	}
+	// From then on the new provider is the known one.
+	mustSync(t, e, withSystem("ClassLink").zip(t, ""), ScopeUsersCourses)
+}

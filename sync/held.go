@@ -20,16 +20,57 @@ func (e *Engine) guard(ctx context.Context, plan *Plan) ([]Trip, error) {
 		return nil, err
 	}
 	more, err := e.checkCompleteness(ctx, plan)
-	return append(trips, more...), err
+	if err != nil {
+		return nil, err
+	}
+	trips = append(trips, more...)
+	t, err := e.checkProvider(ctx, plan)
+	if err != nil {
+		return nil, err
+	}
+	if t != nil {
+		trips = append(trips, *t)
+	}
+	return trips, nil
+}
+
+// checkProvider holds the first run from a new provider: its identifiers may
+// not match the ones the roster holds.
+func (e *Engine) checkProvider(ctx context.Context, plan *Plan) (*Trip, error) {
+	now := plan.opt.Provider
+	if now == "" && plan.Source != nil && plan.Source.SystemName != "absent" {
+		now = plan.Source.SystemName
+	}
+	if now == "" || plan.Scope == ScopeBuildings {
+		return nil, nil
+	}
+	for _, scope := range []Scope{ScopeUsersCourses, ScopeUsers} {
+		last, ok, err := e.DB.LastApplied(ctx, string(scope))
+		if err != nil || !ok {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		var so storedOptions
+		json.Unmarshal([]byte(last.Options), &so)
+		if so.Provider != "" && so.Provider != now {
+			return &Trip{Entity: "provider", Action: "input", Limit: "same provider",
+				Reason: fmt.Sprintf("first run from a new provider: %s (run %d came from %s); identifiers may not match", now, last.ID, so.Provider)}, nil
+		}
+	}
+	return nil, nil
 }
 
 type storedOptions struct {
-	Scope   Scope   `json:"scope"`
-	Trigger Trigger `json:"trigger"`
+	Scope       Scope   `json:"scope"`
+	Trigger     Trigger `json:"trigger"`
+	Provider    string  `json:"provider,omitempty"`
+	Collections bool    `json:"collections,omitempty"`
 }
 
 func optionsJSON(opt Options) string {
-	b, _ := json.Marshal(storedOptions{opt.Scope, opt.Trigger})
+	b, _ := json.Marshal(storedOptions{opt.Scope, opt.Trigger, opt.Provider, opt.Collections})
 	return string(b)
 }
 
@@ -161,7 +202,7 @@ func (e *Engine) Approve(ctx context.Context, runID int64) (*Result, error) {
 	}
 	var so storedOptions
 	json.Unmarshal([]byte(held.Options), &so)
-	res, err := e.applyRun(ctx, held.HeldSource, Options{Scope: so.Scope, Trigger: so.Trigger, approving: &held}, nil)
+	res, err := e.applyRun(ctx, held.HeldSource, Options{Scope: so.Scope, Trigger: so.Trigger, Provider: so.Provider, Collections: so.Collections, approving: &held}, nil)
 	if err == nil {
 		os.RemoveAll(e.heldDir(runID))
 	}

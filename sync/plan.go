@@ -351,6 +351,7 @@ func (e *Engine) plan(ctx context.Context, sourcePath string, opt Options, admin
 		return plan, err
 	}
 	defer src.Close()
+	src.Collections = opt.Collections
 	plan.Source = src
 	p := &planner{e: e, ctx: ctx, src: src, log: plan.log, plan: plan, prog: opt.Progress, res: map[data.Entity]*resolver{}, userRole: map[string]string{}, w: w}
 	if p.prog == nil {

@@ -31,6 +31,9 @@ type Source struct {
 	Modes       map[string]Mode   `json:"modes"`
 	Files       map[string]string `json:"files"` // OneRoster name → name in the source
 	SystemName  string            `json:"system_name,omitempty"`
+	// Collections: a REST pull written as CSV; the log names each file by its
+	// collection ("users") and each row by its position in it.
+	Collections bool `json:"collections,omitempty"`
 
 	files   map[string]*zip.File // zip entries by OneRoster name
 	dir     string               // folder or the lone file's folder
