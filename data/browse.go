@@ -1,0 +1,408 @@
+package data
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// The roster browser's queries: pages of users, courses and classes with
+// search and filters, a user's buildings and classes, and a run's log page
+// by page. Every list query takes LIMIT/OFFSET so a screen never loads
+// 150,000 rows at once.
+
+// Browse kinds.
+const (
+	BrowseUsers   = "users"
+	BrowseCourses = "courses"
+	BrowseClasses = "classes"
+)
+
+// BrowseQuery selects one page of a browse list.
+type BrowseQuery struct {
+	Kind       string // BrowseUsers, BrowseCourses or BrowseClasses
+	Search     string // part of a name, title, email, username, code or sourcedId
+	Role       string // users only; "" for every role
+	BuildingID int64  // users linked to it; courses and classes of its school; 0 for all
+	Status     string // "active", "inactive" or "" for both
+	Limit      int
+	Offset     int
+}
+
+// BrowseRow is one row of a browse list: Cells follow BrowseColumns(kind).
+type BrowseRow struct {
+	ID        int64
+	SourcedID string
+	Active    bool
+	Cells     []string
+}
+
+type browseSpec struct {
+	cols   []string // headings
+	from   string   // FROM … (alias t)
+	sel    []string // one expression per heading
+	search []string // columns a search looks in
+	order  string
+}
+
+var browseSpecs = map[string]browseSpec{
+	BrowseUsers: {
+		cols: []string{"Name", "Role", "Email", "Username", "Grades", "Buildings", "Status", "sourcedId"},
+		from: `users t`,
+		sel: []string{`t.family_name||', '||t.given_name`, `t.role`, `t.email`, `t.username`, `t.grades`,
+			`coalesce((SELECT group_concat(b.name, ', ') FROM user_buildings ub JOIN buildings b ON b.id = ub.building_id WHERE ub.user_id = t.id), '')`,
+			`CASE WHEN t.active THEN 'active' ELSE 'inactive' END`, `t.sourced_id`},
+		search: []string{"t.given_name", "t.family_name", "t.given_name||' '||t.family_name", "t.email", "t.username", "t.sourced_id", "t.identifier"},
+		order:  `t.family_name, t.given_name, t.id`,
+	},
+	BrowseCourses: {
+		cols: []string{"Title", "Code", "Grades", "School", "School year", "Subjects", "Teacher permission", "Status", "sourcedId"},
+		from: `courses t LEFT JOIN buildings b ON b.sis_id = t.org_sourced_id`,
+		sel: []string{`t.title`, `t.course_code`, `t.grades`, `coalesce(b.name, t.org_sourced_id)`, `t.school_year_sourced_id`, `t.subjects`,
+			`t.teacher_permission`, `CASE WHEN t.active THEN 'active' ELSE 'removed' END`, `t.sourced_id`},
+		search: []string{"t.title", "t.course_code", "t.sourced_id"},
+		order:  `t.title, t.id`,
+	},
+	BrowseClasses: {
+		cols: []string{"Title", "Code", "Type", "Course", "School", "Periods", "Terms", "Status", "sourcedId"},
+		from: `classes t LEFT JOIN buildings b ON b.sis_id = t.school_sourced_id LEFT JOIN courses c ON c.sourced_id = t.course_sourced_id`,
+		sel: []string{`t.title`, `t.class_code`, `t.class_type`, `coalesce(c.title, t.course_sourced_id)`, `coalesce(b.name, t.school_sourced_id)`,
+			`t.periods`, `t.term_ids`, `CASE WHEN t.active THEN 'active' ELSE 'removed' END`, `t.sourced_id`},
+		search: []string{"t.title", "t.class_code", "t.sourced_id"},
+		order:  `t.title, t.id`,
+	},
+}
+
+// BrowseColumns are the headings of a browse list.
+func BrowseColumns(kind string) []string { return browseSpecs[kind].cols }
+
+// likeArg makes a LIKE pattern matching s anywhere, with % and _ taken literally.
+func likeArg(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(s) + "%"
+}
+
+func (q BrowseQuery) where() (browseSpec, string, []any, error) {
+	spec, ok := browseSpecs[q.Kind]
+	if !ok {
+		return spec, "", nil, fmt.Errorf("nothing to browse called %q", q.Kind)
+	}
+	var conds []string
+	var args []any
+	if s := strings.TrimSpace(q.Search); s != "" {
+		var ors []string
+		for _, c := range spec.search {
+			ors = append(ors, c+` LIKE ? ESCAPE '\'`)
+			args = append(args, likeArg(s))
+		}
+		conds = append(conds, "("+strings.Join(ors, " OR ")+")")
+	}
+	switch q.Status {
+	case "active":
+		conds = append(conds, "t.active = 1")
+	case "inactive":
+		conds = append(conds, "t.active = 0")
+	}
+	if q.Role != "" && q.Kind == BrowseUsers {
+		conds = append(conds, "t.role = ?")
+		args = append(args, q.Role)
+	}
+	if q.BuildingID != 0 {
+		switch q.Kind {
+		case BrowseUsers:
+			conds = append(conds, "t.id IN (SELECT user_id FROM user_buildings WHERE building_id = ?)")
+		case BrowseCourses:
+			conds = append(conds, "t.org_sourced_id = (SELECT sis_id FROM buildings WHERE id = ?)")
+		case BrowseClasses:
+			conds = append(conds, "t.school_sourced_id = (SELECT sis_id FROM buildings WHERE id = ?)")
+		}
+		args = append(args, q.BuildingID)
+	}
+	w := ""
+	if len(conds) > 0 {
+		w = " WHERE " + strings.Join(conds, " AND ")
+	}
+	return spec, w, args, nil
+}
+
+// BrowseCount counts the rows a query matches.
+func (db *DB) BrowseCount(ctx context.Context, q BrowseQuery) (int, error) {
+	spec, where, args, err := q.where()
+	if err != nil {
+		return 0, err
+	}
+	from := spec.from
+	if q.Kind != BrowseUsers {
+		from = strings.SplitN(from, " LEFT JOIN", 2)[0] // the joins only name things
+	}
+	var n int
+	err = db.sql.QueryRowContext(ctx, `SELECT count(*) FROM `+from+where, args...).Scan(&n)
+	return n, err
+}
+
+// Browse returns one page of the rows a query matches, in name order.
+func (db *DB) Browse(ctx context.Context, q BrowseQuery) ([]BrowseRow, error) {
+	spec, where, args, err := q.where()
+	if err != nil {
+		return nil, err
+	}
+	if q.Limit <= 0 {
+		q.Limit = 100
+	}
+	args = append(args, q.Limit, q.Offset)
+	rows, err := db.sql.QueryContext(ctx, `SELECT t.id, t.sourced_id, t.active, `+strings.Join(spec.sel, ", ")+
+		` FROM `+spec.from+where+` ORDER BY `+spec.order+` LIMIT ? OFFSET ?`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []BrowseRow{}
+	for rows.Next() {
+		r := BrowseRow{Cells: make([]string, len(spec.sel))}
+		dst := []any{&r.ID, &r.SourcedID, &r.Active}
+		for i := range r.Cells {
+			dst = append(dst, &r.Cells[i])
+		}
+		if err := rows.Scan(dst...); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Roles lists the roles users hold, for a role filter.
+func (db *DB) Roles(ctx context.Context) ([]string, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT DISTINCT role FROM users ORDER BY role`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// UserBuildings lists the buildings a user is linked to.
+func (db *DB) UserBuildings(ctx context.Context, userSourcedID string) ([]Building, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+buildingCols+` FROM buildings b
+		JOIN user_buildings ub ON ub.building_id = b.id JOIN users u ON u.id = ub.user_id
+		WHERE u.sourced_id = ? ORDER BY b.name`, userSourcedID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Building
+	for rows.Next() {
+		b, err := scanBuilding(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// UserClass is one class a user is (or was) assigned to.
+type UserClass struct {
+	ClassSourcedID string `json:"class_sourcedId"`
+	Title          string `json:"title"`
+	Code           string `json:"code"`
+	Course         string `json:"course"`
+	School         string `json:"school"`
+	Role           string `json:"role"`
+	Active         bool   `json:"active"` // the assignment and its class are both active
+}
+
+// UserClasses lists the classes a user has course assignments in, active first.
+func (db *DB) UserClasses(ctx context.Context, userSourcedID string) ([]UserClass, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT a.class_sourced_id, coalesce(c.title, ''), coalesce(c.class_code, ''),
+		coalesce(co.title, coalesce(c.course_sourced_id, '')), coalesce(b.name, a.school_sourced_id), a.role, a.active AND coalesce(c.active, 0)
+		FROM assignments a LEFT JOIN classes c ON c.sourced_id = a.class_sourced_id
+		LEFT JOIN courses co ON co.sourced_id = c.course_sourced_id
+		LEFT JOIN buildings b ON b.sis_id = a.school_sourced_id
+		WHERE a.user_sourced_id = ? ORDER BY a.active DESC, c.title`, userSourcedID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []UserClass{}
+	for rows.Next() {
+		var c UserClass
+		if err := rows.Scan(&c.ClassSourcedID, &c.Title, &c.Code, &c.Course, &c.School, &c.Role, &c.Active); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// SetBuildingSISID changes a building's SIS id. A building whose SIS id
+// changes is no longer aligned to the school it matched.
+func (db *DB) SetBuildingSISID(ctx context.Context, id int64, sisID string) error {
+	var sis any
+	if sisID != "" {
+		sis = sisID
+	}
+	res, err := db.sql.ExecContext(ctx, `UPDATE buildings SET aligned = CASE WHEN coalesce(sis_id, '') = ? THEN aligned ELSE 0 END,
+		sis_id = ?, updated_at = ? WHERE id = ?`, sisID, sis, FormatTime(db.Now()), id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// LogFilter narrows a run's log. Severity is error, warning, info, change
+// or "" for all; Entity is a data.Entity or ""; Text is searched in the
+// message, sourcedId, field and rule.
+type LogFilter struct {
+	Severity string
+	File     string
+	Entity   string
+	Text     string
+}
+
+// LogRow is one line of the full log viewer: a log entry, or a change the
+// run made (Severity "change", Rule the action, Message the reason).
+type LogRow struct {
+	Severity  string
+	Entity    string
+	File      string
+	Line      int
+	SourcedID string
+	Field     string
+	Rule      string
+	Message   string
+}
+
+// entityOfFile is the SQL giving the entity a log entry's file is about.
+const entityOfFile = `CASE lower(file) WHEN 'users.csv' THEN 'user' WHEN 'roles.csv' THEN 'user' WHEN 'courses.csv' THEN 'course'
+	WHEN 'classes.csv' THEN 'class' WHEN 'enrollments.csv' THEN 'assignment' WHEN 'academicsessions.csv' THEN 'academicSession'
+	WHEN 'orgs.csv' THEN 'building' ELSE '' END`
+
+// logUnion is every row of a run's full log, in order: its entries as they
+// were logged, the records it added (kept on the record as created_run), then
+// its audited changes. No ORDER BY: each arm reads in id order (run_log and
+// audit through their run index, the record tables in rowid order), so a page
+// costs its offset, not a sort of a million rows. WHERE terms of the outer
+// query are pushed into each arm.
+var logUnion = func() string {
+	added := []struct{ entity, table, key, file string }{
+		{"building", "buildings", "sis_id", "orgs.csv"}, {"academicSession", "academic_sessions", "sourced_id", "academicSessions.csv"},
+		{"course", "courses", "sourced_id", "courses.csv"}, {"class", "classes", "sourced_id", "classes.csv"},
+		{"user", "users", "sourced_id", "users.csv"}, {"assignment", "assignments", "sourced_id", "enrollments.csv"},
+	}
+	arms := []string{`SELECT severity, ` + entityOfFile + ` AS entity, file, line, sourced_id, field, rule, message FROM run_log WHERE run_id = ?1`}
+	for _, a := range added {
+		arms = append(arms, `SELECT 'change', '`+a.entity+`', '`+a.file+`', 0, coalesce(`+a.key+`, ''), '', 'add', 'new in `+a.file+`'
+			FROM `+a.table+` WHERE created_run = ?1`)
+	}
+	arms = append(arms, `SELECT 'change', entity, '', 0, sourced_id, field, action,
+		reason || CASE WHEN old IS NULL AND new IS NULL THEN '' ELSE ' (' || coalesce(old, '') || ' → ' || coalesce(new, '') || ')' END
+		FROM audit WHERE run_id = ?1`)
+	return `SELECT * FROM (` + strings.Join(arms, "\n\tUNION ALL ") + `)`
+}()
+
+func (f LogFilter) where() (string, []any) {
+	var conds []string
+	var args []any
+	if f.Severity != "" {
+		conds = append(conds, "severity = ?")
+		args = append(args, f.Severity)
+	}
+	if f.File != "" {
+		conds = append(conds, "file = ?")
+		args = append(args, f.File)
+	}
+	if f.Entity != "" {
+		conds = append(conds, "entity = ?")
+		args = append(args, f.Entity)
+	}
+	if s := strings.TrimSpace(f.Text); s != "" {
+		conds = append(conds, `(message LIKE ? ESCAPE '\' OR sourced_id LIKE ? ESCAPE '\' OR field LIKE ? ESCAPE '\' OR rule LIKE ? ESCAPE '\')`)
+		for range 4 {
+			args = append(args, likeArg(s))
+		}
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// LogCounts counts a run's log rows that match f, by severity ("change" included).
+func (db *DB) LogCounts(ctx context.Context, runID int64, f LogFilter) (map[string]int, error) {
+	where, args := f.where()
+	rows, err := db.sql.QueryContext(ctx, `SELECT severity, count(*) FROM (`+logUnion+`)`+where+` GROUP BY severity`,
+		append([]any{runID}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, err
+		}
+		out[s] = n
+	}
+	return out, rows.Err()
+}
+
+// LogPage returns one page of a run's log rows that match f: entries in the
+// order they were logged, then the records added, then the other changes.
+func (db *DB) LogPage(ctx context.Context, runID int64, f LogFilter, limit, offset int) ([]LogRow, error) {
+	where, args := f.where()
+	args = append(append([]any{runID}, args...), limit, offset)
+	rows, err := db.sql.QueryContext(ctx, `SELECT severity, entity, file, line, sourced_id, field, rule, message FROM (`+logUnion+`)`+
+		where+` LIMIT ? OFFSET ?`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []LogRow{}
+	for rows.Next() {
+		var r LogRow
+		if err := rows.Scan(&r.Severity, &r.Entity, &r.File, &r.Line, &r.SourcedID, &r.Field, &r.Rule, &r.Message); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// LogFiles lists the files a run's log names.
+func (db *DB) LogFiles(ctx context.Context, runID int64) ([]string, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT DISTINCT file FROM run_log WHERE run_id = ? AND file != '' ORDER BY file`, runID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var f string
+		if err := rows.Scan(&f); err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// RunCount counts recorded runs.
+func (db *DB) RunCount(ctx context.Context) (int, error) {
+	var n int
+	err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM runs`).Scan(&n)
+	return n, err
+}

@@ -1,0 +1,89 @@
+package sync
+
+import (
+	"context"
+	"errors"
+
+	"rosterdesk/data"
+)
+
+// BrowsePage is one page of the roster browser and how many rows match in all.
+type BrowsePage struct {
+	Columns []string
+	Rows    []data.BrowseRow
+	Total   int // -1 when not counted (a later page of the same query)
+}
+
+// Browse returns one page of users, courses or classes matching q. The total
+// is counted only for the first page (q.Offset 0); later pages of the same
+// query reuse it.
+func (e *Engine) Browse(ctx context.Context, q data.BrowseQuery) (*BrowsePage, error) {
+	rows, err := e.DB.Browse(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	p := &BrowsePage{Columns: data.BrowseColumns(q.Kind), Rows: rows, Total: -1}
+	if q.Offset == 0 {
+		if len(rows) < q.Limit {
+			p.Total = len(rows)
+		} else if p.Total, err = e.DB.BrowseCount(ctx, q); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// Roles lists the roles users hold, for the browser's role filter.
+func (e *Engine) Roles(ctx context.Context) ([]string, error) { return e.DB.Roles(ctx) }
+
+// UserDetail is one user as the roster browser opens it.
+type UserDetail struct {
+	Record    *data.Record
+	Buildings []data.Building
+	Classes   []data.UserClass
+	History   []data.Audit // oldest first: the run that added it, then every audited change
+}
+
+// UserDetail loads a user with its buildings, classes and change history.
+func (e *Engine) UserDetail(ctx context.Context, sourcedID string) (*UserDetail, error) {
+	rec, hist, err := e.Show(ctx, "user", sourcedID)
+	if err != nil {
+		if errors.Is(err, data.ErrNotFound) {
+			return nil, &RefusedError{Reason: "no user " + sourcedID + " in the roster"}
+		}
+		return nil, err
+	}
+	d := &UserDetail{Record: rec, History: hist}
+	if d.Buildings, err = e.DB.UserBuildings(ctx, sourcedID); err != nil {
+		return nil, err
+	}
+	if d.Classes, err = e.DB.UserClasses(ctx, sourcedID); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// LogPage returns one page of a run's full log (entries, then the changes it
+// made with their reasons) matching f, and for the first page the counts by severity.
+func (e *Engine) LogPage(ctx context.Context, runID int64, f data.LogFilter, limit, offset int) ([]data.LogRow, map[string]int, error) {
+	rows, err := e.DB.LogPage(ctx, runID, f, limit, offset)
+	if err != nil || offset > 0 {
+		return rows, nil, err
+	}
+	counts, err := e.DB.LogCounts(ctx, runID, f)
+	return rows, counts, err
+}
+
+// LogFiles lists the files named in a run's log, for the viewer's file filter.
+func (e *Engine) LogFiles(ctx context.Context, runID int64) ([]string, error) {
+	return e.DB.LogFiles(ctx, runID)
+}
+
+// Run loads one recorded run.
+func (e *Engine) Run(ctx context.Context, runID int64) (Result, error) {
+	r, err := e.DB.Run(ctx, runID)
+	return FromRun(r), err
+}
+
+// RunCount counts recorded runs, for paging the history.
+func (e *Engine) RunCount(ctx context.Context) (int, error) { return e.DB.RunCount(ctx) }

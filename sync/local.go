@@ -1,0 +1,120 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"rosterdesk/data"
+)
+
+// oneRosterLocks refuses an edit by hand while OneRoster is the authoritative source.
+func (e *Engine) oneRosterLocks(ctx context.Context, what string) error {
+	on, err := e.OneRosterEnabled(ctx)
+	if err != nil {
+		return err
+	}
+	if on {
+		return &RefusedError{Reason: what + " is not possible while OneRoster is enabled: buildings and users come from the OneRoster provider. Turn OneRoster off first."}
+	}
+	return nil
+}
+
+// OneRosterEnabled tells whether OneRoster is the authoritative source (setting oneroster.enabled).
+func (e *Engine) OneRosterEnabled(ctx context.Context) (bool, error) {
+	v, err := e.Setting(ctx, KeyOneRosterOn)
+	return v == "true", err
+}
+
+// AddLocalBuilding adds a building by hand. Refused while OneRoster is enabled.
+func (e *Engine) AddLocalBuilding(ctx context.Context, name, sisID string) (int64, error) {
+	if err := e.oneRosterLocks(ctx, "Adding a building"); err != nil {
+		return 0, err
+	}
+	name, sisID = strings.TrimSpace(name), strings.TrimSpace(sisID)
+	if name == "" {
+		return 0, errors.New("a building name is required")
+	}
+	if sisID != "" {
+		if b, err := e.DB.BuildingBySIS(ctx, sisID); err == nil {
+			return 0, fmt.Errorf("SIS id %s is already used by %s", sisID, b.Name)
+		}
+	}
+	return e.DB.AddLocalBuilding(ctx, name, sisID)
+}
+
+// SetBuildingSISID corrects a building's SIS id, so it matches the sourcedId
+// of its OneRoster school. Refused while OneRoster is enabled.
+func (e *Engine) SetBuildingSISID(ctx context.Context, buildingID int64, sisID string) error {
+	if err := e.oneRosterLocks(ctx, "Changing a building's SIS id"); err != nil {
+		return err
+	}
+	sisID = strings.TrimSpace(sisID)
+	if strings.ContainsAny(sisID, ",\x1f") {
+		return fmt.Errorf("a SIS id cannot hold a comma")
+	}
+	if sisID != "" {
+		if b, err := e.DB.BuildingBySIS(ctx, sisID); err == nil && b.ID != buildingID {
+			return fmt.Errorf("SIS id %s is already used by %s", sisID, b.Name)
+		} else if err != nil && !errors.Is(err, data.ErrNotFound) {
+			return err
+		}
+	}
+	return e.DB.SetBuildingSISID(ctx, buildingID, sisID)
+}
+
+// Buildings lists every building, active or not, with its active users.
+func (e *Engine) Buildings(ctx context.Context) ([]data.Building, error) { return e.DB.Buildings(ctx) }
+
+// Admins lists the admin accounts that can be credited with changes.
+func (e *Engine) Admins(ctx context.Context) ([]data.Admin, error) { return e.DB.Admins(ctx) }
+
+// SyncState is where the initial OneRoster synchronization stands.
+type SyncState struct {
+	Enabled         bool   // OneRoster is the authoritative source
+	Source          string // the connected bundle (setting oneroster.source)
+	Provider        string // its provider's name
+	BuildingsSynced bool   // a building sync has been applied
+	UsersSynced     bool   // a users or users+courses sync has been applied
+	Buildings       int    // buildings in the roster (active or not)
+}
+
+// SyncState reports the OneRoster settings and which initial syncs have succeeded.
+func (e *Engine) SyncState(ctx context.Context) (*SyncState, error) {
+	var st SyncState
+	var err error
+	if st.Enabled, err = e.OneRosterEnabled(ctx); err != nil {
+		return nil, err
+	}
+	if st.Source, err = e.Setting(ctx, KeySource); err != nil {
+		return nil, err
+	}
+	if st.Provider, err = e.Setting(ctx, KeyProvider); err != nil {
+		return nil, err
+	}
+	if st.BuildingsSynced, err = e.DB.HasAppliedRun(ctx, string(ScopeBuildings)); err != nil {
+		return nil, err
+	}
+	for _, s := range []Scope{ScopeUsers, ScopeUsersCourses} {
+		ok, err := e.DB.HasAppliedRun(ctx, string(s))
+		if err != nil {
+			return nil, err
+		}
+		st.UsersSynced = st.UsersSynced || ok
+	}
+	bs, err := e.DB.Buildings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st.Buildings = len(bs)
+	return &st, nil
+}
+
+// UsersBlocked says why a users sync cannot start yet ("" when it can).
+func (s *SyncState) UsersBlocked() string {
+	if !s.BuildingsSynced {
+		return "Synchronize buildings first: users are linked to their buildings, so a building sync must succeed once before users can be synchronized."
+	}
+	return ""
+}

@@ -1,0 +1,93 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseDaysAndTime(t *testing.T) {
+	days, err := ParseDays("Fri, monday wed,mon")
+	if err != nil || !reflect.DeepEqual(days, []string{"mon", "wed", "fri"}) {
+		t.Fatalf("days = %q, %v", days, err)
+	}
+	if _, err := ParseDays("mon,funday"); err == nil {
+		t.Fatal("funday accepted")
+	}
+	for in, want := range map[string]string{"6:05": "06:05", "23:59": "23:59", "00:00": "00:00"} {
+		h, m, err := ParseSyncTime(in)
+		if err != nil || strings.TrimSpace(in) == "" {
+			t.Fatalf("%q: %v", in, err)
+		}
+		if got := time.Date(0, 1, 1, h, m, 0, 0, time.UTC).Format("15:04"); got != want {
+			t.Errorf("%q → %s, want %s", in, got, want)
+		}
+	}
+	for _, bad := range []string{"24:00", "7", "07:5", "ab:cd", "-1:00", "12:60"} {
+		if _, _, err := ParseSyncTime(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestSaveSettingsValidatesTogether(t *testing.T) {
+	e := newEngine(t)
+	ctx := context.Background()
+	_, err := e.SaveSettings(ctx, map[string]string{KeySyncEnabled: "true", KeySyncDays: "", KeySyncTime: ""})
+	var se *SettingsError
+	if !errors.As(err, &se) || se.Fields[KeySyncDays] == "" || se.Fields[KeySyncTime] == "" {
+		t.Fatalf("enabled without days and time: %v", err)
+	}
+	if v, _ := e.Setting(ctx, KeySyncEnabled); v != "false" {
+		t.Fatalf("a refused section was partly saved: sync.enabled = %s", v)
+	}
+	_, err = e.SaveSettings(ctx, map[string]string{KeySyncEnabled: "true", KeySyncDays: "mon,xyz", KeySyncTime: "25:00"})
+	if !errors.As(err, &se) || !strings.Contains(se.Fields[KeySyncDays], "xyz") || !strings.Contains(se.Fields[KeySyncTime], "25:00") {
+		t.Fatalf("bad values: %v", err)
+	}
+	out, err := e.SaveSettings(ctx, map[string]string{KeySyncEnabled: "on", KeySyncDays: "fri,mon", KeySyncTime: "6:00"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out[KeySyncDays] != "mon,fri" || out[KeySyncTime] != "06:00" || out[KeySyncEnabled] != "true" {
+		t.Fatalf("stored %v", out)
+	}
+	// Disabled, days and time may be cleared.
+	if _, err := e.SaveSettings(ctx, map[string]string{KeySyncEnabled: "false", KeySyncDays: "", KeySyncTime: ""}); err != nil {
+		t.Fatal(err)
+	}
+	// The credited admin is required, and must exist.
+	if _, err := e.SaveSettings(ctx, map[string]string{KeyCreditedAdmin: " "}); !errors.As(err, &se) || se.Fields[KeyCreditedAdmin] == "" {
+		t.Fatalf("empty admin: %v", err)
+	}
+	if _, err := e.SaveSettings(ctx, map[string]string{KeyCreditedAdmin: "nobody@example.org"}); !errors.As(err, &se) {
+		t.Fatalf("unknown admin: %v", err)
+	}
+}
+
+func TestSchedulePreview(t *testing.T) {
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Skip("no time zone database:", err)
+	}
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC) // a Monday, PST (UTC-8)
+	got := SchedulePreview([]string{"mon", "wed", "fri"}, "06:00", la, now)
+	want := "Mon, Wed, Fri at 06:00 UTC = Sun, Tue, Thu at 22:00 local time (PST, UTC-08:00)"
+	if got != want {
+		t.Errorf("preview = %q\nwant      %q", got, want)
+	}
+	summer := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
+	if got := SchedulePreview([]string{"sat"}, "18:30", la, summer); got != "Sat at 18:30 UTC = Sat at 11:30 local time (PDT, UTC-07:00)" {
+		t.Errorf("summer preview = %q", got)
+	}
+	if got := SchedulePreview(nil, "06:00", la, now); got != "" {
+		t.Errorf("no days: %q", got)
+	}
+	runs := NextRuns([]string{"mon"}, "06:00", now, 2)
+	if len(runs) != 2 || !runs[0].Equal(time.Date(2026, 11, 30, 6, 0, 0, 0, time.UTC)) || !runs[1].Equal(runs[0].AddDate(0, 0, 7)) {
+		t.Errorf("next runs = %v", runs)
+	}
+}
