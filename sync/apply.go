@@ -468,3 +468,19 @@ func (w *writer) buildingIDs(orgs string) []int64 {
 	}
 	return ids
 }
+
+// RecordFailed records a run that failed before anything could be planned,
+// for example a REST pull cut short, with the entries that explain it.
+// The roster is not touched.
+func (e *Engine) RecordFailed(ctx context.Context, opt Options, source string, cause error, entries []data.LogEntry) (*Result, error) {
+	opt, admin, err := e.preconditions(ctx, opt)
+	if err != nil {
+		return e.refused(opt, err)
+	}
+	plan := &Plan{Scope: opt.Scope, Trigger: opt.Trigger, StartedAt: e.DB.Now().UTC(), log: newRunLog(), Admin: admin, opt: opt,
+		Rows: map[string]int{}, Source: &Source{Path: source}}
+	for _, en := range entries {
+		plan.log.add(en)
+	}
+	return e.recordFailed(ctx, plan, source, cause)
+}
