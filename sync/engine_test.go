@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -541,4 +542,24 @@ func TestCollectionsAreLoggedByNameAndPosition(t *testing.T) {
 	if l := findLog(res.Log, SevError, "users", "enum.invalid"); l == nil || l.Line != 2 || l.SourcedID != "u2" {
 		t.Fatalf("want record 2 of the users collection, got %+v", l)
 	}
+}
+
+func TestRosterLockAcrossProcesses(t *testing.T) {
+	ctx := context.Background()
+	e := newEngine(t)
+	host, _ := os.Hostname()
+	// `serve` on another machine holds the roster: refused, naming it.
+	other := data.RunLock{Holder: "rosterdesk serve", PID: 4242, Host: "sis-server"}
+	if _, ok, err := e.DB.AcquireRunLock(ctx, other, func(data.RunLock) bool { return false }); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	_, err := e.Sync(ctx, district().zip(t, ""), Options{Scope: ScopeBuildings})
+	if !IsRefused(err) || !strings.Contains(err.Error(), "rosterdesk serve") || !strings.Contains(err.Error(), "sis-server") {
+		t.Fatalf("want a refusal naming the holder, got %v", err)
+	}
+	e.DB.ReleaseRunLock(ctx, 4242, "sis-server")
+	// A holder on this machine whose process is gone left a stale claim: it is taken over.
+	dead := data.RunLock{Holder: "RosterDesk app", PID: 1 << 22, Host: host}
+	e.DB.AcquireRunLock(ctx, dead, func(data.RunLock) bool { return false })
+	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
 }
