@@ -1,7 +1,28 @@
 package sync
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // afterRun runs after every applied run, once the run lock is about to be
 // released: housekeeping such as log retention belongs here.
-func (e *Engine) afterRun(ctx context.Context) {}
+//
+// It deletes the log entries of the runs older than the newest
+// log.retention_runs; the runs, their counts and their audit stay. A run that
+// was cancelled leaves the housekeeping to the next one.
+func (e *Engine) afterRun(ctx context.Context) {
+	if ctx.Err() != nil {
+		return
+	}
+	keep := e.logRetention(ctx)
+	start := time.Now()
+	n, err := e.DB.PruneLogs(ctx, keep)
+	if err != nil {
+		e.Log.Warn().Err(err).Int("keep_runs", keep).Msg("log retention failed; it is tried again after the next run")
+		return
+	}
+	if n > 0 {
+		e.Log.Info().Int64("entries", n).Int("keep_runs", keep).Dur("took", time.Since(start)).Msg("old run logs deleted")
+	}
+}
