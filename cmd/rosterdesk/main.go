@@ -3,8 +3,8 @@
 package main
 
 import (
+	"bufio"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -23,6 +23,7 @@ import (
 
 	"rosterdesk/data"
 	rsync "rosterdesk/sync"
+	"rosterdesk/sync/report"
 )
 
 // Exit codes, the contract scripts rely on.
@@ -40,7 +41,7 @@ Usage:
   rosterdesk [--db FILE] validate SOURCE [--json]
   rosterdesk [--db FILE] sync SOURCE [--scope buildings|users|users+courses] [--dry-run] [--json]
   rosterdesk [--db FILE] history [--limit N] [--json]
-  rosterdesk [--db FILE] log RUN_ID [--json | --csv FILE]
+  rosterdesk [--db FILE] log RUN_ID [--json | --csv FILE | --xlsx FILE]
   rosterdesk [--db FILE] roster [--json]
   rosterdesk [--db FILE] show user|course|class|building SOURCED_ID [--json]
   rosterdesk [--db FILE] admin add EMAIL "Full Name"
@@ -439,6 +440,7 @@ func (c *cli) log(args []string) int {
 	fs := flag.NewFlagSet("log", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print every entry as JSON")
 	csvFile := fs.String("csv", "", "write the log to this CSV file")
+	xlsxFile := fs.String("xlsx", "", "write an Excel report (Summary, Errors, Warnings, Changes, Info) to this file")
 	pos, ok := c.parse(fs, args, 1)
 	if !ok {
 		return exitUnusable
@@ -448,21 +450,28 @@ func (c *cli) log(args []string) int {
 		fmt.Fprintf(c.errw, "rosterdesk log: %q is not a run id\n", pos[0])
 		return exitUnusable
 	}
-	var entries []data.LogEntry
-	var w *csv.Writer
-	var f *os.File
-	if *csvFile != "" {
-		if f, err = os.Create(*csvFile); err != nil {
+	if *csvFile != "" || *xlsxFile != "" {
+		if _, err := c.eng.DB.Run(c.ctx, id); errors.Is(err, data.ErrNotFound) {
+			fmt.Fprintf(c.errw, "rosterdesk log: no run %d\n", id)
+			return exitUnusable
+		} else if err != nil {
 			return c.fail(err)
 		}
-		defer f.Close()
-		w = csv.NewWriter(f)
-		w.Write([]string{"severity", "phase", "file", "line", "column", "sourcedId", "field", "rule", "message"})
-	}
-	_, err = c.eng.RunLog(c.ctx, id, func(e data.LogEntry) error {
-		if w != nil {
-			return w.Write([]string{e.Severity, e.Phase, e.File, strconv.Itoa(e.Line), strconv.Itoa(e.Column), e.SourcedID, e.Field, e.Rule, e.Message})
+		for _, x := range []struct {
+			path  string
+			write func(context.Context, *rsync.Engine, int64, io.Writer) error
+		}{{*csvFile, report.WriteCSV}, {*xlsxFile, report.WriteXLSX}} {
+			if x.path == "" {
+				continue
+			}
+			if err := writeExport(x.path, func(w io.Writer) error { return x.write(c.ctx, c.eng, id, w) }); err != nil {
+				return c.fail(err)
+			}
 		}
+		return exitOK
+	}
+	var entries []data.LogEntry
+	_, err = c.eng.RunLog(c.ctx, id, func(e data.LogEntry) error {
 		entries = append(entries, e)
 		return nil
 	})
@@ -472,13 +481,6 @@ func (c *cli) log(args []string) int {
 	}
 	if err != nil {
 		return c.fail(err)
-	}
-	if w != nil {
-		w.Flush()
-		if err := w.Error(); err != nil {
-			return c.fail(err)
-		}
-		return exitOK
 	}
 	if *asJSON {
 		if entries == nil {
@@ -494,6 +496,28 @@ func (c *cli) log(args []string) int {
 	}
 	tw.Flush()
 	return exitOK
+}
+
+// writeExport writes a report to path through a buffer; a report that fails
+// half-way is removed rather than left truncated.
+func writeExport(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(f, 256<<10)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
 }
 
 func (c *cli) roster(args []string) int {
