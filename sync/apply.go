@@ -24,6 +24,7 @@ type Options struct {
 	Provider string
 
 	approving *data.Run // the held run this run approves: its limits are waived once
+	forceHold string    // hold for review whatever the numbers (the first automated run after a pause)
 }
 
 // applyHook lets the kill test stop a child process in the middle of apply.

@@ -31,6 +31,9 @@ func (e *Engine) guard(ctx context.Context, plan *Plan) ([]Trip, error) {
 	if t != nil {
 		trips = append(trips, *t)
 	}
+	if why := plan.opt.forceHold; why != "" {
+		trips = append(trips, Trip{Entity: "run", Action: "review", Limit: "always", Reason: why + ": always held for review"})
+	}
 	return trips, nil
 }
 

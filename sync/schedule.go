@@ -1,0 +1,465 @@
+package sync
+
+import (
+	"archive/zip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	gosync "sync"
+	"time"
+
+	"github.com/go-co-op/gocron/v2"
+	"github.com/jonboulle/clockwork"
+
+	"rosterdesk/data"
+)
+
+// Settings of the automated sync (sync.enabled, sync.days and sync.time are in prefs.go).
+const (
+	KeyAutomatedImports = "sync.automated_imports" // automated imports are on (with OneRoster and sync enabled)
+	KeySyncSource       = "sync.source"            // provider or folder
+	KeyWatchFolder      = "sync.watch_folder"      // where the SIS or an SFTP client drops bundles
+	KeyPauseFrom        = "sync.pause_from"        // YYYY-MM-DD: automated runs from this day...
+	KeyPauseUntil       = "sync.pause_until"       // ...to this day (inclusive) are skipped
+	KeyMissedRunHours   = "sync.missed_run_hours"  // a missed run later than this is recorded, not run
+	KeyLogLevel         = "log.level"              // the log file's level: debug, info, warn or error
+	keySchedSince       = "sched.since"            // internal: when the timetable last changed
+	keySchedSignature   = "sched.signature"        // internal: the timetable last seen
+)
+
+// Statuses of automated runs that did not run.
+const (
+	StatusSkipped = "skipped" // paused, nothing new in the folder, or another run in progress
+	StatusMissed  = "missed"  // the app was closed and it is too late to catch up
+)
+
+func init() {
+	date := func(_ context.Context, _ *Engine, v string) (string, error) {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			return "", nil
+		}
+		if _, err := time.Parse("2006-01-02", v); err != nil {
+			return "", fmt.Errorf("%q is not a date (YYYY-MM-DD)", v)
+		}
+		return v, nil
+	}
+	settingDefs[KeyAutomatedImports] = settingDef{def: "true", check: boolSetting, help: "automated imports are on (they also need oneroster.enabled and sync.enabled)"}
+	settingDefs[KeySyncSource] = settingDef{def: "folder", help: "where scheduled runs read: provider (the REST provider) or folder (sync.watch_folder)",
+		check: func(_ context.Context, _ *Engine, v string) (string, error) {
+			if v = strings.TrimSpace(strings.ToLower(v)); v == "provider" || v == "folder" {
+				return v, nil
+			}
+			return "", fmt.Errorf("%q is not provider or folder", v)
+		}}
+	settingDefs[KeyWatchFolder] = settingDef{def: "", help: "the folder scheduled runs take the newest complete OneRoster bundle from",
+		check: func(_ context.Context, _ *Engine, v string) (string, error) {
+			v = strings.TrimSpace(v)
+			if v == "" {
+				return "", nil
+			}
+			if st, err := os.Stat(v); err != nil || !st.IsDir() {
+				return "", fmt.Errorf("%s is not a folder", v)
+			}
+			abs, _ := filepath.Abs(v)
+			return abs, nil
+		}}
+	settingDefs[KeyLogLevel] = settingDef{def: "info", help: "how much the log file says: debug, info, warn or error",
+		check: func(_ context.Context, _ *Engine, v string) (string, error) {
+			switch v = strings.ToLower(strings.TrimSpace(v)); v {
+			case "debug", "info", "warn", "error":
+				return v, nil
+			}
+			return "", fmt.Errorf("%q is not debug, info, warn or error", v)
+		}}
+	settingDefs[KeyPauseFrom] = settingDef{def: "", check: date, help: "first day (UTC) of a pause: automated runs are skipped"}
+	settingDefs[KeyPauseUntil] = settingDef{def: "", check: date, help: "last day (UTC) of a pause; the schedule resumes the day after"}
+	settingDefs[KeyMissedRunHours] = settingDef{def: "12", help: "a run missed while the app was closed runs at the next start if it is less than this many hours late",
+		check: func(_ context.Context, _ *Engine, v string) (string, error) {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n < 0 {
+				return "", fmt.Errorf("%q is not a whole number of hours ≥ 0", v)
+			}
+			return strconv.Itoa(n), nil
+		}}
+}
+
+// Timetable is when automated syncs run, and why they don't when they don't.
+type Timetable struct {
+	On     bool
+	Off    string // why automated syncs do not run
+	Days   []string
+	Time   string // HH:MM UTC
+	Source string // provider or folder
+}
+
+// Timetable reads the automated sync's settings.
+func (e *Engine) Timetable(ctx context.Context) Timetable {
+	var t Timetable
+	days, _ := e.Setting(ctx, KeySyncDays)
+	t.Days, _ = ParseDays(days)
+	t.Time, _ = e.Setting(ctx, KeySyncTime)
+	t.Source, _ = e.Setting(ctx, KeySyncSource)
+	switch {
+	case !e.boolSetting(ctx, KeyOneRosterOn):
+		t.Off = "OneRoster is not enabled"
+	case !e.boolSetting(ctx, KeySyncEnabled):
+		t.Off = "sync is not enabled"
+	case !e.boolSetting(ctx, KeyAutomatedImports):
+		t.Off = "automated imports are off"
+	case len(t.Days) == 0 || t.Time == "":
+		t.Off = "no days or time are set"
+	default:
+		t.On = true
+	}
+	return t
+}
+
+// Next is the next scheduled time after from, if the timetable is on.
+func (t Timetable) Next(from time.Time) (time.Time, bool) {
+	if !t.On {
+		return time.Time{}, false
+	}
+	runs := NextRuns(t.Days, t.Time, from, 1)
+	if len(runs) == 0 {
+		return time.Time{}, false
+	}
+	return runs[0], true
+}
+
+// Prev is the last scheduled time at or before at.
+func (t Timetable) Prev(at time.Time) (time.Time, bool) {
+	if !t.On {
+		return time.Time{}, false
+	}
+	var last time.Time
+	for _, r := range NextRuns(t.Days, t.Time, at.AddDate(0, 0, -8), 16) {
+		if !r.After(at) {
+			last = r
+		}
+	}
+	return last, !last.IsZero()
+}
+
+func (t Timetable) signature() string {
+	return fmt.Sprintf("%v|%s|%s", t.On, strings.Join(t.Days, ","), t.Time)
+}
+
+// Scheduler runs the automated sync in-process with gocron, at the UTC days and time of the timetable.
+type Scheduler struct {
+	e     *Engine
+	clock clockwork.Clock
+	s     gocron.Scheduler
+	ctx   context.Context
+
+	mu  gosync.Mutex
+	job gocron.Job
+
+	// OnRun is told about every automated run (for a notification); it may be nil.
+	OnRun func(*Result, error)
+}
+
+// NewScheduler makes a scheduler for e; clock is nil for the real one (tests pass a fake).
+func (e *Engine) NewScheduler(clock clockwork.Clock) (*Scheduler, error) {
+	if clock == nil {
+		clock = clockwork.NewRealClock()
+	}
+	s, err := gocron.NewScheduler(gocron.WithClock(clock), gocron.WithLocation(time.UTC))
+	if err != nil {
+		return nil, err
+	}
+	return &Scheduler{e: e, clock: clock, s: s}, nil
+}
+
+// Start schedules the timetable, catches up a missed run, and starts the clock.
+func (s *Scheduler) Start(ctx context.Context) error {
+	s.ctx = ctx
+	if err := s.Reschedule(ctx); err != nil {
+		return err
+	}
+	s.s.Start()
+	return s.catchUp(ctx)
+}
+
+// Stop stops the scheduler, waiting for a run in progress.
+func (s *Scheduler) Stop() error {
+	return s.s.Shutdown()
+}
+
+// Reschedule replaces the job with the timetable as the settings say now; saving
+// the preferences calls it so a change takes effect at once.
+func (s *Scheduler) Reschedule(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.job != nil {
+		s.s.RemoveJob(s.job.ID())
+		s.job = nil
+	}
+	t := s.e.Timetable(ctx)
+	// Remember when the timetable changed: runs scheduled before that are not "missed".
+	if old, _, _ := s.e.DB.Setting(ctx, keySchedSignature); old != t.signature() {
+		s.e.DB.SetSetting(ctx, keySchedSignature, t.signature())
+		s.e.DB.SetSetting(ctx, keySchedSince, data.FormatTime(s.clock.Now()))
+	}
+	if !t.On {
+		s.e.Log.Info().Str("why", t.Off).Msg("automated sync off")
+		return nil
+	}
+	h, m, err := ParseSyncTime(t.Time)
+	if err != nil {
+		return err
+	}
+	var wds []time.Weekday
+	for _, d := range t.Days {
+		wds = append(wds, weekdayOf[d])
+	}
+	job, err := s.s.NewJob(
+		gocron.WeeklyJob(1, gocron.NewWeekdays(wds[0], wds[1:]...), gocron.NewAtTimes(gocron.NewAtTime(uint(h), uint(m), 0))),
+		gocron.NewTask(func() {
+			at := s.clock.Now().UTC().Truncate(time.Minute)
+			res, err := s.e.AutomatedRun(s.ctx, at)
+			if s.OnRun != nil {
+				s.OnRun(res, err)
+			}
+		}),
+		gocron.WithName("automated sync"),
+		gocron.WithSingletonMode(gocron.LimitModeReschedule),
+	)
+	if err != nil {
+		return err
+	}
+	s.job = job
+	next, _ := job.NextRun()
+	s.e.Log.Info().Strs("days", t.Days).Str("time_utc", t.Time).Time("next", next).Msg("automated sync scheduled")
+	return nil
+}
+
+// Next is the next automated run, if one is scheduled.
+func (s *Scheduler) Next() (time.Time, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.job == nil {
+		return time.Time{}, false
+	}
+	t, err := s.job.NextRun()
+	return t, err == nil && !t.IsZero()
+}
+
+// catchUp runs, once, the last scheduled run the app missed while it was closed,
+// when it is less than sync.missed_run_hours late; later than that it is recorded as missed.
+func (s *Scheduler) catchUp(ctx context.Context) error {
+	now := s.clock.Now().UTC()
+	t := s.e.Timetable(ctx)
+	prev, ok := t.Prev(now)
+	if !ok {
+		return nil
+	}
+	since, _, _ := s.e.DB.Setting(ctx, keySchedSince)
+	if since == "" || !prev.After(data.ParseTime(since)) {
+		return nil // scheduled before this timetable existed
+	}
+	if last, _ := s.e.DB.LastScheduled(ctx); last != "" && !data.ParseTime(last).Before(prev) {
+		return nil // ran, skipped or recorded already
+	}
+	late := now.Sub(prev)
+	hours, _ := strconv.Atoi(must(s.e.Setting(ctx, KeyMissedRunHours)))
+	if late < time.Duration(hours)*time.Hour {
+		s.e.Log.Info().Time("scheduled_for", prev).Dur("late", late).Msg("catching up a missed automated run")
+		go func() {
+			res, err := s.e.AutomatedRun(ctx, prev)
+			if s.OnRun != nil {
+				s.OnRun(res, err)
+			}
+		}()
+		return nil
+	}
+	_, err := s.e.recordEvent(ctx, StatusMissed, prev, fmt.Sprintf("missed: RosterDesk was not running at %s UTC, and %s later is past the %d hours of %s",
+		prev.Format("2006-01-02 15:04"), late.Round(time.Minute), hours, KeyMissedRunHours))
+	return err
+}
+
+func must(v string, _ error) string { return v }
+
+// recordEvent records an automated run that did not run (skipped or missed).
+func (e *Engine) recordEvent(ctx context.Context, status string, at time.Time, message string) (*Result, error) {
+	scope, _ := e.Setting(ctx, KeySyncProcess)
+	tx, err := e.DB.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	run := &data.Run{Scope: scope, Trigger: string(TriggerAutomated), Status: status, StartedAt: data.FormatTime(tx.Now()),
+		FinishedAt: data.FormatTime(tx.Now()), Message: message}
+	if run.ID, err = tx.InsertRun(run); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	e.DB.SetScheduledFor(ctx, run.ID, data.FormatTime(at))
+	e.Log.Info().Int64("run_id", run.ID).Str("status", status).Time("scheduled_for", at).Str("why", message).Msg("automated run not run")
+	res := FromRun(*run)
+	return &res, nil
+}
+
+// AutomatedRun is one scheduled run: it respects the pause dates, takes its
+// source (the REST provider, or the newest complete bundle in the watched
+// folder), never overlaps another run, and is recorded whatever happens.
+func (e *Engine) AutomatedRun(ctx context.Context, at time.Time) (*Result, error) {
+	t := e.Timetable(ctx)
+	if !t.On {
+		return e.recordEvent(ctx, StatusSkipped, at, "skipped: "+t.Off)
+	}
+	if from, until := must(e.Setting(ctx, KeyPauseFrom)), must(e.Setting(ctx, KeyPauseUntil)); from != "" || until != "" {
+		day := at.UTC().Format("2006-01-02")
+		if (from == "" || day >= from) && (until == "" || day <= until) {
+			return e.recordEvent(ctx, StatusSkipped, at, fmt.Sprintf("skipped: paused from %s until %s", orDash(from), orDash(until)))
+		}
+	}
+	opt := Options{Trigger: TriggerAutomated}
+	// The first automated run after a pause is held for review.
+	if last, ok, err := e.DB.LastAutomated(ctx); err == nil && ok && last.Status == StatusSkipped && strings.HasPrefix(last.Message, "skipped: paused") {
+		opt.forceHold = "first automated run after a pause"
+	}
+	var res *Result
+	var err error
+	var bundle, signature string
+	switch t.Source {
+	case "provider":
+		ps, ok := any(e).(interface {
+			SyncProvider(context.Context, Options) (*Result, error)
+		})
+		if !ok {
+			return e.recordEvent(ctx, StatusSkipped, at, "skipped: no REST provider support in this build")
+		}
+		res, err = ps.SyncProvider(ctx, opt)
+	default:
+		folder := must(e.Setting(ctx, KeyWatchFolder))
+		if folder == "" {
+			return e.recordEvent(ctx, StatusSkipped, at, "skipped: no watched folder is set ("+KeyWatchFolder+")")
+		}
+		bundle, signature, err = e.newestBundle(ctx, folder, at)
+		if err != nil {
+			return e.recordEvent(ctx, StatusSkipped, at, "skipped: "+err.Error())
+		}
+		res, err = e.Sync(ctx, bundle, opt)
+	}
+	if res != nil && res.Status == StatusRefused && strings.Contains(res.Message, "in progress") {
+		return e.recordEvent(ctx, StatusSkipped, at, "skipped: "+res.Message)
+	}
+	if res != nil && res.RunID > 0 {
+		e.DB.SetScheduledFor(ctx, res.RunID, data.FormatTime(at))
+		if signature != "" {
+			e.DB.MarkBundleProcessed(ctx, signature, bundle, res.RunID)
+		}
+		e.Log.Info().Int64("run_id", res.RunID).Str("status", res.Status).Int("users_added", res.Counts.Users.Added).
+			Int("users_deactivated", res.Counts.Users.Deactivated).Int("errors", res.Errors).Msg("automated run finished")
+	} else if res == nil && err != nil {
+		e.Log.Error().Err(err).Msg("automated run failed")
+	}
+	return res, err
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// settleTime is how long a bundle must stay unchanged before it counts as complete.
+const settleTime = time.Minute
+
+// newestBundle picks the newest complete bundle in folder that was not processed
+// yet: a OneRoster zip (readable to its end) or the folder's own CSV files
+// (with users.csv or manifest.csv), unchanged for a minute so one still being
+// written is left for the next run.
+func (e *Engine) newestBundle(ctx context.Context, folder string, now time.Time) (string, string, error) {
+	ents, err := os.ReadDir(folder)
+	if err != nil {
+		return "", "", fmt.Errorf("the watched folder cannot be read: %v", err)
+	}
+	type cand struct {
+		path, sig string
+		mod       time.Time
+	}
+	var cands []cand
+	var csvSig []string
+	var csvMod time.Time
+	stillWriting := false
+	for _, ent := range ents {
+		info, err := ent.Info()
+		if err != nil || !info.Mode().IsRegular() {
+			continue
+		}
+		name := ent.Name()
+		lower := strings.ToLower(name)
+		fresh := now.Sub(info.ModTime()) < settleTime
+		switch {
+		case strings.HasSuffix(lower, ".zip"):
+			p := filepath.Join(folder, name)
+			if fresh || !zipComplete(p) {
+				stillWriting = true
+				continue
+			}
+			cands = append(cands, cand{p, fileSig(p, info), info.ModTime()})
+		case strings.HasSuffix(lower, ".csv"):
+			if fresh {
+				stillWriting = true
+			}
+			csvSig = append(csvSig, fmt.Sprintf("%s:%d:%d", name, info.Size(), info.ModTime().UnixNano()))
+			if info.ModTime().After(csvMod) {
+				csvMod = info.ModTime()
+			}
+		}
+	}
+	if len(csvSig) > 0 && !stillWriting {
+		if _, err := os.Stat(filepath.Join(folder, "users.csv")); err == nil {
+			cands = append(cands, cand{folder, sigOf(csvSig), csvMod})
+		} else if _, err := os.Stat(filepath.Join(folder, "manifest.csv")); err == nil {
+			cands = append(cands, cand{folder, sigOf(csvSig), csvMod})
+		}
+	}
+	sort.Slice(cands, func(i, j int) bool { return cands[i].mod.After(cands[j].mod) })
+	for _, c := range cands {
+		done, err := e.DB.BundleProcessed(ctx, c.sig)
+		if err != nil {
+			return "", "", err
+		}
+		if !done {
+			return c.path, c.sig, nil
+		}
+		break // the newest was processed already: nothing new
+	}
+	if stillWriting {
+		return "", "", errors.New("a bundle in the watched folder is still being written; it will be taken next time")
+	}
+	return "", "", errors.New("no new bundle in the watched folder")
+}
+
+// zipComplete tells whether a zip can be opened: one still being copied has no central directory yet.
+func zipComplete(p string) bool {
+	zr, err := zip.OpenReader(p)
+	if err != nil {
+		return false
+	}
+	zr.Close()
+	return true
+}
+
+func fileSig(p string, info os.FileInfo) string {
+	return sigOf([]string{filepath.Base(p), strconv.FormatInt(info.Size(), 10), strconv.FormatInt(info.ModTime().UnixNano(), 10)})
+}
+
+func sigOf(parts []string) string {
+	sort.Strings(parts)
+	h := sha256.Sum256([]byte(strings.Join(parts, "\n")))
+	return hex.EncodeToString(h[:])
+}

@@ -1,0 +1,198 @@
+package sync
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+)
+
+// scheduled sets up an engine whose automated sync runs on days at hhmm UTC
+// from a watched folder holding the district bundle.
+func scheduled(t *testing.T, days, hhmm string) (*Engine, string) {
+	t.Helper()
+	e := newEngine(t)
+	ctx := context.Background()
+	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
+	folder := t.TempDir()
+	for k, v := range map[string]string{KeyOneRosterOn: "true", KeySyncEnabled: "true", KeySyncDays: days, KeySyncTime: hhmm,
+		KeySyncSource: "folder", KeyWatchFolder: folder} {
+		if _, err := e.SetSetting(ctx, k, v); err != nil {
+			t.Fatal(k, err)
+		}
+	}
+	return e, folder
+}
+
+// drop copies a bundle into the watched folder, dated settled minutes before at.
+func drop(t *testing.T, folder, name string, f files, at time.Time) string {
+	t.Helper()
+	src := f.zip(t, "")
+	dst := filepath.Join(folder, name)
+	b, _ := os.ReadFile(src)
+	if err := os.WriteFile(dst, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := at.Add(-5 * time.Minute)
+	os.Chtimes(dst, old, old)
+	return dst
+}
+
+func waitRuns(t *testing.T, e *Engine, n int) []Result {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		h, _ := e.History(context.Background(), 0, 0)
+		var auto []Result
+		for _, r := range h {
+			if r.Trigger == TriggerAutomated {
+				auto = append(auto, r)
+			}
+		}
+		if len(auto) >= n {
+			return auto
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("want %d automated runs, have %d: %+v", n, len(auto), h)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestSchedulerRunsOnUTCDaysAcrossDST(t *testing.T) {
+	ctx := context.Background()
+	// US daylight saving starts Sunday 2026-03-08; the runs stay at 06:00 UTC.
+	start := time.Date(2026, 3, 7, 5, 0, 0, 0, time.UTC) // Saturday
+	e, folder := scheduled(t, "sun,mon", "06:00")
+	clock := clockwork.NewFakeClockAt(start)
+	drop(t, folder, "OneRoster.zip", district(), start)
+	s, err := e.NewScheduler(clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop()
+	next, ok := s.Next()
+	if !ok || !next.Equal(time.Date(2026, 3, 8, 6, 0, 0, 0, time.UTC)) {
+		t.Fatalf("next %v", next)
+	}
+	ny, _ := time.LoadLocation("America/New_York")
+	if ny != nil && next.In(ny).Hour() != 1 {
+		t.Fatalf("06:00 UTC on 8 March is 01:00 in New York (EST), got %v", next.In(ny))
+	}
+	// Saturday passes without a run.
+	clock.Advance(23 * time.Hour)
+	time.Sleep(50 * time.Millisecond)
+	if h, _ := e.History(ctx, 0, 0); len(h) != 1 {
+		t.Fatalf("a run on Saturday: %+v", h)
+	}
+	clock.Advance(2 * time.Hour) // Sunday 06:00 UTC
+	auto := waitRuns(t, e, 1)
+	if auto[0].Status != StatusApplied || auto[0].Counts.Users.Added != 6 {
+		t.Fatalf("Sunday's run %+v", auto[0])
+	}
+	if next, _ := s.Next(); !next.Equal(time.Date(2026, 3, 9, 6, 0, 0, 0, time.UTC)) {
+		t.Fatalf("after Sunday, next %v", next)
+	}
+	// Monday: the same bundle is not processed twice; the run is recorded as skipped.
+	clock.Advance(24 * time.Hour)
+	auto = waitRuns(t, e, 2)
+	if auto[0].Status != StatusSkipped || !strings.Contains(auto[0].Message, "no new bundle") {
+		t.Fatalf("Monday %+v", auto[0])
+	}
+}
+
+func TestAutomatedRunRules(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2026, 6, 15, 6, 0, 0, 0, time.UTC)
+	e, folder := scheduled(t, "mon", "06:00")
+
+	// Nothing in the folder.
+	if res, _ := e.AutomatedRun(ctx, at); res.Status != StatusSkipped {
+		t.Fatalf("empty folder %+v", res)
+	}
+	// A bundle still being written (just modified) is left for next time.
+	p := drop(t, folder, "OneRoster.zip", district(), at)
+	os.Chtimes(p, at, at)
+	if res, _ := e.AutomatedRun(ctx, at); res.Status != StatusSkipped || !strings.Contains(res.Message, "still being written") {
+		t.Fatalf("fresh bundle %+v", res)
+	}
+	// A half-copied zip (no central directory) is not read either.
+	os.WriteFile(filepath.Join(folder, "partial.zip"), []byte("PK\x03\x04 half a zip"), 0o644)
+	old := at.Add(-time.Hour)
+	os.Chtimes(filepath.Join(folder, "partial.zip"), old, old)
+	os.Chtimes(p, old, old)
+	res, err := e.AutomatedRun(ctx, at)
+	if err != nil || res.Status != StatusApplied {
+		t.Fatalf("settled bundle %v %+v", err, res)
+	}
+	// Paused: skipped and logged; the first run after the pause is held for review.
+	e.SetSetting(ctx, KeyPauseFrom, "2026-06-20")
+	e.SetSetting(ctx, KeyPauseUntil, "2026-08-31")
+	if res, _ := e.AutomatedRun(ctx, time.Date(2026, 7, 6, 6, 0, 0, 0, time.UTC)); res.Status != StatusSkipped || !strings.Contains(res.Message, "paused") {
+		t.Fatalf("paused %+v", res)
+	}
+	after := time.Date(2026, 9, 7, 6, 0, 0, 0, time.UTC)
+	drop(t, folder, "OneRoster-2.zip", district().with("users.csv", lines(hUsers, user("u1", "sch1", "student", "Ann"))), after)
+	res, err = e.AutomatedRun(ctx, after)
+	if !IsHeld(err) || res.Status != StatusHeld || !strings.Contains(res.Tripped[len(res.Tripped)-1].Reason, "after a pause") {
+		t.Fatalf("first run after the pause %v %+v", err, res)
+	}
+	// Another run in progress: the scheduled one is skipped, not queued.
+	unlock, _ := e.lock()
+	drop(t, folder, "OneRoster-3.zip", district(), after.Add(time.Hour))
+	res, _ = e.AutomatedRun(ctx, after.Add(7*24*time.Hour))
+	unlock()
+	if res.Status != StatusSkipped || !strings.Contains(res.Message, "in progress") {
+		t.Fatalf("overlap %+v", res)
+	}
+	// OneRoster off: nothing is scheduled.
+	e.SetSetting(ctx, KeyOneRosterOn, "false")
+	if tt := e.Timetable(ctx); tt.On || tt.Off != "OneRoster is not enabled" {
+		t.Fatalf("timetable %+v", tt)
+	}
+}
+
+func TestMissedRunRule(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		name   string
+		late   time.Duration
+		status string
+	}{{"caught up", 2 * time.Hour, StatusApplied}, {"too late", 20 * time.Hour, StatusMissed}} {
+		t.Run(c.name, func(t *testing.T) {
+			monday := time.Date(2026, 6, 15, 6, 0, 0, 0, time.UTC)
+			e, folder := scheduled(t, "mon", "06:00")
+			drop(t, folder, "OneRoster.zip", district(), monday)
+			// The timetable was set up a week before; the app was closed on Monday at 06:00.
+			clock := clockwork.NewFakeClockAt(monday.Add(-7 * 24 * time.Hour))
+			s, _ := e.NewScheduler(clock)
+			s.Start(ctx)
+			s.Stop()
+			clock.Advance(monday.Add(c.late).Sub(clock.Now()))
+			s2, _ := e.NewScheduler(clock)
+			if err := s2.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			defer s2.Stop()
+			auto := waitRuns(t, e, 1)
+			if auto[0].Status != c.status {
+				t.Fatalf("%s: %+v", c.name, auto[0])
+			}
+			// Starting again does not run or record it twice.
+			s3, _ := e.NewScheduler(clock)
+			s3.Start(ctx)
+			s3.Stop()
+			time.Sleep(50 * time.Millisecond)
+			if again := waitRuns(t, e, 1); len(again) != 1 {
+				t.Fatalf("recorded twice: %+v", again)
+			}
+		})
+	}
+}
