@@ -144,7 +144,8 @@ func WriteXLSX(ctx context.Context, eng *rsync.Engine, runID int64, w io.Writer)
 	if err := wb.summary(run, counts, changes, sheetsOf); err != nil {
 		return err
 	}
-	f.SetActiveSheet(0)
+	// Summary, the first sheet, is the active one. (SetActiveSheet would read
+	// every finished stream back into memory.)
 	return f.Write(w)
 }
 
