@@ -9,6 +9,10 @@
 // each phase as a child process and records wall time, rows per second and
 // peak RSS. A phase whose status is not "applied" fails the bench (exit 1);
 // targets that are missed are reported, not fatal.
+//
+// Then it times `rosterdesk log RUN --xlsx` on a run whose log holds
+// -export-log entries (a million by default) and on the full initial sync,
+// and reads each workbook back. -export-only runs just the first of these.
 package main
 
 import (
@@ -52,6 +56,8 @@ type options struct {
 	cli                         string
 	profile                     bool
 	genInto                     string // internal: generate the bundles into this directory and exit
+	exportLog                   int    // entries of the log exported to .xlsx (0: no such phase)
+	exportOnly                  bool   // only the export phases
 }
 
 func main() {
@@ -68,7 +74,12 @@ func main() {
 	flag.StringVar(&o.cli, "cli", "", "use this rosterdesk binary instead of building ./cmd/rosterdesk")
 	flag.BoolVar(&o.profile, "profile", false, "pass --cpuprofile to each timed sync and add `go tool pprof -top` of each to the report")
 	flag.StringVar(&o.genInto, "generate-into", "", "internal: generate the bundles into this directory, print what was written as JSON and exit")
+	flag.IntVar(&o.exportLog, "export-log", 1000000, "time `log RUN --xlsx` on a run whose log has this many entries (0: skip)")
+	flag.BoolVar(&o.exportOnly, "export-only", false, "run only the export of the -export-log run (no district, floor or syncs; not with -out)")
 	flag.Parse()
+	if o.exportOnly && o.out != "" {
+		fatalf("-export-only writes a partial report; it cannot replace -out %s", o.out)
+	}
 	if o.format != "zip" && o.format != "dir" {
 		fatalf("-format must be zip or dir")
 	}
@@ -237,6 +248,7 @@ type bench struct {
 	selfRSS    float64 // the bench's own peak RSS, MB
 	loadBefore string
 	started    time.Time
+	exports    []export
 }
 
 func run(o options) (bool, error) {
@@ -259,6 +271,17 @@ func run(o options) (bool, error) {
 	if err := b.build(); err != nil {
 		return false, err
 	}
+	if o.exportOnly {
+		ok := b.runExports(nil)
+		var w strings.Builder
+		fmt.Fprintf(&w, "# RosterDesk export (go run ./cmd/rosterbench%s)\n\n## Machine\n\n", b.flagsUsed())
+		for _, l := range machine() {
+			fmt.Fprintf(&w, "- %s\n", l)
+		}
+		b.exportReport(&w)
+		fmt.Print(w.String())
+		return ok, nil
+	}
 	bundles, err := b.generate()
 	if err != nil {
 		return false, err
@@ -266,6 +289,11 @@ func run(o options) (bool, error) {
 	b.runFloor(filepath.Join(work, "day1"))
 	b.selfRSS = selfMaxRSS()
 	ok := b.runPhases(bundles)
+	var p1 *phase
+	if len(b.phases) > 0 {
+		p1 = &b.phases[0]
+	}
+	ok = b.runExports(p1) && ok
 
 	report := b.report()
 	fmt.Print(report)
@@ -826,6 +854,8 @@ func (b *bench) report() string {
 		fmt.Fprintf(&w, "| floor (sqlite3 .import) | %d | | | %.2f | %.2f | %.0f | %.0f | |\n", b.floor.exit,
 			b.floor.user.Seconds(), b.floor.sys.Seconds(), b.floor.cpuPct(), b.floor.writeMB)
 	}
+
+	b.exportReport(&w)
 
 	fmt.Fprintf(&w, "\n## What limits it\n\n")
 	fmt.Fprintf(&w, "Measured in this run (CPU %% = (user + sys) / wall; 100%% is one core busy the whole time):\n\n")
