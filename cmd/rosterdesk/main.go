@@ -51,6 +51,7 @@ Usage:
   rosterdesk [--db FILE] discard RUN_ID [--json]              close a held run without applying it
   rosterdesk [--db FILE] rollback RUN_ID [--json]             undo an applied run
   rosterdesk [--db FILE] protect user|course|building ID [--off]   never deactivate it in a sync
+  rosterdesk [--db FILE] serve [--log FILE]                   run the automated sync without a window
 
 SOURCE is OneRoster.zip, a folder of OneRoster CSV files, users.csv or courses.csv.
 Exit codes: 0 success; 1 applied but some rows were rejected; 2 unusable input or
@@ -139,6 +140,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"discard":  (*cli).discard,
 		"rollback": (*cli).rollback,
 		"protect":  (*cli).protect,
+		"serve":    (*cli).serve,
 	}
 	h, ok := handlers[cmd]
 	if !ok {
