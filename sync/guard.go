@@ -78,23 +78,25 @@ func (e *Engine) limit(ctx context.Context, key string) float64 {
 	return f
 }
 
-// checkThresholds compares a plan's numbers with the limits.
+// checkThresholds compares a plan's numbers with the limits. Active records
+// are counted only for an entity the run would change, and only when a
+// percentage needs them: counting a million assignments is not free.
 func (e *Engine) checkThresholds(ctx context.Context, plan *Plan) ([]Trip, error) {
-	rc, err := e.Roster(ctx)
-	if err != nil {
-		return nil, err
-	}
 	k := plan.Counts
-	numbers := map[string]struct{ gone, update, active int }{
-		"buildings":   {k.Buildings.Removed, k.Buildings.Updated, rc.Buildings.Active},
-		"users":       {k.Users.Deactivated, k.Users.Updated, rc.Users.Active},
-		"courses":     {k.Courses.Removed, k.Courses.Updated, rc.Courses.Active},
-		"classes":     {k.Classes.Removed, k.Classes.Updated, rc.Classes.Active},
-		"assignments": {k.Assignments.Removed, k.Assignments.Updated, rc.Assignments.Active},
+	numbers := map[string]struct {
+		table        string
+		gone, update int
+	}{
+		"buildings":   {"buildings", k.Buildings.Removed, k.Buildings.Updated},
+		"users":       {"users", k.Users.Deactivated, k.Users.Updated},
+		"courses":     {"courses", k.Courses.Removed, k.Courses.Updated},
+		"classes":     {"classes", k.Classes.Removed, k.Classes.Updated},
+		"assignments": {"assignments", k.Assignments.Removed, k.Assignments.Updated},
 	}
 	var trips []Trip
 	for _, g := range guardEntities {
 		n := numbers[g.name]
+		active := -1
 		for _, a := range []struct {
 			action string
 			count  int
@@ -103,20 +105,32 @@ func (e *Engine) checkThresholds(ctx context.Context, plan *Plan) ([]Trip, error
 				continue
 			}
 			key := "guard." + g.name + "." + a.action
-			pct := 0.0
-			if n.active > 0 {
-				pct = 100 * float64(a.count) / float64(n.active)
-			}
-			t := Trip{Entity: g.name, Action: a.action, Count: a.count, Active: n.active, Percent: float64(int(pct*10)) / 10}
-			if lim := e.limit(ctx, key+".percent"); lim > 0 && n.active > 0 && pct > lim {
-				t.Limit = strconv.FormatFloat(lim, 'f', -1, 64) + "%"
-				t.Reason = fmt.Sprintf("would %s %d of %d active %s (%.1f%%), above the limit of %s (%s.percent)", a.action, a.count, n.active, g.name, pct, t.Limit, key)
-				trips = append(trips, t)
-				continue
-			}
+			t := Trip{Entity: g.name, Action: a.action, Count: a.count}
 			if lim := e.limit(ctx, key+".count"); lim > 0 && float64(a.count) > lim {
 				t.Limit = strconv.FormatFloat(lim, 'f', -1, 64)
 				t.Reason = fmt.Sprintf("would %s %d %s, above the limit of %s (%s.count)", a.action, a.count, g.name, t.Limit, key)
+				trips = append(trips, t)
+				continue
+			}
+			lim := e.limit(ctx, key+".percent")
+			if lim <= 0 {
+				continue
+			}
+			if active < 0 {
+				c, err := e.DB.Count(ctx, n.table, false)
+				if err != nil {
+					return nil, err
+				}
+				active = c.Active
+			}
+			if active == 0 {
+				continue
+			}
+			pct := 100 * float64(a.count) / float64(active)
+			if pct > lim {
+				t.Active, t.Percent = active, float64(int(pct*10))/10
+				t.Limit = strconv.FormatFloat(lim, 'f', -1, 64) + "%"
+				t.Reason = fmt.Sprintf("would %s %d of %d active %s (%.1f%%), above the limit of %s (%s.percent)", a.action, a.count, active, g.name, pct, t.Limit, key)
 				trips = append(trips, t)
 			}
 		}
