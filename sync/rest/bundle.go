@@ -1,0 +1,238 @@
+package rest
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// BundleSpec says what to pull and how to write it.
+type BundleSpec struct {
+	Dir     string   // an empty folder the bundle is written into
+	Files   []string // CSV files to fill, in pull order: orgs, academicSessions, courses, classes, users, enrollments
+	Version string   // "1.1" or "1.2" (1.2 users also fill roles.csv)
+	// Header gives each file's columns in spec order (the engine's schema).
+	Header func(file string) []string
+	// Since: zero for a full pull (bulk files); else a delta pull of the
+	// records changed after it (filter dateLastModified>'…', delta files).
+	Since      time.Time
+	SystemName string
+	Progress   func(file string, rows, total int)
+}
+
+// FileStats describe one written file.
+type FileStats struct {
+	PullStats
+	Mode    string // bulk, delta or absent
+	Written int    // rows written (a full pull leaves out records marked tobedeleted)
+}
+
+// WriteBundle pulls every collection of spec into a OneRoster CSV bundle:
+// manifest.csv, then one CSV file per collection, each streamed to disk page
+// by page. A collection with nothing in it is declared absent. It fails
+// (leaving a partial folder for the caller to remove) if any collection
+// fails or comes back incomplete.
+func (c *Client) WriteBundle(ctx context.Context, spec BundleSpec) ([]FileStats, error) {
+	delta := !spec.Since.IsZero()
+	filter := ""
+	mode := "bulk"
+	if delta {
+		filter = DeltaFilter(spec.Since.UTC().Format("2006-01-02T15:04:05.000Z"))
+		mode = "delta"
+	}
+	pulledAt := Modified(c.cfg.Now().UTC().Format(time.RFC3339Nano))
+	var out []FileStats
+	modes := map[string]string{}
+	for _, file := range spec.Files {
+		col, ok := Collections[file]
+		if !ok {
+			return out, fmt.Errorf("no REST collection fills %s.csv", file)
+		}
+		w, err := newCSVOut(spec.Dir, file, spec.Header(file))
+		if err != nil {
+			return out, err
+		}
+		var roles *csvOut
+		if file == "users" && spec.Version == "1.2" {
+			if roles, err = newCSVOut(spec.Dir, "roles", spec.Header("roles")); err != nil {
+				w.close()
+				return out, err
+			}
+		}
+		fs := FileStats{Mode: mode}
+		emit := func(r *Record) error {
+			if !delta && r.deleted() {
+				return nil // a complete set leaves out what is gone
+			}
+			rec := w.rec
+			for i, col := range w.cols {
+				switch {
+				case col == "status" || col == "dateLastModified":
+					if !delta {
+						rec[i] = "" // bulk rows leave them blank
+						continue
+					}
+					rec[i] = r.Value(col)
+					if rec[i] == "" && col == "status" {
+						rec[i] = "active"
+					} else if rec[i] == "" {
+						rec[i] = pulledAt
+					}
+				default:
+					rec[i] = r.Value(col)
+				}
+			}
+			fs.Written++
+			if err := w.write(rec); err != nil {
+				return err
+			}
+			if roles != nil {
+				for _, rr := range r.RoleRows() {
+					for i, col := range roles.cols {
+						v := rr[col]
+						if col == "status" || col == "dateLastModified" {
+							v = rec[w.index(col)]
+						}
+						roles.rec[i] = v
+					}
+					if err := roles.write(roles.rec); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		}
+		var progress func(int, int)
+		if spec.Progress != nil {
+			progress = func(rows, total int) { spec.Progress(file, rows, total) }
+		}
+		fs.PullStats, err = c.Pull(ctx, col, filter, emit, progress)
+		cerr := w.close()
+		if roles != nil {
+			if rerr := roles.close(); cerr == nil {
+				cerr = rerr
+			}
+		}
+		out = append(out, fs)
+		if err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return out, err
+		}
+		modes[file] = mode
+		if fs.Written == 0 {
+			// Nothing to say: declared absent (a header-only file is not allowed), so nothing is deactivated for it.
+			os.Remove(w.path)
+			modes[file] = "absent"
+			out[len(out)-1].Mode = "absent"
+		}
+		if roles != nil {
+			modes["roles"] = modes[file]
+			if roles.rows == 0 {
+				os.Remove(roles.path)
+				modes["roles"] = "absent"
+			}
+		}
+	}
+	return out, writeManifest(spec, modes)
+}
+
+func writeManifest(spec BundleSpec, modes map[string]string) error {
+	rows := [][]string{{"propertyName", "value"}, {"manifest.version", "1.0"}, {"oneroster.version", spec.Version}}
+	files := []string{"academicSessions", "classes", "courses", "demographics", "enrollments", "orgs", "users"}
+	if spec.Version == "1.2" {
+		files = append(files, "roles")
+	}
+	for _, f := range files {
+		m := modes[f]
+		if m == "" {
+			m = "absent"
+		}
+		rows = append(rows, []string{"file." + f, m})
+	}
+	if spec.SystemName != "" {
+		rows = append(rows, []string{"source.systemName", spec.SystemName})
+	}
+	rows = append(rows, []string{"source.systemCode", "rosterdesk-rest"})
+	f, err := os.Create(filepath.Join(spec.Dir, "manifest.csv"))
+	if err != nil {
+		return err
+	}
+	cw := csv.NewWriter(f)
+	cw.WriteAll(rows)
+	err = cw.Error()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// csvOut streams one CSV file.
+type csvOut struct {
+	path string
+	cols []string
+	rec  []string
+	f    *os.File
+	bw   *bufio.Writer
+	cw   *csv.Writer
+	rows int
+}
+
+func newCSVOut(dir, file string, header []string) (*csvOut, error) {
+	if len(header) == 0 {
+		return nil, fmt.Errorf("no columns for %s.csv", file)
+	}
+	p := filepath.Join(dir, file+".csv")
+	f, err := os.Create(p)
+	if err != nil {
+		return nil, err
+	}
+	bw := bufio.NewWriterSize(f, 256<<10)
+	o := &csvOut{path: p, cols: header, rec: make([]string, len(header)), f: f, bw: bw, cw: csv.NewWriter(bw)}
+	if err := o.cw.Write(header); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return o, nil
+}
+
+func (o *csvOut) index(col string) int {
+	for i, c := range o.cols {
+		if c == col {
+			return i
+		}
+	}
+	return -1
+}
+
+func (o *csvOut) write(rec []string) error {
+	o.rows++
+	for i, v := range rec {
+		if strings.ContainsAny(v, "\r\n") {
+			rec[i] = strings.Join(strings.Fields(v), " ") // OneRoster CSV allows no line break inside a field
+		}
+	}
+	return o.cw.Write(rec)
+}
+
+func (o *csvOut) close() error {
+	o.cw.Flush()
+	err := o.cw.Error()
+	if err == nil {
+		err = o.bw.Flush()
+	}
+	if cerr := o.f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return errors.Join(fmt.Errorf("writing %s", filepath.Base(o.path)), err)
+	}
+	return nil
+}

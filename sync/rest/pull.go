@@ -1,0 +1,312 @@
+package rest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Collection is a top-level rostering endpoint and the CSV file it fills.
+type Collection struct {
+	File string   // CSV file name without .csv: "users"
+	Path string   // endpoint under the base URL: "/users"
+	Keys []string // envelope keys its records may come under
+}
+
+// Collections are the endpoints a sync reads, by CSV file name. A full sync
+// relies on the top-level collections only: relationship endpoints are
+// missing on many providers.
+var Collections = map[string]Collection{
+	"orgs":             {"orgs", "/orgs", []string{"orgs", "schools"}},
+	"academicSessions": {"academicSessions", "/academicSessions", []string{"academicSessions", "terms", "gradingPeriods", "sessions"}},
+	"courses":          {"courses", "/courses", []string{"courses"}},
+	"classes":          {"classes", "/classes", []string{"classes"}},
+	"users":            {"users", "/users", []string{"users", "students", "teachers"}},
+	"enrollments":      {"enrollments", "/enrollments", []string{"enrollments"}},
+}
+
+// IncompleteError is a collection that came back shorter than the server said it was.
+type IncompleteError struct {
+	Collection string
+	Got, Want  int
+}
+
+func (e *IncompleteError) Error() string {
+	return fmt.Sprintf("%s: the server said it holds %d records (X-Total-Count) but sent %d; %d missing. Nothing was applied",
+		e.Collection, e.Want, e.Got, e.Want-e.Got)
+}
+
+// Missing is how many records did not come.
+func (e *IncompleteError) Missing() int { return e.Want - e.Got }
+
+// PageCapError is a collection that had more pages than the hard cap allows.
+type PageCapError struct {
+	Collection string
+	Pages      int
+	Rows       int
+}
+
+func (e *PageCapError) Error() string {
+	return fmt.Sprintf("%s: stopped after %d pages (%d records) without reaching the end; the server may not be paging (raise the page size if the district is this large)",
+		e.Collection, e.Pages, e.Rows)
+}
+
+// PullStats describe one collection's pull.
+type PullStats struct {
+	Collection string
+	Pages      int
+	Rows       int // records received
+	Total      int // the server's X-Total-Count, -1 when it sent none
+}
+
+// DeltaFilter is the filter of a delta pull: records changed after since.
+func DeltaFilter(since string) string {
+	return "dateLastModified>'" + strings.ReplaceAll(since, "'", "''") + "'"
+}
+
+// pageURL is base+path with limit, offset and filter, encoded once (RFC 3986).
+func (c *Client) pageURL(path string, limit, offset int, filter string) string {
+	q := "limit=" + strconv.Itoa(limit) + "&offset=" + strconv.Itoa(offset)
+	if filter != "" {
+		q += "&filter=" + pct(filter)
+	}
+	return c.cfg.BaseURL + path + "?" + q
+}
+
+// Pull reads every record of col (those matching filter, when given) page by
+// page and hands each to emit in order. Paging follows Link rel="next" when
+// the server sends it, else advances offset by the records received (so a
+// server that clamps limit silently is still read whole) until X-Total-Count
+// is reached, else until a page shorter than the pages before it (or an
+// empty one). A collection shorter than its X-Total-Count is an *IncompleteError.
+func (c *Client) Pull(ctx context.Context, col Collection, filter string, emit func(*Record) error, progress func(rows, total int)) (PullStats, error) {
+	st := PullStats{Collection: col.File, Total: -1}
+	limit := c.cfg.PageSize
+	next := c.pageURL(col.Path, limit, 0, filter)
+	fetched := map[string]bool{}
+	largest := 0
+	prevFirst := ""
+	for {
+		if st.Pages >= c.cfg.MaxPages {
+			return st, &PageCapError{Collection: col.File, Pages: st.Pages, Rows: st.Rows}
+		}
+		fetched[next] = true
+		p, err := c.get(ctx, col.File, next)
+		if err != nil {
+			return st, err
+		}
+		recs, err := decodePage(p.body, col)
+		if err != nil {
+			return st, &Error{Kind: KindBadResponse, Op: col.File, URL: next, Status: 200, Err: err}
+		}
+		st.Pages++
+		n := len(recs)
+		if n > 0 && st.Pages > 1 && recs[0].ID() != "" && recs[0].ID() == prevFirst {
+			return st, &Error{Kind: KindBadResponse, Op: col.File, URL: next, Status: 200,
+				Err: fmt.Errorf("page %d starts with the same record (%s) as the page before: the server ignores offset", st.Pages, prevFirst)}
+		}
+		if n > 0 {
+			prevFirst = recs[0].ID()
+		}
+		for i := range recs {
+			if err := emit(&recs[i]); err != nil {
+				return st, err
+			}
+		}
+		st.Rows += n
+		if t, ok := totalCount(p.header); ok {
+			st.Total = t
+		}
+		if progress != nil {
+			progress(st.Rows, st.Total)
+		}
+		link := c.nextLink(p.header, p.url)
+		switch {
+		case n == 0:
+		case link != "" && !fetched[link]:
+			next = link
+			largest = max(largest, n)
+			continue
+		case st.Total >= 0:
+			if st.Rows < st.Total {
+				next = c.pageURL(col.Path, limit, st.Rows, filter)
+				largest = max(largest, n)
+				continue
+			}
+		case n < limit && n < largest:
+			// A short page: the end.
+		default:
+			// A full page, or the first one shorter than asked (the server may
+			// clamp limit): ask for what follows; an empty page ends it.
+			next = c.pageURL(col.Path, limit, st.Rows, filter)
+			largest = max(largest, n)
+			continue
+		}
+		break
+	}
+	if st.Total >= 0 && st.Rows < st.Total {
+		return st, &IncompleteError{Collection: col.File, Got: st.Rows, Want: st.Total}
+	}
+	return st, nil
+}
+
+func totalCount(h http.Header) (int, bool) {
+	v := strings.TrimSpace(h.Get("X-Total-Count"))
+	if v == "" {
+		return 0, false
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, false
+	}
+	return n, true
+}
+
+// nextLink is the RFC 8288 Link rel="next" target, resolved against the
+// page's URL; a link to another host is not followed (credentials stay with
+// the configured server), and an http link from an https server is read as https.
+func (c *Client) nextLink(h http.Header, at *url.URL) string {
+	for _, v := range h.Values("Link") {
+		for _, part := range splitLinks(v) {
+			i, j := strings.IndexByte(part, '<'), strings.IndexByte(part, '>')
+			if i < 0 || j < i {
+				continue
+			}
+			target := strings.TrimSpace(part[i+1 : j])
+			isNext := false
+			for _, param := range strings.Split(part[j+1:], ";") {
+				k, val, _ := strings.Cut(strings.TrimSpace(param), "=")
+				if strings.EqualFold(strings.TrimSpace(k), "rel") {
+					for _, r := range strings.Fields(strings.Trim(strings.TrimSpace(val), `"`)) {
+						isNext = isNext || strings.EqualFold(r, "next")
+					}
+				}
+			}
+			if !isNext || target == "" {
+				continue
+			}
+			u, err := at.Parse(target)
+			if err != nil || !strings.EqualFold(u.Hostname(), c.base.Hostname()) {
+				return ""
+			}
+			if c.base.Scheme == "https" && u.Scheme == "http" {
+				u.Scheme = "https"
+				if u.Port() == "80" {
+					u.Host = u.Hostname()
+				}
+			}
+			return u.String()
+		}
+	}
+	return ""
+}
+
+// splitLinks splits a Link header on the commas between links.
+func splitLinks(v string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i := 0; i < len(v); i++ {
+		switch v[i] {
+		case '<':
+			depth++
+		case '>':
+			depth--
+		case ',':
+			if depth <= 0 {
+				out = append(out, v[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, v[start:])
+}
+
+// decodePage reads a collection envelope ({"users":[…]}), a bare array, or
+// an envelope under another key when it holds exactly one list.
+func decodePage(body []byte, col Collection) ([]Record, error) {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		return nil, errors.New("the answer is empty")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, fmt.Errorf("the answer is not JSON: %v", err)
+	}
+	if tok == json.Delim('[') {
+		return decodeArray(dec)
+	}
+	if tok != json.Delim('{') {
+		return nil, errors.New("the answer is not a JSON object")
+	}
+	var lists []json.RawMessage
+	keys := 0
+	for dec.More() {
+		kt, err := dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("the answer is not valid JSON: %v", err)
+		}
+		key, _ := kt.(string)
+		keys++
+		match := false
+		for _, k := range col.Keys {
+			match = match || strings.EqualFold(k, key)
+		}
+		if match {
+			t, err := dec.Token()
+			if err != nil {
+				return nil, fmt.Errorf("the answer is not valid JSON: %v", err)
+			}
+			if t == nil {
+				return nil, nil // "users": null
+			}
+			if t != json.Delim('[') {
+				return nil, fmt.Errorf("%q is not a list", key)
+			}
+			return decodeArray(dec)
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, fmt.Errorf("the answer is not valid JSON: %v", err)
+		}
+		if len(raw) > 0 && raw[0] == '[' {
+			lists = append(lists, raw)
+		}
+	}
+	if len(lists) == 1 {
+		var recs []Record
+		if err := json.Unmarshal(lists[0], &recs); err != nil {
+			return nil, fmt.Errorf("a record is not valid: %v", err)
+		}
+		return recs, nil
+	}
+	if keys == 0 {
+		return nil, nil // {}: nothing
+	}
+	if si := parseStatus(body); si.Description != "" || si.CodeMinor != "" {
+		return nil, fmt.Errorf("no %q list in the answer; the server says: %s", col.Keys[0], strings.TrimSpace(si.Description+" "+si.CodeMinor))
+	}
+	return nil, fmt.Errorf("no %q list in the answer", col.Keys[0])
+}
+
+func decodeArray(dec *json.Decoder) ([]Record, error) {
+	var recs []Record
+	for dec.More() {
+		var r Record
+		if err := dec.Decode(&r); err != nil {
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				return nil, errors.New("the answer was cut off")
+			}
+			return nil, fmt.Errorf("record %d is not valid: %v", len(recs)+1, err)
+		}
+		recs = append(recs, r)
+	}
+	return recs, nil
+}
