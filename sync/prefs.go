@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -232,4 +233,46 @@ func SchedulePreview(days []string, hhmm string, loc *time.Location, now time.Ti
 	}
 	return fmt.Sprintf("%s at %02d:%02d UTC = %s at %s local time (%s)",
 		strings.Join(utcDays, ", "), h, m, strings.Join(localDays, ", "), local.Format("15:04"), zone)
+}
+
+// GradePair is one line of the grade level matrix: an incoming grade code and
+// the district's label for it.
+type GradePair struct{ Code, Label string }
+
+// GradesMapJSON turns the lines of the grade level matrix into the value of
+// setting grades.map. Blank lines are skipped; a code given twice, or a line
+// with only one side, is an error naming it.
+func GradesMapJSON(pairs []GradePair) (string, error) {
+	m := map[string]string{}
+	for _, p := range pairs {
+		code, label := strings.TrimSpace(p.Code), strings.TrimSpace(p.Label)
+		switch {
+		case code == "" && label == "":
+			continue
+		case code == "":
+			return "", fmt.Errorf("the label %q has no grade code", label)
+		case label == "":
+			return "", fmt.Errorf("grade %q has no label", code)
+		}
+		if _, dup := m[code]; dup {
+			return "", fmt.Errorf("grade %q appears twice", code)
+		}
+		m[code] = label
+	}
+	b, err := json.Marshal(m) // keys sorted
+	return string(b), err
+}
+
+// GradePairs reads setting grades.map back into matrix lines, sorted by code.
+func GradePairs(v string) ([]GradePair, error) {
+	m, err := parseGradesMap(v)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]GradePair, 0, len(m))
+	for k, l := range m {
+		out = append(out, GradePair{k, l})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return out, nil
 }

@@ -91,3 +91,25 @@ func TestSchedulePreview(t *testing.T) {
 		t.Errorf("next runs = %v", runs)
 	}
 }
+
+func TestGradesMatrix(t *testing.T) {
+	e := newEngine(t)
+	ctx := context.Background()
+	js, err := GradesMapJSON([]GradePair{{"KG", "K"}, {" ", ""}, {"13", "PG"}, {"-1", "PK"}})
+	if err != nil || js != `{"-1":"PK","13":"PG","KG":"K"}` {
+		t.Fatalf("json %s, %v", js, err)
+	}
+	for _, bad := range [][]GradePair{{{"KG", "K"}, {"KG", "Kinder"}}, {{"KG", ""}}, {{"", "K"}}} {
+		if _, err := GradesMapJSON(bad); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+	if _, err := e.SaveSettings(ctx, map[string]string{KeyGradesMap: js}); err != nil {
+		t.Fatal(err)
+	}
+	v, _ := e.Setting(ctx, KeyGradesMap)
+	pairs, err := GradePairs(v)
+	if err != nil || len(pairs) != 3 || pairs[2] != (GradePair{"KG", "K"}) {
+		t.Fatalf("pairs %v, %v", pairs, err)
+	}
+}

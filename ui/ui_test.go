@@ -2,9 +2,11 @@ package ui
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	gosync "sync"
 	"testing"
 	"time"
 
@@ -17,6 +19,7 @@ import (
 
 	"rosterdesk/data"
 	rsync "rosterdesk/sync"
+	"rosterdesk/sync/gen"
 )
 
 // openEngine opens a real, empty roster in a temp dir.
@@ -30,22 +33,143 @@ func openEngine(t *testing.T) *rsync.Engine {
 	return eng
 }
 
-// wait blocks until a refresh has reached the widgets.
-func wait(t *testing.T, done <-chan struct{}) {
+// adminEngine opens a roster with an admin credited with changes.
+func adminEngine(t *testing.T) *rsync.Engine {
 	t.Helper()
+	eng := openEngine(t)
+	ctx := context.Background()
+	if _, err := eng.AddAdmin(ctx, "it@district.org", "District IT"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eng.SetSetting(ctx, rsync.KeyCreditedAdmin, "it@district.org"); err != nil {
+		t.Fatal(err)
+	}
+	return eng
+}
+
+// district writes a generated district as OneRoster.zip; next > 0 writes the day after instead.
+func district(t *testing.T, next int64, system string) (string, *gen.District) {
+	t.Helper()
+	d := gen.Generate(gen.Small())
+	if next > 0 {
+		d = gen.NextDay(d, next)
+	}
+	p := filepath.Join(t.TempDir(), "OneRoster.zip")
+	if err := d.WriteZip(p, gen.WriteOptions{SystemName: system}); err != nil {
+		t.Fatal(err)
+	}
+	return p, d
+}
+
+// loneFile writes a district as a folder and returns one of its files.
+func loneFile(t *testing.T, d *gen.District, name string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := d.Write(dir, gen.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), name)
+	b, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// syncs applies src with scope, failing the test on an error.
+func syncs(t *testing.T, eng *rsync.Engine, src string, scope rsync.Scope) *rsync.Result {
+	t.Helper()
+	r, err := eng.Sync(context.Background(), src, rsync.Options{Scope: scope})
+	if err != nil {
+		t.Fatalf("sync %s: %v", scope, err)
+	}
+	return r
+}
+
+// uiQueue stands in for the UI goroutine in tests: what the app hands to
+// fyne.Do is queued, and the test goroutine runs it while it waits, so
+// widgets are only ever touched by the test goroutine, as in the app they are
+// only touched by the main one.
+type uiQueue struct {
+	mu     gosync.Mutex
+	fns    []func()
+	signal chan struct{}
+}
+
+var queue = &uiQueue{signal: make(chan struct{}, 1)}
+
+func (q *uiQueue) push(f func()) {
+	q.mu.Lock()
+	q.fns = append(q.fns, f)
+	q.mu.Unlock()
 	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("refresh did not finish")
+	case q.signal <- struct{}{}:
+	default:
 	}
 }
 
-// idle waits until no engine call of m is still running or showing.
+// runOne runs the oldest queued function, waiting up to d for one.
+func (q *uiQueue) runOne(d time.Duration) bool {
+	q.mu.Lock()
+	if len(q.fns) == 0 {
+		q.mu.Unlock()
+		select {
+		case <-q.signal:
+		case <-time.After(d):
+		}
+		q.mu.Lock()
+	}
+	if len(q.fns) == 0 {
+		q.mu.Unlock()
+		return false
+	}
+	f := q.fns[0]
+	q.fns = q.fns[1:]
+	q.mu.Unlock()
+	f()
+	return true
+}
+
+func TestMain(m *testing.M) {
+	testDo = queue.push
+	os.Exit(m.Run())
+}
+
+// wait runs the UI queue until done closes (a refresh has reached the widgets).
+func wait(t *testing.T, done <-chan struct{}) {
+	t.Helper()
+	if done == nil {
+		t.Fatal("nothing was started")
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		select {
+		case <-done:
+			return
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("refresh did not finish")
+		}
+		queue.runOne(5 * time.Millisecond)
+	}
+}
+
+// idle runs the UI queue until no engine call of m is still running or showing.
 func idle(t *testing.T, m *mainUI) {
 	t.Helper()
-	done := make(chan struct{})
-	go func() { m.load.inflight.Wait(); close(done) }()
-	wait(t, done)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if !queue.runOne(5*time.Millisecond) && m.load.inflight.Load() == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("engine calls did not finish")
+		}
+	}
 }
 
 // newTestUI hosts the main content in a temp window of a temp app.
@@ -55,7 +179,8 @@ func newTestUI(t *testing.T, eng *rsync.Engine) (*mainUI, fyne.Window) {
 	m := newMainUI(eng)
 	t.Cleanup(func() { m.cancel(); idle(t, m) })
 	w := test.NewTempWindow(t, m.tabs)
-	w.Resize(fyne.NewSize(2400, 800)) // wide enough for every History column
+	m.win = w
+	w.Resize(fyne.NewSize(1600, 1000))
 	return m, w
 }
 
@@ -69,11 +194,7 @@ func drawnTexts(o fyne.CanvasObject) []string { return collect(o, true) }
 
 func collect(o fyne.CanvasObject, drawn bool) []string {
 	var out []string
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if o == nil || !o.Visible() {
-			return
-		}
+	walk(o, func(o fyne.CanvasObject) {
 		switch x := o.(type) {
 		case *widget.Label:
 			if !drawn && x.Text != "" {
@@ -84,19 +205,53 @@ func collect(o fyne.CanvasObject, drawn bool) []string {
 				out = append(out, x.Text)
 			}
 		}
-		switch x := o.(type) {
-		case *fyne.Container:
-			for _, c := range x.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(x).Objects() {
-				walk(c)
-			}
+	})
+	return out
+}
+
+// walk visits every visible object under o.
+func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
+	if o == nil || !o.Visible() {
+		return
+	}
+	fn(o)
+	switch x := o.(type) {
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			walk(c, fn)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(x).Objects() {
+			walk(c, fn)
 		}
 	}
-	walk(o)
-	return out
+}
+
+// overlayButton finds an enabled button labelled text in the window's top overlay (a dialog).
+func overlayButton(t *testing.T, w fyne.Window, text string) *widget.Button {
+	t.Helper()
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatalf("no dialog is open (looking for %q)", text)
+	}
+	var found *widget.Button
+	walk(top, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == text {
+			found = b
+		}
+	})
+	if found == nil {
+		t.Fatalf("the dialog has no %q button; it shows %q", text, visibleTexts(top))
+	}
+	return found
+}
+
+func overlayText(w fyne.Window) string {
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		return ""
+	}
+	return strings.Join(visibleTexts(top), "\n")
 }
 
 func contains(list []string, s string) bool {
@@ -108,26 +263,15 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// rosterValues reads the Roster screen's cards back as "Section/Key" → value.
-func rosterValues(t *testing.T, s *rosterScreen) map[string]string {
+// cells reads a loaded row of a paged table.
+func cells(t *testing.T, pt *pagedTable, row int) []string {
 	t.Helper()
-	out := map[string]string{}
-	for _, o := range s.body.Objects {
-		card, ok := o.(*widget.Card)
-		if !ok {
-			t.Fatalf("roster body holds %T, want *widget.Card", o)
-		}
-		grid := card.Content.(*fyne.Container)
-		if len(grid.Objects)%2 != 0 {
-			t.Fatalf("card %q has an odd number of cells", card.Title)
-		}
-		for i := 0; i < len(grid.Objects); i += 2 {
-			k := grid.Objects[i].(*widget.Label).Text
-			v := grid.Objects[i+1].(*widget.Label).Text
-			out[card.Title+"/"+k] = v
-		}
+	wait(t, pt.load(row/pt.pageSize))
+	r, ok := pt.row(row)
+	if !ok {
+		t.Fatalf("row %d of %d not loaded", row, pt.total)
 	}
-	return out
+	return r.cells
 }
 
 func TestNavigationItems(t *testing.T) {
@@ -143,220 +287,9 @@ func TestNavigationItems(t *testing.T) {
 	}
 }
 
-func TestRosterEmpty(t *testing.T) {
-	m, w := newTestUI(t, openEngine(t))
-	m.tabs.SelectIndex(4) // selecting a screen loads it
-	idle(t, m)
-
-	got := rosterValues(t, m.roster)
-	want := map[string]string{
-		"Buildings/Active": "0", "Buildings/Inactive": "0",
-		"Users/Active": "0", "Users/Inactive": "0", "Users/Active by role": "none",
-		"Courses/Active": "0", "Courses/Removed": "0",
-		"Classes/Active": "0", "Classes/Removed": "0",
-		"Course assignments/Active": "0", "Course assignments/Removed": "0", "Course assignments/Active by role": "none",
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("roster shows %v\nwant %v", got, want)
-	}
-	if st := m.roster.bar.status.Text; !strings.HasPrefix(st, "Updated ") {
-		t.Errorf("status = %q, want Updated …", st)
-	}
-	if !m.roster.bar.button.Visible() || m.roster.bar.button.Disabled() {
-		t.Error("Refresh button not usable after loading")
-	}
-	texts := visibleTexts(w.Content())
-	texts = append(texts, drawnTexts(w.Content())...) // card titles are canvas texts
-	for _, s := range []string{"Roster", "Buildings", "Users", "Course assignments", "Refresh", "none"} {
-		if !contains(texts, s) {
-			t.Errorf("%q not on screen; visible: %q", s, texts)
-		}
-	}
-}
-
-func TestRosterShowsEngineCounts(t *testing.T) {
-	eng := openEngine(t)
-	m, _ := newTestUI(t, eng)
-	ctx := context.Background()
-	for _, b := range []struct{ name, sis string }{{"North High", "NH"}, {"South Elementary", "SE"}} {
-		if _, err := eng.DB.AddLocalBuilding(ctx, b.name, b.sis); err != nil {
-			t.Fatal(err)
-		}
-	}
-	wait(t, m.roster.refresh())
-	rc, err := eng.Roster(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := rosterValues(t, m.roster)
-	if rc.Buildings.Active != 2 || got["Buildings/Active"] != "2" {
-		t.Errorf("buildings active: engine %d, screen %q; want 2 on both", rc.Buildings.Active, got["Buildings/Active"])
-	}
-
-	// Refresh picks up later changes.
-	if _, err := eng.DB.AddLocalBuilding(ctx, "East Middle", "EM"); err != nil {
-		t.Fatal(err)
-	}
-	wait(t, m.roster.refresh())
-	if v := rosterValues(t, m.roster)["Buildings/Active"]; v != "3" {
-		t.Errorf("after refresh buildings active = %q, want 3", v)
-	}
-}
-
-func TestRosterByRole(t *testing.T) {
-	rc := &rsync.RosterCounts{}
-	rc.Users.Active = 5
-	rc.Users.ByRole = map[string]int{"teacher": 1, "student": 4}
-	var users []kv
-	for _, sec := range rosterSections(rc) {
-		if sec.title == secUsers {
-			users = sec.rows
-		}
-	}
-	want := []kv{{"Active", "5"}, {"Inactive", "0"}, {"Active student", "4"}, {"Active teacher", "1"}}
-	if !reflect.DeepEqual(users, want) {
-		t.Errorf("users rows = %v, want %v", users, want)
-	}
-}
-
-func TestRosterError(t *testing.T) {
-	eng := openEngine(t)
-	m, _ := newTestUI(t, eng)
-	if err := eng.Close(); err != nil {
-		t.Fatal(err)
-	}
-	wait(t, m.roster.refresh())
-	st := m.roster.bar.status
-	if !strings.HasPrefix(st.Text, "Could not read the roster: ") || st.Importance != widget.DangerImportance {
-		t.Errorf("status = %q (importance %v), want an error", st.Text, st.Importance)
-	}
-	if m.roster.bar.button.Disabled() {
-		t.Error("Refresh stays disabled after an error")
-	}
-}
-
-func TestHistoryEmpty(t *testing.T) {
-	m, w := newTestUI(t, openEngine(t))
-	m.tabs.SelectIndex(3)
-	idle(t, m)
-	if !m.history.empty.Visible() || m.history.table.Visible() {
-		t.Fatalf("empty label visible=%v, table visible=%v; want the label only", m.history.empty.Visible(), m.history.table.Visible())
-	}
-	if texts := visibleTexts(w.Content()); !contains(texts, noRunsText) {
-		t.Errorf("%q not on screen; visible: %q", noRunsText, texts)
-	}
-	if !strings.HasPrefix(noRunsText, "No runs yet") {
-		t.Errorf("empty text = %q", noRunsText)
-	}
-}
-
-// addRun records a finished run the way the engine stores one.
-func addRun(t *testing.T, eng *rsync.Engine, r data.Run) {
-	t.Helper()
-	tx, err := eng.DB.Begin(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.InsertRun(&r); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func TestHistoryShowsRuns(t *testing.T) {
-	eng := openEngine(t)
-	m, w := newTestUI(t, eng)
-	first := data.Run{Scope: "users+courses", Trigger: "manual", Status: "applied", Source: "/srv/or.zip",
-		StartedAt: "2026-11-20T08:30:00.000Z", FinishedAt: "2026-11-20T08:31:00.000Z", Message: "first run"}
-	first.Counts.Users = data.UserCounts{Added: 120, Deactivated: 3, Errors: 2}
-	first.Counts.Courses = data.CourseCounts{Added: 14, Removed: 1, Errors: 0}
-	first.Counts.Assignments = data.CourseCounts{Added: 977, Removed: 5, Errors: 4}
-	addRun(t, eng, first)
-	addRun(t, eng, data.Run{Scope: "buildings", Trigger: "upload", Status: "refused",
-		StartedAt: "2026-11-21T09:00:00.000Z", FinishedAt: "2026-11-21T09:00:01.000Z", Message: "no admin account is credited"})
-
-	m.tabs.SelectIndex(3)
-	idle(t, m)
-
-	h := m.history
-	if h.empty.Visible() || !h.table.Visible() {
-		t.Fatalf("empty label visible=%v, table visible=%v; want the table only", h.empty.Visible(), h.table.Visible())
-	}
-	if rows, cols := h.table.Length(); rows != 2 || cols != len(historyColumns) {
-		t.Fatalf("table is %dx%d, want 2x%d", rows, cols, len(historyColumns))
-	}
-	// Newest first, exactly as eng.History returns them.
-	want := [][]string{
-		{"2026-11-21 09:00:00", "buildings", "upload", "refused", "0", "0", "0", "0", "0", "0", "0", "0", "0", "no admin account is credited"},
-		{"2026-11-20 08:30:00", "users+courses", "manual", "applied", "120", "3", "2", "14", "1", "0", "977", "5", "4", "first run"},
-	}
-	if !reflect.DeepEqual(h.rows, want) {
-		t.Errorf("rows = %q\nwant %q", h.rows, want)
-	}
-	if h.summary.Text != "2 runs, newest first." {
-		t.Errorf("summary = %q", h.summary.Text)
-	}
-
-	// And the cells are what is drawn, in full (no "refu…").
-	texts := drawnTexts(w.Content())
-	for _, s := range []string{"(UTC)", "deactivated", "Assignment", "2026-11-20 08:30:00", "users+courses", "977", "refused", "applied", "first run"} {
-		if !contains(texts, s) {
-			t.Errorf("%q not on screen; visible: %q", s, texts)
-		}
-	}
-
-	// Selecting a row shows its details.
-	h.table.Select(widget.TableCellID{Row: 1, Col: 0})
-	if d := h.detail.Text; !strings.Contains(d, "source /srv/or.zip") || !strings.Contains(d, "first run") {
-		t.Errorf("detail = %q", d)
-	}
-}
-
-func TestPlaceholders(t *testing.T) {
-	m, w := newTestUI(t, openEngine(t))
-	for i, want := range map[int]string{0: "OneRoster feature", 2: "Uploads feature"} {
-		m.tabs.SelectIndex(i)
-		texts := strings.Join(visibleTexts(w.Content()), "\n")
-		if !strings.Contains(texts, want) || !strings.Contains(texts, "rosterdesk sync SOURCE") {
-			t.Errorf("tab %q shows %q; want it to name %q and the CLI", m.tabs.Items[i].Text, texts, want)
-		}
-	}
-}
-
-func TestPreferencesShowsSettings(t *testing.T) {
-	eng := openEngine(t)
-	m, w := newTestUI(t, eng)
-	if _, err := eng.SetSetting(context.Background(), rsync.KeySyncProcess, "users"); err != nil {
-		t.Fatal(err)
-	}
-	m.tabs.SelectIndex(1)
-	idle(t, m)
-	got := map[string]string{}
-	objs := m.preferences.settings.Objects
-	for i := 0; i+1 < len(objs); i += 2 {
-		got[objs[i].(*widget.Label).Text] = objs[i+1].(*widget.Label).Text
-	}
-	all, err := eng.AllSettings(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != len(all) || len(all) == 0 {
-		t.Fatalf("screen shows %d settings, engine has %d", len(got), len(all))
-	}
-	if got[rsync.KeySyncProcess] != "users" || got[rsync.KeyCreditedAdmin] != notSet {
-		t.Errorf("settings shown = %v", got)
-	}
-	if texts := strings.Join(visibleTexts(w.Content()), "\n"); !strings.Contains(texts, "Preferences feature") {
-		t.Errorf("Preferences placeholder text missing; visible: %q", texts)
-	}
-}
-
 func TestMainWindowRemembersSize(t *testing.T) {
 	a := test.NewTempApp(t)
-	eng := openEngine(t)
+	eng := adminEngine(t)
 
 	w, m := newMainWindow(a, eng)
 	idle(t, m)
@@ -388,4 +321,62 @@ func TestMainWindowRemembersSize(t *testing.T) {
 	if sel := w2.Content().(*container.AppTabs).Selected(); sel.Text != NavHistory {
 		t.Errorf("reopened on %q, want History", sel.Text)
 	}
+}
+
+// The first launch asks for the admin credited with changes, and no sync runs before.
+func TestFirstLaunchAsksForAdmin(t *testing.T) {
+	a := test.NewTempApp(t)
+	eng := openEngine(t)
+	w, m := newMainWindow(a, eng)
+	defer w.Close()
+	idle(t, m)
+	if m.welcome == nil || !strings.Contains(overlayText(w), "Welcome to RosterDesk") {
+		t.Fatalf("no welcome dialog; overlay shows %q", overlayText(w))
+	}
+	// Save with nothing chosen: told what is missing, nothing stored.
+	test.Tap(overlayButton(t, w, "Save"))
+	if !m.welcome.err.Visible() || !strings.Contains(m.welcome.err.Text, "Choose an account") {
+		t.Fatalf("empty save: %q", m.welcome.err.Text)
+	}
+	test.Type(m.welcome.name, "Dana Admin")
+	test.Type(m.welcome.email, "not-an-email")
+	wait(t, m.welcome.submit())
+	if !strings.Contains(m.welcome.err.Text, "not an email address") {
+		t.Fatalf("bad email: %q", m.welcome.err.Text)
+	}
+	m.welcome.email.SetText("dana@district.org")
+	wait(t, m.welcome.submit())
+	idle(t, m)
+	if v, _ := eng.Setting(context.Background(), rsync.KeyCreditedAdmin); v != "dana@district.org" {
+		t.Fatalf("credited admin = %q", v)
+	}
+	if w.Canvas().Overlays().Top() != nil {
+		t.Error("the welcome dialog stayed open")
+	}
+
+	// With an admin credited, the next launch does not ask.
+	w2, m2 := newMainWindow(a, eng)
+	defer w2.Close()
+	idle(t, m2)
+	if m2.welcome != nil {
+		t.Error("asked again although an admin is credited")
+	}
+}
+
+// addRun records a finished run the way the engine stores one.
+func addRun(t *testing.T, eng *rsync.Engine, r data.Run) int64 {
+	t.Helper()
+	tx, err := eng.DB.Begin(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	id, err := tx.InsertRun(&r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	return id
 }

@@ -1,6 +1,6 @@
 // Package ui builds RosterDesk's widgets. It holds no SQL and no business
 // rules: every number it shows comes from the sync engine, and every engine
-// call runs off the UI goroutine and comes back through fyne.Do.
+// call runs off the UI goroutine and comes back through fyne.Do (loader.ui).
 package ui
 
 import (
@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	rsync "rosterdesk/sync"
 )
@@ -45,30 +46,36 @@ type screen interface {
 	refresh() <-chan struct{}
 }
 
+// testDo, set by tests, replaces fyne.Do for the windows they open.
+var testDo func(func())
+
 // mainUI is the main window's content: a sidebar of tabs, one per screen.
 type mainUI struct {
+	eng    *rsync.Engine
 	load   *loader
 	cancel context.CancelFunc
+	win    fyne.Window
 
 	tabs        *container.AppTabs
-	oneRoster   *placeholderScreen
+	current     *container.TabItem
+	oneRoster   *oneRosterScreen
 	preferences *preferencesScreen
-	uploads     *placeholderScreen
+	uploads     *uploadsScreen
 	history     *historyScreen
 	roster      *rosterScreen
 	screens     map[*container.TabItem]screen
+	welcome     *welcomeDialog
 }
 
 // newMainUI builds the content without a window, so tests can host it.
 func newMainUI(eng *rsync.Engine) *mainUI {
 	ctx, cancel := context.WithCancel(context.Background())
-	m := &mainUI{load: &loader{ctx: ctx}, cancel: cancel, screens: map[*container.TabItem]screen{}}
-	m.oneRoster = newPlaceholderScreen("OneRoster connection",
-		"Connecting RosterDesk to your district's OneRoster API server, the Sync now button and the automatic sync schedule land here with the OneRoster feature.")
-	m.preferences = newPreferencesScreen(m.load, eng)
-	m.uploads = newPlaceholderScreen("Uploads",
-		"Uploading a OneRoster CSV folder or .zip by drag-and-drop or a file picker, with a preview of the changes before they are applied, lands here with the Uploads feature.")
-	m.history = newHistoryScreen(m.load, eng)
+	m := &mainUI{eng: eng, load: &loader{ctx: ctx, do: testDo}, cancel: cancel, screens: map[*container.TabItem]screen{}}
+	win := func() fyne.Window { return m.window() }
+	m.oneRoster = newOneRosterScreen(m.load, eng, win)
+	m.preferences = newPreferencesScreen(m.load, eng, win)
+	m.uploads = newUploadsScreen(m.load, eng, win)
+	m.history = newHistoryScreen(m.load, eng, win)
 	m.roster = newRosterScreen(m.load, eng)
 
 	add := func(label string, icon fyne.Resource, s screen) *container.TabItem {
@@ -84,13 +91,64 @@ func newMainUI(eng *rsync.Engine) *mainUI {
 		add(NavRoster, theme.AccountIcon(), m.roster),
 	)
 	m.tabs.SetTabLocation(container.TabLocationLeading)
+	m.current = m.tabs.Selected()
 	// Each visit reloads the screen, so runs made from the CLI show up.
-	m.tabs.OnSelected = func(item *container.TabItem) {
-		if s := m.screens[item]; s != nil {
-			s.refresh()
+	m.tabs.OnSelected = m.tabSelected
+	return m
+}
+
+// window is the window the content is shown in (for dialogs).
+func (m *mainUI) window() fyne.Window {
+	if m.win != nil {
+		return m.win
+	}
+	if ws := fyne.CurrentApp().Driver().AllWindows(); len(ws) > 0 {
+		return ws[0]
+	}
+	return nil
+}
+
+// tabSelected refreshes the screen shown, after asking whether to discard
+// unsaved preferences when leaving the Preferences screen.
+func (m *mainUI) tabSelected(item *container.TabItem) {
+	prev := m.current
+	if prev != nil && prev != item && m.screens[prev] == m.preferences {
+		if dirty := m.preferences.dirty(); len(dirty) > 0 {
+			m.selectQuietly(prev)
+			m.preferences.confirmLeave(dirty, func() { m.tabs.Select(item) })
+			return
 		}
 	}
-	return m
+	m.current = item
+	if s := m.screens[item]; s != nil {
+		s.refresh()
+	}
+}
+
+func (m *mainUI) selectQuietly(item *container.TabItem) {
+	cb := m.tabs.OnSelected
+	m.tabs.OnSelected = nil
+	m.tabs.Select(item)
+	m.tabs.OnSelected = cb
+	m.current = item
+}
+
+// handleDrop routes a file dropped anywhere on the window to the Uploads
+// screen, which previews it, or says why it cannot be uploaded.
+func (m *mainUI) handleDrop(uris []fyne.URI) <-chan struct{} {
+	m.selectTab(NavUploads)
+	if m.uploads.job.running {
+		m.uploads.say(m.uploads.notice, "Wait for the current upload to finish, then drop the file again.", widget.WarningImportance)
+		return nil
+	}
+	route, err := routeDrop(uris, rsync.DetectUpload)
+	if err != nil {
+		m.uploads.clearPlan()
+		m.uploads.say(m.uploads.notice, errorText("Reading the dropped file", err), widget.DangerImportance)
+		return nil
+	}
+	m.uploads.notice.Hide()
+	return m.uploads.previewFile(route.path, route.upload)
 }
 
 // selectTab shows the tab labelled label (and so refreshes it); false if there is none.
@@ -127,7 +185,9 @@ func NewMainWindow(a fyne.App, eng *rsync.Engine) fyne.Window {
 func newMainWindow(a fyne.App, eng *rsync.Engine) (fyne.Window, *mainUI) {
 	m := newMainUI(eng)
 	w := a.NewWindow(Title)
+	m.win = w
 	w.SetContent(m.tabs)
+	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { m.handleDrop(uris) })
 
 	prefs := a.Preferences()
 	size := fyne.NewSize(
@@ -141,6 +201,7 @@ func newMainWindow(a fyne.App, eng *rsync.Engine) (fyne.Window, *mainUI) {
 	if !m.selectTab(prefs.StringWithFallback(prefTab, NavRoster)) {
 		m.selectTab(NavRoster)
 	}
+	m.askForAdmin()
 	w.SetOnClosed(func() {
 		s := w.Canvas().Size()
 		if s.Width >= minSize.Width && s.Height >= minSize.Height {

@@ -1,0 +1,42 @@
+package ui
+
+import (
+	"errors"
+
+	"fyne.io/fyne/v2"
+
+	rsync "rosterdesk/sync"
+)
+
+// dropRoute is what a file dropped on the window is, and so where it goes.
+type dropRoute struct {
+	path   string
+	upload rsync.Upload
+}
+
+// Messages for drops that are not one local file.
+const (
+	dropNothing  = "Nothing to upload was dropped: drop OneRoster.zip, users.csv or courses.csv."
+	dropMany     = "Drop one file at a time: OneRoster.zip, users.csv or courses.csv."
+	dropNotLocal = "Only files on this computer can be uploaded: save it to a folder first, then drop it again."
+)
+
+// routeDrop decides what the files dropped on the window are: exactly one
+// local file, recognized by detect (sync.DetectUpload) from its name and
+// content. The error is written for the admin.
+func routeDrop(uris []fyne.URI, detect func(string) (rsync.Upload, error)) (dropRoute, error) {
+	switch {
+	case len(uris) == 0:
+		return dropRoute{}, errors.New(dropNothing)
+	case len(uris) > 1:
+		return dropRoute{}, errors.New(dropMany)
+	case uris[0].Scheme() != "file":
+		return dropRoute{}, errors.New(dropNotLocal)
+	}
+	p := uris[0].Path()
+	up, err := detect(p)
+	if err != nil {
+		return dropRoute{}, err
+	}
+	return dropRoute{path: p, upload: up}, nil
+}

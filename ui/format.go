@@ -1,0 +1,156 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"rosterdesk/data"
+	rsync "rosterdesk/sync"
+)
+
+// num writes n with thousands separators: 150000 → "150,000".
+func num(n int) string {
+	if n < 0 {
+		return "-" + num(-n)
+	}
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return num(n) + " " + one
+	}
+	return num(n) + " " + many
+}
+
+// scopeLabel names a sync scope as the product pages do.
+func scopeLabel(s rsync.Scope) string {
+	switch s {
+	case rsync.ScopeBuildings:
+		return "Buildings"
+	case rsync.ScopeUsers:
+		return "Users"
+	case rsync.ScopeUsersCourses:
+		return "Users + Courses"
+	}
+	return string(s)
+}
+
+// triggerLabel names who started a run.
+func triggerLabel(t rsync.Trigger) string {
+	switch t {
+	case rsync.TriggerAutomated:
+		return "Automated"
+	case rsync.TriggerManual:
+		return "Manual"
+	case rsync.TriggerUpload:
+		return "Upload"
+	}
+	return string(t)
+}
+
+// syncType is the History's "Sync type" cell, e.g. "Users + Courses, Automated".
+func syncType(r rsync.Result) string {
+	return scopeLabel(r.Scope) + ", " + triggerLabel(r.Trigger)
+}
+
+// statusLabel is a run's status as the History shows it.
+func statusLabel(s string) string {
+	switch s {
+	case rsync.StatusDryRun:
+		return "preview only"
+	case rsync.StatusHeld:
+		return "held for review"
+	case "cancelled", "canceled":
+		return "cancelled"
+	}
+	return s
+}
+
+// firstLine is the first line of s, for a one-line cause.
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// countsSummary lists a run's or plan's numbers in plain words, leaving out
+// the entities it did not touch.
+func countsSummary(c data.Counts, scope rsync.Scope) string {
+	var parts []string
+	if scope == rsync.ScopeBuildings || c.Buildings != (data.BuildingCounts{}) {
+		parts = append(parts, fmt.Sprintf("Buildings: %s added, %s updated, %s deactivated",
+			num(c.Buildings.Added), num(c.Buildings.Updated), num(c.Buildings.Removed)))
+	}
+	if scope != rsync.ScopeBuildings {
+		u := c.Users
+		s := fmt.Sprintf("Users: %s added, %s updated, %s deactivated, %s reactivated, %s",
+			num(u.Added), num(u.Updated), num(u.Deactivated), num(u.Reactivated), plural(u.Errors, "error", "errors"))
+		if u.Ignored > 0 {
+			s += ", " + num(u.Ignored) + " ignored (school not aligned)"
+		}
+		parts = append(parts, s)
+	}
+	course := func(name string, cc data.CourseCounts) {
+		if scope == rsync.ScopeUsersCourses || cc != (data.CourseCounts{}) {
+			parts = append(parts, fmt.Sprintf("%s: %s added, %s updated, %s removed, %s", name,
+				num(cc.Added), num(cc.Updated), num(cc.Removed), plural(cc.Errors, "error", "errors")))
+		}
+	}
+	course("Courses", c.Courses)
+	course("Classes", c.Classes)
+	course("Course assignments", c.Assignments)
+	return strings.Join(parts, "\n")
+}
+
+// runningCounts is the short line under a progress bar.
+func runningCounts(c data.Counts) string {
+	var parts []string
+	if b := c.Buildings; b != (data.BuildingCounts{}) {
+		parts = append(parts, fmt.Sprintf("buildings +%s ~%s −%s", num(b.Added), num(b.Updated), num(b.Removed)))
+	}
+	if u := c.Users; u != (data.UserCounts{}) {
+		parts = append(parts, fmt.Sprintf("users +%s ~%s −%s, %s", num(u.Added), num(u.Updated), num(u.Deactivated), plural(u.Errors, "error", "errors")))
+	}
+	for _, x := range []struct {
+		name string
+		c    data.CourseCounts
+	}{{"courses", c.Courses}, {"classes", c.Classes}, {"assignments", c.Assignments}} {
+		if x.c != (data.CourseCounts{}) {
+			parts = append(parts, fmt.Sprintf("%s +%s ~%s −%s", x.name, num(x.c.Added), num(x.c.Updated), num(x.c.Removed)))
+		}
+	}
+	if len(parts) == 0 {
+		return "no changes planned yet"
+	}
+	return strings.Join(parts, " · ")
+}
+
+// errorText explains an engine error to the admin: a refusal or an unusable
+// source as written by the engine, anything else with what failed.
+func errorText(what string, err error) string {
+	var se *rsync.SourceError
+	var re *rsync.RefusedError
+	var he *rsync.HeldError
+	switch {
+	case errors.As(err, &re):
+		return "Refused: " + re.Reason
+	case errors.As(err, &se):
+		return "This source cannot be used, nothing was changed: " + se.Error()
+	case errors.As(err, &he):
+		reasons := make([]string, len(he.Tripped))
+		for i, t := range he.Tripped {
+			reasons[i] = t.Reason
+		}
+		return fmt.Sprintf("Run %d is held for review, nothing was applied: %s. Review it in History, then approve or discard it.",
+			he.RunID, strings.Join(reasons, "; "))
+	}
+	return what + " failed: " + err.Error()
+}

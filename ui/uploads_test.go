@@ -1,0 +1,248 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	rsync "rosterdesk/sync"
+)
+
+// countsGrid reads the preview's counts grid back: entity → its five numbers.
+func countsGrid(t *testing.T, s *uploadsScreen) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	objs := s.counts.Objects
+	for i := 6; i+5 < len(objs); i += 6 {
+		var row []string
+		for _, o := range objs[i+1 : i+6] {
+			row = append(row, o.(*widget.Label).Text)
+		}
+		out[objs[i].(*widget.Label).Text] = row
+	}
+	return out
+}
+
+// Each kind of upload previews exactly what Apply then applies.
+func TestUploadPreviewIsWhatIsApplied(t *testing.T) {
+	for _, kind := range []string{rsync.UploadUsers, rsync.UploadCourses, rsync.UploadOneRoster} {
+		t.Run(kind, func(t *testing.T) {
+			eng := adminEngine(t)
+			ctx := context.Background()
+			day0, _ := district(t, 0, "")
+			syncs(t, eng, day0, rsync.ScopeBuildings)
+			syncs(t, eng, day0, rsync.ScopeUsersCourses)
+			path, d := district(t, 2, "")
+			if kind != rsync.UploadOneRoster {
+				path = loneFile(t, d, kind)
+			}
+			m, _ := newTestUI(t, eng)
+			m.selectTab(NavUploads)
+			idle(t, m)
+			s := m.uploads
+			before, _ := eng.DB.Dump(ctx)
+
+			wait(t, s.upload(path, kind))
+			idle(t, m)
+			plan := s.plan
+			if plan == nil {
+				t.Fatalf("no preview: %q", s.result.Text)
+			}
+			if after, _ := eng.DB.Dump(ctx); after != before {
+				t.Fatal("the preview wrote to the roster")
+			}
+			if !s.preview.Visible() || !strings.Contains(s.heading.Text, "nothing has been changed yet") || plan.Trigger != rsync.TriggerUpload {
+				t.Fatalf("preview %q (trigger %s)", s.heading.Text, plan.Trigger)
+			}
+			// The numbers shown are the plan's.
+			grid := countsGrid(t, s)
+			u := plan.Counts.Users
+			if got := strings.Join(grid["Users"], " "); got != strings.Join([]string{num(u.Added), num(u.Updated), num(u.Deactivated), num(u.Reactivated), num(u.Errors)}, " ") {
+				t.Errorf("users line %q for %+v", got, u)
+			}
+			if kind != rsync.UploadUsers {
+				c := plan.Counts.Courses
+				if got := grid["Courses"]; len(got) != 5 || got[0] != num(c.Added) || got[2] != num(c.Removed) {
+					t.Errorf("courses line %q for %+v", got, c)
+				}
+			} else if _, ok := grid["Courses"]; ok {
+				t.Error("a users.csv upload shows courses")
+			}
+			// The first changes of each kind, with their reasons.
+			n := 0
+			for _, ep := range plan.Entities {
+				n += len(ep.Samples)
+			}
+			if s.samples.total != n || n == 0 {
+				t.Fatalf("%d sample rows for %d samples", s.samples.total, n)
+			}
+			for i := 0; i < s.samples.total; i++ {
+				if c := cells(t, s.samples, i); c[4] == "" {
+					t.Errorf("sample %q has no reason", c)
+				}
+			}
+			if s.planLog.total != len(plan.Log()) {
+				t.Errorf("%d log rows for %d entries", s.planLog.total, len(plan.Log()))
+			}
+
+			wait(t, s.applyPlan())
+			idle(t, m)
+			runs, err := eng.History(ctx, 1, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := runs[0]
+			if r.Trigger != rsync.TriggerUpload || r.Status != rsync.StatusApplied || r.Counts != plan.Counts {
+				t.Fatalf("applied %+v (%s, %s)\npreviewed %+v", r.Counts, r.Trigger, r.Status, plan.Counts)
+			}
+			if !strings.HasPrefix(s.result.Text, "Applied "+filepath.Base(path)+" (run "+strconvI(r.RunID)+")") || s.preview.Visible() {
+				t.Errorf("result %q", s.result.Text)
+			}
+			if strings.Contains(s.result.Text, "changed since the preview") {
+				t.Error("said the plan changed although nothing did")
+			}
+		})
+	}
+}
+
+// A roster changed between preview and Apply: planned again, and said so.
+func TestUploadReplannedWhenTheRosterChanged(t *testing.T) {
+	eng := adminEngine(t)
+	ctx := context.Background()
+	day0, _ := district(t, 0, "")
+	syncs(t, eng, day0, rsync.ScopeBuildings)
+	syncs(t, eng, day0, rsync.ScopeUsersCourses)
+	day1, _ := district(t, 2, "")
+	m, _ := newTestUI(t, eng)
+	s := m.uploads
+	wait(t, s.upload(day1, rsync.UploadOneRoster))
+	idle(t, m)
+	if s.plan == nil {
+		t.Fatalf("no preview: %q", s.result.Text)
+	}
+	syncs(t, eng, day1, rsync.ScopeUsersCourses) // someone else applied it meanwhile
+	wait(t, s.applyPlan())
+	idle(t, m)
+	if !strings.Contains(s.result.Text, "changed since the preview, so it was planned again") {
+		t.Errorf("result %q", s.result.Text)
+	}
+	runs, _ := eng.History(ctx, 1, 0)
+	if runs[0].Counts.Users.Added != 0 {
+		t.Errorf("the replanned run added %d users again", runs[0].Counts.Users.Added)
+	}
+}
+
+// Uploads are refused, with the reason, before a building sync; Cancel discards a preview.
+func TestUploadRefusedAndCancelled(t *testing.T) {
+	eng := adminEngine(t)
+	src, _ := district(t, 0, "")
+	m, _ := newTestUI(t, eng)
+	m.selectTab(NavUploads)
+	idle(t, m)
+	s := m.uploads
+	if !s.blocked.Visible() || !strings.Contains(s.blocked.Text, "Uploads are refused for now. Synchronize buildings first") {
+		t.Errorf("notice %q", s.blocked.Text)
+	}
+	wait(t, s.upload(src, rsync.UploadOneRoster))
+	idle(t, m)
+	if s.plan != nil || !strings.Contains(s.result.Text, "Refused: synchronize buildings first") || s.result.Importance != widget.DangerImportance {
+		t.Fatalf("result %q", s.result.Text)
+	}
+
+	syncs(t, eng, src, rsync.ScopeBuildings)
+	wait(t, s.upload(src, rsync.UploadOneRoster))
+	idle(t, m)
+	if s.plan == nil {
+		t.Fatalf("no preview: %q", s.result.Text)
+	}
+	before, _ := eng.DB.Dump(context.Background())
+	s.cancelPlan()
+	if s.plan != nil || s.preview.Visible() || !strings.Contains(s.result.Text, "nothing was changed") {
+		t.Error("Cancel kept the preview")
+	}
+	if after, _ := eng.DB.Dump(context.Background()); after != before {
+		t.Error("Cancel changed the roster")
+	}
+	// A file that is not what the target asks for is said so.
+	wait(t, s.upload(src, rsync.UploadUsers))
+	idle(t, m)
+	if !strings.Contains(s.notice.Text, "is OneRoster.zip, not users.csv") {
+		t.Errorf("notice %q", s.notice.Text)
+	}
+}
+
+// routeDrop is what the window does with dropped files.
+func TestRouteDrop(t *testing.T) {
+	src, d := district(t, 0, "")
+	users := loneFile(t, d, "users.csv")
+	courses := loneFile(t, d, "courses.csv")
+	pdf := filepath.Join(t.TempDir(), "roster.pdf")
+	os.WriteFile(pdf, []byte("%PDF-1.7\n..."), 0o644)
+	enroll := loneFile(t, d, "enrollments.csv")
+	file := storage.NewFileURI
+
+	for _, c := range []struct {
+		name  string
+		uris  []fyne.URI
+		kind  string
+		scope rsync.Scope
+		err   string
+	}{
+		{"zip", []fyne.URI{file(src)}, rsync.UploadOneRoster, "", ""},
+		{"users", []fyne.URI{file(users)}, rsync.UploadUsers, rsync.ScopeUsers, ""},
+		{"courses", []fyne.URI{file(courses)}, rsync.UploadCourses, rsync.ScopeUsersCourses, ""},
+		{"nothing", nil, "", "", dropNothing},
+		{"two files", []fyne.URI{file(users), file(courses)}, "", "", dropMany},
+		{"not local", []fyne.URI{mustURI(t, "https://example.org/OneRoster.zip")}, "", "", dropNotLocal},
+		{"a pdf", []fyne.URI{file(pdf)}, "", "", "roster.pdf"},
+		{"another OneRoster file", []fyne.URI{file(enroll)}, "", "", "enrollments.csv"},
+	} {
+		r, err := routeDrop(c.uris, rsync.DetectUpload)
+		switch {
+		case c.err == "" && err != nil:
+			t.Errorf("%s: %v", c.name, err)
+		case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
+			t.Errorf("%s: error %v, want one with %q", c.name, err, c.err)
+		case c.err == "" && (r.upload.Kind != c.kind || r.upload.Scope != c.scope || r.path == ""):
+			t.Errorf("%s: routed %+v", c.name, r)
+		}
+	}
+}
+
+func mustURI(t *testing.T, s string) fyne.URI {
+	t.Helper()
+	u, err := storage.ParseURI(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// A file dropped on any screen opens the Uploads screen with its preview.
+func TestDropOnWindowPreviews(t *testing.T) {
+	eng := adminEngine(t)
+	src, d := district(t, 0, "")
+	syncs(t, eng, src, rsync.ScopeBuildings)
+	m, _ := newTestUI(t, eng)
+	m.selectTab(NavHistory)
+	idle(t, m)
+	wait(t, m.handleDrop([]fyne.URI{storage.NewFileURI(loneFile(t, d, "users.csv"))}))
+	idle(t, m)
+	if m.tabs.Selected().Text != NavUploads || m.uploads.plan == nil || m.uploads.plan.Scope != rsync.ScopeUsers {
+		t.Fatalf("on %q, plan %v, result %q", m.tabs.Selected().Text, m.uploads.plan, m.uploads.result.Text)
+	}
+	// A wrong file: a clear message, no preview.
+	bad := filepath.Join(t.TempDir(), "export.xlsx")
+	os.WriteFile(bad, []byte("PK\x03\x04 not really"), 0o644)
+	m.handleDrop([]fyne.URI{storage.NewFileURI(bad)})
+	idle(t, m)
+	if m.uploads.plan != nil || !m.uploads.notice.Visible() || m.uploads.notice.Importance != widget.DangerImportance {
+		t.Errorf("wrong file: plan %v, notice %q", m.uploads.plan, m.uploads.notice.Text)
+	}
+}
