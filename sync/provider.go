@@ -499,6 +499,17 @@ func pullFiles(scope Scope) []string {
 	return []string{"orgs", "academicSessions", "courses", "classes", "users", "enrollments"}
 }
 
+// neededFiles are the files of which a sync needs at least one (users first).
+func neededFiles(scope Scope) []string {
+	switch scope {
+	case ScopeBuildings:
+		return []string{"orgs"}
+	case ScopeUsers:
+		return []string{"users"}
+	}
+	return []string{"users", "academicSessions", "courses", "classes", "enrollments"}
+}
+
 // deltaOverlap re-reads a little before the last pull: clocks differ, and a
 // record changed twice is simply applied again.
 const deltaOverlap = 10 * time.Minute
@@ -580,7 +591,7 @@ func (e *Engine) SyncProvider(ctx context.Context, opt Options) (*Result, error)
 	e.Log.Info().Str("provider", name).Str("mode", mode).Str("why", why).Str("scope", string(opt.Scope)).Msg("REST pull")
 	progress := opt.Progress
 	stats, err := client.WriteBundle(ctx, rest.BundleSpec{Dir: dir, Version: cfg.Version, Files: pullFiles(opt.Scope), Since: since,
-		SystemName: name, Header: func(file string) []string {
+		SystemName: name, Needed: neededFiles(opt.Scope), Header: func(file string) []string {
 			s, _ := specFor(cfg.Version, file)
 			return s.cols
 		},

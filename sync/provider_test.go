@@ -572,3 +572,26 @@ func TestProviderSettingsChecked(t *testing.T) {
 		t.Fatalf("unconfigured: %v", err)
 	}
 }
+
+// TestProviderDeltaWithoutChanges: a delta pull in which nothing changed is
+// an applied run that changes nothing, not a refused empty source.
+func TestProviderDeltaWithoutChanges(t *testing.T) {
+	mockKeychain(t)
+	fastREST(t)
+	dir, _ := smallDistrict(t, "1.2")
+	cfg := resttest.Generic12()
+	cfg.Modified = "2026-11-01T00:00:00.000Z"
+	s := resttest.New(cfg)
+	defer s.Close()
+	s.Load(dir)
+	e := newEngine(t)
+	setProvider(t, e, s, "oneroster12")
+	mustProviderSync(t, e, ScopeBuildings)
+	mustProviderSync(t, e, ScopeUsersCourses)
+	for _, scope := range []Scope{ScopeUsersCourses, ScopeUsers} {
+		res := mustProviderSync(t, e, scope)
+		if res.Errors != 0 || res.Counts != (data.Counts{}) {
+			t.Fatalf("%s: %+v", scope, res.Counts)
+		}
+	}
+}

@@ -40,6 +40,7 @@ Usage:
   rosterdesk [--db FILE]                                    open the desktop app
   rosterdesk [--db FILE] validate SOURCE [--json]
   rosterdesk [--db FILE] sync SOURCE [--scope buildings|users|users+courses] [--dry-run] [--json]
+  rosterdesk [--db FILE] sync provider [...]                   pull the REST provider (provider set|test|show)
   rosterdesk [--db FILE] history [--limit N] [--json]
   rosterdesk [--db FILE] log RUN_ID [--json | --csv FILE | --xlsx FILE]
   rosterdesk [--db FILE] roster [--json]
@@ -141,6 +142,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"rollback": (*cli).rollback,
 		"protect":  (*cli).protect,
 		"serve":    (*cli).serve,
+		"provider": (*cli).provider,
 	}
 	h, ok := handlers[cmd]
 	if !ok {
@@ -275,7 +277,7 @@ func (c *cli) sync(args []string) int {
 		fmt.Fprintf(c.errw, "rosterdesk sync: --trigger %q is not manual, upload or automated\n", *trigger)
 		return exitUnusable
 	}
-	res, err := c.eng.Sync(c.ctx, pos[0], opt)
+	res, err := c.syncSource(pos[0], opt)
 	code := exitOK
 	switch {
 	case rsync.IsRefused(err), rsync.IsHeld(err):

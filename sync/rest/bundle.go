@@ -24,6 +24,10 @@ type BundleSpec struct {
 	Since      time.Time
 	SystemName string
 	Progress   func(file string, rows, total int)
+	// Needed: a delta pull in which none of these files has a changed record
+	// still writes the first one, header only, so the engine records a run
+	// with nothing to change instead of refusing an empty source.
+	Needed []string
 }
 
 // FileStats describe one written file.
@@ -141,7 +145,36 @@ func (c *Client) WriteBundle(ctx context.Context, spec BundleSpec) ([]FileStats,
 			}
 		}
 	}
+	if first := firstNeeded(spec.Needed); delta && first != "" && noneWritten(out, spec.Needed) {
+		w, err := newCSVOut(spec.Dir, first, spec.Header(first))
+		if err == nil {
+			err = w.close()
+		}
+		if err != nil {
+			return out, err
+		}
+		modes[first] = mode
+	}
 	return out, writeManifest(spec, modes)
+}
+
+func firstNeeded(files []string) string {
+	if len(files) == 0 {
+		return ""
+	}
+	return files[0]
+}
+
+// noneWritten tells whether no file of needed had rows.
+func noneWritten(stats []FileStats, needed []string) bool {
+	for _, st := range stats {
+		for _, n := range needed {
+			if st.Collection == n && st.Written > 0 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func writeManifest(spec BundleSpec, modes map[string]string) error {
