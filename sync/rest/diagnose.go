@@ -81,7 +81,7 @@ func Test(ctx context.Context, cfg Config) *Report {
 		}
 		d := "got an access token"
 		if !tok.Expiry.IsZero() {
-			d += fmt.Sprintf(" (valid for %s)", time.Until(tok.Expiry).Round(time.Minute))
+			d += " (valid for " + about(time.Until(tok.Expiry)) + ")"
 		}
 		if c.cfg.SessionCookies && len(c.cookies) > 0 {
 			d += fmt.Sprintf(" and %d session cookie(s), sent with every call", len(c.cookies))
