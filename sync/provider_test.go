@@ -595,3 +595,28 @@ func TestProviderDeltaWithoutChanges(t *testing.T) {
 		}
 	}
 }
+
+// TestProviderTruncatedWithoutCount: a server that sends no count cannot
+// be caught short by the client, but the input-drop safeguard holds the run
+// before anyone is deactivated.
+func TestProviderTruncatedWithoutCount(t *testing.T) {
+	mockKeychain(t)
+	fastREST(t)
+	dir, _ := smallDistrict(t, "1.1")
+	s := resttest.New(resttest.Generic11())
+	defer s.Close()
+	s.Load(dir)
+	e := newEngine(t)
+	guardsDefault(t, e)
+	setProvider(t, e, s, "oneroster11")
+	mustProviderSync(t, e, ScopeBuildings)
+	mustProviderSync(t, e, ScopeUsersCourses)
+	before := rosterState(t, e)
+	e.SetSetting(context.Background(), KeyProviderFullEvery, "0")
+	s.SetFaults(resttest.Faults{NoPagingHeaders: true, Truncate: map[string]int{"users": 80}})
+	res, err := e.SyncProvider(context.Background(), Options{Scope: ScopeUsersCourses})
+	if !IsHeld(err) || res == nil || res.Status != StatusHeld {
+		t.Fatalf("res %+v err %v", res, err)
+	}
+	diffStates(t, before, rosterState(t, e))
+}
