@@ -1,5 +1,9 @@
-// Package assets holds RosterDesk's bundled resources.
+// Package assets holds RosterDesk's bundled resources: the app icon
+// (icon.png, drawn by gen_icon.go) and its platform sizes in icons/ (made by
+// gen_sizes.go), and the sample district in the sample package.
 package assets
+
+//go:generate go run gen_sizes.go
 
 import (
 	_ "embed"
