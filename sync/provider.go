@@ -590,16 +590,32 @@ func (e *Engine) SyncProvider(ctx context.Context, opt Options) (*Result, error)
 	}
 	e.Log.Info().Str("provider", name).Str("mode", mode).Str("why", why).Str("scope", string(opt.Scope)).Msg("REST pull")
 	progress := opt.Progress
-	stats, err := client.WriteBundle(ctx, rest.BundleSpec{Dir: dir, Version: cfg.Version, Files: pullFiles(opt.Scope), Since: since,
-		SystemName: name, Needed: neededFiles(opt.Scope), Header: func(file string) []string {
-			s, _ := specFor(cfg.Version, file)
-			return s.cols
-		},
-		Progress: func(file string, rows, total int) {
-			if progress != nil {
-				progress(Progress{Phase: "pull " + file, Done: rows, Total: max(total, 0)})
-			}
-		}})
+	pull := func(dir string, since time.Time) ([]rest.FileStats, error) {
+		return client.WriteBundle(ctx, rest.BundleSpec{Dir: dir, Version: cfg.Version, Files: pullFiles(opt.Scope), Since: since,
+			SystemName: name, Needed: neededFiles(opt.Scope), Header: func(file string) []string {
+				s, _ := specFor(cfg.Version, file)
+				return s.cols
+			},
+			Progress: func(file string, rows, total int) {
+				if progress != nil {
+					progress(Progress{Phase: "pull " + file, Done: rows, Total: max(total, 0)})
+				}
+			}})
+	}
+	stats, err := pull(dir, since)
+	var re *rest.Error
+	if err != nil && !since.IsZero() && errors.As(err, &re) && re.Kind == rest.KindBadRequest {
+		// The server does not take the dateLastModified filter: read everything instead.
+		e.Log.Warn().Str("provider", name).Str("error", scrub(err.Error(), secret)).Msg("delta filter refused; pulling in full")
+		since, mode = time.Time{}, "full"
+		if err = os.RemoveAll(dir); err == nil {
+			err = os.MkdirAll(dir, 0o700)
+		}
+		if err != nil {
+			return nil, err
+		}
+		stats, err = pull(dir, since)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err() // cancelled: nothing is recorded

@@ -620,3 +620,29 @@ func TestProviderTruncatedWithoutCount(t *testing.T) {
 	}
 	diffStates(t, before, rosterState(t, e))
 }
+
+// TestProviderDeltaFilterRefused: a server that refuses the delta filter is
+// pulled in full instead.
+func TestProviderDeltaFilterRefused(t *testing.T) {
+	mockKeychain(t)
+	fastREST(t)
+	dir, _ := smallDistrict(t, "1.1")
+	cfg := resttest.PowerSchool()
+	cfg.NoFilter = true
+	s := resttest.New(cfg)
+	defer s.Close()
+	s.Load(dir)
+	e := newEngine(t)
+	setProvider(t, e, s, "powerschool")
+	mustProviderSync(t, e, ScopeBuildings)
+	mustProviderSync(t, e, ScopeUsersCourses)
+	first, _ := e.Setting(context.Background(), KeyProviderLastFull)
+	e.SetSetting(context.Background(), KeyProviderLastFull, "2026-11-22T06:00:00Z")
+	res := mustProviderSync(t, e, ScopeUsersCourses)
+	if res.Errors != 0 || res.Counts.Users.Deactivated != 0 {
+		t.Fatalf("%+v", res.Counts)
+	}
+	if last, _ := e.Setting(context.Background(), KeyProviderLastFull); last == "2026-11-22T06:00:00Z" || last < first {
+		t.Fatalf("the fallback full pull was not recorded as full: %s", last)
+	}
+}

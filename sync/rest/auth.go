@@ -2,6 +2,7 @@ package rest
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
@@ -88,6 +89,20 @@ type oauth2Auth struct {
 
 	mu  gosync.Mutex
 	tok *oauth2.Token
+	// raw: send Basic base64(id:secret) without the form-encoding RFC 6749
+	// asks for. Some token servers do not decode it, which fails for secrets
+	// with + / = and the like; tried once after such a refusal, then kept.
+	raw, triedRaw bool
+}
+
+// fetch asks the token endpoint for a token once.
+func (a *oauth2Auth) fetch(ctx context.Context, raw bool) (*oauth2.Token, error) {
+	tt := &tokenTransport{c: a.c, base: a.c.transport()}
+	if raw {
+		tt.basic = "Basic " + base64.StdEncoding.EncodeToString([]byte(a.cc.ClientID+":"+a.cc.ClientSecret))
+	}
+	hc := &http.Client{Transport: tt, Timeout: a.c.cfg.Timeout, CheckRedirect: sameHostRedirect}
+	return a.cc.Token(context.WithValue(ctx, oauth2.HTTPClient, hc))
 }
 
 func (a *oauth2Auth) authorize(ctx context.Context, req *http.Request) error {
@@ -119,18 +134,26 @@ func (a *oauth2Auth) token(ctx context.Context) (*oauth2.Token, error) {
 		return a.tok, nil
 	}
 	var tok *oauth2.Token
+	escapes := url.QueryEscape(a.cc.ClientID) != a.cc.ClientID || url.QueryEscape(a.cc.ClientSecret) != a.cc.ClientSecret
 	err := a.c.retry(ctx, "token", a.cc.TokenURL, func(actx context.Context) *Error {
-		hc := &http.Client{Transport: &cookieCatcher{c: a.c, base: a.c.transport()}, Timeout: a.c.cfg.Timeout,
-			CheckRedirect: sameHostRedirect}
-		t, err := a.cc.Token(context.WithValue(actx, oauth2.HTTPClient, hc))
-		if err == nil {
-			if t.AccessToken == "" {
-				return &Error{Kind: KindToken, Op: "token", URL: a.cc.TokenURL, Err: errors.New("the token answer holds no access_token")}
+		t, err := a.fetch(actx, a.raw)
+		if err != nil {
+			e := tokenError(a.cc.TokenURL, err)
+			if escapes && !a.triedRaw && (e.Status == 401 || e.CodeMinor == "invalid_client") {
+				a.triedRaw = true
+				if t2, err2 := a.fetch(actx, true); err2 == nil {
+					a.raw, t, err = true, t2, nil
+				}
 			}
-			tok = t
-			return nil
+			if err != nil {
+				return e
+			}
 		}
-		return tokenError(a.cc.TokenURL, err)
+		if t.AccessToken == "" {
+			return &Error{Kind: KindToken, Op: "token", URL: a.cc.TokenURL, Err: errors.New("the token answer holds no access_token")}
+		}
+		tok = t
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -176,13 +199,20 @@ func tokenError(tokenURL string, err error) *Error {
 	return &Error{Kind: KindToken, Op: "token", URL: tokenURL, Err: err}
 }
 
-// cookieCatcher keeps the cookies the token endpoint sets.
-type cookieCatcher struct {
-	c    *Client
-	base http.RoundTripper
+// tokenTransport carries token calls: it keeps the cookies the token
+// endpoint sets and, when asked, puts the client credentials in the Basic
+// header unencoded.
+type tokenTransport struct {
+	c     *Client
+	base  http.RoundTripper
+	basic string
 }
 
-func (t *cookieCatcher) RoundTrip(req *http.Request) (*http.Response, error) {
+func (t *tokenTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.basic != "" {
+		req = req.Clone(req.Context())
+		req.Header.Set("Authorization", t.basic)
+	}
 	resp, err := t.base.RoundTrip(req)
 	if err == nil {
 		t.c.keepCookies(resp, true)

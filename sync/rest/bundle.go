@@ -116,7 +116,7 @@ func (c *Client) WriteBundle(ctx context.Context, spec BundleSpec) ([]FileStats,
 		if spec.Progress != nil {
 			progress = func(rows, total int) { spec.Progress(file, rows, total) }
 		}
-		fs.PullStats, err = c.Pull(ctx, col, filter, emit, progress)
+		fs.PullStats, err = c.PullAll(ctx, col, filter, emit, progress)
 		cerr := w.close()
 		if roles != nil {
 			if rerr := roles.close(); cerr == nil {

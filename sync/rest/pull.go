@@ -18,18 +18,21 @@ type Collection struct {
 	File string   // CSV file name without .csv: "users"
 	Path string   // endpoint under the base URL: "/users"
 	Keys []string // envelope keys its records may come under
+	// Instead: endpoints read together when Path is not there (404), e.g.
+	// /students and /teachers for a server without /users.
+	Instead []string
 }
 
 // Collections are the endpoints a sync reads, by CSV file name. A full sync
 // relies on the top-level collections only: relationship endpoints are
 // missing on many providers.
 var Collections = map[string]Collection{
-	"orgs":             {"orgs", "/orgs", []string{"orgs", "schools"}},
-	"academicSessions": {"academicSessions", "/academicSessions", []string{"academicSessions", "terms", "gradingPeriods", "sessions"}},
-	"courses":          {"courses", "/courses", []string{"courses"}},
-	"classes":          {"classes", "/classes", []string{"classes"}},
-	"users":            {"users", "/users", []string{"users", "students", "teachers"}},
-	"enrollments":      {"enrollments", "/enrollments", []string{"enrollments"}},
+	"orgs":             {"orgs", "/orgs", []string{"orgs", "schools"}, []string{"/schools"}},
+	"academicSessions": {"academicSessions", "/academicSessions", []string{"academicSessions", "terms", "gradingPeriods", "sessions"}, nil},
+	"courses":          {"courses", "/courses", []string{"courses"}, nil},
+	"classes":          {"classes", "/classes", []string{"classes"}, nil},
+	"users":            {"users", "/users", []string{"users", "students", "teachers"}, []string{"/students", "/teachers"}},
+	"enrollments":      {"enrollments", "/enrollments", []string{"enrollments"}, nil},
 }
 
 // IncompleteError is a collection that came back shorter than the server said it was.
@@ -64,6 +67,38 @@ type PullStats struct {
 	Pages      int
 	Rows       int // records received
 	Total      int // the server's X-Total-Count, -1 when it sent none
+}
+
+// PullAll is Pull, falling back to the collection's Instead endpoints when
+// its own is not there (404 on the first page).
+func (c *Client) PullAll(ctx context.Context, col Collection, filter string, emit func(*Record) error, progress func(rows, total int)) (PullStats, error) {
+	st, err := c.Pull(ctx, col, filter, emit, progress)
+	var e *Error
+	if err == nil || len(col.Instead) == 0 || st.Pages > 0 || !errors.As(err, &e) || e.Kind != KindNotFound {
+		return st, err
+	}
+	all := PullStats{Collection: col.File, Total: 0}
+	for _, path := range col.Instead {
+		part := col
+		part.Path = path
+		done := all.Rows
+		var prog func(int, int)
+		if progress != nil {
+			prog = func(rows, _ int) { progress(done+rows, -1) }
+		}
+		st, err := c.Pull(ctx, part, filter, emit, prog)
+		all.Pages += st.Pages
+		all.Rows += st.Rows
+		if st.Total < 0 || all.Total < 0 {
+			all.Total = -1
+		} else {
+			all.Total += st.Total
+		}
+		if err != nil {
+			return all, err
+		}
+	}
+	return all, nil
 }
 
 // DeltaFilter is the filter of a delta pull: records changed after since.

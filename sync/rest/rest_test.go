@@ -560,3 +560,46 @@ func TestWriteBundle(t *testing.T) {
 		t.Errorf("manifest:\n%s", m)
 	}
 }
+
+// TestTokenServerWithoutFormDecoding: a token server that reads Basic
+// credentials as they are (not RFC 6749) still gives a token for a secret
+// with + / = &, after one refused try, and the style that worked is kept.
+func TestTokenServerWithoutFormDecoding(t *testing.T) {
+	cfg := resttest.PowerSchool()
+	cfg.RawBasic = true
+	s := serve(t, cfg)
+	c := client(t, configFor(s))
+	for _, file := range []string{"orgs", "users"} {
+		ids, _, err := pull(c, file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkAll(t, s, file, ids)
+	}
+	refused := 0
+	for _, r := range s.Requests() {
+		if r.Path == cfg.TokenPath && r.Status == 401 {
+			refused++
+		}
+	}
+	if refused != 1 || s.Tokens() != 1 {
+		t.Fatalf("%d refused token calls, %d tokens", refused, s.Tokens())
+	}
+}
+
+// TestUsersFromStudentsAndTeachers: a server without /users is read through
+// /students and /teachers.
+func TestUsersFromStudentsAndTeachers(t *testing.T) {
+	cfg := resttest.InfiniteCampus()
+	cfg.NoUsersEndpoint = true
+	s := serve(t, cfg)
+	c := client(t, configFor(s))
+	roles := map[string]int{}
+	st, err := c.PullAll(context.Background(), Collections["users"], "", func(r *Record) error { roles[role11(r.primaryRole().Role)]++; return nil }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if roles["student"] == 0 || roles["teacher"] == 0 || len(roles) != 2 || st.Rows != roles["student"]+roles["teacher"] || st.Total != st.Rows {
+		t.Fatalf("roles %v stats %+v", roles, st)
+	}
+}

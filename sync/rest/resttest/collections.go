@@ -30,24 +30,33 @@ func (s *Server) collection(w http.ResponseWriter, r *http.Request, name string)
 		offset = n
 	}
 	keep, msg := parseFilter(q.Get("filter"))
+	if s.cfg.NoFilter && q.Get("filter") != "" {
+		msg = "filtering is not supported"
+	}
 	if msg != "" {
 		imsx(w, http.StatusBadRequest, "invalid_filter_field", msg)
 		return
 	}
+	source, role := name, ""
+	switch name {
+	case "students", "teachers": // the users of one role, in a users envelope
+		source, role = "users", strings.TrimSuffix(name, "s")
+	case "schools":
+		source = "orgs"
+	}
+	if s.cfg.NoUsersEndpoint && name == "users" || !isCollection(source) {
+		imsx(w, http.StatusNotFound, "unknownobject", "no collection "+name)
+		return
+	}
 	s.mu.Lock()
-	all, known := s.data[name]
 	f := s.faults
 	var list []*record
-	for _, rec := range all {
-		if keep(rec) {
+	for _, rec := range s.data[source] {
+		if keep(rec) && (role == "" || hasRole(rec, role)) && (name != "schools" || rec.f["type"] == "school") {
 			list = append(list, rec)
 		}
 	}
 	s.mu.Unlock()
-	if !known && !isCollection(name) {
-		imsx(w, http.StatusNotFound, "unknownobject", "no collection "+name)
-		return
-	}
 	total := len(list)
 	if k := f.Truncate[name]; k > 0 {
 		list = list[:max(0, len(list)-k)] // the count still says total
@@ -86,11 +95,23 @@ func (s *Server) collection(w http.ResponseWriter, r *http.Request, name string)
 	}
 	out := make([]map[string]any, len(page))
 	for i, rec := range page {
-		out[i] = s.render(name, rec)
+		out[i] = s.render(source, rec)
 	}
-	key := name
+	key := source
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(map[string]any{key: out})
+}
+
+func hasRole(r *record, role string) bool {
+	if r.f["role"] == role {
+		return true
+	}
+	for _, rl := range r.roles {
+		if rl["role"] == role {
+			return true
+		}
+	}
+	return false
 }
 
 func isCollection(name string) bool {

@@ -64,8 +64,11 @@ type Config struct {
 	RequireScope bool          // a token request without scope is refused (Aeries)
 	TokenTTL     time.Duration // default 1 hour
 	Cookies      bool          // token answers set load-balancer cookies that every call must bring back (Aeries)
+	RawBasic     bool          // the token endpoint reads Basic credentials without form-decoding them (not RFC 6749)
 
-	Forbid map[string]bool // collections these credentials may not read (403, missing scope)
+	Forbid          map[string]bool // collections these credentials may not read (403, missing scope)
+	NoUsersEndpoint bool            // /users is 404: only /students and /teachers
+	NoFilter        bool            // any filter is refused (400 invalid_filter_field)
 
 	JSONBools  bool // enabledUser and primary as JSON booleans, not strings
 	Nulls      bool // empty values as explicit null (Aeries)
@@ -693,7 +696,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, secret, ok := r.BasicAuth()
-	if ok { // RFC 6749 2.3.1: both are form-encoded before Basic
+	if ok && !s.cfg.RawBasic { // RFC 6749 2.3.1: both are form-encoded before Basic
 		id, _ = url.QueryUnescape(id)
 		secret, _ = url.QueryUnescape(secret)
 	}
