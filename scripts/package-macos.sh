@@ -70,7 +70,7 @@ if [ -n "${MACOS_SIGN_IDENTITY:-}" ]; then
 	log "signed with $MACOS_SIGN_IDENTITY"
 fi
 
-ZIP=$DIST/$APP_NAME-macos-$(uname -m | sed 's/x86_64/amd64/').zip
+ZIP=$DIST/$APP_NAME-macos-$("$GO" env GOARCH).zip
 [ -z "${DARWIN_EXE:-}" ] || ZIP=$DIST/$APP_NAME-macos.zip
 rm -f "$ZIP"
 if command -v ditto >/dev/null; then
