@@ -44,7 +44,7 @@ screenshots: deps
 
 # Release packages in dist/ (see README "Packaging"). Release flags (-trimpath,
 # -tags release), so the first build of each OS compiles SQLite and GLFW once:
-# Windows about 5-7 minutes on 2 cores, Linux about 4. The source tree is never
+# Windows about 5-7 minutes on 2 cores, Linux about 3. The source tree is never
 # written to: `git status` stays clean.
 
 # dist/RosterDesk.exe (the app), dist/rosterdesk-cli.exe (its console build,
