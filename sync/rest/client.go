@@ -142,7 +142,9 @@ func (c *Client) retry(ctx context.Context, op, rawURL string, try func(context.
 		if ctx.Err() != nil {
 			return ctx.Err() // cancelled by the caller, not a failure of the server
 		}
-		e.Attempts = attempt
+		if !e.final {
+			e.Attempts = attempt
+		}
 		if e.Op == "" {
 			e.Op = op
 		}
@@ -214,7 +216,9 @@ func (c *Client) once(ctx context.Context, op string, u *url.URL) (*answer, *Err
 	if err := c.auth.authorize(ctx, req); err != nil {
 		var e *Error
 		if errors.As(err, &e) {
-			return nil, e
+			f := *e
+			f.final = true // the token call had its own retries
+			return nil, &f
 		}
 		if ctx.Err() != nil {
 			return nil, &Error{Kind: KindTimeout, Op: op, URL: u.String(), Err: err}

@@ -40,7 +40,7 @@ func (r *Report) Text() string {
 		b.WriteString("The connection works.\n")
 		return b.String()
 	}
-	if r.Problem != "" {
+	if n := len(r.Steps); r.Problem != "" && (n == 0 || r.Steps[n-1].Detail != r.Problem) {
 		fmt.Fprintf(&b, "Problem: %s\n", r.Problem)
 	}
 	if r.Suggestion != "" {

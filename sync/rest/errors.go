@@ -50,6 +50,8 @@ type Error struct {
 	Skew        time.Duration // OAuth 1 clock skew: server clock minus ours, when known
 	RetryAfter  time.Duration // a Retry-After longer than the run will wait
 	Err         error
+
+	final bool // already retried where it happened (a token call): not again
 }
 
 func (e *Error) Unwrap() error { return e.Err }
@@ -233,6 +235,9 @@ func isTimeout(err error) bool {
 
 // retryable tells whether another try may succeed.
 func (e *Error) retryable() bool {
+	if e.final {
+		return false
+	}
 	switch e.Kind {
 	case KindConnect, KindTimeout, KindRateLimited, KindServer:
 		return true

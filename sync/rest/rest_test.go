@@ -603,3 +603,19 @@ func TestUsersFromStudentsAndTeachers(t *testing.T) {
 		t.Fatalf("roles %v stats %+v", roles, st)
 	}
 }
+
+// TestTokenEndpointFailing: a failing token endpoint is retried in its own
+// loop, not again by every call waiting for the token.
+func TestTokenEndpointFailing(t *testing.T) {
+	s := serve(t, resttest.Generic12())
+	cfg := configFor(s)
+	cfg.TokenURL = s.URL + "/nowhere" // 404 HTML: not retried
+	_, _, err := pull(client(t, cfg), "orgs")
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != KindToken || !strings.Contains(err.Error(), "token URL is probably wrong") {
+		t.Fatalf("err %v", err)
+	}
+	if n := len(s.Requests()); n != 1 {
+		t.Fatalf("%d calls for a wrong token URL", n)
+	}
+}
