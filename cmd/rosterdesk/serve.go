@@ -7,32 +7,15 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime"
 	"syscall"
 	"time"
 
 	"github.com/rs/zerolog"
 	"gopkg.in/natefinch/lumberjack.v2"
 
+	"rosterdesk/internal/appinfo"
 	rsync "rosterdesk/sync"
 )
-
-// logDir is the user's standard log directory for RosterDesk.
-func logDir() string {
-	home, _ := os.UserHomeDir()
-	switch runtime.GOOS {
-	case "darwin":
-		return filepath.Join(home, "Library", "Logs", "RosterDesk")
-	case "windows":
-		if d := os.Getenv("LOCALAPPDATA"); d != "" {
-			return filepath.Join(d, "RosterDesk", "Logs")
-		}
-	}
-	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
-		return filepath.Join(d, "RosterDesk")
-	}
-	return filepath.Join(home, ".local", "state", "RosterDesk")
-}
 
 // fileLogger writes structured lines to a rotating file (and to also, when set).
 func fileLogger(path string, level zerolog.Level, also io.Writer) zerolog.Logger {
@@ -47,7 +30,7 @@ func fileLogger(path string, level zerolog.Level, also io.Writer) zerolog.Logger
 // serve runs the automated sync without a window until it is stopped.
 func (c *cli) serve(args []string) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	logFile := fs.String("log", filepath.Join(logDir(), "rosterdesk.log"), "rotating log file")
+	logFile := fs.String("log", filepath.Join(appinfo.LogDir(), "rosterdesk.log"), "rotating log file")
 	if _, ok := c.parse(fs, args, 0); !ok {
 		return exitUnusable
 	}
