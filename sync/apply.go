@@ -86,6 +86,9 @@ func (e *Engine) applyRun(ctx context.Context, source string, opt Options, previ
 	defer tx.Rollback()
 	run := &data.Run{Scope: string(opt.Scope), Trigger: string(opt.Trigger), Status: StatusApplied, Source: source,
 		StartedAt: data.FormatTime(tx.Now()), FinishedAt: data.FormatTime(tx.Now()), AdminID: admin.ID, Options: optionsJSON(opt)}
+	if opt.Collections && opt.Provider != "" {
+		run.Source = opt.Provider // a REST pull's folder is temporary; the provider is what the admin knows
+	}
 	if opt.approving != nil {
 		run.Source = opt.approving.Source
 		run.Message = fmt.Sprintf("approval of held run %d", opt.approving.ID)

@@ -609,6 +609,9 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 	}
 	p.prog(Progress{Phase: phase, Done: t.Rows, Total: t.Rows, Counts: p.plan.Counts})
 	p.read(t)
+	if t.Rows == 0 && p.src.Collections && ep.Mode == ModeDelta {
+		return nil // a REST delta pull with nothing new in this collection
+	}
 	if t.Rows == 0 {
 		p.log.warnf("validate", t.File, 1, 0, "", "", "file.header_only",
 			"has a header but no rows (OneRoster says to declare such a file absent); nothing in it is changed")
