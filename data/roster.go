@@ -33,3 +33,10 @@ func (db *DB) Count(ctx context.Context, table string, byRole bool) (ActiveCount
 	}
 	return c, rows.Err()
 }
+
+// ActiveCount counts the active records of table (for assignments, from a partial index).
+func (db *DB) ActiveCount(ctx context.Context, table string) (int, error) {
+	var n int
+	err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM `+table+` WHERE active = 1`).Scan(&n)
+	return n, err
+}

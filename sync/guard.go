@@ -116,12 +116,15 @@ func (e *Engine) checkThresholds(ctx context.Context, plan *Plan) ([]Trip, error
 			if lim <= 0 {
 				continue
 			}
+			if n, ok := plan.active[n.table]; ok && active < 0 {
+				active = n
+			}
 			if active < 0 {
-				c, err := e.DB.Count(ctx, n.table, false)
+				c, err := e.DB.ActiveCount(ctx, n.table)
 				if err != nil {
 					return nil, err
 				}
-				active = c.Active
+				active = c
 			}
 			if active == 0 {
 				continue

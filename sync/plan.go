@@ -126,6 +126,8 @@ type Plan struct {
 	// Inputs are the files read, with their rows and header, for the next run's completeness guard.
 	Inputs map[string]Input
 
+	active map[string]int // active records per table before the run, where the plan loaded them all
+
 	opt         Options
 	buildingIDs map[string]int64 // aligned building SIS id → building id, for user links
 	log         *runLog
@@ -342,7 +344,7 @@ func (e *Engine) preconditions(ctx context.Context, opt Options) (Options, data.
 // written as it is planned.
 func (e *Engine) plan(ctx context.Context, sourcePath string, opt Options, admin data.Admin, w *writer) (*Plan, error) {
 	plan := &Plan{Scope: opt.Scope, Trigger: opt.Trigger, DryRun: opt.DryRun, StartedAt: e.DB.Now().UTC(), log: newRunLog(),
-		Rows: map[string]int{}, Inputs: map[string]Input{}, Admin: admin, opt: opt}
+		Rows: map[string]int{}, Inputs: map[string]Input{}, Admin: admin, opt: opt, active: map[string]int{}}
 	if w != nil {
 		w.plan = plan
 	}
@@ -503,6 +505,13 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 		if r.db, err = p.loadState(tbl); err != nil {
 			return err
 		}
+		n := 0
+		for _, st := range r.db {
+			if st.Active {
+				n++
+			}
+		}
+		p.plan.active[tbl.Name] = n // the guards' percentages need it; counting here is free
 	}
 	waited := time.Since(started)
 	defer func() {

@@ -21,7 +21,7 @@ type Report struct {
 // sessions, courses, classes, users, roles, enrollments) as if every school
 // were aligned. It writes nothing and needs no credited admin.
 func (e *Engine) Validate(ctx context.Context, source string) (*Report, error) {
-	plan := &Plan{Scope: ScopeUsersCourses, log: newRunLog(), Rows: map[string]int{}, Inputs: map[string]Input{}}
+	plan := &Plan{Scope: ScopeUsersCourses, log: newRunLog(), Rows: map[string]int{}, Inputs: map[string]Input{}, active: map[string]int{}}
 	rep := &Report{Rows: plan.Rows}
 	src, err := openSource(source, e.Limits, plan.log)
 	if err == nil {
