@@ -1,49 +1,145 @@
 #!/usr/bin/env bash
-# Captures docs/screenshots/*.png of bin/rosterdesk, one per screen, on a
-# virtual X display. Run through `make screenshots`, which builds the binary
-# and installs xvfb, xauth, imagemagick and xdotool first.
+# Captures docs/screenshots/*.png of bin/rosterdesk, screen by screen, on a
+# virtual X display of its own. Run through `make screenshots`, which builds
+# the binary and installs xvfb, xauth, imagemagick and xdotool first.
 #
-# The app opens on the screen saved in its preferences, so each shot starts it
-# with a fresh HOME whose preferences name that screen and the window size.
-# DB=path uses an existing roster; by default a new, empty one.
+# Without DB, it makes a sample district: sync/gen writes the bundles (the
+# TestScreenshotBundles helper in ui/), and the CLI loads them into a roster
+# the way an admin would: a building sync, a users + courses sync, a preview,
+# the next day's sync (held by a safeguard, then approved) and a file that
+# cannot be used. The window then uploads the day after through the Uploads
+# screen, and the History and its Full log show the result.
+# DB=path shoots an existing roster instead (the screens with no clicks only).
+#
+# The app opens on the screen saved in its preferences, so each shot starts
+# it with a fresh HOME whose preferences name that screen and the window size;
+# clicks are window-relative and assume the default theme at that size.
 set -euo pipefail
 
 bin=${BIN:-bin/rosterdesk}
 out=${OUT:-docs/screenshots}
-width=${WIDTH:-1200}
-height=${HEIGHT:-720}
-screens=${SCREENS:-Roster History Preferences OneRoster Uploads}
+width=${WIDTH:-1440}
+height=${HEIGHT:-900}
 
 [ -x "$bin" ] || { echo "screenshots: $bin not built (make build)" >&2; exit 1; }
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 mkdir -p "$out"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-db=${DB:-$work/roster.db}
+xvfb=
+cleanup() {
+	[ -n "$xvfb" ] && kill "$xvfb" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
 
-shot() { # shot SCREEN FILE
-	local screen=$1 file=$2 home=$work/home-$1 pid wid
+# A display big enough for the window, whatever xvfb-run gave us.
+Xvfb -displayfd 3 -screen 0 $((width + 160))x$((height + 160))x24 -nolisten tcp 3>"$work/display" 2>/dev/null &
+xvfb=$!
+for _ in $(seq 1 50); do [ -s "$work/display" ] && break; sleep 0.1; done
+export DISPLAY=:$(cat "$work/display")
+export TZ=${TZ:-America/Chicago} # the Preferences show UTC beside local time
+
+cli() { "$bin" --db "$db" "$@"; }
+
+sample=$work/sample
+if [ -z "${DB:-}" ]; then
+	mkdir -p "$sample"
+	RD_SAMPLE_DIR=$sample RD_SAMPLE_LARGE=1 go test ./ui -run '^TestScreenshotBundles$' -count=1 >/dev/null
+	db=$work/roster.db
+	cli admin add it@district.org "District IT" >/dev/null
+	cli settings set credited_admin it@district.org >/dev/null
+	cli settings set oneroster.source "$sample/day0.zip" >/dev/null
+	cli settings set oneroster.provider "Infinite Campus" >/dev/null
+	cli sync "$sample/day0.zip" --scope buildings >/dev/null
+	cli sync "$sample/day0.zip" >/dev/null
+	cli sync "$sample/day1.zip" --dry-run >/dev/null
+	held=$(cli sync "$sample/day1.zip" 2>&1 >/dev/null | sed -n 's/.*run \([0-9]*\) is held.*/\1/p' | head -n1 || true)
+	[ -n "$held" ] && cli approve "$held" >/dev/null
+	# The day after removes more assignments than the default limit: let the upload through.
+	cli settings set guard.assignments.remove.count 2000 >/dev/null
+	cli sync "$sample/users.csv" >/dev/null 2>&1 || true # refused whole: a failed run
+	cli settings set sync.enabled true >/dev/null
+	cli settings set sync.days mon,wed,fri >/dev/null
+	cli settings set sync.time 06:00 >/dev/null
+	cli settings set grades.map '{"-1":"PK","KG":"K","13":"Post-grad"}' >/dev/null
+	cli settings set oneroster.enabled true >/dev/null
+	# A large district whose buildings are synchronized: its users sync runs long enough to watch.
+	large=$work/large.db
+	"$bin" --db "$large" admin add it@district.org "District IT" >/dev/null
+	"$bin" --db "$large" settings set credited_admin it@district.org >/dev/null
+	"$bin" --db "$large" settings set oneroster.source "$sample/large.zip" >/dev/null
+	"$bin" --db "$large" sync "$sample/large.zip" --scope buildings >/dev/null
+else
+	db=$DB
+fi
+
+win() { xdotool search --onlyvisible --name '^RosterDesk$' 2>/dev/null | head -n1 || true; }
+
+# shot DB SCREEN [PREFS-JSON-EXTRA] -- ACTION...
+# Actions: "click X Y", "scroll STEPS X Y", "key KEYS" (xdotool key), "wait SECONDS",
+# "snap NAME" (docs/screenshots/NAME.png).
+shot() {
+	local db=$1 screen=$2 extra=$3 home=$work/home-$RANDOM pid wid
+	shift 3
 	mkdir -p "$home/.cache" "$home/.config/fyne/com.rosterdesk.app" "$home/run"
 	chmod 700 "$home/run"
-	printf '{"window.tab":"%s","window.width":%s,"window.height":%s}\n' "$screen" "$width" "$height" \
+	printf '{"window.tab":"%s","window.width":%s,"window.height":%s%s}\n' "$screen" "$width" "$height" "$extra" \
 		>"$home/.config/fyne/com.rosterdesk.app/preferences.json"
 	HOME=$home XDG_CONFIG_HOME=$home/.config XDG_RUNTIME_DIR=$home/run \
-		"$bin" --db "$db" >"$work/$screen.log" 2>&1 &
+		"$bin" --db "$db" >"$work/app.log" 2>&1 &
 	pid=$!
 	wid=
 	for _ in $(seq 1 60); do # up to 30 s for the window to map
-		wid=$(xdotool search --onlyvisible --name '^RosterDesk$' 2>/dev/null | head -n1 || true)
+		wid=$(win)
 		[ -n "$wid" ] && break
-		kill -0 "$pid" 2>/dev/null || { cat "$work/$screen.log" >&2; echo "screenshots: app exited" >&2; exit 1; }
+		kill -0 "$pid" 2>/dev/null || { cat "$work/app.log" >&2; echo "screenshots: app exited" >&2; exit 1; }
 		sleep 0.5
 	done
-	[ -n "$wid" ] || { cat "$work/$screen.log" >&2; echo "screenshots: no window" >&2; kill "$pid"; exit 1; }
+	[ -n "$wid" ] || { cat "$work/app.log" >&2; echo "screenshots: no window" >&2; kill "$pid"; exit 1; }
 	sleep 3 # let the engine calls land and the frame settle
-	import -window "$wid" "$file"
+	for a in "$@"; do
+		set -- $a
+		case $1 in
+		click) xdotool mousemove --window "$wid" "$2" "$3" click 1; sleep 1 ;;
+		scroll) xdotool mousemove --window "$wid" "$3" "$4" click --repeat "$2" --delay 30 5; sleep 1 ;; # scroll N X Y: N wheel steps down
+		wait) sleep "$2" ;;
+		key) xdotool key --clearmodifiers "$2"; sleep 0.5 ;;
+		snap)
+			timeout 20 import -window "$wid" "$out/$2.png"
+			echo "screenshots: $out/$2.png ($(identify -format '%wx%h' "$out/$2.png"))"
+			;;
+		esac
+	done
 	kill "$pid"
 	wait "$pid" 2>/dev/null || true
-	echo "screenshots: $file ($(identify -format '%wx%h' "$file"))"
 }
 
-for s in $screens; do
-	shot "$s" "$out/$(echo "$s" | tr '[:upper:]' '[:lower:]').png"
-done
+if [ -n "${DB:-}" ]; then
+	for s in OneRoster Preferences Uploads History Roster; do
+		shot "$db" "$s" "" "snap $(echo "$s" | tr '[:upper:]' '[:lower:]')"
+	done
+	exit 0
+fi
+
+# OneRoster before the first sync: two buildings made by hand, one matching a
+# school by SIS id and one matching none, beside the connected bundle's schools.
+shot "$sample/alignment.db" OneRoster "" "snap oneroster"
+# After the initial sync, with OneRoster enabled.
+shot "$db" OneRoster "" "snap oneroster-synced"
+# A users sync of 150,000 students under way: phase, running counts, Cancel.
+shot "$large" OneRoster "" "click 866 277" "wait 3" "snap oneroster-progress" "wait 15" "snap oneroster-done"
+shot "$db" Preferences ',"window.preferences_section":"Schedule"' "snap preferences"
+# The time cleared while the sync is enabled: Save refuses, beside the field, and the change stays unsaved.
+shot "$db" Preferences ',"window.preferences_section":"Schedule"' "click 145 376" "key ctrl+a" "key BackSpace" "click 138 499" "wait 1" \
+	"snap preferences-validation"
+shot "$db" Preferences ',"window.preferences_section":"Automation"' "snap preferences-automation"
+# The roster's inactive users, and the first one opened: why it left.
+shot "$db" Roster ',"window.roster_tab":"Users"' "click 860 101" "click 830 213" "wait 2" "click 300 214" "wait 2" "snap roster"
+# Upload day2.zip with the OneRoster.zip picker (which opens in the sample
+# folder), read the preview, apply it.
+shot "$db" Uploads ",\"dialog.folder\":\"$sample\"" \
+	"click 1100 178" "wait 2" "snap uploads-dialog" "click 780 300" "click 1084 707" "wait 6" "snap uploads" \
+	"click 140 503" "wait 8" "snap uploads-applied"
+shot "$db" History "" "click 700 194" "wait 1" "snap history"
+# The upload's full log: its errors and warnings, then the changes with their reasons.
+shot "$db" History "" "click 1316 154" "wait 3" "snap log"

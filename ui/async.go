@@ -2,9 +2,12 @@ package ui
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"sync/atomic"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
 )
 
 // loader runs engine calls for the screens of one window.
@@ -16,6 +19,42 @@ type loader struct {
 	// replaces it with a queue it runs itself (the test driver's fyne.Do
 	// would run it on the calling goroutine, beside the test's own).
 	do func(func())
+	// folder and setFolder remember the folder a file was last chosen in
+	// (the app's preferences); nil in tests.
+	folder    func() string
+	setFolder func(string)
+}
+
+// startIn points a file dialog at the folder a file was last chosen in, else
+// at fallback (a folder or a file in it).
+func (l *loader) startIn(d interface{ SetLocation(fyne.ListableURI) }, fallback string) {
+	dir := ""
+	if l.folder != nil {
+		dir = l.folder()
+	}
+	if dir == "" && fallback != "" {
+		dir = fallback
+		if st, err := os.Stat(fallback); err == nil && !st.IsDir() {
+			dir = filepath.Dir(fallback)
+		}
+	}
+	if dir == "" {
+		return
+	}
+	if lister, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
+		d.SetLocation(lister)
+	}
+}
+
+// chosen remembers the folder of a file the admin chose.
+func (l *loader) chosen(path string) {
+	if l.setFolder == nil {
+		return
+	}
+	if st, err := os.Stat(path); err == nil && !st.IsDir() {
+		path = filepath.Dir(path)
+	}
+	l.setFolder(path)
 }
 
 // ui runs f on the UI goroutine.

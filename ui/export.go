@@ -46,12 +46,14 @@ func exportRunDialog(win fyne.Window, l *loader, eng *rsync.Engine, runID int64,
 		if w == nil {
 			return // cancelled
 		}
+		l.chosen(w.URI().Path())
 		exportTo(l, eng, runID, f, w, note)
 	}, win)
+	l.startIn(d, "")
 	d.SetFileName(exportFileName(runID, f))
 	d.SetFilter(storage.NewExtensionFileFilter([]string{string(f)}))
-	d.Resize(fyne.NewSize(800, 560))
 	d.Show()
+	d.Resize(fyne.NewSize(800, 560)) // after Show: a file dialog builds its content in Show
 }
 
 // exportTo writes run runID to w (closing it) off the UI goroutine.

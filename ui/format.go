@@ -67,6 +67,8 @@ func statusLabel(s string) string {
 		return "preview only"
 	case rsync.StatusHeld:
 		return "held for review"
+	case rsync.StatusRolledBack:
+		return "rolled back"
 	case "cancelled", "canceled":
 		return "cancelled"
 	}
@@ -110,25 +112,26 @@ func countsSummary(c data.Counts, scope rsync.Scope) string {
 	return strings.Join(parts, "\n")
 }
 
-// runningCounts is the short line under a progress bar.
+// runningCounts is the line under a progress bar: what is planned so far.
 func runningCounts(c data.Counts) string {
 	var parts []string
 	if b := c.Buildings; b != (data.BuildingCounts{}) {
-		parts = append(parts, fmt.Sprintf("buildings +%s ~%s −%s", num(b.Added), num(b.Updated), num(b.Removed)))
+		parts = append(parts, fmt.Sprintf("Buildings: %s added, %s updated, %s deactivated", num(b.Added), num(b.Updated), num(b.Removed)))
 	}
 	if u := c.Users; u != (data.UserCounts{}) {
-		parts = append(parts, fmt.Sprintf("users +%s ~%s −%s, %s", num(u.Added), num(u.Updated), num(u.Deactivated), plural(u.Errors, "error", "errors")))
+		parts = append(parts, fmt.Sprintf("Users: %s added, %s updated, %s deactivated, %s", num(u.Added), num(u.Updated),
+			num(u.Deactivated), plural(u.Errors, "error", "errors")))
 	}
 	for _, x := range []struct {
 		name string
 		c    data.CourseCounts
-	}{{"courses", c.Courses}, {"classes", c.Classes}, {"assignments", c.Assignments}} {
+	}{{"Courses", c.Courses}, {"Classes", c.Classes}, {"Assignments", c.Assignments}} {
 		if x.c != (data.CourseCounts{}) {
-			parts = append(parts, fmt.Sprintf("%s +%s ~%s −%s", x.name, num(x.c.Added), num(x.c.Updated), num(x.c.Removed)))
+			parts = append(parts, fmt.Sprintf("%s: %s added, %s updated, %s removed", x.name, num(x.c.Added), num(x.c.Updated), num(x.c.Removed)))
 		}
 	}
 	if len(parts) == 0 {
-		return "no changes planned yet"
+		return "No changes planned yet."
 	}
 	return strings.Join(parts, " · ")
 }

@@ -3,7 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
-	"strings"
+	"strconv"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -29,28 +29,36 @@ const selectHint = "Select a run to see its source and message, open its full lo
 var historyColumns = []pagedColumn{
 	{"Date time\n(UTC)", "0000-00-00 00:00:00"},
 	{"Sync type", "Users + Courses, Automated"},
-	{"Status", "held for review"},
+	{"Status (a failed run: its cause)", "failed: users.csv line 1: required c"},
 	{"Users\nadded / deact. / errors", "000000 / 000000 / 0000"},
 	{"Courses\nadded / removed / errors", "00000 / 00000 / 0000"},
 	{"Course assignments\nadded / removed / errors", "0000000 / 000000 / 0000"},
-	{"Cause (failed, refused or held runs)", strings.Repeat("m", 40)},
 }
 
 // historyRow is one run as the table shows it.
 func historyRow(r rsync.Result) []string {
 	c := r.Counts
 	triple := func(a, b, e int) string { return num(a) + " / " + num(b) + " / " + num(e) }
-	cause := ""
+	status := statusLabel(r.Status)
 	switch r.Status {
 	case rsync.StatusFailed, rsync.StatusRefused, rsync.StatusHeld:
-		cause = firstLine(r.Message)
+		if cause := firstLine(r.Message); cause != "" {
+			status += ": " + cause
+		}
+	}
+	switch {
+	case r.ResolvedBy != 0 && r.Status == rsync.StatusApproved:
+		status += ", run " + strconv.FormatInt(r.ResolvedBy, 10)
+	case r.ResolvedBy != 0 && r.Status == rsync.StatusRolledBack:
+		status += " by run " + strconv.FormatInt(r.ResolvedBy, 10)
+	case r.Undoes != 0:
+		status += ", undoes run " + strconv.FormatInt(r.Undoes, 10)
 	}
 	return []string{
-		formatUTC(r.StartedAt), syncType(r), statusLabel(r.Status),
+		formatUTC(r.StartedAt), syncType(r), status,
 		triple(c.Users.Added, c.Users.Deactivated, c.Users.Errors),
 		triple(c.Courses.Added, c.Courses.Removed, c.Courses.Errors),
 		triple(c.Assignments.Added, c.Assignments.Removed, c.Assignments.Errors),
-		cause,
 	}
 }
 
@@ -125,7 +133,7 @@ func newHistoryScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) *his
 		return plural(n, "run", "runs") + ", newest first."
 	}
 	s.table.importance = func(r pagedRow, col int) widget.Importance {
-		if col != 2 && col != 6 {
+		if col != 2 {
 			return widget.MediumImportance
 		}
 		switch r.key.(rsync.Result).Status {
@@ -136,7 +144,7 @@ func newHistoryScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) *his
 		}
 		return widget.MediumImportance
 	}
-	s.table.setAction("Full log", len(historyColumns)-1, func(r pagedRow) { s.showLog(r.key.(rsync.Result)) })
+	s.table.setAction("Full log", -1, func(r pagedRow) { s.showLog(r.key.(rsync.Result)) })
 	s.table.onSelected = func(_ int, r pagedRow) { s.selectRun(r.key.(rsync.Result)) }
 
 	s.openLog = widget.NewButtonWithIcon("Full log", theme.ListIcon(), func() {

@@ -73,7 +73,7 @@ func TestHistoryPagesThroughRuns(t *testing.T) {
 	}
 	// A failed run's one-line cause; buildings and automated runs named as on the product page.
 	failed := cells(t, h.table, n-1-17)
-	if failed[2] != "failed" || failed[6] != "users.csv line 1: required column username is missing from the header; nothing was imported" {
+	if failed[2] != "failed: users.csv line 1: required column username is missing from the header; nothing was imported" {
 		t.Errorf("failed run row %q", failed)
 	}
 	if got := cells(t, h.table, n-1-42)[1]; got != "Buildings, Manual" {

@@ -83,7 +83,6 @@ func newLogViewer(l *loader, eng *rsync.Engine, win func() fyne.Window, back fun
 	v.note.Hide()
 	legend := widget.NewLabel(logLegend)
 	legend.Wrapping = fyne.TextWrapWord
-	legend.Importance = widget.LowImportance
 
 	v.table = newPagedTable(l, logColumns, logPage, v.fetch)
 	v.table.onInfo = func(info any) { v.counts.SetText(severityCounts(info.(map[string]int))) }

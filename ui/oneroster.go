@@ -34,7 +34,7 @@ var alignColumns = []pagedColumn{
 	{"School\nsourcedId", "sch-0000"},
 	{"Local building", "Washington Elementary School"},
 	{"Building\nSIS id", "sch-0000"},
-	{"Status", "will be added"},
+	{"Status", "local building with no school"},
 	{"Students", "000,000"},
 	{"Staff", "00,000"},
 }
@@ -66,6 +66,7 @@ type oneRosterScreen struct {
 	alignSentence *widget.Label
 	addBuilding   *widget.Button
 	alignNote     *widget.Label
+	alignBox      *fillWidth // the table's height follows its rows, up to ten
 
 	syncBuildings   *widget.Button
 	syncUsers       *widget.Button
@@ -115,7 +116,7 @@ func newOneRosterScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) *o
 	s.checkNote.Hide()
 	s.checkJob = newJobView()
 	s.checkJob.onBusy = func(bool) { s.updateButtons() }
-	connection := widget.NewCard("Connection", "The OneRoster CSV bundle to read (REST providers come later).", container.NewVBox(
+	connection := widget.NewCard("Connection", "The OneRoster CSV bundle your SIS exports: OneRoster.zip or a folder of CSV files.", container.NewVBox(
 		s.source, container.NewHBox(s.chooseFile, s.chooseFolder, s.recheck), s.checkJob.content(), s.detected, s.checkNote))
 
 	// Building alignment.
@@ -150,8 +151,8 @@ func newOneRosterScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) *o
 		"Students and staff of a school with no aligned building are ignored by a users sync. " +
 		"While OneRoster is off, correct a building's SIS id here to fix a mismatch.")
 	alignHelp.Wrapping = fyne.TextWrapWord
-	tableBox := container.NewGridWrap(fyne.NewSize(1, 240), s.alignTable.table)
-	tableBox.Layout = &fillWidth{height: 240}
+	s.alignBox = &fillWidth{height: 240}
+	tableBox := container.New(s.alignBox, s.alignTable.table)
 	alignment := widget.NewCard("Building alignment", "", container.NewVBox(alignHelp, s.alignSummary, s.alignSentence,
 		tableBox, container.NewHBox(s.addBuilding), s.alignNote))
 
@@ -171,6 +172,8 @@ func newOneRosterScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) *o
 	s.buildingsResult.Wrapping = fyne.TextWrapWord
 	s.usersResult = widget.NewLabel("")
 	s.usersResult.Wrapping = fyne.TextWrapWord
+	s.buildingsResult.Hide()
+	s.usersResult.Hide()
 	steps := widget.NewLabel("A one-time building synchronization sets up the buildings every user import depends on. " +
 		"Then synchronize users (and courses, as the Synchronization processes preference says). Large districts take a while: " +
 		"the window stays usable, and Cancel rolls everything back.")
@@ -181,7 +184,8 @@ func newOneRosterScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) *o
 		widget.NewSeparator(), container.NewHBox(s.syncNow, s.nowWhy),
 		s.job.content()))
 
-	body := container.NewVBox(s.banner, s.enable, connection, alignment, initial)
+	// Setting up and synchronizing side by side; the alignment, which can be long, below.
+	body := container.NewVBox(s.banner, s.enable, container.NewGridWithColumns(2, connection, initial), alignment)
 	s.root = container.NewBorder(s.bar.content(), nil, nil, nil, container.NewVScroll(container.NewPadded(body)))
 	s.updateButtons()
 	return s
@@ -320,6 +324,8 @@ func (s *oneRosterScreen) showAlignment(a *rsync.Alignment) <-chan struct{} {
 	s.alignTable.fetch = func(context.Context, int, int) (pageResult, error) {
 		return pageResult{rows: rows, total: len(rows)}, nil
 	}
+	rowH := widget.NewLabel("X").MinSize().Height + theme.Padding()
+	s.alignBox.height = rowH*float32(2+min(max(len(rows), 3), 10)) + theme.Padding()
 	return s.alignTable.reset()
 }
 
@@ -333,7 +339,7 @@ func alignCells(r rsync.AlignRow) []string {
 	}
 	status := string(r.Status)
 	if r.Status == rsync.AlignMatched && !r.Aligned {
-		status = "matched, aligned at next building sync"
+		status = "matched (not aligned yet)"
 	}
 	if r.Status == rsync.AlignNoSchool {
 		status = "local building with no school"
@@ -353,11 +359,13 @@ func (s *oneRosterScreen) pickFile() {
 		}
 		p := r.URI().Path()
 		r.Close()
+		s.l.chosen(p)
 		s.checkSource(p, true)
 	}, s.win())
 	d.SetFilter(newExtFilter(".zip", ".csv"))
-	d.Resize(fyne.NewSize(800, 560))
+	s.l.startIn(d, s.sourcePath())
 	d.Show()
+	d.Resize(fyne.NewSize(800, 560)) // after Show: a file dialog builds its content in Show
 }
 
 func (s *oneRosterScreen) pickFolder() {
@@ -365,10 +373,20 @@ func (s *oneRosterScreen) pickFolder() {
 		if err != nil || u == nil {
 			return
 		}
+		s.l.chosen(u.Path())
 		s.checkSource(u.Path(), true)
 	}, s.win())
-	d.Resize(fyne.NewSize(800, 560))
+	s.l.startIn(d, s.sourcePath())
 	d.Show()
+	d.Resize(fyne.NewSize(800, 560)) // after Show: a file dialog builds its content in Show
+}
+
+// sourcePath is the connected source, if any.
+func (s *oneRosterScreen) sourcePath() string {
+	if s.state == nil {
+		return ""
+	}
+	return s.state.Source
 }
 
 // checkSource validates path and shows what was detected. With connect, a
@@ -692,9 +710,11 @@ func (s *oneRosterScreen) runSync(scope rsync.Scope) <-chan struct{} {
 	}
 	started := time.Now()
 	result.SetText("")
+	result.Hide()
 	return startJob(s.job, s.l, title, func(ctx context.Context, progress func(rsync.Progress)) (*rsync.Result, error) {
 		return s.eng.Sync(ctx, src, rsync.Options{Scope: scope, Trigger: rsync.TriggerManual, Progress: progress})
 	}, func(r *rsync.Result, err error) {
+		result.Show()
 		switch {
 		case cancelled(err):
 			result.Importance = widget.WarningImportance

@@ -74,8 +74,10 @@ func (s *prefSection) setErr(key, msg string) {
 	if l == nil {
 		return
 	}
+	if msg != "" {
+		msg = strings.ToUpper(msg[:1]) + msg[1:]
+	}
 	l.SetText(msg)
-	l.Visible()
 	if msg == "" {
 		l.Hide()
 	} else {
@@ -130,6 +132,7 @@ func (s *prefSection) update() {
 	}
 }
 
+
 // load shows stored values in the widgets.
 func (s *prefSection) load(values map[string]string) {
 	s.stored = values
@@ -163,6 +166,7 @@ type preferencesScreen struct {
 	days    *widget.CheckGroup
 	at      *widget.Entry
 	preview *widget.Label
+	next    *widget.Label // when the saved schedule runs next, or why it does not
 	loc     *time.Location
 	now     func() time.Time
 	// Processes, teacher permissions, automation.
@@ -206,6 +210,11 @@ func (p *preferencesScreen) section(title, intro string, errs map[string]*widget
 	s.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), func() { p.saveSection(s) })
 	s.save.Importance = widget.HighImportance
 	s.save.Disable()
+	s.changed = func() {
+		if p.tabs != nil {
+			p.tabs.Refresh()
+		}
+	}
 	head := widget.NewLabel(intro)
 	head.Wrapping = fyne.TextWrapWord
 	objs := append([]fyne.CanvasObject{head, widget.NewSeparator()}, body...)
@@ -327,11 +336,15 @@ func (p *preferencesScreen) scheduleSection() *prefSection {
 	p.at.SetPlaceHolder("HH:MM")
 	p.preview = widget.NewLabel("")
 	p.preview.Wrapping = fyne.TextWrapWord
+	p.next = widget.NewLabel("")
+	p.next.Wrapping = fyne.TextWrapWord
+	p.next.Importance = widget.LowImportance
 	timeRow := container.NewHBox(container.NewGridWrap(fyne.NewSize(90, p.at.MinSize().Height), p.at), widget.NewLabel("UTC"))
 	s := p.section("Schedule", "When the automated sync runs. Days and time are in UTC and both are required while the sync is enabled.", errs,
 		p.enabled, errs[rsync.KeySyncEnabled], widget.NewCard("", "", advice),
 		fieldLabel("Days of the week (UTC)"), p.days, errs[rsync.KeySyncDays],
-		fieldLabel("Sync time (UTC, 24-hour)"), timeRow, errs[rsync.KeySyncTime], p.preview)
+		fieldLabel("Sync time (UTC, 24-hour)"), timeRow, errs[rsync.KeySyncTime], p.preview, p.next)
+	s.onSaved = func(map[string]string) { p.showNextRun() }
 	p.enabled.OnChanged = func(bool) { s.edited() }
 	p.days.OnChanged = func([]string) { p.updatePreview(); s.edited() }
 	p.at.OnChanged = func(string) { p.updatePreview(); s.edited() }
@@ -428,7 +441,7 @@ func (p *preferencesScreen) automationSection() *prefSection {
 	markHelp := widget.NewLabel("A user absent from a complete (bulk) users.csv is deactivated, never deleted. Off: absent users stay active.")
 	markHelp.Wrapping = fyne.TextWrapWord
 	p.grades = newGradeMatrix()
-	gradeHelp := widget.NewLabel("Grade level matrix: incoming grade codes (for example KG, -1, 13) and the district's label for each. " +
+	gradeHelp := widget.NewLabel("Incoming grade codes (for example KG, -1, 13) and the district's label for each. " +
 		"The engine applies it on the next sync; codes not listed are kept as they come.")
 	gradeHelp.Wrapping = fyne.TextWrapWord
 	p.retention = widget.NewEntry()
@@ -468,6 +481,15 @@ func (p *preferencesScreen) automationSection() *prefSection {
 	return s
 }
 
+// showSection selects the section titled title, without asking (nothing is edited yet).
+func (p *preferencesScreen) showSection(title string) {
+	for _, s := range p.sections {
+		if s.title == title {
+			p.selectQuietly(s.item)
+		}
+	}
+}
+
 // refresh reloads the admin accounts and every setting, discarding unsaved edits.
 func (p *preferencesScreen) refresh() <-chan struct{} {
 	type loaded struct {
@@ -493,6 +515,22 @@ func (p *preferencesScreen) refresh() <-chan struct{} {
 			s.load(r.values)
 		}
 		p.tabs.Refresh()
+		p.showNextRun()
+	})
+}
+
+// showNextRun says when the saved schedule runs next (eng.Timetable), or why it does not.
+func (p *preferencesScreen) showNextRun() <-chan struct{} {
+	return run(p.l, func(ctx context.Context) (rsync.Timetable, error) {
+		return p.eng.Timetable(ctx), nil
+	}, func(tt rsync.Timetable, _ error) {
+		next, ok := tt.Next(p.now())
+		if !ok {
+			p.next.SetText("As saved, automated syncs do not run: " + tt.Off + ".")
+			return
+		}
+		p.next.SetText(fmt.Sprintf("As saved, the next automated sync runs %s UTC (%s local time).",
+			next.Format("Mon 2006-01-02 15:04"), next.In(p.loc).Format("Mon 15:04")))
 	})
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -175,6 +174,18 @@ func (s *rosterScreen) loadTab(text string) <-chan struct{} {
 	return nil
 }
 
+// showTab selects the tab labelled text (it loads when the screen is refreshed).
+func (s *rosterScreen) showTab(text string) {
+	for _, item := range s.tabs.Items {
+		if item.Text == text {
+			cb := s.tabs.OnSelected
+			s.tabs.OnSelected = nil
+			s.tabs.Select(item)
+			s.tabs.OnSelected = cb
+		}
+	}
+}
+
 // openUser shows a user's detail beside the list.
 func (s *rosterScreen) openUser(sourcedID string) <-chan struct{} {
 	return s.detail.open(sourcedID)
@@ -198,7 +209,7 @@ func (s *rosterScreen) show(sections []rosterSection) {
 
 // rosterSections lays the engine's counts out as the overview shows them.
 func rosterSections(rc *rsync.RosterCounts) []rosterSection {
-	n := strconv.Itoa
+	n := num
 	users := []kv{{"Active", n(rc.Users.Active)}, {"Inactive", n(rc.Users.Inactive)}}
 	users = append(users, byRole(rc.Users.ByRole)...)
 	assignments := []kv{{"Active", n(rc.Assignments.Active)}, {"Removed", n(rc.Assignments.Removed)}}
@@ -224,7 +235,7 @@ func byRole(m map[string]int) []kv {
 	sort.Strings(roles)
 	out := make([]kv, len(roles))
 	for i, r := range roles {
-		out[i] = kv{"Active " + r, strconv.Itoa(m[r])}
+		out[i] = kv{"Active " + r, num(m[r])}
 	}
 	return out
 }

@@ -80,6 +80,7 @@ type uploadsScreen struct {
 	plan     *rsync.Plan
 	planKind string
 	planPath string
+	source   string // the connected OneRoster source, where file dialogs start
 	progress progressForward
 
 	root fyne.CanvasObject
@@ -99,7 +100,6 @@ func newUploadsScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) *upl
 	}
 	hint := widget.NewLabel(dropHint)
 	hint.Wrapping = fyne.TextWrapWord
-	hint.Importance = widget.LowImportance
 	s.notice = widget.NewLabel("")
 	s.notice.Wrapping = fyne.TextWrapWord
 	s.notice.Hide()
@@ -168,6 +168,7 @@ func (s *uploadsScreen) refresh() <-chan struct{} {
 		if err != nil {
 			return
 		}
+		s.source = st.Source
 		if why := st.UsersBlocked(); why != "" {
 			s.say(s.blocked, "Uploads are refused for now. "+why, widget.WarningImportance)
 		} else {
@@ -190,11 +191,13 @@ func (s *uploadsScreen) pick(t uploadTarget) {
 		}
 		p := r.URI().Path()
 		r.Close()
+		s.l.chosen(p)
 		s.upload(p, t.kind)
 	}, s.win())
 	d.SetFilter(newExtFilter(t.exts...))
-	d.Resize(fyne.NewSize(800, 560))
+	s.l.startIn(d, s.source)
 	d.Show()
+	d.Resize(fyne.NewSize(800, 560)) // after Show: a file dialog builds its content in Show
 }
 
 // upload checks that path is what the target asked for, then previews it.

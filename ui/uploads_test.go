@@ -246,3 +246,37 @@ func TestDropOnWindowPreviews(t *testing.T) {
 		t.Errorf("wrong file: plan %v, notice %q", m.uploads.plan, m.uploads.notice.Text)
 	}
 }
+
+// The file pickers open, filtered and in the folder a file was last chosen in.
+func TestFilePickersOpen(t *testing.T) {
+	eng := adminEngine(t)
+	src, _ := district(t, 0, "")
+	syncs(t, eng, src, rsync.ScopeBuildings)
+	m, w := newTestUI(t, eng)
+	m.selectTab(NavUploads)
+	idle(t, m)
+	var remembered string
+	m.load.folder = func() string { return remembered }
+	m.load.setFolder = func(d string) { remembered = d }
+	m.load.chosen(src)
+	if remembered != filepath.Dir(src) {
+		t.Fatalf("remembered %q", remembered)
+	}
+	for _, open := range []func(){
+		func() { m.uploads.pick(uploadTargets[0]) },
+		func() { m.uploads.pick(uploadTargets[2]) },
+		func() { m.oneRoster.pickFile() },
+		func() { m.oneRoster.pickFolder() },
+		func() { exportRunDialog(w, m.load, eng, 1, exportXLSX, widget.NewLabel("")) },
+	} {
+		open()
+		top := w.Canvas().Overlays().Top()
+		if top == nil {
+			t.Fatal("no dialog")
+		}
+		if !strings.Contains(strings.Join(append(visibleTexts(top), drawnTexts(top)...), "\n"), filepath.Base(filepath.Dir(src))) {
+			t.Errorf("dialog not in the remembered folder: %q", drawnTexts(top))
+		}
+		w.Canvas().Overlays().Remove(top)
+	}
+}

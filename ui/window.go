@@ -5,6 +5,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -22,6 +23,9 @@ const (
 	prefWidth  = "window.width"
 	prefHeight = "window.height"
 	prefTab    = "window.tab"
+	prefSect   = "window.preferences_section" // the Preferences section shown last
+	prefRoster = "window.roster_tab"          // the Roster tab shown last
+	prefFolder = "dialog.folder"              // the folder a file was last chosen in
 )
 
 // Default and smallest sensible window sizes.
@@ -198,6 +202,10 @@ func newMainWindow(a fyne.App, eng *rsync.Engine) (fyne.Window, *mainUI) {
 	}
 	w.Resize(size)
 
+	m.preferences.showSection(prefs.String(prefSect))
+	m.roster.showTab(prefs.String(prefRoster))
+	m.load.folder = func() string { return prefs.String(prefFolder) }
+	m.load.setFolder = func(dir string) { prefs.SetString(prefFolder, dir) }
 	if !m.selectTab(prefs.StringWithFallback(prefTab, NavRoster)) {
 		m.selectTab(NavRoster)
 	}
@@ -211,6 +219,10 @@ func newMainWindow(a fyne.App, eng *rsync.Engine) (fyne.Window, *mainUI) {
 		if sel := m.tabs.Selected(); sel != nil {
 			prefs.SetString(prefTab, sel.Text)
 		}
+		if sel := m.preferences.tabs.Selected(); sel != nil {
+			prefs.SetString(prefSect, strings.TrimSuffix(sel.Text, " •"))
+		}
+		prefs.SetString(prefRoster, m.roster.tabs.Selected().Text)
 		m.cancel() // abandon engine calls still running
 	})
 	return w, m
