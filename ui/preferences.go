@@ -132,7 +132,6 @@ func (s *prefSection) update() {
 	}
 }
 
-
 // load shows stored values in the widgets.
 func (s *prefSection) load(values map[string]string) {
 	s.stored = values
