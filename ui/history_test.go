@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/xuri/excelize/v2"
 
@@ -278,5 +279,51 @@ func TestExportRun(t *testing.T) {
 	}
 	if exportFileName(7, exportXLSX) != "rosterdesk-run-7.xlsx" {
 		t.Error(exportFileName(7, exportXLSX))
+	}
+}
+
+// A held run is approved (or discarded) from the History, through the engine.
+func TestHistoryApprovesHeldRun(t *testing.T) {
+	eng := adminEngine(t)
+	ctx := context.Background()
+	src, _ := district(t, 0, "")
+	syncs(t, eng, src, rsync.ScopeBuildings)
+	syncs(t, eng, src, rsync.ScopeUsersCourses)
+	if _, err := eng.SetSetting(ctx, "guard.users.deactivate.count", "1"); err != nil {
+		t.Fatal(err)
+	}
+	next, _ := district(t, 2, "")
+	if _, err := eng.Sync(ctx, next, rsync.Options{}); !rsync.IsHeld(err) {
+		t.Fatalf("day 2 not held: %v", err)
+	}
+	m, w := newTestUI(t, eng)
+	m.selectTab(NavHistory)
+	idle(t, m)
+	h := m.history
+	row := cells(t, h.table, 0)
+	if !strings.HasPrefix(row[2], "held for review: ") {
+		t.Fatalf("held row %q", row)
+	}
+	r, _ := h.table.row(0)
+	h.table.onSelected(0, r)
+	if !h.approve.Visible() || !h.discard.Visible() || !strings.Contains(h.detail.Text, "Held: ") {
+		t.Fatalf("no approve/discard for a held run; detail %q", h.detail.Text)
+	}
+	held := r.key.(rsync.Result)
+	test.Tap(h.approve)
+	test.Tap(overlayButton(t, w, "Yes"))
+	idle(t, m)
+	got, err := eng.Run(ctx, held.RunID)
+	if err != nil || got.Status != rsync.StatusApproved {
+		t.Fatalf("held run now %+v, %v (note %q)", got, err, h.note.Text)
+	}
+	if !strings.Contains(h.note.Text, "applied") || h.table.total != 4 {
+		t.Errorf("note %q, %d runs", h.note.Text, h.table.total)
+	}
+	// Other runs offer no approval.
+	r, _ = h.table.row(0)
+	h.table.onSelected(0, r)
+	if h.approve.Visible() {
+		t.Error("approve offered for an applied run")
 	}
 }

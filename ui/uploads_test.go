@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	gosync "sync"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -278,5 +279,39 @@ func TestFilePickersOpen(t *testing.T) {
 			t.Errorf("dialog not in the remembered folder: %q", drawnTexts(top))
 		}
 		w.Canvas().Overlays().Remove(top)
+	}
+}
+
+// Applying while another run writes is refused, with the engine's reason.
+func TestUploadRefusedWhileAnotherRunWrites(t *testing.T) {
+	eng := adminEngine(t)
+	ctx := context.Background()
+	day0, _ := district(t, 0, "")
+	syncs(t, eng, day0, rsync.ScopeBuildings)
+	syncs(t, eng, day0, rsync.ScopeUsersCourses)
+	day1, _ := district(t, 2, "")
+	m, _ := newTestUI(t, eng)
+	s := m.uploads
+	wait(t, s.upload(day1, rsync.UploadOneRoster))
+	idle(t, m)
+	if s.plan == nil {
+		t.Fatalf("no preview: %q", s.result.Text)
+	}
+	// Another run (the CLI, the schedule) writes, and waits in the middle.
+	block, started, finished := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	var once gosync.Once
+	go func() {
+		defer close(finished)
+		eng.Sync(ctx, day1, rsync.Options{Progress: func(rsync.Progress) {
+			once.Do(func() { close(started); <-block })
+		}})
+	}()
+	<-started
+	wait(t, s.applyPlan())
+	idle(t, m)
+	close(block)
+	<-finished
+	if !strings.Contains(s.result.Text, "Refused: another run is in progress") || s.plan == nil {
+		t.Errorf("result %q (preview kept: %v)", s.result.Text, s.plan != nil)
 	}
 }
