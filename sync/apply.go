@@ -43,6 +43,9 @@ func (e *Engine) Sync(ctx context.Context, source string, opt Options) (*Result,
 		if err != nil {
 			return e.recordFailed(ctx, plan, source, err)
 		}
+		if plan.Trips, err = e.guard(ctx, plan); err != nil {
+			return nil, err
+		}
 		return e.record(ctx, plan, StatusDryRun, "")
 	}
 	return e.applyRun(ctx, source, opt, nil)
@@ -106,6 +109,11 @@ func (e *Engine) applyRun(ctx context.Context, source string, opt Options, previ
 		opt.Provider = plan.Source.SystemName // remembered so the next run can tell a new provider
 		run.Options = optionsJSON(opt)
 	}
+	if ctx.Err() != nil {
+		// Cancelled: the transaction is rolled back; the run is recorded as cancelled.
+		tx.Rollback()
+		return e.recordCancelled(plan, source, ctx.Err())
+	}
 	if err != nil {
 		tx.Rollback()
 		if plan == nil {
@@ -155,6 +163,23 @@ func (e *Engine) applyRun(ctx context.Context, source string, opt Options, previ
 	return e.result(run, plan), nil
 }
 
+// recordCancelled records a run the admin cancelled; nothing of it was applied.
+func (e *Engine) recordCancelled(plan *Plan, source string, cause error) (*Result, error) {
+	if plan == nil {
+		return nil, cause
+	}
+	if plan.Source == nil {
+		plan.Source = &Source{Path: source}
+	}
+	plan.log.infof("apply", "", 0, 0, "", "", "run.cancelled", "cancelled before it finished; nothing was applied")
+	plan.log.finish()
+	res, err := e.record(context.Background(), plan, StatusCancelled, "cancelled; nothing was applied")
+	if err != nil {
+		return nil, errors.Join(cause, err)
+	}
+	return res, cause
+}
+
 // recordFailed records a run whose source could not be used; the roster is not touched.
 func (e *Engine) recordFailed(ctx context.Context, plan *Plan, source string, cause error) (*Result, error) {
 	if ctx.Err() != nil || plan == nil {
@@ -197,7 +222,8 @@ func (e *Engine) record(ctx context.Context, plan *Plan, status, message string)
 	}
 	run := &data.Run{Scope: string(plan.Scope), Trigger: string(plan.Trigger), Status: status, Source: src,
 		StartedAt: data.FormatTime(plan.StartedAt), FinishedAt: data.FormatTime(tx.Now()),
-		Errors: plan.log.errors, Warnings: plan.log.warnings, Counts: plan.Counts, Message: message, AdminID: plan.Admin.ID}
+		Errors: plan.log.errors, Warnings: plan.log.warnings, Counts: plan.Counts, Message: message, AdminID: plan.Admin.ID,
+		Tripped: tripsJSON(plan.Trips)}
 	if run.ID, err = tx.InsertRun(run); err != nil {
 		return nil, err
 	}
@@ -207,7 +233,9 @@ func (e *Engine) record(ctx context.Context, plan *Plan, status, message string)
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
-	return e.result(run, plan), nil
+	res := e.result(run, plan)
+	res.Tripped = plan.Trips
+	return res, nil
 }
 
 func (e *Engine) result(run *data.Run, plan *Plan) *Result {

@@ -563,3 +563,42 @@ func TestRosterLockAcrossProcesses(t *testing.T) {
 	e.DB.AcquireRunLock(ctx, dead, func(data.RunLock) bool { return false })
 	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
 }
+
+func TestCancelRollsBackAndIsRecorded(t *testing.T) {
+	e := newEngine(t)
+	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
+	before := dumpRoster(t, e)
+	ctx, cancel := context.WithCancel(context.Background())
+	applyHook = func(done int) {
+		if done == 3 {
+			cancel()
+		}
+	}
+	defer func() { applyHook = nil }()
+	res, err := e.Sync(ctx, district().zip(t, ""), Options{Scope: ScopeUsersCourses})
+	if !errors.Is(err, context.Canceled) || res == nil || res.Status != StatusCancelled {
+		t.Fatalf("want a cancelled run, got %v %+v", err, res)
+	}
+	if dumpRoster(t, e) != before {
+		t.Fatal("a cancelled run changed the roster")
+	}
+	if h, _ := e.History(context.Background(), 1, 0); h[0].Status != StatusCancelled {
+		t.Fatalf("history %+v", h[0])
+	}
+}
+
+func TestPreviewSaysItWouldBeHeld(t *testing.T) {
+	e := newEngine(t)
+	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
+	mustSync(t, e, district().zip(t, ""), ScopeUsers)
+	guardsDefault(t, e)
+	small := district().with("users.csv", lines(hUsers, user("u1", "sch1", "student", "Ann")))
+	plan, err := e.PlanRun(context.Background(), small.zip(t, ""), Options{Scope: ScopeUsers})
+	if err != nil || len(plan.Trips) == 0 || plan.Trips[0].Entity != "users" {
+		t.Fatalf("preview trips %v %+v", err, plan.Trips)
+	}
+	res, err := e.Sync(context.Background(), small.zip(t, ""), Options{Scope: ScopeUsers, DryRun: true})
+	if err != nil || len(res.Tripped) == 0 {
+		t.Fatalf("dry run %v %+v", err, res)
+	}
+}

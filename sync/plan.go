@@ -128,6 +128,9 @@ type Plan struct {
 
 	active map[string]int // active records per table before the run, where the plan loaded them all
 
+	// Trips are the safeguards applying this plan would trip: it would be held for review.
+	Trips []Trip
+
 	opt         Options
 	buildingIDs map[string]int64 // aligned building SIS id → building id, for user links
 	log         *runLog
@@ -309,7 +312,15 @@ func (e *Engine) PlanRun(ctx context.Context, sourcePath string, opt Options) (*
 	if err != nil {
 		return nil, err
 	}
-	return e.plan(ctx, sourcePath, opt, admin, nil)
+	plan, err := e.plan(ctx, sourcePath, opt, admin, nil)
+	if err != nil {
+		return plan, err
+	}
+	// Say now whether applying it would be held for review.
+	if plan.Trips, err = e.guard(ctx, plan); err != nil {
+		return nil, err
+	}
+	return plan, nil
 }
 
 // preconditions fills in the options' defaults and refuses a run that may not start.

@@ -46,6 +46,7 @@ const (
 	StatusApproved   = "approved"    // a held run an admin approved (the approving run applied it)
 	StatusDiscarded  = "discarded"   // a held run an admin discarded
 	StatusRolledBack = "rolled-back" // an applied run undone by a later run
+	StatusCancelled  = "cancelled"   // stopped by the admin; nothing applied
 )
 
 // Result is the outcome of one run, in the shape `sync --json` prints.
