@@ -2,8 +2,10 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -39,27 +41,106 @@ var historyColumns = []pagedColumn{
 func historyRow(r rsync.Result) []string {
 	c := r.Counts
 	triple := func(a, b, e int) string { return num(a) + " / " + num(b) + " / " + num(e) }
-	status := statusLabel(r.Status)
-	switch r.Status {
-	case rsync.StatusFailed, rsync.StatusRefused, rsync.StatusHeld:
-		if cause := firstLine(r.Message); cause != "" {
-			status += ": " + cause
-		}
-	}
-	switch {
-	case r.ResolvedBy != 0 && r.Status == rsync.StatusApproved:
-		status += ", run " + strconv.FormatInt(r.ResolvedBy, 10)
-	case r.ResolvedBy != 0 && r.Status == rsync.StatusRolledBack:
-		status += " by run " + strconv.FormatInt(r.ResolvedBy, 10)
-	case r.Undoes != 0:
-		status += ", undoes run " + strconv.FormatInt(r.Undoes, 10)
-	}
 	return []string{
-		formatUTC(r.StartedAt), syncType(r), status,
+		formatUTC(r.StartedAt), syncType(r), runStatus(r),
 		triple(c.Users.Added, c.Users.Deactivated, c.Users.Errors),
 		triple(c.Courses.Added, c.Courses.Removed, c.Courses.Errors),
 		triple(c.Assignments.Added, c.Assignments.Removed, c.Assignments.Errors),
 	}
+}
+
+// heldLabel is how the History names a run held for review.
+const heldLabel = "Held — needs review"
+
+// runStatus is a run's status as the History's Status column reads it: what
+// happened, and what it was about (a held run's numbers, a failed run's
+// cause, the run that undid or approved it).
+func runStatus(r rsync.Result) string {
+	id := func(n int64) string { return strconv.FormatInt(n, 10) }
+	cause := func(prefix string) string {
+		return strings.TrimSpace(strings.TrimPrefix(firstLine(r.Message), prefix))
+	}
+	with := func(label, detail string) string {
+		if detail == "" {
+			return label
+		}
+		return label + ": " + detail
+	}
+	switch r.Status {
+	case rsync.StatusApplied:
+		if r.Undoes != 0 {
+			return "Applied: undoes run " + id(r.Undoes)
+		}
+		return "Applied"
+	case rsync.StatusDryRun:
+		if len(r.Tripped) > 0 {
+			return "Preview only: applying would be held (" + tripText(r.Tripped[0]) + ")"
+		}
+		return "Preview only, nothing applied"
+	case rsync.StatusRefused:
+		return with("Refused", cause(""))
+	case rsync.StatusFailed:
+		return with("Failed", cause(""))
+	case rsync.StatusHeld:
+		if len(r.Tripped) == 0 {
+			return with(heldLabel, cause("Held — "))
+		}
+		s := heldLabel + ": " + tripText(r.Tripped[0])
+		if len(r.Tripped) > 1 {
+			s += fmt.Sprintf(" (and %d more)", len(r.Tripped)-1)
+		}
+		return s
+	case rsync.StatusApproved:
+		if r.ResolvedBy != 0 {
+			return "Approved: applied by run " + id(r.ResolvedBy)
+		}
+		return "Approved"
+	case rsync.StatusDiscarded:
+		return "Discarded: nothing applied"
+	case rsync.StatusRolledBack:
+		if r.ResolvedBy != 0 {
+			return "Rolled back by run " + id(r.ResolvedBy)
+		}
+		return "Rolled back"
+	case rsync.StatusCancelled, "canceled":
+		return "Cancelled: nothing applied"
+	case rsync.StatusSkipped:
+		return with("Skipped", cause("skipped:"))
+	case rsync.StatusMissed:
+		return with("Missed", cause("missed:"))
+	}
+	return with(r.Status, cause(""))
+}
+
+// tripText is one tripped safeguard in a few words, with its numbers:
+// "deactivate 100 of 327 active users (30.6%, limit 10%)". A safeguard
+// without numbers (an incomplete input, a new provider) reads as the engine wrote it.
+func tripText(t rsync.Trip) string {
+	switch t.Action {
+	case "deactivate", "remove", "update":
+		if t.Active > 0 {
+			return fmt.Sprintf("%s %s of %s active %s (%s%%, limit %s)", t.Action, num(t.Count), num(t.Active), t.Entity,
+				strconv.FormatFloat(t.Percent, 'f', 1, 64), t.Limit)
+		}
+		if t.Count > 0 {
+			return fmt.Sprintf("%s %s %s (limit %s)", t.Action, num(t.Count), t.Entity, t.Limit)
+		}
+	}
+	return t.Reason
+}
+
+// statusImportance colours a run's status: red when it did not run as
+// asked, orange when it waits for the admin, grey when nothing of it is in effect.
+func statusImportance(r rsync.Result) widget.Importance {
+	switch r.Status {
+	case rsync.StatusFailed, rsync.StatusRefused:
+		return widget.DangerImportance
+	case rsync.StatusHeld, rsync.StatusMissed:
+		return widget.WarningImportance
+	case rsync.StatusDiscarded, rsync.StatusRolledBack, rsync.StatusCancelled, rsync.StatusSkipped, rsync.StatusDryRun:
+		return widget.LowImportance
+	}
+	return widget.MediumImportance
 }
 
 // formatUTC shows a stored timestamp to the second; unparseable text is shown as is.
@@ -72,7 +153,8 @@ func formatUTC(s string) string {
 }
 
 // historyScreen lists every run, newest first, paging through thousands of
-// them (eng.History), and opens a run's full log.
+// them (eng.History), opens a run's full log, reviews a held run (approve
+// once or discard) and undoes an applied one.
 type historyScreen struct {
 	l       *loader
 	eng     *rsync.Engine
@@ -84,14 +166,19 @@ type historyScreen struct {
 	openLog *widget.Button
 	xlsx    *widget.Button
 	csv     *widget.Button
+	review  *widget.Button // a held run: open its review
 	approve *widget.Button
 	discard *widget.Button
-	note    *widget.Label // outcome of an export, approval…
+	undo    *widget.Button // an applied run: roll it back
+	note    *widget.Label  // outcome of an export, approval, undo…
 
 	selected *rsync.Result
 	log      *logViewer
+	held     *heldReview
 	list     fyne.CanvasObject
 	root     *fyne.Container
+	// logFromReview: the log viewer was opened from the review, so Back returns there.
+	logFromReview bool
 }
 
 func newHistoryScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) *historyScreen {
@@ -136,15 +223,10 @@ func newHistoryScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) *his
 		if col != 2 {
 			return widget.MediumImportance
 		}
-		switch r.key.(rsync.Result).Status {
-		case rsync.StatusFailed, rsync.StatusRefused:
-			return widget.DangerImportance
-		case rsync.StatusHeld:
-			return widget.WarningImportance
-		}
-		return widget.MediumImportance
+		return statusImportance(r.key.(rsync.Result))
 	}
-	s.table.setAction("Full log", -1, func(r pagedRow) { s.showLog(r.key.(rsync.Result)) })
+	// A held run's log opens in its review, beside what tripped it.
+	s.table.setAction("Full log", -1, func(r pagedRow) { s.open(r.key.(rsync.Result)) })
 	s.table.onSelected = func(_ int, r pagedRow) { s.selectRun(r.key.(rsync.Result)) }
 
 	s.openLog = widget.NewButtonWithIcon("Full log", theme.ListIcon(), func() {
@@ -154,19 +236,39 @@ func newHistoryScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) *his
 	})
 	s.xlsx = widget.NewButtonWithIcon("Export .xlsx…", theme.DocumentSaveIcon(), func() { s.export(exportXLSX) })
 	s.csv = widget.NewButtonWithIcon("Export CSV…", theme.DocumentSaveIcon(), func() { s.export(exportCSV) })
-	s.approve = widget.NewButtonWithIcon("Approve…", theme.ConfirmIcon(), s.approveHeld)
-	s.discard = widget.NewButtonWithIcon("Discard…", theme.DeleteIcon(), s.discardHeld)
+	s.review = widget.NewButtonWithIcon("Review…", theme.VisibilityIcon(), func() {
+		if s.selected != nil {
+			s.showReview(*s.selected)
+		}
+	})
+	s.review.Importance = widget.HighImportance
+	s.approve = widget.NewButtonWithIcon(approveText, theme.ConfirmIcon(), func() { s.approveHeld() })
+	s.discard = widget.NewButtonWithIcon("Discard…", theme.DeleteIcon(), func() { s.discardHeld() })
+	s.undo = widget.NewButtonWithIcon(undoText, theme.ContentUndoIcon(), func() { s.undoRun() })
 	s.selectRun(rsync.Result{})
 
-	actions := container.NewHBox(s.openLog, s.xlsx, s.csv, s.approve, s.discard)
+	actions := container.NewHBox(s.openLog, s.xlsx, s.csv, s.review, s.approve, s.discard, s.undo)
 	bottom := container.NewVBox(widget.NewSeparator(), s.detail, actions, s.note)
 	top := container.NewVBox(s.bar.content(), s.table.status)
 	s.list = container.NewBorder(top, bottom, nil, nil, container.NewStack(s.table.table, s.empty))
-	s.log = newLogViewer(l, eng, win, func() { s.showList() })
-	s.root = container.NewStack(s.list, s.log.content())
+	s.log = newLogViewer(l, eng, win, func() { s.logBack() })
+	s.held = newHeldReview(l, eng, win, heldActions{
+		back:    func() { s.showList() },
+		openLog: func(r rsync.Result) { s.showLog(r); s.logFromReview = true },
+		approve: func() { s.approveHeld() },
+		discard: func() { s.discardHeld() },
+	})
+	s.root = container.NewStack(s.list, s.log.content(), s.held.content())
 	s.log.content().Hide()
+	s.held.content().Hide()
 	return s
 }
+
+// Button labels of the run actions.
+const (
+	approveText = "Approve this run once…"
+	undoText    = "Undo this run…"
+)
 
 func (s *historyScreen) content() fyne.CanvasObject { return s.root }
 
@@ -180,49 +282,93 @@ func (s *historyScreen) refresh() <-chan struct{} {
 // selectRun shows a run's details and what can be done with it; a zero Result clears the selection.
 func (s *historyScreen) selectRun(r rsync.Result) {
 	buttons := []*widget.Button{s.openLog, s.xlsx, s.csv}
+	for _, b := range []*widget.Button{s.review, s.approve, s.discard, s.undo} {
+		b.Hide()
+	}
 	if r.RunID == 0 {
 		s.selected = nil
 		s.detail.SetText(selectHint)
 		for _, b := range buttons {
 			b.Disable()
 		}
-		s.approve.Hide()
-		s.discard.Hide()
 		return
 	}
 	s.selected = &r
-	text := fmt.Sprintf("Run %d · %s · %s · %s, %s", r.RunID, syncType(r), statusLabel(r.Status),
+	s.detail.SetText(runDetail(r))
+	for _, b := range buttons {
+		b.Enable()
+	}
+	switch {
+	case r.Status == rsync.StatusHeld:
+		s.review.Show()
+		s.approve.Show()
+		s.discard.Show()
+	case r.Status == rsync.StatusApplied && r.Undoes == 0:
+		s.undo.Show()
+	}
+}
+
+// runDetail is the selected run in a few lines: what, its status, its source
+// and message, and for a held run every safeguard it tripped.
+func runDetail(r rsync.Result) string {
+	text := fmt.Sprintf("Run %d · %s · %s · %s, %s", r.RunID, syncType(r), runStatus(r),
 		plural(r.Errors, "error", "errors"), plural(r.Warnings, "warning", "warnings"))
 	if r.Source != "" {
 		text += " · source " + r.Source
 	}
-	if r.Message != "" {
+	if r.Message != "" && r.Status != rsync.StatusHeld {
 		text += "\n" + r.Message
 	}
-	for _, t := range r.Tripped {
-		text += "\nHeld: " + t.Reason
+	switch r.Status {
+	case rsync.StatusHeld:
+		text += "\nNothing of it is applied. It waits for you: review it, then approve it once or discard it."
+		for _, t := range r.Tripped {
+			text += "\nHeld: " + t.Reason
+		}
+	case rsync.StatusRolledBack:
+		text += fmt.Sprintf("\nUndone by run %d: every record it changed is back to its state before it.", r.ResolvedBy)
 	}
-	s.detail.SetText(text)
-	for _, b := range buttons {
-		b.Enable()
-	}
+	return text
+}
+
+// open shows a run: a held run's review, any other run's full log.
+func (s *historyScreen) open(r rsync.Result) <-chan struct{} {
 	if r.Status == rsync.StatusHeld {
-		s.approve.Show()
-		s.discard.Show()
-	} else {
-		s.approve.Hide()
-		s.discard.Hide()
+		return s.showReview(r)
 	}
+	return s.showLog(r)
 }
 
 func (s *historyScreen) showLog(r rsync.Result) <-chan struct{} {
+	s.logFromReview = false
 	s.list.Hide()
+	s.held.content().Hide()
 	s.log.content().Show()
 	return s.log.open(r)
 }
 
+// logBack leaves the log viewer for where it was opened from.
+func (s *historyScreen) logBack() {
+	if s.logFromReview {
+		s.log.content().Hide()
+		s.held.content().Show()
+		return
+	}
+	s.showList()
+}
+
+// showReview shows a held run's review: what tripped it, what it would change, its log.
+func (s *historyScreen) showReview(r rsync.Result) <-chan struct{} {
+	s.selected = &r
+	s.list.Hide()
+	s.log.content().Hide()
+	s.held.content().Show()
+	return s.held.open(r)
+}
+
 func (s *historyScreen) showList() {
 	s.log.content().Hide()
+	s.held.content().Hide()
 	s.list.Show()
 }
 
@@ -234,44 +380,147 @@ func (s *historyScreen) export(format exportFormat) {
 }
 
 func (s *historyScreen) say(text string, imp widget.Importance) {
-	s.note.Importance = imp
-	s.note.SetText(text)
-	s.note.Show()
+	showNote(s.note, text, imp)
 }
 
-// approveHeld applies a held run once, after the admin confirms.
-func (s *historyScreen) approveHeld() {
-	if s.selected == nil {
-		return
-	}
-	id := s.selected.RunID
-	dialog.ShowConfirm("Approve held run", fmt.Sprintf("Apply run %d once, although it trips the limits shown?", id), func(ok bool) {
+// confirm asks before an action that changes the roster or a run.
+func (s *historyScreen) confirm(title, text, yes string, fn func()) dialog.Dialog {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm(title, yes, "Cancel", l, func(ok bool) {
 		if ok {
-			s.resolveHeld(id, "Approving", s.eng.Approve)
+			fn()
 		}
 	}, s.win())
+	d.Resize(fyne.NewSize(560, 0))
+	d.Show()
+	return d
+}
+
+// approveHeld applies the selected held run once, after the admin confirms.
+func (s *historyScreen) approveHeld() {
+	if s.selected == nil || s.selected.Status != rsync.StatusHeld {
+		return
+	}
+	r := *s.selected
+	text := fmt.Sprintf("Apply run %d once, exactly as held, although it trips the safeguards shown?\n\n%s", r.RunID, countsSummary(r.Counts, r.Scope))
+	if len(r.Tripped) > 0 {
+		text += "\n\nIt trips:"
+		for _, t := range r.Tripped {
+			text += "\n• " + tripText(t)
+		}
+	}
+	text += "\n\nIf the roster changed since it was held, nothing is applied: it is planned again and shows you the new numbers."
+	s.confirm("Approve held run", text, fmt.Sprintf("Approve run %d", r.RunID), func() { s.resolveHeld(r.RunID, "Approving", s.eng.Approve) })
 }
 
 func (s *historyScreen) discardHeld() {
+	if s.selected == nil || s.selected.Status != rsync.StatusHeld {
+		return
+	}
+	id := s.selected.RunID
+	s.confirm("Discard held run", fmt.Sprintf("Discard run %d? Nothing of it is applied, and its kept copy of the export is deleted. "+
+		"Fix the export in the SIS, then sync again.", id), fmt.Sprintf("Discard run %d", id),
+		func() { s.resolveHeld(id, "Discarding", s.eng.Discard) })
+}
+
+// resolveHeld approves or discards a held run. An approval the engine
+// refuses because the run was planned again shows the new numbers in the
+// review, to be approved again.
+func (s *historyScreen) resolveHeld(id int64, verb string, fn func(context.Context, int64) (*rsync.Result, error)) <-chan struct{} {
+	s.say(fmt.Sprintf("%s run %d…", verb, id), widget.MediumImportance)
+	s.held.busy(fmt.Sprintf("%s run %d…", verb, id))
+	done := make(chan struct{})
+	run(s.l, func(ctx context.Context) (*rsync.Result, error) { return fn(ctx, id) }, func(r *rsync.Result, err error) {
+		var re *rsync.RefusedError
+		switch {
+		case err != nil && r != nil && r.RunID == id && r.Status == rsync.StatusHeld && errors.As(err, &re):
+			// Planned again: the review shows the new numbers.
+			text := fmt.Sprintf("Nothing was applied: the roster or its source changed since run %d was held, so it was planned again. "+
+				"Review the new numbers, then approve it again.", id)
+			s.say(text, widget.WarningImportance)
+			ch := s.showReview(*r)
+			s.held.say(text, widget.WarningImportance)
+			go func() { <-ch; close(done) }()
+			return
+		case err != nil:
+			s.say(errorText(verb+" run "+fmt.Sprint(id), err), widget.DangerImportance)
+			s.held.say(s.note.Text, widget.DangerImportance)
+		case r.Status == rsync.StatusDiscarded:
+			s.say(fmt.Sprintf("Run %d discarded: nothing of it was applied.", id), widget.SuccessImportance)
+			s.showList()
+		default:
+			s.say(fmt.Sprintf("Run %d approved and applied as run %d: %s, %s.\n%s", id, r.RunID,
+				plural(r.Errors, "error", "errors"), plural(r.Warnings, "warning", "warnings"), countsSummary(r.Counts, r.Scope)), widget.SuccessImportance)
+			s.showList()
+		}
+		ch := s.refresh()
+		go func() { <-ch; close(done) }()
+	})
+	return done
+}
+
+// undoRun rolls the selected applied run back, after the admin confirms.
+func (s *historyScreen) undoRun() {
 	if s.selected == nil {
 		return
 	}
 	id := s.selected.RunID
-	dialog.ShowConfirm("Discard held run", fmt.Sprintf("Discard run %d? Nothing of it is applied.", id), func(ok bool) {
-		if ok {
-			s.resolveHeld(id, "Discarding", s.eng.Discard)
-		}
-	}, s.win())
+	s.confirm("Undo run", fmt.Sprintf("Undo run %d?\n\nEvery record it changed goes back to exactly its state before run %d, "+
+		"and every record it added is removed. The undo is recorded as a new run, with its own log.\n\n"+
+		"Runs are undone newest first: if newer runs changed the same records, you are told which to undo first.", id, id),
+		fmt.Sprintf("Undo run %d", id), func() { s.rollback(id) })
 }
 
-func (s *historyScreen) resolveHeld(id int64, verb string, fn func(context.Context, int64) (*rsync.Result, error)) <-chan struct{} {
-	s.say(fmt.Sprintf("%s run %d…", verb, id), widget.MediumImportance)
-	return run(s.l, func(ctx context.Context) (*rsync.Result, error) { return fn(ctx, id) }, func(r *rsync.Result, err error) {
+// rollback undoes run id; a refusal (newer runs changed the same records) says which runs to undo first.
+func (s *historyScreen) rollback(id int64) <-chan struct{} {
+	s.say(fmt.Sprintf("Undoing run %d…", id), widget.MediumImportance)
+	s.undo.Disable()
+	done := make(chan struct{})
+	run(s.l, func(ctx context.Context) (*rsync.Result, error) { return s.eng.Rollback(ctx, id) }, func(r *rsync.Result, err error) {
+		s.undo.Enable()
 		if err != nil {
-			s.say(errorText(verb+" run "+fmt.Sprint(id), err), widget.DangerImportance)
-		} else {
-			s.say(fmt.Sprintf("Run %d: %s.\n%s", r.RunID, statusLabel(r.Status), countsSummary(r.Counts, r.Scope)), widget.SuccessImportance)
+			text := errorText(fmt.Sprintf("Undoing run %d", id), err)
+			s.say(text, widget.DangerImportance)
+			var re *rsync.RefusedError
+			if errors.As(err, &re) && s.win() != nil {
+				dialog.ShowInformation(fmt.Sprintf("Run %d cannot be undone now", id), wrapText(re.Reason), s.win())
+			}
+			close(done)
+			return
 		}
-		s.refresh()
+		text := fmt.Sprintf("Run %d undone by run %d", id, r.RunID)
+		if len(r.Log) > 0 {
+			msg := r.Log[0].Message // "run 3 undone: 100 records restored…"
+			if i := strings.Index(msg, ": "); i >= 0 {
+				msg = msg[i+2:]
+			}
+			text += ": " + msg
+		}
+		text += "."
+		s.say(text, widget.SuccessImportance)
+		ch := s.refresh()
+		go func() { <-ch; close(done) }()
 	})
+	return done
+}
+
+// wrapText breaks a long sentence into lines of about 70 characters, for dialogs that do not wrap.
+func wrapText(s string) string {
+	var b strings.Builder
+	n := 0
+	for i, w := range strings.Fields(s) {
+		if i > 0 {
+			if n+1+len(w) > 70 {
+				b.WriteByte('\n')
+				n = 0
+			} else {
+				b.WriteByte(' ')
+				n++
+			}
+		}
+		b.WriteString(w)
+		n += len(w)
+	}
+	return b.String()
 }

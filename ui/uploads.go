@@ -72,6 +72,7 @@ type uploadsScreen struct {
 
 	heading  *widget.Label
 	counts   *fyne.Container // grid: entity × add/update/deactivate/reactivate/errors
+	held     *widget.Label   // applying would be held for review, and why
 	logLine  *widget.Label
 	samples  *pagedTable
 	planLog  *pagedTable
@@ -123,6 +124,9 @@ func newUploadsScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) *upl
 	s.heading = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.heading.Wrapping = fyne.TextWrapWord
 	s.counts = container.New(layout.NewGridLayout(6))
+	s.held = widget.NewLabel("")
+	s.held.Wrapping = fyne.TextWrapWord
+	s.held.Hide()
 	s.logLine = widget.NewLabel("")
 	s.logLine.Wrapping = fyne.TextWrapWord
 	s.samples = newPagedTable(l, sampleColumns, 10000, func(context.Context, int, int) (pageResult, error) { return pageResult{}, nil })
@@ -147,7 +151,7 @@ func newUploadsScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) *upl
 	s.apply.Importance = widget.HighImportance
 	s.discard = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { s.cancelPlan() })
 	fixed := func(o fyne.CanvasObject, h float32) fyne.CanvasObject { return container.New(&fillWidth{height: h}, o) }
-	s.preview = container.NewVBox(widget.NewSeparator(), s.heading, s.counts,
+	s.preview = container.NewVBox(widget.NewSeparator(), s.heading, s.counts, s.held,
 		container.NewHBox(s.apply, s.discard),
 		s.samples.status, fixed(s.samples.table, 200),
 		s.logLine, s.planLog.status, fixed(s.planLog.table, 200))
@@ -249,9 +253,16 @@ type entityCounts struct {
 
 // planCounts lists per entity what a plan adds, updates, deactivates or
 // removes, and reactivates. Courses, classes and assignments count a
-// reactivation as added.
+// reactivation as added. Buildings are listed for a building sync, or when
+// they change.
 func planCounts(c data.Counts, scope rsync.Scope) []entityCounts {
-	out := []entityCounts{{"Users", num(c.Users.Added), num(c.Users.Updated), num(c.Users.Deactivated), num(c.Users.Reactivated), num(c.Users.Errors)}}
+	var out []entityCounts
+	if scope == rsync.ScopeBuildings || c.Buildings != (data.BuildingCounts{}) {
+		out = append(out, entityCounts{"Buildings", num(c.Buildings.Added), num(c.Buildings.Updated), num(c.Buildings.Removed), "—", "—"})
+	}
+	if scope != rsync.ScopeBuildings {
+		out = append(out, entityCounts{"Users", num(c.Users.Added), num(c.Users.Updated), num(c.Users.Deactivated), num(c.Users.Reactivated), num(c.Users.Errors)})
+	}
 	if scope == rsync.ScopeUsersCourses {
 		for _, x := range []struct {
 			name string
@@ -263,24 +274,29 @@ func planCounts(c data.Counts, scope rsync.Scope) []entityCounts {
 	return out
 }
 
+// heldWarning says, before Apply, that applying a plan that trips safeguards
+// applies nothing: the run is held for review, and why.
+func heldWarning(trips []rsync.Trip) string {
+	text := "Applying this will not change the roster yet: the run will be held for review, because it trips " +
+		plural(len(trips), "safeguard", "safeguards") + ":"
+	for _, t := range trips {
+		text += "\n• " + t.Reason
+	}
+	return text + "\nAfter Apply, review it in History, then approve it once or discard it. If these numbers are expected, you can also raise the limits in Preferences."
+}
+
 func (s *uploadsScreen) showPlan(path, kind string, plan *rsync.Plan) {
 	s.plan, s.planKind, s.planPath = plan, kind, path
 	s.heading.SetText(fmt.Sprintf("Preview of %s (%s, %s): nothing has been changed yet. Apply applies exactly this; Cancel discards it.",
 		filepath.Base(path), kind, scopeLabel(plan.Scope)))
-	bold := func(t string) fyne.CanvasObject {
-		return widget.NewLabelWithStyle(t, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	showCounts(s.counts, plan.Counts, plan.Scope)
+	if len(plan.Trips) > 0 {
+		s.say(s.held, heldWarning(plan.Trips), widget.WarningImportance)
+		s.apply.SetText("Apply (it will be held for review)")
+	} else {
+		s.held.Hide()
+		s.apply.SetText("Apply")
 	}
-	right := func(t string) fyne.CanvasObject {
-		l := widget.NewLabel(t)
-		l.Alignment = fyne.TextAlignTrailing
-		return l
-	}
-	objs := []fyne.CanvasObject{bold("Entity"), bold("Add"), bold("Update"), bold("Deactivate / remove"), bold("Reactivate"), bold("Errors")}
-	for _, e := range planCounts(plan.Counts, plan.Scope) {
-		objs = append(objs, widget.NewLabel(e.name), right(e.add), right(e.update), right(e.deactivate), right(e.reactivate), right(e.e))
-	}
-	s.counts.Objects = objs
-	s.counts.Refresh()
 
 	var samples []pagedRow
 	for _, ep := range plan.Entities {
@@ -358,7 +374,12 @@ func (s *uploadsScreen) applyPlan() <-chan struct{} {
 		case err != nil:
 			text := errorText("Applying "+name, err)
 			var held *rsync.HeldError
-			if errors.As(err, &held) || (r != nil && r.RunID != 0) {
+			if errors.As(err, &held) {
+				s.clearPlan()
+				s.say(s.result, text, widget.WarningImportance)
+				return
+			}
+			if r != nil && r.RunID != 0 {
 				s.clearPlan()
 			}
 			s.say(s.result, text, widget.DangerImportance)

@@ -315,3 +315,52 @@ func TestUploadRefusedWhileAnotherRunWrites(t *testing.T) {
 		t.Errorf("result %q (preview kept: %v)", s.result.Text, s.plan != nil)
 	}
 }
+
+// A preview whose plan trips a safeguard says, before Apply, that applying
+// will be held for review and why; applying then holds it.
+func TestUploadSaysItWouldBeHeld(t *testing.T) {
+	eng := adminEngine(t)
+	ctx := context.Background()
+	day0, _ := district(t, 0, "")
+	syncs(t, eng, day0, rsync.ScopeBuildings)
+	syncs(t, eng, day0, rsync.ScopeUsersCourses)
+	if _, err := eng.SetSetting(ctx, "guard.users.deactivate.count", "1"); err != nil {
+		t.Fatal(err)
+	}
+	next, _ := district(t, 2, "")
+	m, _ := newTestUI(t, eng)
+	m.selectTab(NavUploads)
+	idle(t, m)
+	s := m.uploads
+	wait(t, s.upload(next, rsync.UploadOneRoster))
+	idle(t, m)
+	if s.plan == nil || len(s.plan.Trips) == 0 {
+		t.Fatalf("no trips in the preview: %+v", s.plan)
+	}
+	if !s.held.Visible() || s.held.Importance != widget.WarningImportance ||
+		!strings.Contains(s.held.Text, "will be held for review") || !strings.Contains(s.held.Text, s.plan.Trips[0].Reason) {
+		t.Fatalf("held warning %q (visible %v)", s.held.Text, s.held.Visible())
+	}
+	if s.apply.Text != "Apply (it will be held for review)" {
+		t.Errorf("apply button %q", s.apply.Text)
+	}
+	wait(t, s.applyPlan())
+	idle(t, m)
+	runs, _ := eng.History(ctx, 1, 0)
+	if runs[0].Status != rsync.StatusHeld || !strings.Contains(s.result.Text, "held for review") || s.result.Importance != widget.WarningImportance {
+		t.Fatalf("after Apply: run %s, result %q", runs[0].Status, s.result.Text)
+	}
+
+	// Without a tripped safeguard, no warning.
+	if _, err := eng.SetSetting(ctx, "guard.users.deactivate.count", "0"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eng.SetSetting(ctx, "guard.users.deactivate.percent", "0"); err != nil {
+		t.Fatal(err)
+	}
+	wait(t, s.upload(next, rsync.UploadOneRoster))
+	idle(t, m)
+	if s.plan == nil || len(s.plan.Trips) != 0 || s.held.Visible() || s.apply.Text != "Apply" {
+		t.Errorf("trips %v, warning visible %v (%q), apply %q", s.plan.Trips, s.held.Visible(), s.held.Text, s.apply.Text)
+	}
+}
