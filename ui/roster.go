@@ -32,7 +32,10 @@ type rosterScreen struct {
 	courses       *browsePanel
 	classes       *browsePanel
 	detail        *userDetailView
+	course        *courseDetailView
+	building      *buildingDetailView
 	usersSplit    *container.Split
+	coursesSplit  *container.Split
 	root          fyne.CanvasObject
 }
 
@@ -68,6 +71,7 @@ var buildingColumns = []pagedColumn{
 	{"Aligned", "Aligned"},
 	{"Status", "inactive"},
 	{"Active users", "000,000"},
+	{protectLabel, protectLabel},
 }
 
 func newRosterScreen(l *loader, eng *rsync.Engine) *rosterScreen {
@@ -78,21 +82,29 @@ func newRosterScreen(l *loader, eng *rsync.Engine) *rosterScreen {
 		return pageResult{total: 0}, nil
 	})
 	s.buildingTable.describe = func(n int) string { return plural(n, "building", "buildings") + "." }
+	s.building = newBuildingDetailView(l, eng)
+	s.building.protect.onSaved = func(bool) { s.reloadBuildings() }
+	s.buildingTable.onSelected = func(_ int, r pagedRow) { s.building.show(r.key.(data.Building)) }
 
 	s.detail = newUserDetailView(l, eng)
 	s.users = newBrowsePanel(l, eng, data.BrowseUsers, "Search name, email, username or sourcedId", func(r data.BrowseRow) {
 		s.openUser(r.SourcedID)
 	})
-	s.courses = newBrowsePanel(l, eng, data.BrowseCourses, "Search title, code or sourcedId", nil)
+	s.course = newCourseDetailView(l, eng)
+	s.courses = newBrowsePanel(l, eng, data.BrowseCourses, "Search title, code or sourcedId", func(r data.BrowseRow) {
+		s.course.open(r.SourcedID)
+	})
 	s.classes = newBrowsePanel(l, eng, data.BrowseClasses, "Search title, code or sourcedId", nil)
 	s.usersSplit = container.NewHSplit(s.users.content(), s.detail.content())
 	s.usersSplit.Offset = 0.62
+	s.coursesSplit = container.NewHSplit(s.courses.content(), s.course.content())
+	s.coursesSplit.Offset = 0.62
 
 	s.tabs = container.NewAppTabs(
 		container.NewTabItem(tabOverview, container.NewVScroll(container.NewVBox(s.body))),
-		container.NewTabItem(tabBuildings, container.NewBorder(s.buildingTable.status, nil, nil, nil, s.buildingTable.table)),
+		container.NewTabItem(tabBuildings, container.NewBorder(s.buildingTable.status, s.building.content(), nil, nil, s.buildingTable.table)),
 		container.NewTabItem(tabUsers, s.usersSplit),
-		container.NewTabItem(tabCourses, s.courses.content()),
+		container.NewTabItem(tabCourses, s.coursesSplit),
 		container.NewTabItem(tabClasses, s.classes.content()),
 	)
 	s.tabs.OnSelected = func(item *container.TabItem) { s.loadTab(item.Text) }
@@ -151,18 +163,22 @@ func (s *rosterScreen) loadTab(text string) <-chan struct{} {
 	case tabBuildings:
 		rows := make([]pagedRow, len(s.buildings))
 		for i, b := range s.buildings {
-			aligned, status := "", "active"
+			aligned, status, protected := "", "active", ""
 			if b.Aligned {
 				aligned = "aligned"
 			}
 			if !b.Active {
 				status = "inactive"
 			}
-			rows[i] = pagedRow{cells: []string{b.Name, b.SISID, b.Source, aligned, status, num(b.Users)}, key: b}
+			if b.Protected {
+				protected = "yes"
+			}
+			rows[i] = pagedRow{cells: []string{b.Name, b.SISID, b.Source, aligned, status, num(b.Users), protected}, key: b}
 		}
 		s.buildingTable.fetch = func(context.Context, int, int) (pageResult, error) {
 			return pageResult{rows: rows, total: len(rows)}, nil
 		}
+		s.building.clear()
 		return s.buildingTable.reset()
 	case tabUsers:
 		return s.users.reload()
@@ -172,6 +188,28 @@ func (s *rosterScreen) loadTab(text string) <-chan struct{} {
 		return s.classes.reload()
 	}
 	return nil
+}
+
+// reloadBuildings reads the buildings again (a building's protection
+// changed) and shows them, keeping the building shown.
+func (s *rosterScreen) reloadBuildings() <-chan struct{} {
+	shown := s.building.shown
+	done := make(chan struct{})
+	run(s.l, s.eng.Buildings, func(bs []data.Building, err error) {
+		if err != nil {
+			close(done)
+			return
+		}
+		s.buildings = bs
+		ch := s.loadTab(tabBuildings)
+		for _, b := range bs {
+			if b.ID == shown && shown != 0 {
+				s.building.show(b)
+			}
+		}
+		go func() { <-ch; close(done) }()
+	})
+	return done
 }
 
 // showTab selects the tab labelled text (it loads when the screen is refreshed).
@@ -409,6 +447,7 @@ type userDetailView struct {
 	blds    *widget.Label
 	classes *widget.Label
 	history *widget.Label
+	protect *protectToggle
 	shown   string
 	body    *fyne.Container
 	root    fyne.CanvasObject
@@ -417,7 +456,7 @@ type userDetailView struct {
 const detailHint = "Select a user to see their details, buildings, classes and change history."
 
 func newUserDetailView(l *loader, eng *rsync.Engine) *userDetailView {
-	v := &userDetailView{l: l, eng: eng}
+	v := &userDetailView{l: l, eng: eng, protect: newProtectToggle(l, eng)}
 	v.title = widget.NewLabelWithStyle(detailHint, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.title.Wrapping = fyne.TextWrapWord
 	mk := func() *widget.Label {
@@ -426,7 +465,7 @@ func newUserDetailView(l *loader, eng *rsync.Engine) *userDetailView {
 		return l
 	}
 	v.fields, v.blds, v.classes, v.history = mk(), mk(), mk(), mk()
-	v.body = container.NewVBox(v.fields, fieldLabel("Buildings"), v.blds, fieldLabel("Classes"), v.classes, fieldLabel("Change history"), v.history)
+	v.body = container.NewVBox(v.fields, v.protect.content(), fieldLabel("Buildings"), v.blds, fieldLabel("Classes"), v.classes, fieldLabel("Change history"), v.history)
 	v.body.Hide()
 	v.root = container.NewVScroll(container.NewPadded(container.NewVBox(v.title, v.body)))
 	return v
@@ -462,6 +501,7 @@ func (v *userDetailView) show(d *rsync.UserDetail) {
 	v.title.SetText(fmt.Sprintf("%s %s (%s)", f["given_name"], f["family_name"], d.Record.SourcedID))
 	v.fields.SetText(fmt.Sprintf("Role: %s\nStatus: %s\nEmail: %s\nUsername: %s\nIdentifier: %s\nGrades: %s\nAdded %s UTC · updated %s UTC",
 		f["role"], status, f["email"], f["username"], f["identifier"], f["grades"], formatUTC(d.Record.CreatedAt), formatUTC(d.Record.UpdatedAt)))
+	v.protect.show("user", d.Record.SourcedID, f["protected"] == "1")
 	v.blds.SetText(buildingLines(d.Buildings))
 	v.classes.SetText(classLines(d.Classes))
 	v.history.SetText(historyLines(d.History))
@@ -536,4 +576,53 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// buildingDetailView shows the building selected in the Buildings tab, with
+// its "Never deactivate" toggle.
+type buildingDetailView struct {
+	title   *widget.Label
+	fields  *widget.Label
+	protect *protectToggle
+	shown   int64 // the building's id; 0 when none is shown
+	body    *fyne.Container
+	root    fyne.CanvasObject
+}
+
+const buildingHint = "Select a building to see it, and to keep it from ever being deactivated by a sync."
+
+func newBuildingDetailView(l *loader, eng *rsync.Engine) *buildingDetailView {
+	v := &buildingDetailView{protect: newProtectToggle(l, eng)}
+	v.title = widget.NewLabelWithStyle(buildingHint, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.title.Wrapping = fyne.TextWrapWord
+	v.fields = widget.NewLabel("")
+	v.fields.Wrapping = fyne.TextWrapWord
+	v.body = container.NewVBox(v.fields, v.protect.content())
+	v.body.Hide()
+	v.root = container.NewVBox(widget.NewSeparator(), v.title, v.body)
+	return v
+}
+
+func (v *buildingDetailView) content() fyne.CanvasObject { return v.root }
+
+func (v *buildingDetailView) clear() {
+	v.shown = 0
+	v.title.SetText(buildingHint)
+	v.body.Hide()
+}
+
+func (v *buildingDetailView) show(b data.Building) {
+	v.shown = b.ID
+	status := "active"
+	if !b.Active {
+		status = "inactive since " + formatUTC(b.DeactivatedAt) + " UTC"
+	}
+	sis := b.SISID
+	if sis == "" {
+		sis = "none"
+	}
+	v.title.SetText(b.Name)
+	v.fields.SetText(fmt.Sprintf("SIS id: %s · source: %s · status: %s · %s", sis, b.Source, status, plural(b.Users, "active user", "active users")))
+	v.protect.show("building", b.SISID, b.Protected)
+	v.body.Show()
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"rosterdesk/data"
@@ -215,3 +216,101 @@ func TestRosterBrowserUsers(t *testing.T) {
 }
 
 func strconvI(n int64) string { return strings.TrimSpace(strings.ReplaceAll(num(int(n)), ",", "")) }
+
+// "Never deactivate" on a user, a course and a building shows the stored
+// state and sets it with the engine.
+func TestRosterProtectToggles(t *testing.T) {
+	eng := adminEngine(t)
+	ctx := context.Background()
+	src, _ := district(t, 0, "")
+	syncs(t, eng, src, rsync.ScopeBuildings)
+	syncs(t, eng, src, rsync.ScopeUsersCourses)
+	m, _ := newTestUI(t, eng)
+	m.selectTab(NavRoster)
+	idle(t, m)
+	r := m.roster
+	protected := func(kind, id string) bool {
+		t.Helper()
+		if kind == "building" {
+			b, err := eng.DB.BuildingBySIS(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b.Protected
+		}
+		rec, _, err := eng.Show(ctx, kind, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rec.Fields["protected"] == "1"
+	}
+
+	// A user.
+	r.tabs.SelectIndex(2)
+	idle(t, m)
+	row, _ := r.users.table.row(0)
+	userID := row.key.(data.BrowseRow).SourcedID
+	r.users.table.onSelected(0, row)
+	idle(t, m)
+	p := r.detail.protect
+	if !p.check.Visible() || p.check.Text != protectLabel || p.check.Checked || p.check.Disabled() {
+		t.Fatalf("user toggle: text %q checked %v", p.check.Text, p.check.Checked)
+	}
+	test.Tap(p.check)
+	idle(t, m)
+	if !protected("user", userID) || !strings.Contains(p.note.Text, "never deactivate "+userID) {
+		t.Fatalf("user not protected; note %q", p.note.Text)
+	}
+	wait(t, r.openUser(userID))
+	if !p.check.Checked {
+		t.Error("reopened user does not show the protection")
+	}
+	test.Tap(p.check)
+	idle(t, m)
+	if protected("user", userID) {
+		t.Error("user still protected after unticking")
+	}
+
+	// A course.
+	r.tabs.SelectIndex(3)
+	idle(t, m)
+	row, _ = r.courses.table.row(0)
+	courseID := row.key.(data.BrowseRow).SourcedID
+	r.courses.table.onSelected(0, row)
+	idle(t, m)
+	cp := r.course.protect
+	if !strings.Contains(r.course.title.Text, courseID) || cp.check.Checked || !r.course.body.Visible() {
+		t.Fatalf("course detail %q", r.course.title.Text)
+	}
+	test.Tap(cp.check)
+	idle(t, m)
+	if !protected("course", courseID) {
+		t.Fatal("course not protected")
+	}
+	wait(t, r.course.open(courseID))
+	if !cp.check.Checked {
+		t.Error("reopened course does not show the protection")
+	}
+
+	// A building: the table says so too.
+	r.tabs.SelectIndex(1)
+	idle(t, m)
+	row, _ = r.buildingTable.row(0)
+	b := row.key.(data.Building)
+	r.buildingTable.onSelected(0, row)
+	bp := r.building.protect
+	if r.building.title.Text != b.Name || bp.check.Checked || bp.check.Disabled() {
+		t.Fatalf("building detail %q, checked %v", r.building.title.Text, bp.check.Checked)
+	}
+	test.Tap(bp.check)
+	idle(t, m)
+	if !protected("building", b.SISID) {
+		t.Fatal("building not protected")
+	}
+	if c := cells(t, r.buildingTable, 0); c[len(c)-1] != "yes" {
+		t.Errorf("building row %q", c)
+	}
+	if !bp.check.Checked || r.building.shown != b.ID {
+		t.Error("the building shown lost its state after the reload")
+	}
+}
