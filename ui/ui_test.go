@@ -276,7 +276,7 @@ func cells(t *testing.T, pt *pagedTable, row int) []string {
 
 func TestNavigationItems(t *testing.T) {
 	m, _ := newTestUI(t, openEngine(t))
-	want := []string{"OneRoster", "Preferences", "Uploads", "History", "Roster"}
+	want := []string{"OneRoster", "Preferences", "Uploads", "History", "Roster", "About"}
 	if got := m.navLabels(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("navigation = %q, want %q", got, want)
 	}
@@ -290,6 +290,10 @@ func TestNavigationItems(t *testing.T) {
 func TestMainWindowRemembersSize(t *testing.T) {
 	a := test.NewTempApp(t)
 	eng := adminEngine(t)
+	// A roster with data: no welcome screen.
+	if _, err := eng.AddLocalBuilding(context.Background(), "District Office", "0042"); err != nil {
+		t.Fatal(err)
+	}
 
 	w, m := newMainWindow(a, eng)
 	idle(t, m)
@@ -323,15 +327,19 @@ func TestMainWindowRemembersSize(t *testing.T) {
 	}
 }
 
-// The first launch asks for the admin credited with changes, and no sync runs before.
+// A roster with data but no admin credited with changes asks for one in a
+// dialog (an empty roster opens on the welcome screen instead).
 func TestFirstLaunchAsksForAdmin(t *testing.T) {
 	a := test.NewTempApp(t)
 	eng := openEngine(t)
+	if _, err := eng.AddLocalBuilding(context.Background(), "District Office", "0042"); err != nil {
+		t.Fatal(err)
+	}
 	w, m := newMainWindow(a, eng)
 	defer w.Close()
 	idle(t, m)
-	if m.welcome == nil || !strings.Contains(overlayText(w), "Welcome to RosterDesk") {
-		t.Fatalf("no welcome dialog; overlay shows %q", overlayText(w))
+	if m.first != nil || m.welcome == nil || !strings.Contains(overlayText(w), "Welcome to RosterDesk") {
+		t.Fatalf("no admin dialog; overlay shows %q", overlayText(w))
 	}
 	// Save with nothing chosen: told what is missing, nothing stored.
 	test.Tap(overlayButton(t, w, "Save"))
@@ -351,14 +359,14 @@ func TestFirstLaunchAsksForAdmin(t *testing.T) {
 		t.Fatalf("credited admin = %q", v)
 	}
 	if w.Canvas().Overlays().Top() != nil {
-		t.Error("the welcome dialog stayed open")
+		t.Error("the admin dialog stayed open")
 	}
 
 	// With an admin credited, the next launch does not ask.
 	w2, m2 := newMainWindow(a, eng)
 	defer w2.Close()
 	idle(t, m2)
-	if m2.welcome != nil {
+	if m2.welcome != nil || m2.first != nil {
 		t.Error("asked again although an admin is credited")
 	}
 }

@@ -41,6 +41,7 @@ const (
 	NavUploads     = "Uploads"
 	NavHistory     = "History"
 	NavRoster      = "Roster"
+	NavAbout       = "About"
 )
 
 // screen is one navigation destination.
@@ -67,8 +68,10 @@ type mainUI struct {
 	uploads     *uploadsScreen
 	history     *historyScreen
 	roster      *rosterScreen
+	about       *aboutScreen
 	screens     map[*container.TabItem]screen
-	welcome     *welcomeDialog
+	welcome     *welcomeDialog // asks for the credited admin of a roster with data
+	first       *welcomeScreen // shown instead of the tabs while an empty roster is new
 }
 
 // newMainUI builds the content without a window, so tests can host it.
@@ -81,6 +84,7 @@ func newMainUI(eng *rsync.Engine) *mainUI {
 	m.uploads = newUploadsScreen(m.load, eng, win)
 	m.history = newHistoryScreen(m.load, eng, win)
 	m.roster = newRosterScreen(m.load, eng)
+	m.about = newAboutScreen(m.load, eng, win)
 
 	add := func(label string, icon fyne.Resource, s screen) *container.TabItem {
 		item := container.NewTabItemWithIcon(label, icon, s.content())
@@ -93,6 +97,7 @@ func newMainUI(eng *rsync.Engine) *mainUI {
 		add(NavUploads, theme.UploadIcon(), m.uploads),
 		add(NavHistory, theme.HistoryIcon(), m.history),
 		add(NavRoster, theme.AccountIcon(), m.roster),
+		add(NavAbout, theme.InfoIcon(), m.about),
 	)
 	m.tabs.SetTabLocation(container.TabLocationLeading)
 	m.current = m.tabs.Selected()
@@ -140,6 +145,7 @@ func (m *mainUI) selectQuietly(item *container.TabItem) {
 // handleDrop routes a file dropped anywhere on the window to the Uploads
 // screen, which previews it, or says why it cannot be uploaded.
 func (m *mainUI) handleDrop(uris []fyne.URI) <-chan struct{} {
+	m.closeWelcome()
 	m.selectTab(NavUploads)
 	if m.uploads.job.running {
 		m.uploads.say(m.uploads.notice, "Wait for the current upload to finish, then drop the file again.", widget.WarningImportance)
@@ -209,7 +215,7 @@ func newMainWindow(a fyne.App, eng *rsync.Engine) (fyne.Window, *mainUI) {
 	if !m.selectTab(prefs.StringWithFallback(prefTab, NavRoster)) {
 		m.selectTab(NavRoster)
 	}
-	m.askForAdmin()
+	m.firstRun()
 	w.SetOnClosed(func() {
 		s := w.Canvas().Size()
 		if s.Width >= minSize.Width && s.Height >= minSize.Height {
