@@ -26,6 +26,15 @@ const (
 	noSourceText = "No OneRoster source chosen yet. Choose the OneRoster CSV bundle your SIS exports: OneRoster.zip or a folder of CSV files."
 	switchWord   = "SWITCH"
 	syncNowWhy   = "Sync now is available once the initial user synchronization has succeeded."
+
+	// The connection's two kinds (setting sync.source: the automated sync reads the same kind).
+	kindCSV           = "CSV bundle (file or folder)"
+	kindREST          = "REST provider"
+	modeFolder        = "folder"
+	modeProvider      = "provider"
+	noProviderText    = "No REST provider set up yet: choose the provider, fill in its address and credentials, Save, then Test connection."
+	providerAlignText = "The building alignment is previewed for a CSV bundle. With a REST provider, the building synchronization " +
+		"matches each school to the local building whose SIS id is the school's sourcedId and adds the others; its log in History lists them."
 )
 
 // alignColumns are the building alignment's columns.
@@ -54,6 +63,14 @@ type oneRosterScreen struct {
 	banner *fyne.Container
 	enable *widget.Check
 
+	// The connection: a CSV bundle or a REST provider (mode, as stored in sync.source).
+	kind     *widget.RadioGroup
+	kindNote *widget.Label
+	csvBox   *fyne.Container
+	provider *ProviderForm
+	mode     string
+	prov     rsync.ProviderSettings // as stored
+
 	source       *widget.Label
 	chooseFile   *widget.Button
 	chooseFolder *widget.Button
@@ -67,6 +84,7 @@ type oneRosterScreen struct {
 	addBuilding   *widget.Button
 	alignNote     *widget.Label
 	alignBox      *fillWidth // the table's height follows its rows, up to ten
+	tableBox      *fyne.Container
 
 	syncBuildings   *widget.Button
 	syncUsers       *widget.Button
@@ -77,6 +95,10 @@ type oneRosterScreen struct {
 	usersResult     *widget.Label
 	job             *jobView // syncs
 	checkJob        *jobView // source checks and the switch analysis
+
+	// onSettings, when set, is told after a setting the automated sync
+	// depends on was saved here (OneRoster on or off, the connection's kind).
+	onSettings func()
 
 	// The open dialogs, for tests.
 	switchDialog *dialog.ConfirmDialog
@@ -116,8 +138,19 @@ func newOneRosterScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) *o
 	s.checkNote.Hide()
 	s.checkJob = newJobView()
 	s.checkJob.onBusy = func(bool) { s.updateButtons() }
-	connection := widget.NewCard("Connection", "The OneRoster CSV bundle your SIS exports: OneRoster.zip or a folder of CSV files.", container.NewVBox(
-		s.source, container.NewHBox(s.chooseFile, s.chooseFolder, s.recheck), s.checkJob.content(), s.detected, s.checkNote))
+	s.csvBox = container.NewVBox(container.NewHBox(s.chooseFile, s.chooseFolder, s.recheck), s.checkJob.content(), s.detected, s.checkNote)
+	s.provider = newProviderFormCounted(l.ctx, eng, l.ui, &l.inflight)
+	s.provider.OnSaved = func(rsync.ProviderSettings) { s.refresh() }
+	s.provider.Content().Hide()
+	s.kind = widget.NewRadioGroup([]string{kindCSV, kindREST}, s.kindChanged)
+	s.kind.Horizontal = true
+	s.kind.Required = true
+	s.kindNote = widget.NewLabel("")
+	s.kindNote.Wrapping = fyne.TextWrapWord
+	s.kindNote.Hide()
+	connection := widget.NewCard("Connection", "Where syncs read your OneRoster data: the CSV bundle your SIS exports, or its REST API. "+
+		"Scheduled syncs read the same kind (Preferences › Schedule).", container.NewVBox(
+		s.kind, s.kindNote, s.source, s.csvBox, s.provider.Content()))
 
 	// Building alignment.
 	s.alignTable = newPagedTable(l, alignColumns, 1000, func(context.Context, int, int) (pageResult, error) {
@@ -152,9 +185,9 @@ func newOneRosterScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) *o
 		"While OneRoster is off, correct a building's SIS id here to fix a mismatch.")
 	alignHelp.Wrapping = fyne.TextWrapWord
 	s.alignBox = &fillWidth{height: 240}
-	tableBox := container.New(s.alignBox, s.alignTable.table)
+	s.tableBox = container.New(s.alignBox, s.alignTable.table)
 	alignment := widget.NewCard("Building alignment", "", container.NewVBox(alignHelp, s.alignSummary, s.alignSentence,
-		tableBox, container.NewHBox(s.addBuilding), s.alignNote))
+		s.tableBox, container.NewHBox(s.addBuilding), s.alignNote))
 
 	// Initial synchronization.
 	s.job = newJobView()
@@ -209,6 +242,8 @@ func (f *fillWidth) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize
 func (s *oneRosterScreen) refresh() <-chan struct{} {
 	type loaded struct {
 		state *rsync.SyncState
+		mode  string
+		prov  rsync.ProviderSettings
 		align *rsync.Alignment
 		err   error // of the alignment
 	}
@@ -219,7 +254,13 @@ func (s *oneRosterScreen) refresh() <-chan struct{} {
 			return loaded{}, err
 		}
 		r := loaded{state: st}
-		if st.Source != "" {
+		if r.mode, err = s.eng.Setting(ctx, rsync.KeySyncSource); err != nil {
+			return r, err
+		}
+		if r.prov, err = s.eng.Provider(ctx); err != nil {
+			return r, err
+		}
+		if r.mode != modeProvider && st.Source != "" {
 			r.align, r.err = s.eng.Alignment(ctx, st.Source)
 		}
 		return r, nil
@@ -228,14 +269,20 @@ func (s *oneRosterScreen) refresh() <-chan struct{} {
 		if err != nil {
 			return
 		}
+		s.mode, s.prov = r.mode, r.prov
+		s.showKind()
 		s.showState(r.state)
-		if r.err != nil {
+		switch {
+		case s.mode == modeProvider:
+			s.showAlignment(nil)
+			s.alignSummary.SetText(providerAlignText)
+		case r.err != nil:
 			s.showAlignment(nil)
 			s.alignSentence.SetText(errorText("Reading the source", r.err))
-		} else {
+		default:
 			s.showAlignment(r.align)
 		}
-		if s.report == nil && r.state.Source != "" && !s.checkJob.running {
+		if s.mode != modeProvider && s.report == nil && r.state.Source != "" && !s.checkJob.running {
 			s.checkSource(r.state.Source, false)
 		}
 	})
@@ -252,7 +299,13 @@ func (s *oneRosterScreen) showState(st *rsync.SyncState) {
 	} else {
 		s.banner.Hide()
 	}
-	if st.Source == "" {
+	if s.mode == modeProvider {
+		if s.prov.Configured() {
+			s.source.SetText("Source: " + s.prov.Name() + "\nEvery sync pulls what it needs from the provider; Test connection checks the settings.")
+		} else {
+			s.source.SetText(noProviderText)
+		}
+	} else if st.Source == "" {
 		s.source.SetText(noSourceText)
 	} else {
 		text := "Source: " + st.Source
@@ -275,7 +328,7 @@ func (s *oneRosterScreen) showState(st *rsync.SyncState) {
 func (s *oneRosterScreen) updateButtons() {
 	busy := s.job.running || s.checkJob.running
 	st := s.state
-	hasSource := st != nil && st.Source != ""
+	hasSource := s.hasSource()
 	set := func(b *widget.Button, on bool) {
 		if on {
 			b.Enable()
@@ -289,6 +342,11 @@ func (s *oneRosterScreen) updateButtons() {
 	set(s.chooseFile, !busy)
 	set(s.chooseFolder, !busy)
 	set(s.recheck, hasSource && !busy)
+	if busy || st == nil {
+		s.kind.Disable()
+	} else {
+		s.kind.Enable()
+	}
 	set(s.addBuilding, st != nil && !st.Enabled && !busy)
 	if busy || st == nil {
 		s.enable.Disable()
@@ -590,6 +648,10 @@ func (s *oneRosterScreen) enableChanged(on bool) {
 	s.enable.OnChanged = nil
 	s.enable.SetChecked(false)
 	s.enable.OnChanged = s.enableChanged
+	if s.mode == modeProvider {
+		s.confirmEnableProvider()
+		return
+	}
 	if s.align == nil {
 		s.say(s.alignNote, fmt.Sprintf("Choose the OneRoster source first: the alignment of your %s with its schools is checked before OneRoster is enabled.",
 			plural(s.state.Buildings, "building", "buildings")), widget.WarningImportance)
@@ -630,6 +692,8 @@ func (s *oneRosterScreen) setEnabled(on bool) <-chan struct{} {
 	}, func(_ map[string]string, err error) {
 		if err != nil {
 			s.say(s.alignNote, errorText("Saving the OneRoster switch", err), widget.DangerImportance)
+		} else if s.onSettings != nil {
+			s.onSettings()
 		}
 		s.refresh()
 	})
@@ -700,10 +764,10 @@ func (s *oneRosterScreen) addLocalBuilding(name, sis string) <-chan struct{} {
 // runSync runs a sync of the connected source: buildings, or the scope of
 // setting sync.process (""), with progress, Cancel and a completion message.
 func (s *oneRosterScreen) runSync(scope rsync.Scope) <-chan struct{} {
-	if s.state == nil || s.state.Source == "" {
+	if !s.hasSource() {
 		return nil
 	}
-	src := s.state.Source
+	src, provider := s.state.Source, s.mode == modeProvider
 	title, result := "Synchronizing users", s.usersResult
 	if scope == rsync.ScopeBuildings {
 		title, result = "Synchronizing buildings", s.buildingsResult
@@ -712,7 +776,11 @@ func (s *oneRosterScreen) runSync(scope rsync.Scope) <-chan struct{} {
 	result.SetText("")
 	result.Hide()
 	return startJob(s.job, s.l, title, func(ctx context.Context, progress func(rsync.Progress)) (*rsync.Result, error) {
-		return s.eng.Sync(ctx, src, rsync.Options{Scope: scope, Trigger: rsync.TriggerManual, Progress: progress})
+		opt := rsync.Options{Scope: scope, Trigger: rsync.TriggerManual, Progress: progress}
+		if provider {
+			return s.eng.SyncProvider(ctx, opt)
+		}
+		return s.eng.Sync(ctx, src, opt)
 	}, func(r *rsync.Result, err error) {
 		result.Show()
 		switch {
@@ -746,4 +814,104 @@ func (s *oneRosterScreen) say(l *widget.Label, text string, imp widget.Importanc
 	l.Importance = imp
 	l.SetText(text)
 	l.Show()
+}
+
+// hasSource tells whether syncs have something to read: the connected
+// bundle, or a REST provider that is set up.
+func (s *oneRosterScreen) hasSource() bool {
+	if s.state == nil {
+		return false
+	}
+	if s.mode == modeProvider {
+		return s.prov.Configured()
+	}
+	return s.state.Source != ""
+}
+
+// showKind shows the connection of the stored kind: the bundle pickers or the provider form.
+func (s *oneRosterScreen) showKind() {
+	label := kindCSV
+	if s.mode == modeProvider {
+		label = kindREST
+	}
+	if s.kind.Selected != label {
+		cb := s.kind.OnChanged
+		s.kind.OnChanged = nil
+		s.kind.SetSelected(label)
+		s.kind.OnChanged = cb
+	}
+	if s.mode == modeProvider {
+		s.csvBox.Hide()
+		s.tableBox.Hide()
+		s.provider.Content().Show()
+	} else {
+		s.provider.Content().Hide()
+		s.csvBox.Show()
+		s.tableBox.Show()
+	}
+}
+
+// kindChanged stores the connection's kind (sync.source), then shows it.
+func (s *oneRosterScreen) kindChanged(label string) {
+	mode := modeFolder
+	if label == kindREST {
+		mode = modeProvider
+	}
+	if s.state == nil || label == "" || mode == s.mode {
+		return
+	}
+	s.setKind(mode)
+}
+
+func (s *oneRosterScreen) setKind(mode string) <-chan struct{} {
+	s.kindNote.Hide()
+	return run(s.l, func(ctx context.Context) (map[string]string, error) {
+		return s.eng.SaveSettings(ctx, map[string]string{rsync.KeySyncSource: mode})
+	}, func(_ map[string]string, err error) {
+		if err != nil {
+			s.say(s.kindNote, errorText("Saving the connection", err), widget.DangerImportance)
+			s.showKind() // back to the stored kind
+			return
+		}
+		s.mode = mode
+		s.showKind()
+		s.showState(s.state)
+		if s.onSettings != nil {
+			s.onSettings()
+		}
+		s.refresh()
+	})
+}
+
+// confirmEnableProvider enables OneRoster over existing buildings with a REST
+// provider, whose schools are not previewed here.
+func (s *oneRosterScreen) confirmEnableProvider() dialog.Dialog {
+	text := widget.NewLabel(fmt.Sprintf("Your roster has %s. %s\n\nOnce OneRoster is enabled, buildings are added and updated "+
+		"from the provider only and can no longer be edited here.", plural(s.state.Buildings, "building", "buildings"), providerAlignText))
+	text.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm("Enable OneRoster", "Enable OneRoster", "Cancel", text, func(ok bool) {
+		if ok {
+			s.setEnabled(true)
+		}
+	}, s.win())
+	d.Resize(fyne.NewSize(560, 300))
+	d.Show()
+	s.enableDialog = d
+	return d
+}
+
+// syncNowBlocked says why Sync now cannot start here, "" when it can (the
+// engine still refuses what it must).
+func (s *oneRosterScreen) syncNowBlocked() string {
+	switch {
+	case s.job.running || s.checkJob.running:
+		return "A synchronization or check is already running in the RosterDesk window."
+	case !s.hasSource() && s.mode == modeProvider:
+		return noProviderText
+	case !s.hasSource():
+		return noSourceText
+	case !s.state.UsersSynced:
+		return syncNowWhy
+	}
+	return ""
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -44,6 +45,8 @@ type ProviderForm struct {
 	TestBtn   *widget.Button
 	Status    *widget.Label // where the secret is; what Save did
 	Report    *widget.Label // the connection test, in plain words
+	// OnSaved, when set, is told after the settings were saved (UI goroutine).
+	OnSaved func(rsync.ProviderSettings)
 
 	form    *widget.Form
 	items   map[string]*widget.FormItem
@@ -51,6 +54,8 @@ type ProviderForm struct {
 	content fyne.CanvasObject
 	stored  rsync.ProviderSettings
 	busy    int
+	// inflight, when set, counts engine calls not yet shown (a window's loader).
+	inflight *atomic.Int64
 }
 
 // NewProviderForm builds the form and loads the stored settings in the background.
@@ -59,7 +64,12 @@ func NewProviderForm(ctx context.Context, eng *rsync.Engine) *ProviderForm {
 }
 
 func newProviderForm(ctx context.Context, eng *rsync.Engine, do func(func())) *ProviderForm {
-	f := &ProviderForm{ctx: ctx, eng: eng, do: do, items: map[string]*widget.FormItem{}}
+	return newProviderFormCounted(ctx, eng, do, nil)
+}
+
+// newProviderFormCounted builds the form for a window whose loader counts its engine calls.
+func newProviderFormCounted(ctx context.Context, eng *rsync.Engine, do func(func()), inflight *atomic.Int64) *ProviderForm {
+	f := &ProviderForm{ctx: ctx, eng: eng, do: do, items: map[string]*widget.FormItem{}, inflight: inflight}
 	labels := make([]string, len(rest.ProviderTypes))
 	for i, t := range rest.ProviderTypes {
 		labels[i] = t.Label
@@ -124,11 +134,17 @@ func (f *ProviderForm) Content() fyne.CanvasObject { return f.content }
 // background runs work off the UI goroutine and show on it afterwards.
 func (f *ProviderForm) background(work func() func()) {
 	f.busy++
+	if f.inflight != nil {
+		f.inflight.Add(1)
+	}
 	f.SaveBtn.Disable()
 	f.TestBtn.Disable()
 	go func() {
 		show := work()
 		f.do(func() {
+			if f.inflight != nil {
+				defer f.inflight.Add(-1)
+			}
 			f.busy--
 			if f.busy == 0 {
 				f.SaveBtn.Enable()
@@ -327,6 +343,9 @@ func (f *ProviderForm) save() {
 				msg += " " + st.Note
 			}
 			f.Status.SetText(msg)
+			if f.OnSaved != nil {
+				f.OnSaved(p)
+			}
 		}
 	})
 }
