@@ -168,6 +168,7 @@ type preferencesScreen struct {
 	next    *widget.Label // when the saved schedule runs next, or why it does not
 	loc     *time.Location
 	now     func() time.Time
+	auto    scheduleAutomation
 	// Processes, teacher permissions, automation.
 	process    *widget.RadioGroup
 	permission *widget.RadioGroup
@@ -323,51 +324,6 @@ const summerAdvice = "Best practice: turn the sync off during the summer break. 
 	"schedules, and errors from end-of-year archiving or ID changes. Turn it back on once the new year's data in the SIS " +
 	"is complete and verified."
 
-func (p *preferencesScreen) scheduleSection() *prefSection {
-	errs := map[string]*widget.Label{rsync.KeySyncEnabled: errLabel(), rsync.KeySyncDays: errLabel(), rsync.KeySyncTime: errLabel()}
-	p.enabled = widget.NewCheck("Sync enabled: run the automated sync on the days and at the time below", nil)
-	advice := widget.NewLabel(summerAdvice)
-	advice.Wrapping = fyne.TextWrapWord
-	advice.Importance = widget.WarningImportance
-	p.days = widget.NewCheckGroup(dayLabels, nil)
-	p.days.Horizontal = true
-	p.at = widget.NewEntry()
-	p.at.SetPlaceHolder("HH:MM")
-	p.preview = widget.NewLabel("")
-	p.preview.Wrapping = fyne.TextWrapWord
-	p.next = widget.NewLabel("")
-	p.next.Wrapping = fyne.TextWrapWord
-	p.next.Importance = widget.LowImportance
-	timeRow := container.NewHBox(container.NewGridWrap(fyne.NewSize(90, p.at.MinSize().Height), p.at), widget.NewLabel("UTC"))
-	s := p.section("Schedule", "When the automated sync runs. Days and time are in UTC and both are required while the sync is enabled.", errs,
-		p.enabled, errs[rsync.KeySyncEnabled], widget.NewCard("", "", advice),
-		fieldLabel("Days of the week (UTC)"), p.days, errs[rsync.KeySyncDays],
-		fieldLabel("Sync time (UTC, 24-hour)"), timeRow, errs[rsync.KeySyncTime], p.preview, p.next)
-	s.onSaved = func(map[string]string) { p.showNextRun() }
-	p.enabled.OnChanged = func(bool) { s.edited() }
-	p.days.OnChanged = func([]string) { p.updatePreview(); s.edited() }
-	p.at.OnChanged = func(string) { p.updatePreview(); s.edited() }
-	s.fill = func(v map[string]string) {
-		p.enabled.SetChecked(v[rsync.KeySyncEnabled] == "true")
-		var sel []string
-		days, _ := rsync.ParseDays(v[rsync.KeySyncDays])
-		for _, d := range days {
-			sel = append(sel, strings.ToUpper(d[:1])+d[1:])
-		}
-		p.days.SetSelected(sel)
-		p.at.SetText(v[rsync.KeySyncTime])
-		p.updatePreview()
-	}
-	s.collect = func() (map[string]string, map[string]string) {
-		return map[string]string{
-			rsync.KeySyncEnabled: fmt.Sprint(p.enabled.Checked),
-			rsync.KeySyncDays:    p.dayList(),
-			rsync.KeySyncTime:    strings.TrimSpace(p.at.Text),
-		}, nil
-	}
-	return s
-}
-
 // dayList is the checked days in the stored form: "mon,wed,fri".
 func (p *preferencesScreen) dayList() string {
 	var out []string
@@ -514,22 +470,7 @@ func (p *preferencesScreen) refresh() <-chan struct{} {
 			s.load(r.values)
 		}
 		p.tabs.Refresh()
-		p.showNextRun()
-	})
-}
-
-// showNextRun says when the saved schedule runs next (eng.Timetable), or why it does not.
-func (p *preferencesScreen) showNextRun() <-chan struct{} {
-	return run(p.l, func(ctx context.Context) (rsync.Timetable, error) {
-		return p.eng.Timetable(ctx), nil
-	}, func(tt rsync.Timetable, _ error) {
-		next, ok := tt.Next(p.now())
-		if !ok {
-			p.next.SetText("As saved, automated syncs do not run: " + tt.Off + ".")
-			return
-		}
-		p.next.SetText(fmt.Sprintf("As saved, the next automated sync runs %s UTC (%s local time).",
-			next.Format("Mon 2006-01-02 15:04"), next.In(p.loc).Format("Mon 15:04")))
+		p.showNextRun(false)
 	})
 }
 
