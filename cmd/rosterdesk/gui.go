@@ -1,12 +1,19 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2/app"
 	"github.com/rs/zerolog"
 
 	"rosterdesk/assets"
+	"rosterdesk/internal/appinfo"
 	rsync "rosterdesk/sync"
 	"rosterdesk/ui"
 )
@@ -15,7 +22,14 @@ import (
 // app's own preferences (window size, last screen) on it.
 const appID = "com.rosterdesk.app"
 
-// runGUI opens the roster at dbPath and shows the main window until it is closed.
+// appLogName is the app's log file in appinfo.LogDir(); `rosterdesk serve`
+// writes rosterdesk.log beside it (two processes must not rotate one file).
+const appLogName = "rosterdesk-app.log"
+
+// runGUI opens the roster at dbPath and shows the main window until RosterDesk
+// quits. The automated sync's scheduler runs beside the window, logging to a
+// rotating file at the level of setting log.level; while a run is scheduled,
+// closing the window keeps RosterDesk in the system tray.
 func runGUI(dbPath string, log zerolog.Logger) (err error) {
 	eng, err := rsync.Open(dbPath, log)
 	if err != nil {
@@ -23,11 +37,63 @@ func runGUI(dbPath string, log zerolog.Logger) (err error) {
 	}
 	defer func() { err = errors.Join(err, eng.Close()) }()
 
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	logPath := filepath.Join(appinfo.LogDir(), appLogName)
+	level := &levelHook{}
+	level.set(must(eng.Setting(ctx, keyLogLevel)))
+	var also io.Writer
+	if _, err := os.Stderr.Stat(); err == nil { // none for a Windows GUI program
+		also = os.Stderr
+	}
+	// serve's rotating file; the level is checked per line, so Preferences can change it while runs log.
+	eng.Log = fileLogger(logPath, zerolog.DebugLevel, also).Hook(level)
+	eng.Holder = "RosterDesk app"
+
+	sched, err := eng.NewScheduler(nil)
+	if err != nil {
+		return err
+	}
 	a := app.NewWithID(appID)
 	a.SetIcon(assets.Icon)
-	w := ui.NewMainWindow(a, eng)
-	w.SetIcon(assets.Icon)
-	log.Info().Str("db", dbPath).Msg("window open")
-	w.ShowAndRun()
+	d := ui.NewDesktop(a, eng, ui.DesktopOptions{Scheduler: sched, LogFile: logPath, SetLogLevel: level.set})
+	d.Window().SetIcon(assets.Icon)
+	sched.OnRun = d.AutomatedRunFinished
+	if err := sched.Start(ctx); err != nil {
+		eng.Log.Error().Err(err).Msg("the automated sync could not be scheduled")
+	}
+	go d.Watch(ctx, time.Minute)
+	eng.Log.Info().Str("db", dbPath).Str("log", logPath).Msg("window open")
+	d.ShowAndRun()
+
+	// Quit: a run in progress is cancelled (and rolled back) before the scheduler stops.
+	next, scheduled := sched.Next()
+	cancel()
+	if err := sched.Stop(); err != nil {
+		eng.Log.Warn().Err(err).Msg("stopping the scheduler")
+	}
+	if scheduled {
+		eng.Log.Info().Time("next", next).Msg("quit; the next automated sync would have been then")
+	} else {
+		eng.Log.Info().Msg("quit")
+	}
 	return nil
+}
+
+// levelHook drops lines below a level that may change while runs log.
+type levelHook struct{ level atomic.Int32 }
+
+// set takes a log.level value (debug, info, warn, error); anything else means info.
+func (h *levelHook) set(v string) {
+	lv, err := zerolog.ParseLevel(v)
+	if err != nil || v == "" || lv == zerolog.NoLevel {
+		lv = zerolog.InfoLevel
+	}
+	h.level.Store(int32(lv))
+}
+
+func (h *levelHook) Run(e *zerolog.Event, lv zerolog.Level, _ string) {
+	if lv < zerolog.Level(h.level.Load()) {
+		e.Discard()
+	}
 }
