@@ -148,9 +148,11 @@ func newOneRosterScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) *o
 	s.kindNote = widget.NewLabel("")
 	s.kindNote.Wrapping = fyne.TextWrapWord
 	s.kindNote.Hide()
-	connection := widget.NewCard("Connection", "Where syncs read your OneRoster data: the CSV bundle your SIS exports, or its REST API. "+
-		"Scheduled syncs read the same kind (Preferences › Schedule).", container.NewVBox(
-		s.kind, s.kindNote, s.source, s.csvBox, s.provider.Content()))
+	kindHelp := widget.NewLabel("Where syncs read your OneRoster data: the CSV bundle your SIS exports, or its REST API. " +
+		"Scheduled syncs read the same kind (Preferences › Schedule).")
+	kindHelp.Wrapping = fyne.TextWrapWord
+	connection := widget.NewCard("Connection", "", container.NewVBox(
+		kindHelp, s.kind, s.kindNote, s.source, s.csvBox, s.provider.Content()))
 
 	// Building alignment.
 	s.alignTable = newPagedTable(l, alignColumns, 1000, func(context.Context, int, int) (pageResult, error) {
@@ -174,6 +176,7 @@ func newOneRosterScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) *o
 		return r.key.(rsync.AlignRow).BuildingID != 0 && s.state != nil && !s.state.Enabled
 	}
 	s.alignSummary = widget.NewLabel("")
+	s.alignSummary.Wrapping = fyne.TextWrapWord
 	s.alignSentence = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.alignSentence.Wrapping = fyne.TextWrapWord
 	s.alignNote = widget.NewLabel("")
@@ -201,6 +204,7 @@ func newOneRosterScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) *o
 	s.usersWhy.Importance = widget.WarningImportance
 	s.nowWhy = widget.NewLabel(syncNowWhy)
 	s.nowWhy.Importance = widget.LowImportance
+	s.nowWhy.Wrapping = fyne.TextWrapWord
 	s.buildingsResult = widget.NewLabel("")
 	s.buildingsResult.Wrapping = fyne.TextWrapWord
 	s.usersResult = widget.NewLabel("")
@@ -214,7 +218,7 @@ func newOneRosterScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) *o
 	initial := widget.NewCard("Initial synchronization", "", container.NewVBox(steps,
 		container.NewHBox(s.syncBuildings), s.buildingsResult,
 		container.NewHBox(s.syncUsers), s.usersWhy, s.usersResult,
-		widget.NewSeparator(), container.NewHBox(s.syncNow, s.nowWhy),
+		widget.NewSeparator(), container.NewBorder(nil, nil, s.syncNow, nil, s.nowWhy),
 		s.job.content()))
 
 	// Setting up and synchronizing side by side; the alignment, which can be long, below.

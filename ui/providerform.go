@@ -186,6 +186,9 @@ func (f *ProviderForm) load() {
 }
 
 func (f *ProviderForm) showSecretStatus(st rsync.SecretStatus) {
+	if st.Note != "" {
+		st.Note = strings.ToUpper(st.Note[:1]) + st.Note[1:]
+	}
 	switch st.Where {
 	case "keychain":
 		f.Secret.SetPlaceHolder("stored in the OS keychain (type to replace it)")

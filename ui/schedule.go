@@ -24,8 +24,8 @@ type Scheduler interface {
 
 // Labels of the scheduled runs' source.
 const (
-	srcProvider = "The REST provider (set up on the OneRoster screen)"
-	srcFolder   = "A watched folder, where the SIS or an SFTP client drops OneRoster.zip or the CSV files"
+	srcProvider = "The REST provider"
+	srcFolder   = "A watched folder"
 )
 
 var srcValue = map[string]string{srcProvider: "provider", srcFolder: "folder"}
@@ -93,33 +93,30 @@ func (p *preferencesScreen) scheduleSection() *prefSection {
 		fieldLabel("Sync time (UTC, 24-hour)"), timeRow, errs[rsync.KeySyncTime], p.preview, p.next)
 
 	// What scheduled runs read, missed runs, the log.
-	a.automated = widget.NewCheck("Automated imports: scheduled syncs import on their own", nil)
-	autoHelp := widget.NewLabel("They also need OneRoster enabled (OneRoster screen) and the sync enabled above.")
+	a.automated = widget.NewCheck("Automated imports", nil)
+	autoHelp := widget.NewLabel("Scheduled syncs import on their own. They also need OneRoster enabled (OneRoster screen) and the sync enabled above.")
 	autoHelp.Wrapping = fyne.TextWrapWord
-	autoHelp.Importance = widget.LowImportance
 	a.source = widget.NewRadioGroup([]string{srcProvider, srcFolder}, nil)
 	a.source.Required = true
 	a.folder = widget.NewEntry()
 	a.folder.SetPlaceHolder("the folder bundles are dropped in")
 	a.pickFolder = widget.NewButtonWithIcon("Choose…", theme.FolderOpenIcon(), func() { p.chooseWatchFolder() })
+	srcHelp := widget.NewLabel("The provider set up on the OneRoster screen, or a folder where the SIS or an SFTP client drops OneRoster.zip or the CSV files.")
+	srcHelp.Wrapping = fyne.TextWrapWord
 	folderHelp := widget.NewLabel("The newest complete bundle there is used; one still being written waits for the next run, and a bundle is never processed twice.")
 	folderHelp.Wrapping = fyne.TextWrapWord
-	folderHelp.Importance = widget.LowImportance
 	a.folderRow = container.NewVBox(container.NewBorder(nil, nil, nil, a.pickFolder, a.folder), errs[rsync.KeyWatchFolder], folderHelp)
 	a.missed = widget.NewEntry()
 	missedRow := container.NewHBox(widget.NewLabel("Run it at the next start if less than"),
 		container.NewGridWrap(fyne.NewSize(70, a.missed.MinSize().Height), a.missed), widget.NewLabel("hours late"))
 	missedHelp := widget.NewLabel("Later than that, it is recorded in History as missed.")
-	missedHelp.Importance = widget.LowImportance
+	missedHelp.Wrapping = fyne.TextWrapWord
 	a.logLevel = widget.NewSelect(logLevels, nil)
 	a.logNote = widget.NewLabel("")
 	a.logNote.Wrapping = fyne.TextWrapWord
-	a.logNote.Importance = widget.LowImportance
 	what := container.NewVBox(a.automated, autoHelp, errs[rsync.KeyAutomatedImports],
-		fieldLabel("Scheduled syncs read"), a.source, errs[rsync.KeySyncSource], a.folderRow,
-		fieldLabel("A run missed while RosterDesk was closed"), missedRow, errs[rsync.KeyMissedRunHours], missedHelp,
-		fieldLabel("Log level"), container.NewHBox(container.NewGridWrap(fyne.NewSize(120, a.logLevel.MinSize().Height), a.logLevel)),
-		errs[rsync.KeyLogLevel], a.logNote)
+		fieldLabel("Scheduled syncs read"), a.source, srcHelp, errs[rsync.KeySyncSource], a.folderRow,
+		fieldLabel("A run missed while RosterDesk was closed"), missedRow, errs[rsync.KeyMissedRunHours], missedHelp)
 
 	// Pause.
 	a.pauseFrom, a.pauseUntil = widget.NewEntry(), widget.NewEntry()
@@ -137,7 +134,9 @@ func (p *preferencesScreen) scheduleSection() *prefSection {
 	how.Wrapping = fyne.TextWrapWord
 	pause := container.NewVBox(fieldLabel("Pause automated syncs (summer break)"),
 		container.NewHBox(widget.NewLabel("From"), dateBox(a.pauseFrom), widget.NewLabel("until"), dateBox(a.pauseUntil)),
-		errs[rsync.KeyPauseFrom], errs[rsync.KeyPauseUntil], a.pauseNote, widget.NewCard("", "", container.NewVBox(advice, how)))
+		errs[rsync.KeyPauseFrom], errs[rsync.KeyPauseUntil], a.pauseNote, widget.NewCard("", "", container.NewVBox(advice, how)),
+		fieldLabel("Log level"), container.NewHBox(container.NewGridWrap(fyne.NewSize(120, a.logLevel.MinSize().Height), a.logLevel)),
+		errs[rsync.KeyLogLevel], a.logNote)
 
 	s := p.section("Schedule", "When the automated sync runs, what it reads, and when it pauses. Days, times and dates are in UTC; "+
 		"days and time are required while the sync is enabled. Saving puts the schedule in force at once.", errs,
