@@ -31,7 +31,7 @@ const selectHint = "Select a run to see its source and message, open its full lo
 var historyColumns = []pagedColumn{
 	{"Date time\n(UTC)", "0000-00-00 00:00:00"},
 	{"Sync type", "Users + Courses, Automated"},
-	{"Status (a failed run: its cause)", "failed: users.csv line 1: required c"},
+	{"Status", "Held — needs review: deactivate 27.5% of"},
 	{"Users\nadded / deact. / errors", "000000 / 000000 / 0000"},
 	{"Courses\nadded / removed / errors", "00000 / 00000 / 0000"},
 	{"Course assignments\nadded / removed / errors", "0000000 / 000000 / 0000"},
@@ -113,14 +113,14 @@ func runStatus(r rsync.Result) string {
 }
 
 // tripText is one tripped safeguard in a few words, with its numbers:
-// "deactivate 100 of 327 active users (30.6%, limit 10%)". A safeguard
+// "deactivate 30.6% of users (100 of 327; limit 10%)", of the active ones. A safeguard
 // without numbers (an incomplete input, a new provider) reads as the engine wrote it.
 func tripText(t rsync.Trip) string {
 	switch t.Action {
 	case "deactivate", "remove", "update":
 		if t.Active > 0 {
-			return fmt.Sprintf("%s %s of %s active %s (%s%%, limit %s)", t.Action, num(t.Count), num(t.Active), t.Entity,
-				strconv.FormatFloat(t.Percent, 'f', 1, 64), t.Limit)
+			return fmt.Sprintf("%s %s%% of %s (%s of %s; limit %s)", t.Action, strconv.FormatFloat(t.Percent, 'f', 1, 64), t.Entity,
+				num(t.Count), num(t.Active), t.Limit)
 		}
 		if t.Count > 0 {
 			return fmt.Sprintf("%s %s %s (limit %s)", t.Action, num(t.Count), t.Entity, t.Limit)
@@ -130,15 +130,13 @@ func tripText(t rsync.Trip) string {
 }
 
 // statusImportance colours a run's status: red when it did not run as
-// asked, orange when it waits for the admin, grey when nothing of it is in effect.
+// asked, orange when it waits for the admin or was undone.
 func statusImportance(r rsync.Result) widget.Importance {
 	switch r.Status {
 	case rsync.StatusFailed, rsync.StatusRefused:
 		return widget.DangerImportance
-	case rsync.StatusHeld, rsync.StatusMissed:
+	case rsync.StatusHeld, rsync.StatusMissed, rsync.StatusRolledBack:
 		return widget.WarningImportance
-	case rsync.StatusDiscarded, rsync.StatusRolledBack, rsync.StatusCancelled, rsync.StatusSkipped, rsync.StatusDryRun:
-		return widget.LowImportance
 	}
 	return widget.MediumImportance
 }
@@ -227,7 +225,10 @@ func newHistoryScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) *his
 	}
 	// A held run's log opens in its review, beside what tripped it.
 	s.table.setAction("Full log", -1, func(r pagedRow) { s.open(r.key.(rsync.Result)) })
-	s.table.onSelected = func(_ int, r pagedRow) { s.selectRun(r.key.(rsync.Result)) }
+	s.table.onSelected = func(_ int, r pagedRow) {
+		s.note.Hide() // what was said was about another run
+		s.selectRun(r.key.(rsync.Result))
+	}
 
 	s.openLog = widget.NewButtonWithIcon("Full log", theme.ListIcon(), func() {
 		if s.selected != nil {
@@ -484,7 +485,7 @@ func (s *historyScreen) rollback(id int64) <-chan struct{} {
 			s.say(text, widget.DangerImportance)
 			var re *rsync.RefusedError
 			if errors.As(err, &re) && s.win() != nil {
-				dialog.ShowInformation(fmt.Sprintf("Run %d cannot be undone now", id), wrapText(re.Reason), s.win())
+				dialog.ShowInformation(fmt.Sprintf("Run %d cannot be undone now", id), wrapText(capitalize(re.Reason)), s.win())
 			}
 			close(done)
 			return
@@ -503,6 +504,15 @@ func (s *historyScreen) rollback(id int64) <-chan struct{} {
 		go func() { <-ch; close(done) }()
 	})
 	return done
+}
+
+// capitalize starts s with a capital letter.
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	return strings.ToUpper(string(r[0])) + string(r[1:])
 }
 
 // wrapText breaks a long sentence into lines of about 70 characters, for dialogs that do not wrap.

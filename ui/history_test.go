@@ -590,11 +590,11 @@ func TestHistoryStatuses(t *testing.T) {
 		{rsync.Result{Status: rsync.StatusRefused, Message: "another run is in progress"}, "Refused: another run is in progress"},
 		{rsync.Result{Status: rsync.StatusDryRun}, "Preview only, nothing applied"},
 		{rsync.Result{Status: rsync.StatusDryRun, Tripped: []rsync.Trip{{Entity: "users", Action: "deactivate", Count: 100, Active: 327, Percent: 30.6, Limit: "10%"}}},
-			"Preview only: applying would be held (deactivate 100 of 327 active users (30.6%, limit 10%))"},
+			"Preview only: applying would be held (deactivate 30.6% of users (100 of 327; limit 10%))"},
 		{rsync.Result{Status: rsync.StatusHeld, Tripped: []rsync.Trip{
 			{Entity: "users", Action: "deactivate", Count: 100, Active: 327, Percent: 30.6, Limit: "10%"},
 			{Entity: "users.csv", Action: "input", Reason: "users.csv is empty now; it had 387 rows in run 2"}}},
-			"Held — needs review: deactivate 100 of 327 active users (30.6%, limit 10%) (and 1 more)"},
+			"Held — needs review: deactivate 30.6% of users (100 of 327; limit 10%) (and 1 more)"},
 		{rsync.Result{Status: rsync.StatusHeld, Tripped: []rsync.Trip{{Entity: "users.csv", Action: "input", Reason: "users.csv is empty now; it had 387 rows in run 2"}}},
 			"Held — needs review: users.csv is empty now; it had 387 rows in run 2"},
 	} {

@@ -89,14 +89,15 @@ func newHeldReview(l *loader, eng *rsync.Engine, win func() fyne.Window, do held
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, back, nil, v.heading),
 		v.intro,
-		fieldLabel("Safeguards it trips"), v.trips, v.reasons,
-		fieldLabel("What approving applies"), v.counts,
 		container.NewHBox(v.approve, v.discard, fullLog, xlsx),
 		v.note,
+		widget.NewSeparator(),
+		fieldLabel("Safeguards it trips"), v.trips, v.reasons,
+		fieldLabel("What approving applies (kinds of records it leaves unchanged are not listed)"), v.counts,
 	)
 	bottom := container.NewBorder(v.log.status, nil, nil, nil, v.log.table)
 	split := container.NewVSplit(container.NewVScroll(container.NewPadded(top)), bottom)
-	split.Offset = 0.66
+	split.Offset = 0.75
 	v.root = split
 	return v
 }
@@ -153,7 +154,7 @@ func (v *heldReview) open(r rsync.Result) <-chan struct{} {
 	v.trips.Objects = objs
 	v.trips.Refresh()
 	v.reasons.SetText(reasons[:len(reasons)-1])
-	showCounts(v.counts, r.Counts, r.Scope)
+	showCounts(v.counts, r.Counts, r.Scope, true)
 	return v.log.reset()
 }
 
@@ -195,19 +196,19 @@ func (v *heldReview) fetch(ctx context.Context, offset, limit int) (pageResult, 
 }
 
 // showCounts fills a 6-column grid with what a plan or run adds, updates,
-// deactivates or removes, and reactivates, per entity.
-func showCounts(grid *fyne.Container, c data.Counts, scope rsync.Scope) {
+// deactivates or removes, and reactivates, per entity; changedOnly leaves out
+// the entities it leaves as they are.
+func showCounts(grid *fyne.Container, c data.Counts, scope rsync.Scope, changedOnly bool) {
 	bold := func(t string) fyne.CanvasObject {
 		return widget.NewLabelWithStyle(t, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
-	right := func(t string) fyne.CanvasObject {
-		l := widget.NewLabel(t)
-		l.Alignment = fyne.TextAlignTrailing
-		return l
-	}
+	plain := func(t string) fyne.CanvasObject { return widget.NewLabel(t) }
 	objs := []fyne.CanvasObject{bold("Entity"), bold("Add"), bold("Update"), bold("Deactivate / remove"), bold("Reactivate"), bold("Errors")}
 	for _, e := range planCounts(c, scope) {
-		objs = append(objs, widget.NewLabel(e.name), right(e.add), right(e.update), right(e.deactivate), right(e.reactivate), right(e.e))
+		if changedOnly && e.add == "0" && e.update == "0" && e.deactivate == "0" && (e.reactivate == "0" || e.reactivate == "(in added)" || e.reactivate == "—") {
+			continue
+		}
+		objs = append(objs, plain(e.name), plain(e.add), plain(e.update), plain(e.deactivate), plain(e.reactivate), plain(e.e))
 	}
 	grid.Objects = objs
 	grid.Refresh()

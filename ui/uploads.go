@@ -289,7 +289,7 @@ func (s *uploadsScreen) showPlan(path, kind string, plan *rsync.Plan) {
 	s.plan, s.planKind, s.planPath = plan, kind, path
 	s.heading.SetText(fmt.Sprintf("Preview of %s (%s, %s): nothing has been changed yet. Apply applies exactly this; Cancel discards it.",
 		filepath.Base(path), kind, scopeLabel(plan.Scope)))
-	showCounts(s.counts, plan.Counts, plan.Scope)
+	showCounts(s.counts, plan.Counts, plan.Scope, false)
 	if len(plan.Trips) > 0 {
 		s.say(s.held, heldWarning(plan.Trips), widget.WarningImportance)
 		s.apply.SetText("Apply (it will be held for review)")
