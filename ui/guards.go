@@ -61,7 +61,7 @@ func guardKeys(entity string) (gone, update string) {
 
 func newGuardSettings(onChanged func()) *guardSettings {
 	g := &guardSettings{entries: map[string]*widget.Entry{}, errs: map[string]*widget.Label{}, onChanged: onChanged}
-	field := func(key string) fyne.CanvasObject {
+	entry := func(key string) *widget.Entry {
 		e := widget.NewEntry()
 		e.OnChanged = func(string) {
 			if g.onChanged != nil {
@@ -71,6 +71,10 @@ func newGuardSettings(onChanged func()) *guardSettings {
 		g.entries[key] = e
 		g.errs[key] = errLabel()
 		g.order = append(g.order, key)
+		return e
+	}
+	field := func(key string) fyne.CanvasObject {
+		e := entry(key)
 		return container.NewVBox(e, g.errs[key])
 	}
 	bold := func(t string) fyne.CanvasObject {
@@ -91,13 +95,14 @@ func newGuardSettings(onChanged func()) *guardSettings {
 		}
 		rows.Add(row)
 	}
-	drop := field(rsync.KeyInputDrop)
+	drop := entry(rsync.KeyInputDrop)
 	dropHelp := widget.NewLabel("Also hold a run that would deactivate or remove anything when a complete (bulk) file lost more than " +
-		"this % of its rows since the last applied run, or is missing, empty or has a different header.")
+		"this share of its rows since the last applied run (or is missing, empty, or has a different header).")
 	dropHelp.Wrapping = fyne.TextWrapWord
 	g.box = container.NewVBox(rows, widget.NewSeparator(),
 		fieldLabel("Incomplete export"), dropHelp,
-		container.NewBorder(nil, nil, nil, widget.NewLabel("% of the rows"), container.NewGridWrap(fyne.NewSize(120, g.entries[rsync.KeyInputDrop].MinSize().Height), drop)))
+		container.NewHBox(container.NewGridWrap(fyne.NewSize(120, drop.MinSize().Height), drop), widget.NewLabel("% of its rows")),
+		g.errs[rsync.KeyInputDrop])
 	return g
 }
 

@@ -106,7 +106,8 @@ func TestGuardSettingsValidation(t *testing.T) {
 	}
 }
 
-// guardEntries finds each setting's field: the entry beside its validation message.
+// guardEntries finds each setting's field: the entry beside its validation
+// message, and the input-drop field, the one entry left.
 func guardEntries(t *testing.T, s *prefSection) map[string]*widget.Entry {
 	t.Helper()
 	byLabel := map[*widget.Label]string{}
@@ -114,18 +115,22 @@ func guardEntries(t *testing.T, s *prefSection) map[string]*widget.Entry {
 		byLabel[l] = k
 	}
 	out := map[string]*widget.Entry{}
+	paired := map[*widget.Entry]bool{}
+	var all []*widget.Entry
 	var find func(o fyne.CanvasObject)
 	find = func(o fyne.CanvasObject) {
 		switch x := o.(type) {
 		case *container.Scroll:
 			find(x.Content)
+		case *widget.Entry:
+			all = append(all, x)
 		case *fyne.Container:
 			if len(x.Objects) == 2 {
 				e, ok1 := x.Objects[0].(*widget.Entry)
 				l, ok2 := x.Objects[1].(*widget.Label)
 				if ok1 && ok2 && byLabel[l] != "" {
 					out[byLabel[l]] = e
-					return
+					paired[e] = true
 				}
 			}
 			for _, c := range x.Objects {
@@ -134,6 +139,11 @@ func guardEntries(t *testing.T, s *prefSection) map[string]*widget.Entry {
 		}
 	}
 	find(s.item.Content)
+	for _, e := range all {
+		if !paired[e] {
+			out[rsync.KeyInputDrop] = e
+		}
+	}
 	if len(out) != len(s.errs) {
 		t.Fatalf("found %d fields of %d", len(out), len(s.errs))
 	}

@@ -34,7 +34,7 @@ func newProtectToggle(l *loader, eng *rsync.Engine) *protectToggle {
 	p.check = widget.NewCheck(protectLabel, nil)
 	p.help = widget.NewLabel("")
 	p.help.Wrapping = fyne.TextWrapWord
-	p.help.Importance = widget.LowImportance
+	p.help.TextStyle = fyne.TextStyle{Italic: true}
 	p.note = widget.NewLabel("")
 	p.note.Wrapping = fyne.TextWrapWord
 	p.note.Hide()
