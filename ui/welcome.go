@@ -7,11 +7,13 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"rosterdesk/assets"
 	"rosterdesk/data"
 	rsync "rosterdesk/sync"
 )
@@ -156,7 +158,10 @@ type welcomeScreen struct {
 
 func newWelcomeScreen(m *mainUI, credited string, admins []data.Admin) *welcomeScreen {
 	w := &welcomeScreen{m: m, form: newAdminForm(m.load, m.eng, admins)}
-	title := widget.NewRichTextFromMarkdown("# Welcome to RosterDesk")
+	icon := canvas.NewImageFromResource(assets.Icon)
+	icon.FillMode = canvas.ImageFillContain
+	icon.SetMinSize(fyne.NewSize(56, 56))
+	title := container.NewBorder(nil, nil, icon, nil, widget.NewRichTextFromMarkdown("# Welcome to RosterDesk"))
 	para := func(text string) *widget.Label {
 		l := widget.NewLabel(text)
 		l.Wrapping = fyne.TextWrapWord
@@ -268,8 +273,23 @@ func (w *welcomeScreen) loadSample() <-chan struct{} {
 		default:
 			w.m.closeWelcome()
 			w.m.selectTab(NavRoster)
+			w.loaded(r)
 		}
 	})
+}
+
+// loaded says what the sample district holds and where its runs are.
+func (w *welcomeScreen) loaded(r *rsync.Result) {
+	if w.m.window() == nil {
+		return
+	}
+	text := widget.NewLabel(fmt.Sprintf("The sample district is loaded through the same two runs as a first sync: buildings, then users and courses "+
+		"(run %d). Both are in History.\n\n%s\n\nEvery name in it is made up. To start over with your own district, close RosterDesk and "+
+		"rename its data folder (About shows where it is): the next start opens a new, empty roster.", r.RunID, countsSummary(r.Counts, r.Scope)))
+	text.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom("Sample district loaded", "OK", text, w.m.window())
+	d.Resize(fyne.NewSize(620, 0))
+	d.Show()
 }
 
 // firstRun opens an empty roster on the welcome screen, and asks for the

@@ -2,12 +2,16 @@ package ui
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
 
+	"rosterdesk/assets/sample"
 	rsync "rosterdesk/sync"
+	"rosterdesk/sync/gen"
 )
 
 // An empty roster opens on the welcome screen: the admin account first, then
@@ -66,6 +70,10 @@ func TestWelcomeFirstRunWithSample(t *testing.T) {
 	if m.first != nil || w.Content() != m.tabs || m.tabs.Selected().Text != NavRoster {
 		t.Fatalf("after loading: content %T, tab %q, result %q", w.Content(), m.tabs.Selected().Text, f.result.Text)
 	}
+	if txt := overlayText(w); !strings.Contains(txt, "The sample district is loaded") || !strings.Contains(txt, "Both are in History") {
+		t.Errorf("no word that the sample is loaded: %q", txt)
+	}
+	test.Tap(overlayButton(t, w, "OK"))
 	got := rosterValues(t, m.roster)
 	if got["Buildings/Active"] != "3" || got["Users/Active"] == "0" || got["Courses/Active"] == "0" || got["Course assignments/Active"] == "0" {
 		t.Errorf("roster after the sample: %v", got)
@@ -114,5 +122,43 @@ func TestWelcomeConnectYourSIS(t *testing.T) {
 	idle(t, m)
 	if m.first != nil || w.Content() != m.tabs || m.tabs.Selected().Text != NavOneRoster {
 		t.Fatalf("Connect your SIS: content %T, tab %q", w.Content(), m.tabs.Selected().Text)
+	}
+}
+
+// TestScreenshotWithdrawn writes withdrawn.zip into RD_SAMPLE_DIR (otherwise
+// it skips): the sample district the welcome screen loads, with 30% of its
+// students withdrawn (left out of users.csv, with their enrollments), which
+// the safeguards hold for review. scripts/screenshots-safeguards.sh syncs it.
+func TestScreenshotWithdrawn(t *testing.T) {
+	dir := os.Getenv("RD_SAMPLE_DIR")
+	if dir == "" {
+		t.Skip("RD_SAMPLE_DIR not set")
+	}
+	d := gen.Generate(sample.Config())
+	students := 0
+	for _, u := range d.Users {
+		if u.Role == "student" {
+			students++
+		}
+	}
+	drop := map[string]bool{}
+	var keep []gen.User
+	for _, u := range d.Users {
+		if u.Role == "student" && len(drop) < students*3/10 {
+			drop[u.SourcedID] = true
+			continue
+		}
+		keep = append(keep, u)
+	}
+	cut := *d
+	cut.Users = keep
+	cut.Enrollments = nil
+	for _, e := range d.Enrollments {
+		if !drop[e.UserSourcedID] {
+			cut.Enrollments = append(cut.Enrollments, e)
+		}
+	}
+	if err := cut.WriteZip(filepath.Join(dir, "withdrawn.zip"), sample.WriteOptions()); err != nil {
+		t.Fatal(err)
 	}
 }
