@@ -34,7 +34,6 @@ const guardIntro = "A sync that would change more than these limits is held for 
 type guardSettings struct {
 	entries map[string]*widget.Entry // setting key → its field
 	errs    map[string]*widget.Label // setting key → its validation message
-	order   []string                 // setting keys in screen order
 	box     *fyne.Container
 	// onChanged is told every edit.
 	onChanged func()
@@ -70,7 +69,6 @@ func newGuardSettings(onChanged func()) *guardSettings {
 		}
 		g.entries[key] = e
 		g.errs[key] = errLabel()
-		g.order = append(g.order, key)
 		return e
 	}
 	field := func(key string) fyne.CanvasObject {
