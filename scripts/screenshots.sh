@@ -76,7 +76,7 @@ fi
 win() { xdotool search --onlyvisible --name '^RosterDesk$' 2>/dev/null | head -n1 || true; }
 
 # shot DB SCREEN [PREFS-JSON-EXTRA] -- ACTION...
-# Actions: "click X Y", "scroll STEPS X Y", "key KEYS" (xdotool key), "wait SECONDS",
+# Actions: "click X Y", "scroll STEPS X Y", "key KEYS" (xdotool key), "type TEXT", "wait SECONDS",
 # "snap NAME" (docs/screenshots/NAME.png).
 shot() {
 	local db=$1 screen=$2 extra=$3 home=$work/home-$RANDOM pid wid
@@ -104,6 +104,7 @@ shot() {
 		scroll) xdotool mousemove --window "$wid" "$3" "$4" click --repeat "$2" --delay 30 5; sleep 1 ;; # scroll N X Y: N wheel steps down
 		wait) sleep "$2" ;;
 		key) xdotool key --clearmodifiers "$2"; sleep 0.5 ;;
+		type) xdotool type --delay 30 -- "${a#type }"; sleep 0.5 ;;
 		snap)
 			timeout 20 import -window "$wid" "$out/$2.png"
 			echo "screenshots: $out/$2.png ($(identify -format '%wx%h' "$out/$2.png"))"
@@ -127,10 +128,10 @@ shot "$sample/alignment.db" OneRoster "" "snap oneroster"
 # After the initial sync, with OneRoster enabled.
 shot "$db" OneRoster "" "snap oneroster-synced"
 # A users sync of 150,000 students under way: phase, running counts, Cancel.
-shot "$large" OneRoster "" "click 866 277" "wait 3" "snap oneroster-progress" "wait 15" "snap oneroster-done"
+shot "$large" OneRoster "" "wait 5" "click 866 277" "wait 3" "snap oneroster-progress" "wait 15" "snap oneroster-done"
 shot "$db" Preferences ',"window.preferences_section":"Schedule"' "snap preferences"
-# The time cleared while the sync is enabled: Save refuses, beside the field, and the change stays unsaved.
-shot "$db" Preferences ',"window.preferences_section":"Schedule"' "click 145 376" "key ctrl+a" "key BackSpace" "click 138 499" "wait 1" \
+# A pause date that is no date: Save (at the bottom) refuses, the engine's message beside the field, and the change stays unsaved.
+shot "$db" Preferences ',"window.preferences_section":"Schedule"' "click 887 467" "type 2027-13-01" "scroll 10 700 600" "click 138 874" "wait 1" "scroll 5 700 600" \
 	"snap preferences-validation"
 shot "$db" Preferences ',"window.preferences_section":"Automation"' "snap preferences-automation"
 # The roster's inactive users, and the first one opened: why it left.
@@ -143,3 +144,28 @@ shot "$db" Uploads ",\"dialog.folder\":\"$sample\"" \
 shot "$db" History "" "click 700 194" "wait 1" "snap history"
 # The upload's full log: its errors and warnings, then the changes with their reasons.
 shot "$db" History "" "click 1316 154" "wait 3" "snap log"
+
+# A REST provider: a local OneRoster 1.2 test server serving a generated
+# district (TestScreenshotRESTServer, stopped when its file is removed), set up
+# and synchronized through the CLI; the OneRoster tab tests the connection and
+# pulls with Sync now; the Schedule reads from it, with a summer pause.
+restinfo=$work/rest.txt
+RD_REST_SERVE=$restinfo go test ./ui -run '^TestScreenshotRESTServer$' -count=1 -timeout 20m >/dev/null 2>&1 &
+for _ in $(seq 1 600); do [ -s "$restinfo" ] && break; sleep 0.5; done
+{ read -r base; read -r token; read -r client; read -r secret; } <"$restinfo"
+export ROSTERDESK_CLIENT_SECRET=$secret # a virtual display has no keychain
+rest=$work/rest.db
+rcli() { "$bin" --db "$rest" "$@" >/dev/null 2>&1; }
+rcli admin add it@district.org "District IT"
+rcli settings set credited_admin it@district.org
+rcli provider set --type oneroster12 --base-url "$base" --token-url "$token" --client-id "$client"
+rcli settings set sync.source provider
+rcli sync provider --scope buildings
+rcli sync provider
+for kv in "oneroster.enabled true" "sync.enabled true" "sync.days mon,wed,fri" "sync.time 06:00" \
+	"sync.pause_from 2027-06-10" "sync.pause_until 2027-08-20"; do
+	rcli settings set $kv
+done
+shot "$rest" OneRoster "" "click 224 754" "wait 2" "click 812 379" "wait 8" "snap oneroster-provider"
+shot "$rest" Preferences ',"window.preferences_section":"Schedule"' "snap preferences-schedule"
+rm -f "$restinfo"

@@ -64,7 +64,7 @@ type scheduleAutomation struct {
 // setLogFile says where the log file is, under the level.
 func (p *preferencesScreen) setLogFile(path string) {
 	p.auto.logNote.SetText("The log file is " + path + " (rotated at 10 MB, 5 old files kept). " +
-		"debug says the most; info records each run's start and finish with its counts; warn and error only problems.")
+		"Debug says the most; info records each run's start and finish with its counts; warn and error, only problems.")
 }
 
 func (p *preferencesScreen) scheduleSection() *prefSection {
@@ -209,7 +209,7 @@ func (p *preferencesScreen) showPause(ps rsync.Pause) {
 	n := p.auto.pauseNote
 	switch {
 	case !ps.Set():
-		n.Importance = widget.LowImportance
+		n.Importance = widget.MediumImportance
 		n.SetText("No pause is set.")
 	case ps.On(p.now()):
 		n.Importance = widget.WarningImportance
