@@ -50,8 +50,11 @@ type Desktop struct {
 	eng   *rsync.Engine
 	sched Scheduler
 	tray  desktop.App // nil where the driver has no tray
-	now   func() time.Time
-	loc   *time.Location
+	// trayShown tells whether the desktop displays the tray icon (Linux
+	// needs a StatusNotifier host); without it the window is never hidden.
+	trayShown func() bool
+	now       func() time.Time
+	loc       *time.Location
 	// notify sends a desktop notification (the app's, replaced in tests).
 	notify func(*fyne.Notification)
 	// exit closes the window and quits (replaced in tests).
@@ -74,8 +77,8 @@ func NewDesktop(a fyne.App, eng *rsync.Engine, opt DesktopOptions) *Desktop {
 }
 
 func newDesktop(a fyne.App, w fyne.Window, m *mainUI, eng *rsync.Engine, opt DesktopOptions, tray desktop.App) *Desktop {
-	d := &Desktop{app: a, win: w, m: m, eng: eng, sched: opt.Scheduler, tray: tray, now: time.Now, loc: time.Local,
-		notify: a.SendNotification}
+	d := &Desktop{app: a, win: w, m: m, eng: eng, sched: opt.Scheduler, tray: tray, trayShown: trayHostPresent,
+		now: time.Now, loc: time.Local, notify: a.SendNotification}
 	d.exit = func() {
 		w.Close() // saves the window's size and screen, abandons engine calls
 		a.Quit()
@@ -243,11 +246,17 @@ func (d *Desktop) open() {
 }
 
 // closeRequested hides the window to the tray while an automated sync is
-// scheduled (and a tray exists to bring it back); otherwise RosterDesk quits.
+// scheduled and the tray icon is shown to bring it back; with a run
+// scheduled but no tray icon it asks first (Quit says what is given up);
+// otherwise RosterDesk quits.
 func (d *Desktop) closeRequested() {
 	next, ok := d.nextRun()
-	if d.tray == nil || !ok {
+	if !ok {
 		d.exit()
+		return
+	}
+	if d.tray == nil || !d.trayShown() {
+		d.quit()
 		return
 	}
 	d.win.Hide()

@@ -56,6 +56,7 @@ func newTestDesktop(t *testing.T, eng *rsync.Engine, sched Scheduler, now time.T
 	d.notify = func(n *fyne.Notification) { sent = append(sent, n) }
 	d.exit = func() { quits++ }
 	d.now, d.loc = func() time.Time { return now }, time.UTC
+	d.trayShown = func() bool { return true }
 	wait(t, d.refreshTray())
 	idle(t, m)
 	return d, tray, &sent, &quits
@@ -185,6 +186,19 @@ func TestTrayCloseAndQuit(t *testing.T) {
 		t.Fatal("Quit did not quit")
 	}
 
+	// No tray icon shown (a Linux desktop without a StatusNotifier host):
+	// closing asks, as Quit does, rather than hiding the window for good.
+	d.trayShown = func() bool { return false }
+	d.closeRequested()
+	if d.hidden || !strings.Contains(overlayText(d.win), "would have run") {
+		t.Fatalf("closed without a tray: hidden %v, dialog %q", d.hidden, overlayText(d.win))
+	}
+	test.Tap(overlayButton(t, d.win, "Quit"))
+	if *quits != 2 {
+		t.Fatal("Quit did not quit")
+	}
+	d.trayShown = func() bool { return true }
+
 	// Sync disabled: nothing is scheduled, closing quits.
 	if _, err := eng.SaveSettings(context.Background(), map[string]string{rsync.KeySyncEnabled: "false"}); err != nil {
 		t.Fatal(err)
@@ -195,7 +209,7 @@ func TestTrayCloseAndQuit(t *testing.T) {
 		t.Errorf("menu %q", tray.labels())
 	}
 	d.closeRequested()
-	if *quits != 2 {
+	if *quits != 3 {
 		t.Fatal("closing without a schedule did not quit")
 	}
 }
