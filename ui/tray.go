@@ -291,6 +291,9 @@ func (d *Desktop) quit() {
 		return
 	}
 	d.open()
+	if d.quitAsk != nil {
+		return // already asking
+	}
 	text := widget.NewLabel(quitMessage(next, d.loc))
 	text.Wrapping = fyne.TextWrapWord
 	dlg := dialog.NewCustomConfirm("Quit RosterDesk?", "Quit", "Keep running", text, func(ok bool) {
