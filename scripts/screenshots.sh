@@ -169,3 +169,4 @@ done
 shot "$rest" OneRoster "" "click 224 754" "wait 2" "click 812 379" "wait 8" "snap oneroster-provider"
 shot "$rest" Preferences ',"window.preferences_section":"Schedule"' "snap preferences-schedule"
 rm -f "$restinfo"
+bash scripts/screenshots-safeguards.sh

@@ -194,7 +194,7 @@ func (t *table) next() error {
 	t.Line, _ = t.r.FieldPos(0)
 	t.Line += t.lineOffset
 	t.Rows++
-	if last, _ := t.r.FieldPos(len(rec) - 1); last != t.Line {
+	if last, _ := t.r.FieldPos(len(rec) - 1); last+t.lineOffset != t.Line {
 		t.log.warnOnce(t.File, t.Line, 0, t.get("sourcedId"), "", "csv.line_break",
 			"a quoted field holds a line break (OneRoster does not allow one); kept as written")
 	}

@@ -542,6 +542,9 @@ func TestCollectionsAreLoggedByNameAndPosition(t *testing.T) {
 	if l := findLog(res.Log, SevError, "users", "enum.invalid"); l == nil || l.Line != 2 || l.SourcedID != "u2" {
 		t.Fatalf("want record 2 of the users collection, got %+v", l)
 	}
+	if l := findLog(res.Log, SevWarning, "users", "csv.line_break"); l != nil {
+		t.Fatalf("a line-break warning on a one-line record: %+v", l)
+	}
 }
 
 func TestRosterLockAcrossProcesses(t *testing.T) {

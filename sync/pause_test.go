@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -27,7 +28,7 @@ func TestPauseFromAndResume(t *testing.T) {
 		t.Fatalf("pause from today: %+v %v", p, err)
 	}
 	// An end date already past is dropped: paused until resumed.
-	if _, err := e.SaveSettings(ctx, map[string]string{KeyPauseUntil: "2026-01-01"}); err != nil {
+	if _, err := e.SaveSettings(ctx, map[string]string{KeyPauseFrom: "2025-12-20", KeyPauseUntil: "2026-01-01"}); err != nil {
 		t.Fatal(err)
 	}
 	if p, err = e.PauseFrom(ctx, mon); err != nil || p != (Pause{From: "2026-11-23"}) || !p.On(mon.AddDate(1, 0, 0)) || p.On(mon.AddDate(0, 0, -1)) {
@@ -43,5 +44,14 @@ func TestPauseFromAndResume(t *testing.T) {
 	}
 	if p, _ = e.Pause(ctx); p.Set() || p.On(mon) {
 		t.Fatalf("resumed: %+v", p)
+	}
+}
+
+func TestReversedPauseIsRefused(t *testing.T) {
+	e := newEngine(t)
+	_, err := e.SaveSettings(context.Background(), map[string]string{KeyPauseFrom: "2026-08-31", KeyPauseUntil: "2026-06-20"})
+	var se *SettingsError
+	if !errors.As(err, &se) || se.Fields[KeyPauseUntil] == "" {
+		t.Fatalf("want the end date refused, got %v", err)
 	}
 }

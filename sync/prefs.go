@@ -157,6 +157,9 @@ func (e *Engine) SaveSettings(ctx context.Context, values map[string]string) (ma
 			bad[KeySyncTime] = "a time is required while the sync is enabled"
 		}
 	}
+	if from, until := after(KeyPauseFrom), after(KeyPauseUntil); from != "" && until != "" && from != "?" && until != "?" && until < from {
+		bad[KeyPauseUntil] = "the pause must end on or after the day it starts"
+	}
 	if len(bad) > 0 {
 		return nil, &SettingsError{Fields: bad}
 	}

@@ -185,6 +185,9 @@ func (s *Scheduler) Start(ctx context.Context) error {
 		return err
 	}
 	s.s.Start()
+	if next, ok := s.Next(); ok {
+		s.e.Log.Info().Time("next", next).Msg("automated sync scheduled")
+	}
 	return s.catchUp(ctx)
 }
 
@@ -236,8 +239,7 @@ func (s *Scheduler) Reschedule(ctx context.Context) error {
 		return err
 	}
 	s.job = job
-	next, _ := job.NextRun()
-	s.e.Log.Info().Strs("days", t.Days).Str("time_utc", t.Time).Time("next", next).Msg("automated sync scheduled")
+	s.e.Log.Info().Strs("days", t.Days).Str("time_utc", t.Time).Msg("automated sync timetable")
 	return nil
 }
 
@@ -317,11 +319,8 @@ func (e *Engine) AutomatedRun(ctx context.Context, at time.Time) (*Result, error
 	if !t.On {
 		return e.recordEvent(ctx, StatusSkipped, at, "skipped: "+t.Off)
 	}
-	if from, until := must(e.Setting(ctx, KeyPauseFrom)), must(e.Setting(ctx, KeyPauseUntil)); from != "" || until != "" {
-		day := at.UTC().Format("2006-01-02")
-		if (from == "" || day >= from) && (until == "" || day <= until) {
-			return e.recordEvent(ctx, StatusSkipped, at, fmt.Sprintf("skipped: paused from %s until %s", orDash(from), orDash(until)))
-		}
+	if p, err := e.Pause(ctx); err == nil && p.On(at) {
+		return e.recordEvent(ctx, StatusSkipped, at, fmt.Sprintf("skipped: paused from %s until %s", orDash(p.From), orDash(p.Until)))
 	}
 	opt := Options{Trigger: TriggerAutomated}
 	// The first automated run after a pause is held for review.

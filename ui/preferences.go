@@ -191,6 +191,7 @@ func newPreferencesScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) 
 	p.sProcess = p.processSection()
 	p.sPerm = p.permissionSection()
 	p.sAuto = p.automationSection()
+	p.guardSection()
 	var items []*container.TabItem
 	for _, s := range p.sections {
 		items = append(items, s.item)
