@@ -175,8 +175,12 @@ func (v *logViewer) filter() data.LogFilter {
 }
 
 func (v *logViewer) fetch(ctx context.Context, offset, limit int) (pageResult, error) {
-	f := v.filter()
-	rows, counts, err := v.eng.LogPage(ctx, v.run.RunID, f, limit, offset)
+	return fetchLogPage(ctx, v.eng, v.run.RunID, v.filter(), offset, limit)
+}
+
+// fetchLogPage is one page of a run's log as table rows; info holds the counts per severity.
+func fetchLogPage(ctx context.Context, eng *rsync.Engine, runID int64, f data.LogFilter, offset, limit int) (pageResult, error) {
+	rows, counts, err := eng.LogPage(ctx, runID, f, limit, offset)
 	if err != nil {
 		return pageResult{}, err
 	}

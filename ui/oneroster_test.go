@@ -232,7 +232,9 @@ func TestOneRosterCancelRollsBack(t *testing.T) {
 	m, s := openOneRoster(t, eng)
 	connect(t, m, s, src)
 	ctx := context.Background()
-	before, _ := eng.DB.Dump(ctx)
+	// The roster's own tables: a cancelled run is recorded in History, but changes nothing else.
+	roster := []string{"academic_sessions", "assignments", "buildings", "classes", "courses", "orgs", "user_buildings", "users"}
+	before, _ := eng.DB.DumpTables(ctx, roster...)
 	done := s.runSync("")
 	if !s.job.box.Visible() || s.job.cancel.Disabled() || !s.syncNow.Disabled() {
 		t.Fatal("no progress or Cancel while running")
@@ -243,7 +245,7 @@ func TestOneRosterCancelRollsBack(t *testing.T) {
 	}
 	wait(t, done)
 	idle(t, m)
-	if after, _ := eng.DB.Dump(ctx); after != before {
+	if after, _ := eng.DB.DumpTables(ctx, roster...); after != before {
 		t.Fatal("a cancelled run changed the roster")
 	}
 	if !strings.HasPrefix(s.usersResult.Text, "Cancelled") {

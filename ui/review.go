@@ -174,25 +174,7 @@ func (v *heldReview) say(text string, imp widget.Importance) {
 }
 
 func (v *heldReview) fetch(ctx context.Context, offset, limit int) (pageResult, error) {
-	rows, counts, err := v.eng.LogPage(ctx, v.run.RunID, data.LogFilter{}, limit, offset)
-	if err != nil {
-		return pageResult{}, err
-	}
-	res := pageResult{total: -1, rows: make([]pagedRow, len(rows))}
-	for i, r := range rows {
-		line := ""
-		if r.Line > 0 {
-			line = strconv.Itoa(r.Line)
-		}
-		res.rows[i] = pagedRow{cells: []string{r.Severity, r.Entity, r.File, line, r.SourcedID, r.Field, r.Rule, r.Message}, key: r}
-	}
-	if counts != nil {
-		res.total = 0
-		for _, n := range counts {
-			res.total += n
-		}
-	}
-	return res, nil
+	return fetchLogPage(ctx, v.eng, v.run.RunID, data.LogFilter{}, offset, limit)
 }
 
 // showCounts fills a 6-column grid with what a plan or run adds, updates,
