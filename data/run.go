@@ -17,10 +17,30 @@ type Counts struct {
 	Assignments CourseCounts   `json:"assignments"`
 }
 
+// BuildingCounts are what a run did to buildings: every sync brings them in
+// step with OneRoster's schools while OneRoster is enabled.
 type BuildingCounts struct {
-	Added   int `json:"added"`
-	Updated int `json:"updated"`
-	Removed int `json:"removed"`
+	Added       int `json:"added"`
+	Updated     int `json:"updated"`
+	Deactivated int `json:"deactivated"`
+}
+
+// UnmarshalJSON also reads runs recorded before buildings were "deactivated" ("removed").
+func (b *BuildingCounts) UnmarshalJSON(p []byte) error {
+	var v struct {
+		Added       int  `json:"added"`
+		Updated     int  `json:"updated"`
+		Deactivated *int `json:"deactivated"`
+		Removed     int  `json:"removed"`
+	}
+	if err := json.Unmarshal(p, &v); err != nil {
+		return err
+	}
+	*b = BuildingCounts{Added: v.Added, Updated: v.Updated, Deactivated: v.Removed}
+	if v.Deactivated != nil {
+		b.Deactivated = *v.Deactivated
+	}
+	return nil
 }
 
 type UserCounts struct {

@@ -153,6 +153,6 @@ func (p *planner) building(c BuildingChange) {
 	case ActUpdate, ActReactivate:
 		p.plan.Counts.Buildings.Updated++
 	case ActDeactivate:
-		p.plan.Counts.Buildings.Removed++
+		p.plan.Counts.Buildings.Deactivated++
 	}
 }

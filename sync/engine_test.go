@@ -52,7 +52,7 @@ func TestBuildingSyncAlignsBySISID(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := mustSync(t, e, district().zip(t, ""), ScopeBuildings)
-	if got := res.Counts.Buildings; got.Added != 1 || got.Updated != 1 || got.Removed != 0 {
+	if got := res.Counts.Buildings; got.Added != 1 || got.Updated != 1 || got.Deactivated != 0 {
 		t.Fatalf("building counts %+v", got)
 	}
 	b, err := e.DB.BuildingBySIS(ctx, "sch2")
@@ -69,7 +69,7 @@ func TestBuildingSyncAlignsBySISID(t *testing.T) {
 	// Resync without sch1: it is removed (deactivated), the local depot stays.
 	src := district().with("orgs.csv", lines(hOrgs, "dist1,,,Maple District,district,,", "sch2,,,Maple High,school,,dist1"))
 	res = mustSync(t, e, src.zip(t, ""), ScopeBuildings)
-	if res.Counts.Buildings.Removed != 1 {
+	if res.Counts.Buildings.Deactivated != 1 {
 		t.Fatalf("want sch1 removed, got %+v", res.Counts.Buildings)
 	}
 	if b, _ := e.DB.BuildingBySIS(ctx, "sch1"); b.Active {

@@ -87,7 +87,7 @@ func (e *Engine) checkThresholds(ctx context.Context, plan *Plan) ([]Trip, error
 		table        string
 		gone, update int
 	}{
-		"buildings":   {"buildings", k.Buildings.Removed, k.Buildings.Updated},
+		"buildings":   {"buildings", k.Buildings.Deactivated, k.Buildings.Updated},
 		"users":       {"users", k.Users.Deactivated, k.Users.Updated},
 		"courses":     {"courses", k.Courses.Removed, k.Courses.Updated},
 		"classes":     {"classes", k.Classes.Removed, k.Classes.Updated},
@@ -152,7 +152,7 @@ type Input struct {
 // incomplete next to the last applied run of the same scope.
 func (e *Engine) checkCompleteness(ctx context.Context, plan *Plan) ([]Trip, error) {
 	k := plan.Counts
-	if k.Buildings.Removed+k.Users.Deactivated+k.Courses.Removed+k.Classes.Removed+k.Assignments.Removed == 0 {
+	if k.Buildings.Deactivated+k.Users.Deactivated+k.Courses.Removed+k.Classes.Removed+k.Assignments.Removed == 0 {
 		return nil, nil // nothing would be taken away
 	}
 	last, ok, err := e.DB.LastApplied(ctx, string(plan.Scope))

@@ -238,7 +238,7 @@ func TestProtectedRecordsAreNeverDeactivated(t *testing.T) {
 		with("classes.csv", lines(hClasses, "k1,,,Math 5 - A,05,c1,M5A,scheduled,R1,sch1,t1,Math,,1")).
 		with("enrollments.csv", lines(hEnroll, "e1,,,k1,sch1,u1,student,false,,"))
 	b := mustSync(t, e, next.zip(t, ""), ScopeBuildings)
-	if b.Counts.Buildings.Removed != 0 || findLog(b.Log, SevInfo, "orgs.csv", "record.protected") == nil {
+	if b.Counts.Buildings.Deactivated != 0 || findLog(b.Log, SevInfo, "orgs.csv", "record.protected") == nil {
 		t.Fatalf("protected building %+v", b.Counts.Buildings)
 	}
 	res := mustSync(t, e, next.zip(t, ""), ScopeUsersCourses)

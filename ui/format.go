@@ -89,7 +89,7 @@ func countsSummary(c data.Counts, scope rsync.Scope) string {
 	var parts []string
 	if scope == rsync.ScopeBuildings || c.Buildings != (data.BuildingCounts{}) {
 		parts = append(parts, fmt.Sprintf("Buildings: %s added, %s updated, %s deactivated",
-			num(c.Buildings.Added), num(c.Buildings.Updated), num(c.Buildings.Removed)))
+			num(c.Buildings.Added), num(c.Buildings.Updated), num(c.Buildings.Deactivated)))
 	}
 	if scope != rsync.ScopeBuildings {
 		u := c.Users
@@ -116,7 +116,7 @@ func countsSummary(c data.Counts, scope rsync.Scope) string {
 func runningCounts(c data.Counts) string {
 	var parts []string
 	if b := c.Buildings; b != (data.BuildingCounts{}) {
-		parts = append(parts, fmt.Sprintf("Buildings: %s added, %s updated, %s deactivated", num(b.Added), num(b.Updated), num(b.Removed)))
+		parts = append(parts, fmt.Sprintf("Buildings: %s added, %s updated, %s deactivated", num(b.Added), num(b.Updated), num(b.Deactivated)))
 	}
 	if u := c.Users; u != (data.UserCounts{}) {
 		parts = append(parts, fmt.Sprintf("Users: %s added, %s updated, %s deactivated, %s", num(u.Added), num(u.Updated),

@@ -465,7 +465,7 @@ func runNotification(res *rsync.Result, err error, automated bool) *fyne.Notific
 func shortCounts(c data.Counts) string {
 	var parts []string
 	if b := c.Buildings; b != (data.BuildingCounts{}) {
-		parts = append(parts, fmt.Sprintf("buildings %s added, %s updated, %s deactivated", num(b.Added), num(b.Updated), num(b.Removed)))
+		parts = append(parts, fmt.Sprintf("buildings %s added, %s updated, %s deactivated", num(b.Added), num(b.Updated), num(b.Deactivated)))
 	}
 	if u := c.Users; u.Added+u.Updated+u.Deactivated+u.Reactivated > 0 {
 		s := fmt.Sprintf("users %s added, %s updated, %s deactivated", num(u.Added), num(u.Updated), num(u.Deactivated))

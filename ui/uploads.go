@@ -258,7 +258,7 @@ type entityCounts struct {
 func planCounts(c data.Counts, scope rsync.Scope) []entityCounts {
 	var out []entityCounts
 	if scope == rsync.ScopeBuildings || c.Buildings != (data.BuildingCounts{}) {
-		out = append(out, entityCounts{"Buildings", num(c.Buildings.Added), num(c.Buildings.Updated), num(c.Buildings.Removed), "—", "—"})
+		out = append(out, entityCounts{"Buildings", num(c.Buildings.Added), num(c.Buildings.Updated), num(c.Buildings.Deactivated), "—", "—"})
 	}
 	if scope != rsync.ScopeBuildings {
 		out = append(out, entityCounts{"Users", num(c.Users.Added), num(c.Users.Updated), num(c.Users.Deactivated), num(c.Users.Reactivated), num(c.Users.Errors)})

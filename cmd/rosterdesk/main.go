@@ -395,7 +395,7 @@ func (c *cli) printResult(r *rsync.Result) {
 	k := r.Counts
 	switch r.Scope {
 	case rsync.ScopeBuildings:
-		fmt.Fprintf(c.out, "  buildings    added %d, updated %d, removed %d\n", k.Buildings.Added, k.Buildings.Updated, k.Buildings.Removed)
+		fmt.Fprintf(c.out, "  buildings    added %d, updated %d, deactivated %d\n", k.Buildings.Added, k.Buildings.Updated, k.Buildings.Deactivated)
 	default:
 		u := k.Users
 		fmt.Fprintf(c.out, "  users        added %d, updated %d, deactivated %d, reactivated %d, ignored %d, skipped %d, errors %d\n",
