@@ -220,14 +220,17 @@ type UserClass struct {
 	Active         bool   `json:"active"` // the assignment and its class are both active
 }
 
-// UserClasses lists the classes a user has course assignments in, active first.
+// UserClasses lists the classes a user has course assignments in, active
+// first; two enrollments with one role in one class (per-term ones) are one line.
 func (db *DB) UserClasses(ctx context.Context, userSourcedID string) ([]UserClass, error) {
 	rows, err := db.sql.QueryContext(ctx, `SELECT a.class_sourced_id, coalesce(c.title, ''), coalesce(c.class_code, ''),
 		coalesce(co.title, coalesce(c.course_sourced_id, '')), coalesce(b.name, a.school_sourced_id), a.role, a.active AND coalesce(c.active, 0)
-		FROM assignments a LEFT JOIN classes c ON c.sourced_id = a.class_sourced_id
+		FROM (SELECT class_sourced_id, role, max(school_sourced_id) AS school_sourced_id, max(active) AS active
+			FROM assignments WHERE user_sourced_id = ? GROUP BY class_sourced_id, role) a
+		LEFT JOIN classes c ON c.sourced_id = a.class_sourced_id
 		LEFT JOIN courses co ON co.sourced_id = c.course_sourced_id
 		LEFT JOIN buildings b ON b.sis_id = a.school_sourced_id
-		WHERE a.user_sourced_id = ? ORDER BY a.active DESC, c.title`, userSourcedID)
+		ORDER BY a.active DESC, c.title`, userSourcedID)
 	if err != nil {
 		return nil, err
 	}
@@ -405,4 +408,37 @@ func (db *DB) RunCount(ctx context.Context) (int, error) {
 	var n int
 	err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM runs`).Scan(&n)
 	return n, err
+}
+
+// ClassMember is one person assigned to a class.
+type ClassMember struct {
+	UserSourcedID string `json:"user_sourcedId"`
+	GivenName     string `json:"given_name"`
+	FamilyName    string `json:"family_name"`
+	Role          string `json:"role"`
+	Active        bool   `json:"active"` // an active assignment of an active user
+}
+
+// ClassMembers lists the people assigned to a class, each role of a person
+// once however many enrollments carry it, active first, by name.
+func (db *DB) ClassMembers(ctx context.Context, classSourcedID string) ([]ClassMember, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT a.user_sourced_id, coalesce(u.given_name, ''), coalesce(u.family_name, ''), a.role,
+		a.active AND coalesce(u.active, 0)
+		FROM (SELECT user_sourced_id, role, max(active) AS active FROM assignments WHERE class_sourced_id = ?
+			GROUP BY user_sourced_id, role) a
+		LEFT JOIN users u ON u.sourced_id = a.user_sourced_id
+		ORDER BY 5 DESC, u.family_name, u.given_name, a.user_sourced_id`, classSourcedID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []ClassMember{}
+	for rows.Next() {
+		var m ClassMember
+		if err := rows.Scan(&m.UserSourcedID, &m.GivenName, &m.FamilyName, &m.Role, &m.Active); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
 }

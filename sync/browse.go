@@ -87,3 +87,8 @@ func (e *Engine) Run(ctx context.Context, runID int64) (Result, error) {
 
 // RunCount counts recorded runs, for paging the history.
 func (e *Engine) RunCount(ctx context.Context) (int, error) { return e.DB.RunCount(ctx) }
+
+// ClassMembers lists the people assigned to a class, each once per role.
+func (e *Engine) ClassMembers(ctx context.Context, classSourcedID string) ([]data.ClassMember, error) {
+	return e.DB.ClassMembers(ctx, classSourcedID)
+}

@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -90,9 +91,18 @@ func (p *planner) boolean(t *table, field string, required bool) (string, bool) 
 		}
 		return "", true
 	}
-	if l := strings.ToLower(v); l == "true" || l == "false" {
+	switch l := strings.ToLower(v); l {
+	case "true", "false":
 		p.log.warnOnce(t.File, t.Line, t.colNo(field), t.get("sourcedId"), field, "bool.case", field+" "+v+" read as "+l)
 		return l, true
+	case "yes", "y", "1", "no", "n", "0":
+		b := "true"
+		if l == "no" || l == "n" || l == "0" {
+			b = "false"
+		}
+		p.log.warnOnce(t.File, t.Line, t.colNo(field), t.get("sourcedId"), field, "bool.word",
+			fmt.Sprintf("%s %q read as %s (OneRoster writes true or false)", field, v, b))
+		return b, true
 	}
 	p.log.errorf("validate", t.File, t.Line, t.colNo(field), t.get("sourcedId"), field, "bool.invalid", "%s %q is not true or false; row skipped", field, v)
 	return "", false
@@ -115,6 +125,11 @@ func (p *planner) date(t *table, field string, required bool) (string, bool) {
 			p.log.warnOnce(t.File, t.Line, t.colNo(field), t.get("sourcedId"), field, "date.time_dropped", field+" "+v+" is a timestamp; its date is kept")
 			return v[:10], true
 		}
+	}
+	if excelDate.MatchString(v) {
+		p.log.errorf("validate", t.File, t.Line, t.colNo(field), t.get("sourcedId"), field, "date.invalid",
+			"%s %q is not a date (YYYY-MM-DD): %s; row skipped", field, v, excelDateHint)
+		return "", false
 	}
 	p.log.errorf("validate", t.File, t.Line, t.colNo(field), t.get("sourcedId"), field, "date.invalid", "%s %q is not a date (YYYY-MM-DD); row skipped", field, v)
 	return "", false
@@ -144,6 +159,11 @@ func (p *planner) lastModified(t *table) {
 		if _, err := time.Parse(layout, v); err == nil {
 			return
 		}
+	}
+	if excelDate.MatchString(v) {
+		p.log.warnOnce(t.File, t.Line, t.colNo("dateLastModified"), t.get("sourcedId"), "dateLastModified", "date.invalid",
+			"dateLastModified "+v+" is not a OneRoster date-time ("+excelDateHint+"); ignored")
+		return
 	}
 	p.log.warnOnce(t.File, t.Line, t.colNo("dateLastModified"), t.get("sourcedId"), "dateLastModified", "date.invalid",
 		"dateLastModified "+v+" is not a OneRoster date-time; ignored")
@@ -178,3 +198,80 @@ func clean(v string) string {
 
 // Sep is the value separator of planned records.
 const Sep = data.Sep
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// cedsCodes are the CEDS entry-grade codes OneRoster grades use.
+var cedsCodes = []string{"IT", "PR", "PK", "TK", "KG", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "PS", "UG", "Other"}
+
+var gradeOrdinals = []string{"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth"}
+
+var gradeNames = map[string]string{
+	"infant": "IT", "toddler": "IT", "infant toddler": "IT", "infant/toddler": "IT",
+	"preschool": "PR", "pre school": "PR", "preschool/prekindergarten": "PK",
+	"prekindergarten": "PK", "pre kindergarten": "PK", "pre k": "PK", "prek": "PK",
+	"transitional kindergarten": "TK",
+	"kindergarten":              "KG", "k": "KG", "kg": "KG",
+	"postsecondary": "PS", "post secondary": "PS",
+	"ungraded": "UG", "other": "Other",
+}
+
+// cedsGrade reads a grade written as a CEDS code in another case, a number
+// without its leading zero or a name ("Second grade", "Grade 2", "2nd").
+func cedsGrade(g string) (string, bool) {
+	for _, c := range cedsCodes {
+		if strings.EqualFold(g, c) {
+			return c, true
+		}
+	}
+	if isDigits(g) {
+		if n := strings.TrimLeft(g, "0"); len(n) == 1 && n != "0" {
+			return "0" + n, true
+		}
+		return "", false
+	}
+	l := strings.ToLower(strings.Join(strings.FieldsFunc(g, func(r rune) bool { return r == ' ' || r == '-' || r == '_' }), " "))
+	if c, ok := gradeNames[l]; ok {
+		return c, true
+	}
+	l = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(l, "grade "), " grade"))
+	for i, o := range gradeOrdinals {
+		n := fmt.Sprintf("%02d", i+1)
+		num := strings.TrimLeft(n, "0")
+		if l == o || l == num || l == n || l == num+ordSuffix(i+1) {
+			return n, true
+		}
+	}
+	return "", false
+}
+
+func ordSuffix(n int) string {
+	switch {
+	case n >= 11 && n <= 13:
+		return "th"
+	case n%10 == 1:
+		return "st"
+	case n%10 == 2:
+		return "nd"
+	case n%10 == 3:
+		return "rd"
+	}
+	return "th"
+}
+
+// excelDate recognises the local date forms Excel rewrites ISO dates into
+// (8/15/2026, 15.08.2026, 15-08-2026, 8/15/26).
+var excelDate = regexp.MustCompile(`^\d{1,2}[/.\-]\d{1,2}[/.\-](\d{2}|\d{4})( \d{1,2}:\d{2}(:\d{2})?( ?[AaPp][Mm])?)?$`)
+
+// excelHint is the fix for a value Excel rewrote.
+const excelDateHint = "it looks edited in Excel, which rewrites dates in its local form; export the file again from the SIS, or format the column as yyyy-mm-dd (Format Cells › Custom) before saving it as CSV UTF-8"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"slices"
 	"sort"
@@ -152,6 +153,7 @@ const (
 	refIgnored      // present but ignored (school not aligned)
 	refSkipped      // a guardian or parent, not stored
 	refRejected     // its row was rejected
+	refGone         // marked tobedeleted and not in the roster: no record to refer to
 )
 
 // resolver answers whether a sourcedId of one entity exists after this run.
@@ -258,6 +260,7 @@ type planner struct {
 	w         *writer // nil for a plan only (preview or dry run)
 	buf       []string
 	gradeMap  map[string]string
+	enrolled  map[uint64]string // class, user and role → the first enrollment's sourcedId
 }
 
 type stateResult struct {
@@ -596,8 +599,21 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 		if gone {
 			// A deletion needs only its sourcedId; delta files often leave the rest blank.
 			usable++
+			if !exists {
+				// Nothing to delete and nothing created: a reference to it has nothing to point at.
+				r.set(id, refGone)
+				if p.src.Bulk(file) {
+					p.log.infof("plan", t.File, t.Line, t.colNo("status"), id, "status", "bulk.tobedeleted",
+						"marked tobedeleted in a bulk file: not imported")
+				}
+				continue
+			}
 			r.set(id, refOK)
-			if exists && st.Active {
+			if p.src.Bulk(file) {
+				p.log.infof("plan", t.File, t.Line, t.colNo("status"), id, "status", "bulk.tobedeleted",
+					"marked tobedeleted in a bulk file: %s", goneVerb(tbl, st.Active))
+			}
+			if st.Active {
 				p.deactivate(ep, st, Change{Action: ActDeactivate, SourcedID: id, ID: st.ID, Line: int32(t.Line)}, reasonToBeDeleted)
 			}
 			continue
@@ -711,6 +727,18 @@ func (p *planner) decide(ep *EntityPlan, id string, st data.State, exists bool, 
 
 const reasonToBeDeleted = "status tobedeleted"
 
+// goneVerb says what a tobedeleted row does to a stored record.
+func goneVerb(tbl *data.Table, active bool) string {
+	verb := "deactivated"
+	if tbl != data.Users {
+		verb = "removed"
+	}
+	if !active {
+		return "already " + verb
+	}
+	return verb
+}
+
 // deactivate plans taking a record away, unless it is protected.
 func (p *planner) deactivate(ep *EntityPlan, st data.State, c Change, reason string) {
 	if st.Protected {
@@ -804,12 +832,30 @@ func kept(parts []string) rowResult {
 }
 
 // grades reads a grades list, mapped through the district's grade matrix.
+// A grade the matrix does not name, written as a name ("Second grade") or
+// without its leading zero ("9"), becomes its CEDS code with a warning.
 func (p *planner) grades(t *table) string {
 	gs := p.list(t, "grades")
 	for i, g := range gs {
 		if l, ok := p.gradeMap[g]; ok {
 			gs[i] = l
+			continue
 		}
+		code, ok := cedsGrade(g)
+		if !ok || code == g {
+			continue
+		}
+		if l, ok := p.gradeMap[code]; ok {
+			gs[i] = l
+		} else {
+			gs[i] = code
+		}
+		why := ""
+		if isDigits(g) {
+			why = " (a leading zero was dropped, as Excel does: the file looks edited in Excel; export it again from the SIS, or set the column's format to Text before saving)"
+		}
+		p.log.warnOnce(t.File, t.Line, t.colNo("grades"), t.get("sourcedId"), "grades", "grade.ceds",
+			fmt.Sprintf("grade %q read as the CEDS code %s%s; if your district means something else by it, say so in Preferences › Grade level matrix", g, code, why))
 	}
 	return strings.Join(gs, ",")
 }
@@ -873,6 +919,10 @@ func (p *planner) classRow(t *table) rowResult {
 	case refRejected:
 		p.log.errorf("validate", t.File, t.Line, t.colNo("courseSourcedId"), id, "courseSourcedId", "ref.rejected",
 			"course %s was rejected (see courses.csv); row skipped", course)
+		return rejected
+	case refGone:
+		p.log.errorf("validate", t.File, t.Line, t.colNo("courseSourcedId"), id, "courseSourcedId", "ref.tobedeleted",
+			"course %s is marked tobedeleted in courses.csv and is not in the roster; row skipped", course)
 		return rejected
 	default:
 		p.log.errorf("validate", t.File, t.Line, t.colNo("courseSourcedId"), id, "courseSourcedId", "ref.missing",
@@ -1130,6 +1180,10 @@ func (p *planner) enrollmentRow(t *table) rowResult {
 		p.log.errorf("validate", t.File, t.Line, t.colNo("classSourcedId"), id, "classSourcedId", "ref.rejected",
 			"class %s was rejected (see classes.csv); row skipped", class)
 		return rejected
+	case refGone:
+		p.log.errorf("validate", t.File, t.Line, t.colNo("classSourcedId"), id, "classSourcedId", "ref.tobedeleted",
+			"class %s is marked tobedeleted in classes.csv and is not in the roster; row skipped", class)
+		return rejected
 	default:
 		p.log.errorf("validate", t.File, t.Line, t.colNo("classSourcedId"), id, "classSourcedId", "ref.missing",
 			"class %s does not exist (not in classes.csv nor the roster); row skipped", class)
@@ -1147,6 +1201,10 @@ func (p *planner) enrollmentRow(t *table) rowResult {
 		p.log.errorf("validate", t.File, t.Line, t.colNo("userSourcedId"), id, "userSourcedId", "ref.rejected",
 			"user %s was rejected (see users.csv); row skipped", user)
 		return rejected
+	case refGone:
+		p.log.errorf("validate", t.File, t.Line, t.colNo("userSourcedId"), id, "userSourcedId", "ref.tobedeleted",
+			"user %s is marked tobedeleted in users.csv and is not in the roster; row skipped", user)
+		return rejected
 	default:
 		p.log.errorf("validate", t.File, t.Line, t.colNo("userSourcedId"), id, "userSourcedId", "ref.missing",
 			"user %s does not exist (not in users.csv nor the roster); row skipped", user)
@@ -1161,8 +1219,33 @@ func (p *planner) enrollmentRow(t *table) rowResult {
 		p.log.warnOnce(t.File, t.Line, t.colNo("role"), id, "role", "role.mismatch",
 			fmt.Sprintf("user %s is a student in users.csv but enrolled as teacher; the enrollment keeps teacher", user))
 	}
+	p.sameEnrollment(t, id, class, user, role)
 	return kept(p.vals(class, user, school, role, primary, begin, end))
 }
+
+// sameEnrollment warns of a second enrollment of one user in one class with
+// one role. Both are kept: per-term enrollments with their own dates are real.
+func (p *planner) sameEnrollment(t *table, id, class, user, role string) {
+	if p.enrolled == nil {
+		p.enrolled = map[uint64]string{}
+	}
+	var h maphash.Hash
+	h.SetSeed(enrollSeed)
+	h.WriteString(class)
+	h.WriteByte(0)
+	h.WriteString(user)
+	h.WriteByte(0)
+	h.WriteString(role)
+	k := h.Sum64()
+	if first, dup := p.enrolled[k]; dup {
+		p.log.warnf("validate", t.File, t.Line, t.colNo("sourcedId"), id, "sourcedId", "enrollment.duplicate",
+			"enrollments %s and %s both enroll user %s in class %s as %s; both are kept (the class lists the person once)", first, id, user, class, role)
+		return
+	}
+	p.enrolled[k] = strings.Clone(id)
+}
+
+var enrollSeed = maphash.MakeSeed()
 
 func dedupe(xs []string) []string {
 	seen := map[string]bool{}
