@@ -254,6 +254,8 @@ type writer struct {
 	ctx   context.Context
 	done  int
 
+	wroteBuildings bool
+
 	queue  chan queued
 	batch  []data.NewRecord // adds waiting to be inserted together
 	batchT *data.Table
@@ -335,8 +337,12 @@ func (w *writer) audit(ent data.Entity, id string, action Action, field string, 
 
 func strp(s string) *string { return &s }
 
-// buildings writes a building sync's changes and the orgs it saw.
+// buildings writes a building sync's changes and the orgs it saw, once.
 func (w *writer) buildings() error {
+	if w.wroteBuildings {
+		return nil
+	}
+	w.wroteBuildings = true
 	for _, c := range w.plan.Buildings {
 		if c.Action != ActAdd {
 			if err := w.tx.Snapshot(w.runID, "buildings", c.BuildingID); err != nil {

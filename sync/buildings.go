@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"sort"
+	"strings"
 
 	"rosterdesk/data"
 )
@@ -155,4 +156,56 @@ func (p *planner) building(c BuildingChange) {
 	case ActDeactivate:
 		p.plan.Counts.Buildings.Deactivated++
 	}
+}
+
+// stepBuildings brings buildings in step with orgs.csv at the start of a
+// routine sync (OneRoster enabled): the changes are written at once, so the
+// users planned next are linked to new and renamed buildings, and users of a
+// deactivated building's school are ignored rather than relinked.
+func (p *planner) stepBuildings() error {
+	if err := p.planBuildings(); err != nil {
+		return err
+	}
+	if p.w != nil {
+		// The writer's goroutine is idle: nothing is queued before users are planned.
+		if err := p.w.buildings(); err != nil {
+			return err
+		}
+	}
+	for _, c := range p.plan.Buildings {
+		verb := map[Action]string{ActAdd: "added", ActUpdate: "updated", ActReactivate: "reactivated", ActDeactivate: "deactivated"}[c.Action]
+		p.log.infof("plan", "orgs.csv", c.Line, 0, c.SISID, "", "building."+c.Action.String(), "building %q %s (%s)", c.Name, verb, c.Reason)
+		switch c.Action {
+		case ActAdd:
+			if p.buildings[c.SISID] == 0 {
+				p.buildings[c.SISID] = -1 // a plan only: linked once applied
+			}
+		case ActUpdate, ActReactivate:
+			p.buildings[c.SISID] = c.BuildingID
+		case ActDeactivate:
+			delete(p.buildings, c.SISID)
+		}
+	}
+	for _, o := range p.plan.Orgs {
+		p.orgNames[o.SourcedID] = o.Name
+	}
+	if n := len(p.plan.Buildings); n > 0 {
+		k := p.plan.Counts.Buildings
+		p.log.infof("plan", "orgs.csv", 0, 0, "", "", "buildings.stepped",
+			"buildings brought in step with orgs.csv (OneRoster is enabled): %d added, %d updated, %d deactivated", k.Added, k.Updated, k.Deactivated)
+	}
+	return nil
+}
+
+// schoolNames names schools for a message: "Maple High (sch2)".
+func (p *planner) schoolNames(ids []string) string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		if n := p.orgNames[id]; n != "" {
+			out[i] = n + " (" + id + ")"
+		} else {
+			out[i] = id
+		}
+	}
+	return strings.Join(out, ", ")
 }

@@ -201,7 +201,7 @@ func TestUnalignedSchoolUsersIgnored(t *testing.T) {
 	if u := res.Counts.Users; u.Ignored != 2 || u.Added != 4 {
 		t.Fatalf("users %+v", u)
 	}
-	if l := findLog(res.Log, SevInfo, "users.csv", "school.not_aligned"); l == nil || l.SourcedID != "u3" || !strings.Contains(l.Message, "sch2") {
+	if l := findLog(res.Log, SevWarning, "users.csv", "school.not_aligned"); l == nil || l.SourcedID != "u3" || !strings.Contains(l.Message, "Maple High (sch2)") {
 		t.Fatalf("want an info naming u3 and sch2, got %+v", l)
 	}
 	// Classes of sch2 are ignored too, and so are their enrollments: no errors.

@@ -25,7 +25,7 @@ type runLog struct {
 	aggN     map[aggKey]int
 }
 
-type aggKey struct{ file, field, rule string }
+type aggKey struct{ file, field, rule, group string }
 
 func newRunLog() *runLog {
 	return &runLog{agg: map[aggKey]int{}, aggN: map[aggKey]int{}}
@@ -59,7 +59,13 @@ func (l *runLog) infof(phase, file string, line, col int, id, field, rule, forma
 // warnOnce records a correction that may repeat on many rows: the first
 // occurrence is logged with its line and sourcedId, later ones only counted.
 func (l *runLog) warnOnce(file string, line, col int, id, field, rule, msg string) {
-	k := aggKey{file, field, rule}
+	l.warnGroup("", file, line, col, id, field, rule, msg)
+}
+
+// warnGroup is warnOnce per group (a school, say): each group's first row is
+// logged, later ones only counted.
+func (l *runLog) warnGroup(group, file string, line, col int, id, field, rule, msg string) {
+	k := aggKey{file, field, rule, group}
 	l.aggN[k]++
 	if _, ok := l.agg[k]; ok {
 		return

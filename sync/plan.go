@@ -252,6 +252,7 @@ type planner struct {
 	prog func(Progress)
 
 	orgs      map[string]string // known org sourcedId → type
+	orgNames  map[string]string // known org sourcedId → name, for messages
 	buildings map[string]int64  // active aligned building SIS id → id
 	userRole  map[string]string // accepted user → role, to compare with enrollment roles
 	res       map[data.Entity]*resolver
@@ -394,6 +395,15 @@ func (p *planner) run() error {
 		}
 		return p.planBuildings()
 	}
+	if on, err := p.e.OneRosterEnabled(p.ctx); err != nil {
+		return err
+	} else if on && p.src.Present("orgs") {
+		// OneRoster is the authority: buildings are brought in step first, in
+		// the same transaction, so users of a new school are linked to it.
+		if err := p.stepBuildings(); err != nil {
+			return err
+		}
+	}
 	var any bool
 	for _, f := range []string{"users", "courses", "classes", "enrollments", "academicSessions"} {
 		if p.src.Present(f) && (f == "users" || p.plan.Scope == ScopeUsersCourses) {
@@ -450,8 +460,10 @@ func (p *planner) loadOrgs() error {
 		return err
 	}
 	p.orgs = map[string]string{}
+	p.orgNames = map[string]string{}
 	for id, o := range dbOrgs {
 		p.orgs[id] = o.Type
+		p.orgNames[id] = o.Name
 	}
 	if p.plan.Scope != ScopeBuildings && p.src.Present("orgs") {
 		// Only the types matter here; orgs.csv itself is validated by a building sync.
@@ -474,6 +486,9 @@ func (p *planner) loadOrgs() error {
 			}
 			if typ, ok := quiet.enum(t, "type", orgTypes, true, true); ok && t.get("sourcedId") != "" {
 				p.orgs[t.get("sourcedId")] = typ
+				if n := strings.TrimSpace(t.get("name")); n != "" {
+					p.orgNames[t.get("sourcedId")] = n
+				}
 			}
 		}
 	}
@@ -628,13 +643,11 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 			continue
 		}
 		usable++
-		switch res.outcome {
-		case refIgnored:
+		if res.outcome == refIgnored {
+			// Ignored (its school has no aligned building): a stored record keeps
+			// its state; being ignored is never a reason to take it away.
 			if tbl == data.Users {
 				p.plan.Counts.Users.Ignored++
-			}
-			if exists && st.Active {
-				p.deactivate(ep, st, Change{Action: ActDeactivate, SourcedID: id, ID: st.ID, Line: int32(t.Line)}, res.reason)
 			}
 			continue
 		}
@@ -1140,9 +1153,10 @@ func (p *planner) userRow(t *table, roles map[string][]roleRow) rowResult {
 	if len(linked) == 0 {
 		switch {
 		case len(unaligned) > 0:
-			p.log.infof("plan", t.File, t.Line, col, id, orgField, "school.not_aligned",
-				"school %s not aligned to a building; user ignored", strings.Join(unaligned, ", "))
-			return rowResult{outcome: refIgnored, reason: "school " + strings.Join(unaligned, ", ") + " not aligned"}
+			schools := strings.Join(unaligned, ", ")
+			p.log.warnGroup(schools, t.File, t.Line, col, id, orgField, "school.not_aligned",
+				fmt.Sprintf("school %s has no aligned building: user ignored (a user already in the roster keeps their state)", p.schoolNames(unaligned)))
+			return rowResult{outcome: refIgnored, reason: "school " + schools + " not aligned"}
 		case role == "student":
 			p.log.infof("plan", t.File, t.Line, col, id, orgField, "school.none", "student belongs to no school; user ignored")
 			return rowResult{outcome: refIgnored, reason: "student in no school"}
