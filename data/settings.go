@@ -93,3 +93,45 @@ func (db *DB) Admins(ctx context.Context) ([]Admin, error) {
 	}
 	return out, rows.Err()
 }
+
+// SettingChange is one recorded change of a setting. Records is how many
+// stored records it reached (the courses a teacher-permission change updated).
+type SettingChange struct {
+	Key     string `json:"key"`
+	Old     string `json:"old"`
+	New     string `json:"new"`
+	AdminID int64  `json:"admin_id,omitempty"`
+	Admin   string `json:"admin,omitempty"`
+	Records int64  `json:"records,omitempty"`
+	At      string `json:"at"`
+}
+
+// AddSettingChange records a setting change stamped now.
+func (db *DB) AddSettingChange(ctx context.Context, c SettingChange) error {
+	_, err := db.sql.ExecContext(ctx, `INSERT INTO setting_changes (key, old, new, admin_id, records, at) VALUES (?, ?, ?, ?, ?, ?)`,
+		c.Key, c.Old, c.New, nullID(c.AdminID), c.Records, FormatTime(db.Now()))
+	return err
+}
+
+// SettingChanges lists recorded setting changes newest first; key "" lists all, limit <= 0 all.
+func (db *DB) SettingChanges(ctx context.Context, key string, limit int) ([]SettingChange, error) {
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := db.sql.QueryContext(ctx, `SELECT c.key, c.old, c.new, coalesce(c.admin_id, 0), coalesce(a.email, ''), c.records, c.at
+		FROM setting_changes c LEFT JOIN admins a ON a.id = c.admin_id
+		WHERE ? = '' OR c.key = ? ORDER BY c.id DESC LIMIT ?`, key, key, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []SettingChange{}
+	for rows.Next() {
+		var c SettingChange
+		if err := rows.Scan(&c.Key, &c.Old, &c.New, &c.AdminID, &c.Admin, &c.Records, &c.At); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

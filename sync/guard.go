@@ -48,14 +48,21 @@ func init() {
 		}
 		return strconv.FormatFloat(f, 'f', -1, 64), nil
 	}
+	percent := func(ctx context.Context, e *Engine, v string) (string, error) {
+		s, err := number(ctx, e, v)
+		if f, _ := strconv.ParseFloat(s, 64); err == nil && f > 100 {
+			return "", fmt.Errorf("%q is more than 100%% (0 turns the limit off)", v)
+		}
+		return s, err
+	}
 	for _, g := range guardEntities {
 		for _, a := range []struct{ action, pct, cnt string }{{g.gone, defGonePercent, defGoneCount}, {"update", defUpdatePercent, defUpdateCount}} {
 			k := "guard." + g.name + "." + a.action
-			settingDefs[k+".percent"] = settingDef{def: a.pct, check: number, help: fmt.Sprintf("hold a run that would %s more than this %% of active %s (0: off)", a.action, g.name)}
+			settingDefs[k+".percent"] = settingDef{def: a.pct, check: percent, help: fmt.Sprintf("hold a run that would %s more than this %% of active %s (0: off)", a.action, g.name)}
 			settingDefs[k+".count"] = settingDef{def: a.cnt, check: number, help: fmt.Sprintf("hold a run that would %s more than this many %s (0: off)", a.action, g.name)}
 		}
 	}
-	settingDefs[KeyInputDrop] = settingDef{def: "20", check: number, help: "hold a run whose file lost more than this % of its rows since the last applied run (0: off)"}
+	settingDefs[KeyInputDrop] = settingDef{def: "20", check: percent, help: "hold a run whose file lost more than this % of its rows since the last applied run (0: off)"}
 }
 
 // guardKey accepts either word for taking a record away ("deactivate" or "remove") for any entity.

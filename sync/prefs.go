@@ -100,7 +100,13 @@ func ParseSyncTime(v string) (hour, minute int, err error) {
 }
 
 // SettingsError holds the validation message of each setting that could not be saved.
-type SettingsError struct{ Fields map[string]string }
+type SettingsError struct {
+	Fields  map[string]string
+	unknown bool
+}
+
+// Is makes errors.Is(err, ErrUnknownSetting) true when a key was unknown.
+func (e *SettingsError) Is(target error) bool { return target == ErrUnknownSetting && e.unknown }
 
 func (e *SettingsError) Error() string {
 	keys := make([]string, 0, len(e.Fields))
@@ -116,16 +122,44 @@ func (e *SettingsError) Error() string {
 }
 
 // SaveSettings validates several settings together and stores them only if
-// every one is valid: one section of the Preferences screen. Rules that tie
-// settings together apply too (days and time are required while the sync is
-// enabled). It returns the values as stored, or a *SettingsError.
+// every one is valid: one section of the Preferences screen, one `settings
+// set` of the CLI. Rules that tie settings together apply too (days and time
+// are required while the sync is enabled). It returns the values as stored,
+// or a *SettingsError (an unknown key is one too).
 func (e *Engine) SaveSettings(ctx context.Context, values map[string]string) (map[string]string, error) {
+	out, err := e.checkSettings(ctx, values)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]string, 0, len(out))
+	for k := range out {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	admin, _ := e.CreditedAdmin(ctx)
+	for _, k := range keys {
+		if err := e.storeSetting(ctx, k, out[k], admin); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// checkSettings validates values like SaveSettings without storing them. It
+// is the one place every door (window, CLI, serve, provider form) validates.
+func (e *Engine) checkSettings(ctx context.Context, values map[string]string) (map[string]string, error) {
 	bad := map[string]string{}
 	out := map[string]string{}
+	tried := map[string]bool{}
+	unknownKey := false
 	for k, v := range values {
+		k = guardKey(k)
+		tried[k] = true
 		def, ok := settingDefs[k]
 		if !ok {
-			return nil, fmt.Errorf("%w %q", ErrUnknownSetting, k)
+			bad[k] = unknownSetting(k).Error()
+			unknownKey = true
+			continue
 		}
 		if k == KeyCreditedAdmin && strings.TrimSpace(v) == "" {
 			bad[k] = "an admin account credited with changes is required"
@@ -143,13 +177,15 @@ func (e *Engine) SaveSettings(ctx context.Context, values map[string]string) (ma
 		if v, ok := out[k]; ok {
 			return v
 		}
-		if _, tried := values[k]; tried {
+		if tried[k] {
 			return "?" // invalid: reported already
 		}
 		v, _ := e.Setting(ctx, k)
 		return v
 	}
-	if after(KeySyncEnabled) == "true" {
+	// Rules tying settings together are checked when one of their settings
+	// changes, so an unrelated save never fails for an older stored state.
+	if (tried[KeySyncEnabled] || tried[KeySyncDays] || tried[KeySyncTime]) && after(KeySyncEnabled) == "true" {
 		if after(KeySyncDays) == "" {
 			bad[KeySyncDays] = "choose at least one day while the sync is enabled"
 		}
@@ -157,21 +193,13 @@ func (e *Engine) SaveSettings(ctx context.Context, values map[string]string) (ma
 			bad[KeySyncTime] = "a time is required while the sync is enabled"
 		}
 	}
-	if from, until := after(KeyPauseFrom), after(KeyPauseUntil); from != "" && until != "" && from != "?" && until != "?" && until < from {
-		bad[KeyPauseUntil] = "the pause must end on or after the day it starts"
+	if tried[KeyPauseFrom] || tried[KeyPauseUntil] {
+		if from, until := after(KeyPauseFrom), after(KeyPauseUntil); from != "" && until != "" && from != "?" && until != "?" && until < from {
+			bad[KeyPauseUntil] = "the pause must end on or after the day it starts"
+		}
 	}
 	if len(bad) > 0 {
-		return nil, &SettingsError{Fields: bad}
-	}
-	keys := make([]string, 0, len(out))
-	for k := range out {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if _, err := e.SetSetting(ctx, k, out[k]); err != nil {
-			return nil, err
-		}
+		return nil, &SettingsError{Fields: bad, unknown: unknownKey}
 	}
 	return out, nil
 }

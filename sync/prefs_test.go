@@ -113,3 +113,79 @@ func TestGradesMatrix(t *testing.T) {
 		t.Fatalf("pairs %v, %v", pairs, err)
 	}
 }
+
+// Every door (SetSetting for the CLI and serve, SaveSettings for the window)
+// refuses the same values with the same message.
+func TestEveryDoorValidatesTheSameWay(t *testing.T) {
+	e := newEngine(t)
+	ctx := context.Background()
+	cases := []struct {
+		key, value, field, want string
+	}{
+		{KeySyncEnabled, "true", KeySyncDays, "choose at least one day while the sync is enabled"},
+		{"guard.users.deactivate.percent", "150", "guard.users.deactivate.percent", "more than 100%"},
+		{"guard.users.remove.percent", "101%", "guard.users.deactivate.percent", "more than 100%"},
+		{KeyInputDrop, "250", KeyInputDrop, "more than 100%"},
+		{"sync.enabld", "true", "sync.enabld", "unknown setting"},
+	}
+	for _, c := range cases {
+		_, err1 := e.SetSetting(ctx, c.key, c.value)
+		_, err2 := e.SaveSettings(ctx, map[string]string{c.key: c.value})
+		var se1, se2 *SettingsError
+		if !errors.As(err1, &se1) || !errors.As(err2, &se2) {
+			t.Fatalf("%s=%s accepted or not a SettingsError: %v / %v", c.key, c.value, err1, err2)
+		}
+		if err1.Error() != err2.Error() || !strings.Contains(se1.Fields[c.field], c.want) {
+			t.Errorf("%s=%s: CLI says %q, window says %q; want %q on %s", c.key, c.value, err1, err2, c.want, c.field)
+		}
+	}
+	if _, err := e.SetSetting(ctx, "nope", "1"); !errors.Is(err, ErrUnknownSetting) {
+		t.Errorf("unknown key: %v", err)
+	}
+	if v, _ := e.Setting(ctx, KeySyncEnabled); v != "false" {
+		t.Fatalf("sync.enabled stored as %s after a refusal", v)
+	}
+	if v, _ := e.Setting(ctx, "guard.users.deactivate.percent"); v == "150" {
+		t.Fatal("150% stored")
+	}
+	if _, err := e.SetSetting(ctx, "guard.users.deactivate.percent", "100"); err != nil {
+		t.Fatalf("100%% refused: %v", err)
+	}
+	// Days and time set one by one, then enabled: accepted.
+	for k, v := range map[string]string{KeySyncDays: "mon", KeySyncTime: "06:00"} {
+		if _, err := e.SetSetting(ctx, k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.SetSetting(ctx, KeySyncEnabled, "true"); err != nil {
+		t.Fatalf("enabled with days and time: %v", err)
+	}
+	// ...and days can't be cleared while enabled.
+	if _, err := e.SetSetting(ctx, KeySyncDays, ""); err == nil {
+		t.Fatal("days cleared while enabled")
+	}
+}
+
+// A teacher-permission change is recorded: who, when, from what to what, and
+// how many courses it reached.
+func TestTeacherPermissionChangeIsAudited(t *testing.T) {
+	e := newEngine(t)
+	ctx := context.Background()
+	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
+	mustSync(t, e, district().zip(t, ""), ScopeUsersCourses)
+	if _, err := e.SetSetting(ctx, KeyTeacherPerm, PermLessonsOnly); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.SetSetting(ctx, KeyTeacherPerm, PermLessonsOnly); err != nil { // unchanged: not recorded again
+		t.Fatal(err)
+	}
+	ch, err := e.SettingChanges(ctx, KeyTeacherPerm, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, _ := e.CreditedAdmin(ctx)
+	if len(ch) != 1 || ch[0].Old != PermUnitsLessons || ch[0].New != PermLessonsOnly || ch[0].Records < 1 ||
+		ch[0].Admin != admin.Email || ch[0].At == "" {
+		t.Fatalf("changes %+v (admin %s)", ch, admin.Email)
+	}
+}

@@ -265,28 +265,6 @@ func (e *Engine) SaveProvider(ctx context.Context, p ProviderSettings, secret st
 	return e.StoreClientSecret(ctx, secret)
 }
 
-// checkSettings validates values like SaveSettings without storing them.
-func (e *Engine) checkSettings(ctx context.Context, values map[string]string) (map[string]string, error) {
-	bad := map[string]string{}
-	out := map[string]string{}
-	for k, v := range values {
-		def, ok := settingDefs[k]
-		if !ok {
-			return nil, fmt.Errorf("%w %q", ErrUnknownSetting, k)
-		}
-		nv, err := def.check(ctx, e, v)
-		if err != nil {
-			bad[k] = err.Error()
-			continue
-		}
-		out[k] = nv
-	}
-	if len(bad) > 0 {
-		return nil, &SettingsError{Fields: bad}
-	}
-	return out, nil
-}
-
 // --- the client secret ---
 
 // SecretStore keeps secrets outside the roster file.

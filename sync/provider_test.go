@@ -323,7 +323,7 @@ func stripRuns(dump string) string {
 	for _, l := range strings.Split(dump, "\n") {
 		if strings.HasPrefix(l, "== ") {
 			t := strings.TrimPrefix(l, "== ")
-			skip = t == "runs" || t == "run_log" || t == "settings" || t == "log" || strings.HasPrefix(t, "run")
+			skip = t == "runs" || t == "run_log" || t == "settings" || t == "setting_changes" || t == "log" || strings.HasPrefix(t, "run")
 		}
 		if !skip {
 			b.WriteString(l + "\n")

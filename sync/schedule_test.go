@@ -19,11 +19,9 @@ func scheduled(t *testing.T, days, hhmm string) (*Engine, string) {
 	ctx := context.Background()
 	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
 	folder := t.TempDir()
-	for k, v := range map[string]string{KeyOneRosterOn: "true", KeySyncEnabled: "true", KeySyncDays: days, KeySyncTime: hhmm,
-		KeySyncSource: "folder", KeyWatchFolder: folder} {
-		if _, err := e.SetSetting(ctx, k, v); err != nil {
-			t.Fatal(k, err)
-		}
+	if _, err := e.SaveSettings(ctx, map[string]string{KeyOneRosterOn: "true", KeySyncEnabled: "true", KeySyncDays: days, KeySyncTime: hhmm,
+		KeySyncSource: "folder", KeyWatchFolder: folder}); err != nil {
+		t.Fatal(err)
 	}
 	return e, folder
 }

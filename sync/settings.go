@@ -108,12 +108,16 @@ func SettingKeys() []string {
 // ErrUnknownSetting is returned for a key that is not a setting.
 var ErrUnknownSetting = errors.New("unknown setting")
 
+func unknownSetting(key string) error {
+	return fmt.Errorf("%w %q (known: %s)", ErrUnknownSetting, key, strings.Join(SettingKeys(), ", "))
+}
+
 // Setting returns a setting's value, or its default when unset.
 func (e *Engine) Setting(ctx context.Context, key string) (string, error) {
 	key = guardKey(key)
 	def, ok := settingDefs[key]
 	if !ok {
-		return "", fmt.Errorf("%w %q (known: %s)", ErrUnknownSetting, key, strings.Join(SettingKeys(), ", "))
+		return "", unknownSetting(key)
 	}
 	v, set, err := e.DB.Setting(ctx, key)
 	if err != nil || !set {
@@ -122,29 +126,44 @@ func (e *Engine) Setting(ctx context.Context, key string) (string, error) {
 	return v, nil
 }
 
-// SetSetting validates and stores a setting.
+// SetSetting validates and stores one setting exactly as SaveSettings does
+// (the rules tying settings together included), so the CLI, serve and the
+// window refuse the same values with the same message (a *SettingsError).
 func (e *Engine) SetSetting(ctx context.Context, key, value string) (string, error) {
-	key = guardKey(key)
-	def, ok := settingDefs[key]
-	if !ok {
-		return "", fmt.Errorf("%w %q (known: %s)", ErrUnknownSetting, key, strings.Join(SettingKeys(), ", "))
-	}
-	v, err := def.check(ctx, e, value)
+	out, err := e.SaveSettings(ctx, map[string]string{key: value})
 	if err != nil {
-		return "", fmt.Errorf("%s: %w", key, err)
-	}
-	if err := e.DB.SetSetting(ctx, key, v); err != nil {
 		return "", err
 	}
+	return out[guardKey(key)], nil
+}
+
+// storeSetting writes a validated value and records the change (who, when,
+// old and new value) when it differs from the stored one.
+func (e *Engine) storeSetting(ctx context.Context, key, v string, admin data.Admin) error {
+	old, err := e.Setting(ctx, key)
+	if err != nil {
+		return err
+	}
+	if err := e.DB.SetSetting(ctx, key, v); err != nil {
+		return err
+	}
+	var n int64
 	if key == KeyTeacherPerm {
 		// Stored on every OneRoster course, so a change reaches the existing ones now.
-		n, err := e.DB.SetTeacherPermission(ctx, v)
-		if err != nil {
-			return "", err
+		if n, err = e.DB.SetTeacherPermission(ctx, v); err != nil {
+			return err
 		}
 		e.Log.Info().Str("permission", v).Int64("courses", n).Msg("teacher permission applied")
 	}
-	return v, nil
+	if old == v || key == KeyProviderLastPull || key == KeyProviderLastFull || key == KeyProviderFullScope {
+		return nil // the engine's own bookkeeping, not an admin's choice
+	}
+	return e.DB.AddSettingChange(ctx, data.SettingChange{Key: key, Old: old, New: v, AdminID: admin.ID, Records: n})
+}
+
+// SettingChanges lists the recorded setting changes, newest first; key "" lists all.
+func (e *Engine) SettingChanges(ctx context.Context, key string, limit int) ([]data.SettingChange, error) {
+	return e.DB.SettingChanges(ctx, key, limit)
 }
 
 // AllSettings returns every known setting with its current value.

@@ -47,7 +47,7 @@ Usage:
   rosterdesk [--db FILE] show user|course|class|building SOURCED_ID [--json]
   rosterdesk [--db FILE] admin add EMAIL "Full Name"
   rosterdesk [--db FILE] admin list [--json]
-  rosterdesk [--db FILE] settings [get KEY | set KEY VALUE]
+  rosterdesk [--db FILE] settings [get KEY | set KEY VALUE | changes]
   rosterdesk [--db FILE] approve RUN_ID [--json]              apply a held run once
   rosterdesk [--db FILE] discard RUN_ID [--json]              close a held run without applying it
   rosterdesk [--db FILE] rollback RUN_ID [--json]             undo an applied run
@@ -672,6 +672,27 @@ func (c *cli) settings(args []string) int {
 		}
 		fmt.Fprintln(c.out, v)
 		return exitOK
+	case len(pos) == 1 && pos[0] == "changes":
+		ch, err := c.eng.SettingChanges(c.ctx, "", 0)
+		if err != nil {
+			return c.fail(err)
+		}
+		if *asJSON {
+			c.printJSON(ch)
+			return exitOK
+		}
+		for _, x := range ch {
+			by := x.Admin
+			if by == "" {
+				by = "-"
+			}
+			line := fmt.Sprintf("%s  %s: %q → %q  by %s", x.At, x.Key, x.Old, x.New, by)
+			if x.Records > 0 {
+				line += fmt.Sprintf("  (%d records)", x.Records)
+			}
+			fmt.Fprintln(c.out, line)
+		}
+		return exitOK
 	case len(pos) == 3 && pos[0] == "set":
 		v, err := c.eng.SetSetting(c.ctx, pos[1], pos[2])
 		if err != nil {
@@ -681,6 +702,6 @@ func (c *cli) settings(args []string) int {
 		fmt.Fprintf(c.out, "%s = %s\n", pos[1], v)
 		return exitOK
 	}
-	fmt.Fprint(c.errw, "usage: rosterdesk settings [get KEY | set KEY VALUE]\n")
+	fmt.Fprint(c.errw, "usage: rosterdesk settings [get KEY | set KEY VALUE | changes]\n")
 	return exitUnusable
 }

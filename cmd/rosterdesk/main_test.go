@@ -241,3 +241,30 @@ func TestCLIHeldApproveRollback(t *testing.T) {
 }
 
 func mustAtoi(s string) int { n, _ := strconv.Atoi(s); return n }
+
+// `settings set` refuses what the window refuses, with the engine's message.
+func TestCLISettingsValidatedByTheEngine(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "roster.db")
+	for _, c := range []struct{ key, value, want string }{
+		{"sync.enabled", "true", "sync.days: choose at least one day while the sync is enabled; sync.time: a time is required while the sync is enabled"},
+		{"guard.users.deactivate.percent", "150", `guard.users.deactivate.percent: "150" is more than 100%`},
+		{"sync.enabld", "true", `unknown setting "sync.enabld"`},
+	} {
+		code, _, errs := rd(t, db, "settings", "set", c.key, c.value)
+		if code != 2 || !strings.Contains(errs, c.want) {
+			t.Errorf("settings set %s %s: exit %d, %q; want %q", c.key, c.value, code, errs, c.want)
+		}
+	}
+	if _, out, _ := rd(t, db, "settings", "get", "sync.enabled"); strings.TrimSpace(out) != "false" {
+		t.Fatalf("sync.enabled = %s after a refusal", out)
+	}
+	rd(t, db, "admin", "add", "it@example.org", "IT Admin")
+	rd(t, db, "settings", "set", "credited_admin", "it@example.org")
+	if code, _, errs := rd(t, db, "settings", "set", "courses.teacher_permission", "lessons_only"); code != 0 {
+		t.Fatal(errs)
+	}
+	code, out, _ := rd(t, db, "settings", "changes")
+	if code != 0 || !strings.Contains(out, `courses.teacher_permission: "units_lessons" → "lessons_only"  by it@example.org`) {
+		t.Fatalf("settings changes: %d %q", code, out)
+	}
+}

@@ -45,10 +45,11 @@ func TestServeRunsTheScheduleEndToEnd(t *testing.T) {
 	// The next minute at least 15 s away, so serve is up before it comes.
 	at := time.Now().UTC().Add(15 * time.Second).Truncate(time.Minute).Add(time.Minute)
 	day := strings.ToLower(at.Format("Mon"))
-	for k, v := range map[string]string{"oneroster.enabled": "true", "sync.enabled": "true", "sync.days": day,
-		"sync.time": at.Format("15:04"), "sync.source": "folder", "sync.watch_folder": folder} {
-		if code, _, errs := rd(t, db, "settings", "set", k, v); code != 0 {
-			t.Fatalf("settings set %s %s: %s", k, v, errs)
+	// Enabling needs days and time: set in this order, one by one.
+	for _, kv := range [][2]string{{"oneroster.enabled", "true"}, {"sync.days", day}, {"sync.time", at.Format("15:04")},
+		{"sync.enabled", "true"}, {"sync.source", "folder"}, {"sync.watch_folder", folder}} {
+		if code, _, errs := rd(t, db, "settings", "set", kv[0], kv[1]); code != 0 {
+			t.Fatalf("settings set %s %s: %s", kv[0], kv[1], errs)
 		}
 	}
 	var out bytes.Buffer
