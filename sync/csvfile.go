@@ -38,8 +38,8 @@ func (s *Source) openTable(canon string) (*table, error) {
 		t.File, t.lineOffset = canon, -1
 	}
 	t.tr = newTextReader(rc, s.limits.MaxLine)
-	t.r = csv.NewReader(t.tr)
-	t.r.FieldsPerRecord = -1
+	var comma rune
+	t.r, comma = csvReader(t.tr)
 	t.r.ReuseRecord = true
 	hdr, err := t.r.Read()
 	if err == io.EOF {
@@ -52,7 +52,26 @@ func (s *Source) openTable(canon string) (*table, error) {
 	}
 	t.Header = append([]string(nil), hdr...)
 	if t.tr.BOM {
-		s.log.warnf("read", name, 1, 0, "", "", "encoding.bom", "starts with a UTF-8 byte-order mark; ignored")
+		s.log.infof("read", name, 1, 0, "", "", "encoding.bom", "starts with a UTF-8 byte-order mark; ignored")
+	}
+	if t.tr.UTF16 {
+		s.log.warnf("read", name, 1, 0, "", "", "encoding.utf16",
+			"is UTF-16 text (what Excel saves as \"Unicode Text\"), not UTF-8; decoded and read. %s", saveAsCSV)
+	}
+	if comma != ',' {
+		proven := false
+		for _, h := range hdr {
+			if strings.EqualFold(strings.TrimSpace(h), "sourcedId") {
+				proven = true
+			}
+		}
+		if !proven {
+			rc.Close()
+			return nil, srcErr(name, 1, "has %s between its columns, not commas, and its header (%s) is not that of a OneRoster file. %s",
+				delimName(comma), shortHeader(hdr), saveAsCSV)
+		}
+		s.log.warnf("read", name, 1, 0, "", "", "csv.delimiter",
+			"separates its columns with %s, not commas (Excel saves CSV that way in many locales); read by its header. %s", delimName(comma), saveAsCSV)
 	}
 	spec, ok := specFor(s.Version, canon)
 	if !ok {
@@ -65,6 +84,9 @@ func (s *Source) openTable(canon string) (*table, error) {
 	}
 	return t, nil
 }
+
+// saveAsCSV tells an admin how to write a file the way OneRoster wants it.
+const saveAsCSV = "Next time export it again from the SIS, or in Excel use File › Save As › \"CSV UTF-8 (Comma delimited)\""
 
 func (t *table) fatal(err error) error {
 	var lt *LineTooLongError
@@ -82,7 +104,7 @@ func (t *table) fatal(err error) error {
 	return srcErr(t.File, t.Line, "cannot be read: %v", err)
 }
 
-func (t *table) mapHeader(spec fileSpec) error {
+func (t *table) mapHeader(spec fileSpec) (err error) {
 	t.col = map[string]int{}
 	var caseFixed, ext, unknown []string
 	lastNamed := -1
@@ -98,14 +120,14 @@ func (t *table) mapHeader(spec fileSpec) error {
 	for i := 0; i < t.width; i++ {
 		h := strings.TrimSpace(t.Header[i])
 		matched := ""
-		for _, c := range spec.cols {
+		for _, c := range spec.all() {
 			if h == c {
 				matched = c
 				break
 			}
 		}
 		if matched == "" {
-			for _, c := range spec.cols {
+			for _, c := range spec.all() {
 				if strings.EqualFold(h, c) {
 					matched = c
 					caseFixed = append(caseFixed, h)
@@ -119,6 +141,9 @@ func (t *table) mapHeader(spec fileSpec) error {
 		case matched == "" && (strings.HasPrefix(h, "metadata.") || strings.HasPrefix(strings.ToLower(h), "ext_")):
 			ext = append(ext, h)
 		case matched == "":
+			if now, ok := renamed10[strings.ToLower(h)]; ok {
+				h += " (the OneRoster 1.0 name of " + now + ")"
+			}
 			unknown = append(unknown, h)
 		default:
 			if _, dup := t.col[matched]; dup {
@@ -143,9 +168,12 @@ func (t *table) mapHeader(spec fileSpec) error {
 			missing = append(missing, r)
 		}
 	}
-	if len(missing) > 0 {
-		return srcErr(t.File, 1, "required column %s is missing from the header; nothing was imported", strings.Join(missing, ", "))
-	}
+	// Every header problem is told at once, the missing columns last.
+	defer func() {
+		if len(missing) > 0 {
+			err = srcErr(t.File, 1, "required column %s is missing from the header, so the file cannot be used", strings.Join(missing, ", "))
+		}
+	}()
 	if len(caseFixed) > 0 {
 		t.log.warnf("read", t.File, 1, 0, "", "", "header.case", "header names differ in case from the spec (%s); read by name", strings.Join(caseFixed, ", "))
 	}
@@ -220,7 +248,7 @@ func (t *table) next() error {
 
 func (t *table) finish() {
 	if t.tr.CRLF {
-		t.log.warnf("read", t.File, 0, 0, "", "", "encoding.crlf", "uses Windows (CRLF) line endings; read normally")
+		t.log.infof("read", t.File, 0, 0, "", "", "encoding.crlf", "uses Windows (CRLF) line endings; read normally")
 	}
 	if t.tr.Decoded > 0 {
 		t.log.warnf("read", t.File, t.tr.FirstBadAt, 0, "", "", "encoding.windows1252",

@@ -371,7 +371,12 @@ func TestTolerantReading(t *testing.T) {
 	if res.Errors != 0 || res.Counts.Users.Added != 2 {
 		t.Fatalf("errors %d %+v log %+v", res.Errors, res.Counts.Users, res.Log)
 	}
-	for _, rule := range []string{"csv.line_break", "encoding.bom", "encoding.crlf", "header.case", "header.extension", "header.trailing_empty", "bool.case", "enum.case", "encoding.windows1252"} {
+	for _, rule := range []string{"encoding.bom", "encoding.crlf", "package.folder"} {
+		if findLog(res.Log, SevInfo, "", rule) == nil {
+			t.Errorf("no %s info", rule)
+		}
+	}
+	for _, rule := range []string{"csv.line_break", "header.case", "header.extension", "header.trailing_empty", "bool.case", "enum.case", "encoding.windows1252"} {
 		if findLog(res.Log, SevWarning, "users.csv", rule) == nil {
 			t.Errorf("no %s warning", rule)
 		}

@@ -1,7 +1,6 @@
 package sync
 
 import (
-	"encoding/csv"
 	"errors"
 	"io"
 	"sort"
@@ -21,8 +20,7 @@ func (s *Source) readManifest() error {
 	}
 	defer rc.Close()
 	tr := newTextReader(rc, s.limits.MaxLine)
-	r := csv.NewReader(tr)
-	r.FieldsPerRecord = -1
+	r, _ := csvReader(tr)
 	hdr, err := r.Read()
 	if err != nil {
 		return srcErr(name, 1, "cannot be read: %v", err)
@@ -56,9 +54,15 @@ func (s *Source) readManifest() error {
 		props[k] = v
 		lines[k] = line
 	}
+	if v, ok := props["manifest.version"]; ok && v != "1.0" {
+		s.log.warnf("open", name, lines["manifest.version"], 2, "", "manifest.version", "manifest.version",
+			"manifest.version %q is not 1.0, the only manifest version OneRoster 1.1 and 1.2 define; read as 1.0", v)
+	}
 	switch v := props["oneroster.version"]; v {
 	case "1.1", "1.2":
 		s.Version = v
+	case "1.0":
+		s.Version = "1.0"
 	case "":
 		s.Version = s.detectVersion()
 		s.log.warnf("open", name, 0, 0, "", "oneroster.version", "manifest.version_missing", "manifest.csv does not say oneroster.version; detected %s from the headers", s.Version)
@@ -71,6 +75,7 @@ func (s *Source) readManifest() error {
 		s.log.warnf("open", name, lines["oneroster.version"], 2, "", "oneroster.version", "manifest.version", "oneroster.version %q is not 1.1 or 1.2; read as %s", v, s.Version)
 	}
 	s.SystemName = props["source.systemName"]
+	s.announce10()
 	declared := map[string]bool{}
 	keys := make([]string, 0, len(props))
 	for k := range props {
@@ -126,6 +131,7 @@ func (s *Source) noManifest() error {
 		s.Modes[canon] = ModeBulk
 	}
 	s.Version = s.detectVersion()
+	defer s.announce10()
 	if s.Kind != "file" {
 		s.log.warnf("open", "manifest.csv", 0, 0, "", "", "manifest.missing",
 			"no manifest.csv: OneRoster %s detected from the headers; every file is read as a complete (bulk) set", s.Version)
@@ -143,26 +149,113 @@ func firstKey(m map[string]string) string {
 	return ""
 }
 
-// detectVersion tells 1.1 from 1.2 by roles.csv and the users.csv header.
+// detectVersion tells 1.1 from 1.2 by roles.csv and the users.csv header,
+// and 1.0 by its column names.
 func (s *Source) detectVersion() string {
 	if _, ok := s.Files["roles"]; ok {
 		return "1.2"
 	}
-	if _, ok := s.Files["users"]; ok {
-		rc, _, err := s.open("users")
-		if err == nil {
-			defer rc.Close()
-			r := csv.NewReader(newTextReader(rc, s.limits.MaxLine))
-			if hdr, err := r.Read(); err == nil {
-				has := map[string]bool{}
-				for _, h := range hdr {
-					has[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = true
-				}
-				if !has["role"] && !has["orgsourcedids"] && (has["primaryorgsourcedid"] || has["usermasteridentifier"]) {
-					return "1.2"
-				}
-			}
+	if has := s.header("users"); has != nil {
+		if !has["role"] && !has["orgsourcedids"] && (has["primaryorgsourcedid"] || has["usermasteridentifier"]) {
+			return "1.2"
 		}
 	}
+	if s.looks10() {
+		return "1.0"
+	}
 	return "1.1"
+}
+
+// looks10 tells a OneRoster 1.0 bundle: some headers use 1.0 names and none a 1.1 one.
+func (s *Source) looks10() bool {
+	old, newer := 0, 0
+	for canon, m11 := range markers11 {
+		has := s.header(canon)
+		if has == nil {
+			continue
+		}
+		for _, c := range m11 {
+			if has[c] {
+				newer++
+			}
+		}
+		for _, c := range markers10[canon] {
+			if has[c] {
+				old++
+			}
+		}
+		if canon == "academicSessions" && has["startdate"] && !has["schoolyear"] {
+			old++
+		}
+	}
+	return old > 0 && newer == 0
+}
+
+// header reads the header of a file as a set of lower-case names (nil when it cannot).
+func (s *Source) header(canon string) map[string]bool {
+	if _, ok := s.Files[canon]; !ok {
+		return nil
+	}
+	rc, _, err := s.open(canon)
+	if err != nil {
+		return nil
+	}
+	defer rc.Close()
+	r, _ := csvReader(newTextReader(rc, s.limits.MaxLine))
+	hdr, err := r.Read()
+	if err != nil {
+		return nil
+	}
+	has := map[string]bool{}
+	for _, h := range hdr {
+		has[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = true
+	}
+	return has
+}
+
+// announce10 tells the admin a 1.0 bundle was found and, file by file, what
+// its 1.1 form needs. Files that already carry every required 1.1 column are read.
+func (s *Source) announce10() {
+	if s.Version != "1.0" {
+		return
+	}
+	var needs []string
+	if !s.HasManifest {
+		needs = append(needs, "a manifest.csv (manifest.version 1.0, oneroster.version 1.1, file.<name> bulk for each file)")
+	}
+	for _, canon := range []string{"orgs", "academicSessions", "courses", "classes", "users", "enrollments"} {
+		has := s.header(canon)
+		if has == nil {
+			continue
+		}
+		spec := specs11[canon]
+		var fix []string
+		for old, now := range renamed10 {
+			if has[old] && !has[strings.ToLower(now)] {
+				fix = append(fix, old+" renamed "+now)
+			}
+		}
+		for _, r := range spec.required {
+			if !has[strings.ToLower(r)] && !renamedFrom10(has, r) {
+				fix = append(fix, "a "+r+" column")
+			}
+		}
+		if len(fix) > 0 {
+			sort.Strings(fix)
+			needs = append(needs, canon+".csv: "+strings.Join(fix, ", "))
+		}
+	}
+	needs = append(needs, "status inactive written as tobedeleted")
+	s.log.warnf("open", "", 0, 0, "", "oneroster.version", "version.1_0",
+		"this is a OneRoster 1.0 export; RosterDesk reads OneRoster 1.1 and 1.2. Export OneRoster 1.1 from your SIS; a 1.1 bundle needs %s. Files that already have every required 1.1 column are read",
+		strings.Join(needs, "; "))
+}
+
+func renamedFrom10(has map[string]bool, col string) bool {
+	for old, now := range renamed10 {
+		if now == col && has[old] {
+			return true
+		}
+	}
+	return false
 }

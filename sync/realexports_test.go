@@ -1,7 +1,11 @@
 package sync
 
 import (
+	"archive/zip"
 	"context"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -180,5 +184,136 @@ func TestExcelDatesNamed(t *testing.T) {
 	if l == nil || l.SourcedID != "e1" || !strings.Contains(l.Message, `beginDate "8/15/2026" is not a date (YYYY-MM-DD): it looks edited in Excel`) ||
 		!strings.Contains(l.Message, "yyyy-mm-dd") {
 		t.Fatalf("excel date %+v", l)
+	}
+}
+
+// utf16le encodes s as Excel's "Unicode Text": UTF-16 little-endian with a BOM.
+func utf16le(s string) string {
+	out := []byte{0xFF, 0xFE}
+	for _, r := range s {
+		if r > 0xFFFF {
+			panic("test text is BMP only")
+		}
+		out = append(out, byte(r), byte(r>>8))
+	}
+	return string(out)
+}
+
+func TestExcelUnicodeTextAndDelimiters(t *testing.T) {
+	e := newEngine(t)
+	d := district()
+	mustSync(t, e, d.zip(t, ""), ScopeBuildings)
+	// Excel's "Unicode Text": UTF-16 and tab-separated.
+	tabbed := strings.NewReplacer(",", "\t").Replace(strings.Replace(d["users.csv"], "Ann,Smith", "Renée,Smith", 1))
+	res := mustSync(t, e, d.with("users.csv", utf16le(tabbed)).zip(t, ""), ScopeUsers)
+	if res.Errors != 0 || res.Counts.Users.Added != 6 {
+		t.Fatalf("UTF-16 tab file: errors %d %+v %+v", res.Errors, res.Counts.Users, res.Log)
+	}
+	if u := record(t, e, data.Users, "u1"); u.Fields["given_name"] != "Renée" {
+		t.Fatalf("u1 %+v", u.Fields)
+	}
+	l := findLog(res.Log, SevWarning, "users.csv", "encoding.utf16")
+	if l == nil || !strings.Contains(l.Message, `is UTF-16 text (what Excel saves as "Unicode Text"), not UTF-8; decoded and read`) ||
+		!strings.Contains(l.Message, `"CSV UTF-8 (Comma delimited)"`) {
+		t.Fatalf("utf16 warning %+v", l)
+	}
+	if l := findLog(res.Log, SevWarning, "users.csv", "csv.delimiter"); l == nil || !strings.Contains(l.Message, "separates its columns with tabs, not commas") {
+		t.Fatalf("delimiter warning %+v", l)
+	}
+	// Semicolons, as Excel saves CSV in many European locales; the manifest too.
+	semi := d.with("users.csv", strings.ReplaceAll(d["users.csv"], ",", ";")).with("manifest.csv", strings.ReplaceAll(d["manifest.csv"], ",", ";"))
+	res = mustSync(t, e, semi.zip(t, ""), ScopeUsers)
+	if res.Errors != 0 {
+		t.Fatalf("semicolons %+v", res.Log)
+	}
+	if l := findLog(res.Log, SevWarning, "users.csv", "csv.delimiter"); l == nil || !strings.HasPrefix(l.Message, "separates its columns with semicolons (;), not commas") {
+		t.Fatalf("delimiter warning %+v", l)
+	}
+	// A header that does not prove the delimiter is refused with how to save the file.
+	bad := d.with("users.csv", "id;name;email\n1;Ann;ann@example.org\n")
+	_, err := e.Sync(context.Background(), bad.zip(t, ""), Options{Scope: ScopeUsers})
+	if !IsSourceError(err) || !strings.Contains(err.Error(), "has semicolons (;) between its columns, not commas") ||
+		!strings.Contains(err.Error(), `"CSV UTF-8 (Comma delimited)"`) || strings.Contains(err.Error(), "School Data Sync") {
+		t.Fatalf("unproven delimiter: %v", err)
+	}
+}
+
+func TestManifestVersionsWarned(t *testing.T) {
+	d := district()
+	d["manifest.csv"] = strings.Replace(strings.Replace(d["manifest.csv"], "manifest.version,1.0", "manifest.version,2.0", 1), "oneroster.version,1.1", "oneroster.version,1.3", 1)
+	rep, err := newEngine(t).Validate(context.Background(), d.zip(t, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := findLog(rep.Log, SevWarning, "manifest.csv", "manifest.version"); l == nil || !strings.Contains(l.Message, `manifest.version "2.0" is not 1.0`) {
+		t.Fatalf("manifest.version %+v", rep.Log)
+	}
+	found := false
+	for _, l := range rep.Log {
+		if l.Severity == SevWarning && strings.Contains(l.Message, `oneroster.version "1.3" is not 1.1 or 1.2`) {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("oneroster.version not warned %+v", rep.Log)
+	}
+}
+
+func TestDuplicateZipEntriesRefused(t *testing.T) {
+	d := district()
+	p := d.zip(t, "")
+	// Append a second users.csv entry to the zip.
+	zr, err := zip.OpenReader(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "OneRoster.zip")
+	f, _ := os.Create(out)
+	zw := zip.NewWriter(f)
+	for _, e := range zr.File {
+		w, _ := zw.Create(e.Name)
+		rc, _ := e.Open()
+		io.Copy(w, rc)
+		rc.Close()
+	}
+	w, _ := zw.Create("users.csv")
+	w.Write([]byte(lines(hUsers, user("x1", "sch1", "student", "Xan"))))
+	zw.Close()
+	f.Close()
+	zr.Close()
+	e := newEngine(t)
+	_, err = e.Sync(context.Background(), out, Options{Scope: ScopeBuildings})
+	if !IsSourceError(err) || !strings.Contains(err.Error(), "holds two entries named users.csv") {
+		t.Fatalf("want refusal, got %v", err)
+	}
+}
+
+// The 1.2 users.csv header, every spec column and the 2022 layout's resourceSourcedIds, is not warned about.
+func TestHeaders12NotWarned(t *testing.T) {
+	hdr := "sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone," +
+		"agentSourcedIds,grades,password,userMasterIdentifier,resourceSourcedIds,preferredGivenName,preferredMiddleName,preferredFamilyName,primaryOrgSourcedId,pronouns"
+	rolesH := "sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,endDate,orgSourcedId,userProfileSourcedId"
+	profH := "sourcedId,status,dateLastModified,userSourcedId,profileType,vendorId,applicationId,description,credentialType,username,password"
+	demoH := "sourcedId,status,dateLastModified,birthDate,sex,americanIndianOrAlaskaNative,asian,blackOrAfricanAmerican,nativeHawaiianOrOtherPacificIslander,white,demographicRaceTwoOrMoreRaces,hispanicOrLatinoEthnicity,countryOfBirthCode,stateOfBirthAbbreviation,cityOfBirth,publicSchoolResidenceStatus"
+	d := district()
+	d["manifest.csv"] = strings.Replace(d["manifest.csv"], "oneroster.version,1.1", "oneroster.version,1.2", 1) +
+		"file.roles,bulk\nfile.userProfiles,bulk\n"
+	d["manifest.csv"] = strings.Replace(d["manifest.csv"], "file.demographics,absent", "file.demographics,bulk", 1)
+	d["users.csv"] = lines(hdr, "u1,,,true,ann,,Ann,Smith,,,,,,,05,,,,,,,sch1,")
+	d["roles.csv"] = lines(rolesH, "r1,,,u1,primary,student,,,sch1,")
+	d["userProfiles.csv"] = lines(profH, "p1,,,u1,app,v1,,,,,")
+	d["demographics.csv"] = lines(demoH, "u1,,,2015-01-01,female,,,,,,,,,,,")
+	d["enrollments.csv"] = lines(hEnroll, "e1,,,k1,sch1,u1,student,false,,")
+	rep, err := newEngine(t).Validate(context.Background(), d.zip(t, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range rep.Log {
+		if strings.HasPrefix(l.Rule, "header.") {
+			t.Errorf("header warning on spec columns: %+v", l)
+		}
+	}
+	if rep.Errors != 0 {
+		t.Fatalf("errors %+v", rep.Log)
 	}
 }

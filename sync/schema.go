@@ -7,6 +7,15 @@ import "strings"
 type fileSpec struct {
 	cols     []string
 	required []string
+	known    []string // columns real exports carry that a version of the spec had (read by name, never warned)
+}
+
+// all is every column name the file may carry.
+func (f fileSpec) all() []string {
+	if len(f.known) == 0 {
+		return f.cols
+	}
+	return append(append([]string(nil), f.cols...), f.known...)
 }
 
 var specs11 = map[string]fileSpec{
@@ -22,13 +31,45 @@ var specs11 = map[string]fileSpec{
 		required: []string{"sourcedId", "enabledUser", "orgSourcedIds", "role", "username", "givenName", "familyName"}},
 	"enrollments": {cols: []string{"sourcedId", "status", "dateLastModified", "classSourcedId", "schoolSourcedId", "userSourcedId", "role", "primary", "beginDate", "endDate"},
 		required: []string{"sourcedId", "classSourcedId", "schoolSourcedId", "userSourcedId", "role"}},
+	"demographics": {cols: []string{"sourcedId", "status", "dateLastModified", "birthDate", "sex", "americanIndianOrAlaskaNative", "asian",
+		"blackOrAfricanAmerican", "nativeHawaiianOrOtherPacificIslander", "white", "demographicRaceTwoOrMoreRaces", "hispanicOrLatinoEthnicity",
+		"countryOfBirthCode", "stateOfBirthAbbreviation", "cityOfBirth", "publicSchoolResidenceStatus"},
+		required: []string{"sourcedId"}},
 }
 
 var specs12 = map[string]fileSpec{
 	"users": {cols: []string{"sourcedId", "status", "dateLastModified", "enabledUser", "username", "userIds", "givenName", "familyName", "middleName", "identifier", "email", "sms", "phone", "agentSourcedIds", "grades", "password", "userMasterIdentifier", "preferredGivenName", "preferredMiddleName", "preferredFamilyName", "primaryOrgSourcedId", "pronouns"},
-		required: []string{"sourcedId", "enabledUser", "username", "givenName", "familyName"}},
+		required: []string{"sourcedId", "enabledUser", "username", "givenName", "familyName"},
+		// resourceSourcedIds: the 2022 (pre-1.2.1) layout, between userMasterIdentifier and preferredGivenName.
+		known: []string{"resourceSourcedIds"}},
 	"roles": {cols: []string{"sourcedId", "status", "dateLastModified", "userSourcedId", "roleType", "role", "beginDate", "endDate", "orgSourcedId", "userProfileSourcedId"},
 		required: []string{"sourcedId", "userSourcedId", "roleType", "role", "orgSourcedId"}},
+	"userProfiles": {cols: []string{"sourcedId", "status", "dateLastModified", "userSourcedId", "profileType", "vendorId", "applicationId",
+		"description", "credentialType", "username", "password"},
+		required: []string{"sourcedId", "userSourcedId", "profileType", "vendorId"}},
+}
+
+// renamed10 maps the OneRoster 1.0 names of columns to their 1.1 names.
+var renamed10 = map[string]string{
+	"grade": "grades", "userid": "userIds", "agents": "agentSourcedIds", "schoolyearid": "schoolYearSourcedId",
+	"termsourcedid": "termSourcedIds",
+}
+
+// markers10 are 1.0 column names that 1.1 renamed.
+var markers10 = map[string][]string{
+	"users":            {"userid", "agents"},
+	"classes":          {"grade", "termsourcedid"},
+	"courses":          {"schoolyearid", "grade"},
+	"academicSessions": {},
+}
+
+// markers11 are columns only 1.1 and later have.
+var markers11 = map[string][]string{
+	"users":            {"enableduser", "userids", "agentsourcedids", "grades", "middlename"},
+	"classes":          {"grades", "termsourcedids", "periods", "subjectcodes"},
+	"courses":          {"schoolyearsourcedid", "grades", "subjectcodes"},
+	"academicSessions": {"schoolyear"},
+	"enrollments":      {"begindate", "enddate"},
 }
 
 func init() {

@@ -200,6 +200,9 @@ func (s *Source) openZip(p string, raw map[string]string) error {
 			return srcErr(filepath.Base(p), 0, "expands to more than %d MB; refusing it as a possible zip bomb", s.limits.MaxUncompressed>>20)
 		}
 		if strings.HasSuffix(strings.ToLower(n), ".csv") {
+			if _, dup := s.files[n]; dup {
+				return srcErr(filepath.Base(p), 0, "holds two entries named %s; which one is meant cannot be told, so the zip is refused. Export the bundle again", n)
+			}
 			names = append(names, n)
 			s.files[n] = f
 		}
@@ -222,6 +225,10 @@ func (s *Source) openZip(p string, raw map[string]string) error {
 	}
 	if len(names) == 0 {
 		return srcErr(filepath.Base(p), 0, "holds no CSV files")
+	}
+	if prefix != "" {
+		s.log.infof("open", filepath.Base(p), 0, 0, "", "", "package.folder",
+			"the files sit in the folder %s/ inside the zip (OneRoster zips are flat); read from there", prefix)
 	}
 	sort.Strings(names)
 	for _, n := range names {

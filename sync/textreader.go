@@ -1,12 +1,16 @@
 package sync
 
 import (
+	"bufio"
 	"bytes"
+	"encoding/csv"
 	"fmt"
 	"io"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 )
 
 // textReader normalises a CSV byte stream before the CSV parser sees it: it
@@ -27,6 +31,7 @@ type textReader struct {
 	chunkLine int
 
 	BOM        bool
+	UTF16      bool // decoded from UTF-16 (it had a byte-order mark)
 	CRLF       bool
 	Decoded    int // bytes decoded as Windows-1252
 	FirstBadAt int // line of the first such byte
@@ -42,7 +47,52 @@ func (e *LineTooLongError) Error() string {
 }
 
 func newTextReader(r io.Reader, maxLine int) *textReader {
-	return &textReader{src: r, maxLine: maxLine, buf: make([]byte, 64<<10), line: 1}
+	t := &textReader{maxLine: maxLine, buf: make([]byte, 64<<10), line: 1}
+	// Excel's "Unicode Text" is UTF-16 with a byte-order mark: decode it to UTF-8 first.
+	br := bufio.NewReader(r)
+	if b, _ := br.Peek(2); len(b) == 2 && (b[0] == 0xFF && b[1] == 0xFE || b[0] == 0xFE && b[1] == 0xFF) {
+		t.UTF16 = true
+		t.src = transform.NewReader(br, unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder())
+	} else {
+		t.src = br
+	}
+	return t
+}
+
+// csvReader is a CSV reader over a text stream whose delimiter is taken
+// from its first line: a comma, or the semicolon or tab Excel saves with in
+// many locales when that line holds those and no commas.
+func csvReader(tr *textReader) (*csv.Reader, rune) {
+	br := bufio.NewReaderSize(tr, 64<<10)
+	head, _ := br.Peek(64 << 10)
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		head = head[:i]
+	}
+	comma := ','
+	if n := bytes.Count(head, []byte(",")); n == 0 {
+		semi, tab := bytes.Count(head, []byte(";")), bytes.Count(head, []byte("\t"))
+		switch {
+		case tab > semi:
+			comma = '\t'
+		case semi > 0:
+			comma = ';'
+		}
+	}
+	r := csv.NewReader(br)
+	r.Comma = comma
+	r.FieldsPerRecord = -1
+	return r, comma
+}
+
+// delimName names a delimiter for a message.
+func delimName(c rune) string {
+	switch c {
+	case ';':
+		return "semicolons (;)"
+	case '\t':
+		return "tabs"
+	}
+	return "commas"
 }
 
 func (t *textReader) Read(p []byte) (int, error) {
