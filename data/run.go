@@ -77,6 +77,7 @@ type Run struct {
 
 	Options    string `json:"-"` // JSON: how the run was asked for
 	HeldSource string `json:"-"` // a held run's copy of its source
+	HeldSHA256 string `json:"-"` // the copy's content hash when it was kept
 	ResolvedBy int64  `json:"resolved_by,omitempty"`
 	Undoes     int64  `json:"undoes,omitempty"`
 	Inputs     string `json:"-"` // JSON: the files read, with rows and header
@@ -152,13 +153,13 @@ func (tx *Tx) AddLog(runID int64, entries []LogEntry) error {
 }
 
 const runCols = `id, status, scope, trigger, source, started_at, finished_at, errors, warnings, counts, message, coalesce(admin_id, 0),
-	options, held_source, coalesce(resolved_by, 0), coalesce(undoes, 0), inputs, tripped`
+	options, held_source, coalesce(resolved_by, 0), coalesce(undoes, 0), inputs, tripped, held_sha256`
 
 func scanRun(s interface{ Scan(...any) error }) (Run, error) {
 	var r Run
 	var counts string
 	err := s.Scan(&r.ID, &r.Status, &r.Scope, &r.Trigger, &r.Source, &r.StartedAt, &r.FinishedAt, &r.Errors, &r.Warnings, &counts, &r.Message, &r.AdminID,
-		&r.Options, &r.HeldSource, &r.ResolvedBy, &r.Undoes, &r.Inputs, &r.Tripped)
+		&r.Options, &r.HeldSource, &r.ResolvedBy, &r.Undoes, &r.Inputs, &r.Tripped, &r.HeldSHA256)
 	if err == nil {
 		err = json.Unmarshal([]byte(counts), &r.Counts)
 	}
@@ -273,8 +274,15 @@ func (db *DB) History(ctx context.Context, entity Entity, sourcedID string) ([]A
 	return out, rows.Err()
 }
 
-// SetHeldSource records where a held run keeps its source.
-func (tx *Tx) SetHeldSource(id int64, path string) error {
-	_, err := tx.exec(`UPDATE runs SET held_source = ? WHERE id = ?`, path, id)
+// SetHeldSource records where a held run keeps its source and the copy's content hash.
+func (tx *Tx) SetHeldSource(id int64, path, sha256 string) error {
+	_, err := tx.exec(`UPDATE runs SET held_source = ?, held_sha256 = ? WHERE id = ?`, path, sha256, id)
 	return err
+}
+
+// RosterID is this roster's identity, made when the file was created.
+func (db *DB) RosterID(ctx context.Context) (string, error) {
+	var id string
+	err := db.sql.QueryRowContext(ctx, `SELECT uuid FROM roster_identity WHERE id = 1`).Scan(&id)
+	return id, err
 }

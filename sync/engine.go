@@ -67,16 +67,71 @@ var DefaultLimits = Limits{MaxUncompressed: 4 << 30, MaxLine: 1 << 20}
 
 // Open opens (creating if needed) the roster at path.
 func Open(path string, log zerolog.Logger) (*Engine, error) {
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+	return OpenWith(path, log, OpenOptions{Create: true})
+}
+
+// OpenOptions say whether a missing roster may be created and whether it is only read.
+type OpenOptions struct {
+	Create   bool // a missing file becomes a new, empty roster (private to the OS user)
+	ReadOnly bool // reading commands: nothing is written, a read-only file or folder is fine
+}
+
+// NoRosterError: the roster file does not exist and this command does not create one.
+type NoRosterError struct{ Path string }
+
+func (e *NoRosterError) Error() string {
+	return fmt.Sprintf("there is no roster at %s; check the path, or add --create to start a new roster there", e.Path)
+}
+
+// OpenWith opens the roster at path as opts say.
+func OpenWith(path string, log zerolog.Logger, opts OpenOptions) (*Engine, error) {
+	st, err := os.Stat(path)
+	switch {
+	case err == nil && !st.Mode().IsRegular():
+		return nil, fmt.Errorf("%s is not a roster file", path)
+	case errors.Is(err, os.ErrNotExist) && (!opts.Create || opts.ReadOnly):
+		return nil, &NoRosterError{Path: path}
+	case errors.Is(err, os.ErrNotExist):
+		if err := createRoster(path); err != nil {
 			return nil, err
 		}
+	case err != nil:
+		return nil, err
 	}
-	db, err := data.Open(path)
+	mode := data.OpenExisting
+	if opts.ReadOnly {
+		mode = data.OpenReadOnly
+	}
+	db, err := data.OpenWith(path, mode)
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{DB: db, Log: log, Limits: DefaultLimits}, nil
+	e := &Engine{DB: db, Log: log, Limits: DefaultLimits}
+	if !opts.ReadOnly {
+		e.sweepTemp()
+	}
+	return e, nil
+}
+
+// createRoster makes an empty roster file private to the OS user (0600, in a
+// 0700 folder when the folder is new); SQLite gives its -wal and -shm files
+// the same mode.
+func createRoster(path string) error {
+	if dir := filepath.Dir(path); dir != "" {
+		if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return err
+			}
+		}
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil && !errors.Is(err, os.ErrExist) {
+		return err
+	}
+	if f != nil {
+		return f.Close()
+	}
+	return nil
 }
 
 // Close closes the roster.

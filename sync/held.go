@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 
 	"rosterdesk/data"
 )
@@ -85,11 +84,6 @@ func inputsJSON(in map[string]Input) string {
 	return string(b)
 }
 
-// heldDir is where held runs keep a copy of their source until approved or discarded.
-func (e *Engine) heldDir(runID int64) string {
-	return filepath.Join(filepath.Dir(e.DB.Path), "held", strconv.FormatInt(runID, 10))
-}
-
 // hold records a run that tripped a guard: nothing of it is applied; it keeps
 // a copy of its source so it can be approved later exactly as it was.
 func (e *Engine) hold(ctx context.Context, plan *Plan, source string, opt Options, trips []Trip) (*Result, error) {
@@ -112,11 +106,13 @@ func (e *Engine) hold(ctx context.Context, plan *Plan, source string, opt Option
 		return nil, err
 	}
 	dir := e.heldDir(run.ID)
-	kept, err := copySource(source, dir)
+	kept, sum, err := e.keepHeld(ctx, run.ID, source)
 	if err != nil {
-		return nil, fmt.Errorf("keep a copy of the held source: %w", err)
+		// A full disk: nothing is kept half-written, and the run is recorded as failed.
+		tx.Rollback()
+		return e.recordFailed(ctx, plan, source, fmt.Errorf("the run needed review, but a copy of its source could not be kept beside the roster for it (%v); nothing was applied", err))
 	}
-	if err := tx.SetHeldSource(run.ID, kept); err != nil {
+	if err := tx.SetHeldSource(run.ID, kept, sum); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
@@ -142,12 +138,12 @@ func copySource(src, dir string) (string, error) {
 	}
 	dst := filepath.Join(dir, filepath.Base(src))
 	if !st.IsDir() {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return "", err
 		}
 		return dst, copyFile(src, dst)
 	}
-	if err := os.MkdirAll(dst, 0o755); err != nil {
+	if err := os.MkdirAll(dst, 0o700); err != nil {
 		return "", err
 	}
 	ents, err := os.ReadDir(src)
@@ -170,7 +166,7 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	defer in.Close()
-	out, err := os.Create(dst)
+	out, err := createFile(dst)
 	if err != nil {
 		return err
 	}
@@ -201,6 +197,9 @@ func (e *Engine) heldRun(ctx context.Context, runID int64) (data.Run, error) {
 func (e *Engine) Approve(ctx context.Context, runID int64) (*Result, error) {
 	held, err := e.heldRun(ctx, runID)
 	if err != nil {
+		return e.refused(Options{}, err)
+	}
+	if err := e.verifyHeld(ctx, &runRef{ID: held.ID, Path: held.HeldSource, SHA256: held.HeldSHA256}); err != nil {
 		return e.refused(Options{}, err)
 	}
 	var so storedOptions

@@ -557,7 +557,7 @@ func (e *Engine) SyncProvider(ctx context.Context, opt Options) (*Result, error)
 	if err != nil {
 		return e.refused(opt, &RefusedError{Reason: "the REST provider settings are not usable: " + scrub(err.Error(), secret)})
 	}
-	dir, err := os.MkdirTemp("", "rosterdesk-"+p.Type+"-pull-")
+	dir, err := e.TempDir(p.Type + "-pull")
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -84,7 +83,7 @@ func (s *aboutScreen) refresh() <-chan struct{} {
 	s.paths.Objects = nil
 	for _, row := range []struct{ what, where string }{
 		{"Roster, history and sync settings", p.Roster},
-		{"Held runs' kept exports", filepath.Join(p.Data, "held")},
+		{"Held runs' kept exports, temporary pulls", s.eng.RunDir()},
 		{"Logs (rosterdesk serve)", p.Logs},
 		{"Window preferences", p.Preferences},
 	} {

@@ -17,6 +17,7 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 
 	"github.com/rs/zerolog"
@@ -37,7 +38,7 @@ const (
 const usage = `RosterDesk keeps a local roster in step with your SIS through OneRoster.
 
 Usage:
-  rosterdesk [--db FILE]                                    open the desktop app
+  rosterdesk [--db FILE] [--create]                         open the desktop app
   rosterdesk [--db FILE] validate SOURCE [--json]
   rosterdesk [--db FILE] sync SOURCE [--scope buildings|users|users+courses] [--dry-run] [--json]
   rosterdesk [--db FILE] sync provider [...]                   pull the REST provider (provider set|test|show)
@@ -54,6 +55,8 @@ Usage:
   rosterdesk [--db FILE] protect user|course|building ID [--off]   never deactivate it in a sync
   rosterdesk [--db FILE] serve [--log FILE]                   run the automated sync without a window
 
+--db names the roster file; one that does not exist is created only at the
+default location, by admin add, or with --create.
 SOURCE is OneRoster.zip, a folder of OneRoster CSV files, users.csv or courses.csv.
 Exit codes: 0 success; 1 applied but some rows were rejected; 2 unusable input or
 usage, nothing written; 3 refused by a precondition or held for review, nothing
@@ -91,6 +94,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	global.SetOutput(stderr)
 	global.Usage = func() { fmt.Fprint(stderr, usage) }
 	dbPath := global.String("db", defaultDB(), "roster database file")
+	create := global.Bool("create", false, "start a new, empty roster if --db names a file that does not exist")
 	verbose := global.Bool("verbose", false, "log engine details to stderr")
 	cpuProfile := global.String("cpuprofile", "", "write a CPU profile of the command to this file (for benchmarks)")
 	if err := global.Parse(args); err != nil {
@@ -149,15 +153,53 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "rosterdesk: unknown command %q\n\n%s", cmd, usage)
 		return exitUnusable
 	}
-	eng, err := rsync.Open(*dbPath, log)
+	eng, err := openRoster(*dbPath, cmd, rest, *create, log)
 	if err != nil {
 		fmt.Fprintln(stderr, "rosterdesk:", err)
 		return exitUnusable
 	}
 	defer eng.Close()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// Ctrl-C and SIGTERM cancel the run: it rolls back and its temporary files are removed.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return h(&cli{out: stdout, errw: stderr, eng: eng, ctx: ctx}, rest)
+}
+
+// openRoster opens the roster for cmd. Reading commands open it read only (a
+// read-only file or folder is fine, nothing is created); a missing roster is
+// created only at the default location, by `admin add`, or with --create, so a
+// mistyped --db never silently starts an empty roster.
+func openRoster(path, cmd string, args []string, create bool, log zerolog.Logger) (*rsync.Engine, error) {
+	var pos []string
+	for _, a := range args {
+		if !strings.HasPrefix(a, "-") {
+			pos = append(pos, a)
+		}
+	}
+	first := ""
+	if len(pos) > 0 {
+		first = pos[0]
+	}
+	reading := false
+	switch cmd {
+	case "roster", "history", "log", "show":
+		reading = true
+	case "admin":
+		reading = first == "list"
+	case "settings":
+		reading = first == "" || first == "get"
+	case "provider":
+		reading = first == "show"
+	}
+	creates := create || path == defaultDB() || (cmd == "admin" && first == "add")
+	if reading {
+		eng, err := rsync.OpenWith(path, log, rsync.OpenOptions{ReadOnly: true})
+		var none *rsync.NoRosterError
+		if !errors.Is(err, data.ErrNeedsUpgrade) && !(errors.As(err, &none) && creates) {
+			return eng, err
+		}
+	}
+	return rsync.OpenWith(path, log, rsync.OpenOptions{Create: creates})
 }
 
 // parse reads flags placed anywhere among the positional arguments.

@@ -59,7 +59,7 @@ func TestCLIContract(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "roster.db")
 	good := writeZip(t, bundle("u1,,,true,s1,student,ann,,Ann,Lee,,,,,,,05,\nt1,,,true,s1,teacher,tom,,Tom,Lee,,,,,,,,\n"))
 
-	if code, out, errs := rd(t, db, "sync", good, "--scope", "buildings"); code != 3 || !strings.Contains(out+errs, "admin") {
+	if code, out, errs := rd(t, db, "--create", "sync", good, "--scope", "buildings"); code != 3 || !strings.Contains(out+errs, "admin") {
 		t.Fatalf("no credited admin: exit %d %q", code, errs)
 	}
 	if code, _, _ := rd(t, db, "admin", "add", "it@example.org", "IT Admin"); code != 0 {

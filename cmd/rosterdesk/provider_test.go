@@ -37,7 +37,7 @@ func TestProviderCLI(t *testing.T) {
 	}
 	db := filepath.Join(dir, "roster.db")
 
-	if code, out, _ := rd(t, db, "provider", "show"); code != 0 || !strings.Contains(out, "no REST provider") {
+	if code, out, _ := rd(t, db, "--create", "provider", "show"); code != 0 || !strings.Contains(out, "no REST provider") {
 		t.Fatalf("show before set: %d %q", code, out)
 	}
 	if code, _, errs := rd(t, db, "provider", "set", "--type", "skyward", "--base-url", s.BaseURL()); code != 2 || !strings.Contains(errs, "not one of") {

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// A mistyped --db does not silently create an empty roster; --create and
+// admin add on a new file do.
+func TestMistypedDBIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "roster.db")
+	typo := filepath.Join(dir, "rostre.db")
+	if code, _, errs := rd(t, db, "admin", "add", "it@example.org", "IT Admin"); code != 0 {
+		t.Fatalf("admin add on a new file: %d %s", code, errs)
+	}
+	for _, args := range [][]string{{"roster"}, {"history"}, {"sync", "x.zip"}, {"settings", "set", "sync.enabled", "true"}, {"admin", "list"}} {
+		code, _, errs := rd(t, typo, args...)
+		if code != exitUnusable || !strings.Contains(errs, "there is no roster at "+typo) {
+			t.Fatalf("%v on a missing roster: %d %q", args, code, errs)
+		}
+		if _, err := os.Stat(typo); err == nil {
+			t.Fatalf("%v created %s", args, typo)
+		}
+	}
+	if code, _, errs := rd(t, typo, "--create", "roster"); code != 0 {
+		t.Fatalf("--create: %d %s", code, errs)
+	}
+	if fi, err := os.Stat(typo); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("new roster %v %v", fi, err)
+	}
+}
+
+// Reading commands work on a roster the user cannot write (a read-only file in
+// a read-only folder), and write nothing beside it.
+func TestReadOnlyRosterOpensForReading(t *testing.T) {
+	dir, err := os.MkdirTemp("", "rd-readonly-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	db := filepath.Join(dir, "roster.db")
+	rd(t, db, "admin", "add", "it@example.org", "IT Admin")
+	rd(t, db, "settings", "set", "credited_admin", "it@example.org")
+	good := writeZip(t, bundle("u1,,,true,s1,student,ann,,Ann,Lee,,,,,,,05,\n"))
+	if code, _, errs := rd(t, db, "sync", good, "--scope", "buildings"); code != 0 {
+		t.Fatal(errs)
+	}
+	// Close the WAL: a read-only folder has no -wal or -shm file to share.
+	rd(t, db, "settings", "set", "log.level", "info")
+	os.Remove(db + "-wal")
+	os.Remove(db + "-shm")
+	os.Chmod(db, 0o444)
+	os.Chmod(dir, 0o555)
+	defer os.Chmod(dir, 0o755)
+	// Root writes anywhere: read as nobody when the test runs as root.
+	bin := os.Args[0]
+	var cred *syscall.Credential
+	if os.Geteuid() == 0 {
+		bdir, _ := os.MkdirTemp("", "rd-bin-")
+		defer os.RemoveAll(bdir)
+		os.Chmod(bdir, 0o755)
+		bin = filepath.Join(bdir, "rosterdesk.test")
+		copyExe(t, os.Args[0], bin)
+		cred = &syscall.Credential{Uid: 65534, Gid: 65534}
+	}
+	for _, args := range [][]string{{"roster"}, {"history"}, {"log", "1"}, {"show", "building", "s1"}, {"admin", "list"}, {"settings", "get", "credited_admin"}} {
+		var out bytes.Buffer
+		cmd := exec.Command(bin, append([]string{"--db", db}, args...)...)
+		cmd.Env = append(os.Environ(), "ROSTERDESK_AS_CLI=1", "HOME="+dir)
+		cmd.Stdout, cmd.Stderr = &out, &out
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("%v on a read-only roster: %v\n%s", args, err, out.String())
+		}
+	}
+	var out bytes.Buffer
+	cmd := exec.Command(bin, "--db", db, "settings", "set", "sync.enabled", "true")
+	cmd.Env = append(os.Environ(), "ROSTERDESK_AS_CLI=1", "HOME="+dir)
+	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	if cmd.Run() == nil {
+		t.Fatal("a read-only roster was written")
+	}
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 1 {
+		t.Fatalf("reading wrote beside the roster: %v", ents)
+	}
+}
+
+func copyExe(t *testing.T, from, to string) {
+	t.Helper()
+	in, err := os.Open(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_CREATE|os.O_WRONLY, 0o755)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		t.Fatal(err)
+	}
+	out.Close()
+}

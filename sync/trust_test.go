@@ -1,0 +1,223 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"rosterdesk/data"
+)
+
+// engineAt opens (creating) the roster at path with a credited admin, the guards off and a fixed clock.
+func engineAt(t *testing.T, path string) *Engine {
+	t.Helper()
+	e, err := OpenWith(path, zerolog.Nop(), OpenOptions{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	now := time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC)
+	e.DB.Now = func() time.Time { now = now.Add(time.Second); return now }
+	ctx := context.Background()
+	if _, err := e.AddAdmin(ctx, "it@example.org", "IT Admin"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.SetSetting(ctx, KeyCreditedAdmin, "it@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	guardsOff(t, e)
+	return e
+}
+
+// Failure 1: two rosters in one folder each hold run 3; approving A's run 3
+// must apply A's source, never B's, and a copy that is swapped or changed is refused.
+func TestHeldRunsBelongToTheirRoster(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	a := engineAt(t, filepath.Join(dir, "districtA.db"))
+	b := engineAt(t, filepath.Join(dir, "districtB.db"))
+	d := district()
+	for _, e := range []*Engine{a, b} {
+		mustSync(t, e, d.zip(t, ""), ScopeBuildings)
+		mustSync(t, e, d.zip(t, ""), ScopeUsersCourses)
+	}
+	// A's held export withdraws one student; B's withdraws everyone.
+	aSrc := d.with("users.csv", lines(hUsers, user("u1", "sch1", "student", "Ann"), user("u3", "sch2", "student", "Cat"),
+		user("t1", "sch1", "teacher", "Tom"), user("t2", "sch2", "teacher", "Tia"), user("a1", "dist1", "administrator", "Ada"),
+		user("g1", "sch1", "guardian", "Gus"))).zip(t, "")
+	bSrc := d.with("users.csv", lines(hUsers)).with("enrollments.csv", lines(hEnroll)).zip(t, "")
+	hold := Options{Scope: ScopeUsersCourses, forceHold: "test"}
+	ra, errA := a.Sync(ctx, aSrc, hold)
+	rb, errB := b.Sync(ctx, bSrc, hold)
+	if !IsHeld(errA) || !IsHeld(errB) || ra.RunID != rb.RunID {
+		t.Fatalf("want both held with one run id: %v %v %+v %+v", errA, errB, ra, rb)
+	}
+	res, err := a.Approve(ctx, ra.RunID)
+	if err != nil || res.Status != StatusApplied {
+		t.Fatalf("approve A: %v %+v", err, res)
+	}
+	if u := record(t, a, data.Users, "u2"); u.Active {
+		t.Fatal("A's held change was not applied")
+	}
+	for _, id := range []string{"u1", "u3", "t1"} {
+		if u := record(t, a, data.Users, id); !u.Active {
+			t.Fatalf("approving A's run applied B's export: %s deactivated", id)
+		}
+	}
+
+	// B's kept copy, swapped into A's held folder, is refused; so is a changed copy.
+	b.Sync(ctx, bSrc, Options{Scope: ScopeUsersCourses, DryRun: true}) // B's run 4, as A's approval was A's
+	rb2, _ := b.Sync(ctx, bSrc, hold)
+	ra2, _ := a.Sync(ctx, aSrc, hold)
+	if rb2.RunID != ra2.RunID {
+		t.Fatalf("run ids %d %d", rb2.RunID, ra2.RunID)
+	}
+	before := dumpRoster(t, a)
+	swap(t, b.heldDir(rb2.RunID), a.heldDir(ra2.RunID))
+	if _, err := a.Approve(ctx, ra2.RunID); !IsRefused(err) || !strings.Contains(err.Error(), "belongs to another roster") {
+		t.Fatalf("a swapped copy: %v", err)
+	}
+	ra3, _ := a.Sync(ctx, aSrc, hold)
+	held, _ := a.DB.Run(ctx, ra3.RunID)
+	if err := os.WriteFile(held.HeldSource, []byte("PK\x05\x06"+strings.Repeat("\x00", 18)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Approve(ctx, ra3.RunID); !IsRefused(err) || !strings.Contains(err.Error(), "changed since the run was held") {
+		t.Fatalf("a changed copy: %v", err)
+	}
+	if dumpRoster(t, a) != before {
+		t.Fatal("a refused approval changed the roster")
+	}
+	if fi, err := os.Stat(a.RunDir()); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("run folder %v %v", fi.Mode(), err)
+	}
+}
+
+func swap(t *testing.T, from, to string) {
+	t.Helper()
+	if err := os.RemoveAll(to); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.CopyFS(to, os.DirFS(from)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Failure 7 (full disk): a held copy that does not fit is removed and the run is recorded.
+func TestHeldCopyOnAFullDiskIsCleanedUpAndRecorded(t *testing.T) {
+	ctx := context.Background()
+	e := newEngine(t)
+	d := district()
+	mustSync(t, e, d.zip(t, ""), ScopeBuildings)
+	mustSync(t, e, d.zip(t, ""), ScopeUsersCourses)
+	before := dumpRoster(t, e)
+	orig := createFile
+	t.Cleanup(func() { createFile = orig })
+	createFile = func(p string) (io.WriteCloser, error) {
+		f, err := orig(p)
+		if err != nil {
+			return nil, err
+		}
+		return &fullDisk{f: f, room: 100}, nil
+	}
+	res, err := e.Sync(ctx, d.zip(t, ""), Options{Scope: ScopeUsersCourses, forceHold: "test"})
+	if err == nil || IsHeld(err) || res == nil || res.Status != StatusFailed || !strings.Contains(res.Message, "no space left") {
+		t.Fatalf("want a failed run naming the full disk: %v %+v", err, res)
+	}
+	hist, _ := e.History(ctx, 1, 0)
+	if len(hist) == 0 || hist[0].RunID != res.RunID || hist[0].Status != StatusFailed {
+		t.Fatalf("the run is not in History: %+v", hist)
+	}
+	ents, _ := os.ReadDir(filepath.Join(e.RunDir(), "held"))
+	if len(ents) != 0 {
+		t.Fatalf("a half-written held copy was left: %v", ents)
+	}
+	if dumpRoster(t, e) != before {
+		t.Fatal("the roster changed")
+	}
+}
+
+// fullDisk writes room bytes, then fails as a full disk does.
+type fullDisk struct {
+	f    io.WriteCloser
+	room int
+}
+
+func (w *fullDisk) Write(p []byte) (int, error) {
+	if len(p) > w.room {
+		n, _ := w.f.Write(p[:w.room])
+		w.room = 0
+		return n, &os.PathError{Op: "write", Path: "held copy", Err: syscall.ENOSPC}
+	}
+	w.room -= len(p)
+	return w.f.Write(p)
+}
+
+func (w *fullDisk) Close() error { return w.f.Close() }
+
+// Failure 2: the roster path is a file path, whatever characters it holds;
+// foreign keys, WAL and the busy timeout are on; a new roster is private.
+func TestRosterPathIsAFilePath(t *testing.T) {
+	ctx := context.Background()
+	for _, name := range []string{"a?b#c%20.db", "R&D #2.db", "roster?v2.db", "a%20b.db"} {
+		dir := filepath.Join(t.TempDir(), "new folder")
+		p := filepath.Join(dir, name)
+		e := engineAt(t, p)
+		mustSync(t, e, district().zip(t, ""), ScopeBuildings)
+		want := roster(t, e).Buildings.Active
+		fk, journal, busy, err := e.DB.Pragmas(ctx)
+		if err != nil || !fk || journal != "wal" || busy <= 0 {
+			t.Fatalf("%s: foreign keys %v, journal %q, busy %d, %v", name, fk, journal, busy, err)
+		}
+		e.Close()
+		ents, _ := os.ReadDir(dir)
+		var got []string
+		for _, ent := range ents {
+			got = append(got, ent.Name())
+		}
+		for _, n := range got {
+			if n != name && n != name+"-wal" && n != name+"-shm" && n != name+".runs" {
+				t.Fatalf("%s: opened another file: %v", name, got)
+			}
+		}
+		fi, err := os.Stat(p)
+		if err != nil || fi.Mode().Perm() != 0o600 {
+			t.Fatalf("%s: roster file %v %v", name, fi.Mode(), err)
+		}
+		if di, _ := os.Stat(dir); di.Mode().Perm() != 0o700 {
+			t.Fatalf("%s: new folder %v", name, di.Mode())
+		}
+		// Reopened, it holds what was written.
+		again, err := OpenWith(p, zerolog.Nop(), OpenOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rc := roster(t, again); rc.Buildings.Active != want || want == 0 {
+			t.Fatalf("%s: reopened roster %+v", name, rc.Buildings)
+		}
+		again.Close()
+	}
+}
+
+// A roster that does not exist is not created unless asked to be.
+func TestMissingRosterIsNotCreated(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "rostre.db")
+	for _, o := range []OpenOptions{{}, {ReadOnly: true}, {Create: true, ReadOnly: true}} {
+		_, err := OpenWith(p, zerolog.Nop(), o)
+		var none *NoRosterError
+		if !errors.As(err, &none) {
+			t.Fatalf("%+v: %v", o, err)
+		}
+		if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("%+v created the roster", o)
+		}
+	}
+}
