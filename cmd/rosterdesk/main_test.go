@@ -245,6 +245,7 @@ func mustAtoi(s string) int { n, _ := strconv.Atoi(s); return n }
 // `settings set` refuses what the window refuses, with the engine's message.
 func TestCLISettingsValidatedByTheEngine(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "roster.db")
+	rd(t, db, "--create", "roster")
 	for _, c := range []struct{ key, value, want string }{
 		{"sync.enabled", "true", "sync.days: choose at least one day while the sync is enabled; sync.time: a time is required while the sync is enabled"},
 		{"guard.users.deactivate.percent", "150", `guard.users.deactivate.percent: "150" is more than 100%`},
