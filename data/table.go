@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"hash/maphash"
 	"strings"
 )
 
@@ -111,6 +113,33 @@ func (t *Table) protectedExpr() string {
 	return "0"
 }
 
+// Key stands for a sourcedId in the planner's maps: two independent 64-bit
+// hashes (seeded per process). A map keyed by it holds no pointers, so a
+// million-record state costs the garbage collector nothing to scan and no
+// string is kept per record. Two ids share a Key with a chance of about
+// n²/2¹²⁹ (1e-25 for 8 million ids); LoadState refuses a roster where two do.
+type Key struct{ A, B uint64 }
+
+var keySeedA, keySeedB = maphash.MakeSeed(), maphash.MakeSeed()
+
+// KeyOf is the Key of a sourcedId.
+func KeyOf(id string) Key {
+	return Key{maphash.String(keySeedA, id), maphash.String(keySeedB, id)}
+}
+
+func keyOfBytes(b []byte) Key {
+	return Key{maphash.Bytes(keySeedA, b), maphash.Bytes(keySeedB, b)}
+}
+
+// StateMap is the stored state of a table's records, by sourcedId Key.
+type StateMap map[Key]State
+
+// Get returns the stored state of sourcedId id.
+func (m StateMap) Get(id string) (State, bool) {
+	st, ok := m[KeyOf(id)]
+	return st, ok && st.ID != 0
+}
+
 // LoadState returns every record of t keyed by sourcedId.
 func (db *DB) LoadState(ctx context.Context, t *Table) (map[string]State, error) {
 	var n int
@@ -134,6 +163,67 @@ func (db *DB) LoadState(ctx context.Context, t *Table) (map[string]State, error)
 		out[id] = st
 	}
 	return out, rows.Err()
+}
+
+// LoadStateMap returns every record of t keyed by the Key of its sourcedId:
+// what the planner holds for a bulk file.
+func (db *DB) LoadStateMap(ctx context.Context, t *Table) (StateMap, error) {
+	var n int
+	if err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM `+t.Name).Scan(&n); err != nil {
+		return nil, err
+	}
+	out := make(StateMap, n)
+	rows, err := db.sql.QueryContext(ctx, `SELECT sourced_id, id, active, row_hash, `+t.protectedExpr()+` FROM `+t.Name)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id sql.RawBytes // hashed, never kept: no string per record
+		var st State
+		var h int64
+		if err := rows.Scan(&id, &st.ID, &st.Active, &h, &st.Protected); err != nil {
+			return nil, err
+		}
+		st.Hash = uint64(h)
+		k := keyOfBytes(id)
+		if _, dup := out[k]; dup {
+			return nil, fmt.Errorf("%s: two sourcedIds share a key (%s); cannot plan against this roster", t.Name, id)
+		}
+		out[k] = st
+	}
+	return out, rows.Err()
+}
+
+// SourcedIDs returns the sourcedIds of records ids of t, by id.
+func (db *DB) SourcedIDs(ctx context.Context, t *Table, ids []int64) (map[int64]string, error) {
+	out := make(map[int64]string, len(ids))
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		args := make([]any, n)
+		for i, id := range ids[:n] {
+			args[i] = id
+		}
+		rows, err := db.sql.QueryContext(ctx, `SELECT id, sourced_id FROM `+t.Name+` WHERE id IN (`+placeholders(n)+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			var s string
+			if err := rows.Scan(&id, &s); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = s
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		ids = ids[n:]
+	}
+	return out, nil
 }
 
 // StateOf looks up one record of t; a delta needs only the records it names.

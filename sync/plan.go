@@ -160,10 +160,10 @@ const (
 type resolver struct {
 	inFile bool // the file takes part in this run
 	bulk   bool
-	src    map[string]ref        // rows of this run's file; nil when nothing refers to the entity
-	db     map[string]data.State // every stored record, loaded for a bulk file only
+	src    map[data.Key]ref // rows of this run's file; nil when nothing refers to the entity
+	db     data.StateMap    // every stored record, loaded for a bulk file only
 	lookup func(id string) (data.State, bool)
-	cache  map[string]cached // lookups already made: enrollments name the same class and user often
+	cache  map[data.Key]cached // lookups already made: enrollments name the same class and user often
 }
 
 type cached struct {
@@ -171,26 +171,31 @@ type cached struct {
 	ok bool
 }
 
-func (r *resolver) set(id string, v ref) {
+func (r *resolver) set(k data.Key, v ref) {
 	if r.src != nil {
-		r.src[id] = v
+		r.src[k] = v
 	}
 }
 
 // state finds a stored record: in the loaded map, or one query at a time for a delta.
 func (r *resolver) state(id string) (data.State, bool) {
+	return r.stateK(id, data.KeyOf(id))
+}
+
+// stateK is state with the id's Key already made.
+func (r *resolver) stateK(id string, k data.Key) (data.State, bool) {
 	if r.db != nil {
-		st := r.db[id]
+		st := r.db[k]
 		return st, st.ID != 0 // ID 0: only seen in the file, not stored
 	}
-	if c, hit := r.cache[id]; hit {
+	if c, hit := r.cache[k]; hit {
 		return c.st, c.ok
 	}
 	st, ok := r.lookup(id)
 	if r.cache == nil {
-		r.cache = map[string]cached{}
+		r.cache = map[data.Key]cached{}
 	}
-	r.cache[strings.Clone(id)] = cached{st, ok}
+	r.cache[k] = cached{st, ok}
 	return st, ok
 }
 
@@ -198,40 +203,40 @@ func (r *resolver) state(id string) (data.State, bool) {
 // file it lives in the stored-state map itself, which a large district cannot
 // afford to hold twice.
 type seenSet struct {
-	db    map[string]data.State
-	lines map[string]int32
+	db    data.StateMap
+	lines map[data.Key]int32
 }
 
-func newSeenSet(db map[string]data.State) seenSet {
+func newSeenSet(db data.StateMap) seenSet {
 	if db != nil {
 		return seenSet{db: db}
 	}
-	return seenSet{lines: map[string]int32{}}
+	return seenSet{lines: map[data.Key]int32{}}
 }
 
 // visit tells the line id was first seen on (0 if never) and its stored
 // state, with one map lookup for a bulk file.
-func (s seenSet) visit(r *resolver, id string) (int32, data.State, bool) {
+func (s seenSet) visit(r *resolver, id string, k data.Key) (int32, data.State, bool) {
 	if s.db != nil {
-		st := s.db[id]
+		st := s.db[k]
 		return st.Line, st, st.ID != 0 // ID 0: only seen in the file, not stored
 	}
-	st, ok := r.state(id)
-	return s.lines[id], st, ok
+	st, ok := r.stateK(id, k)
+	return s.lines[k], st, ok
 }
 
-// mark records that id was read on line; st is what visit returned.
-func (s seenSet) mark(id string, st data.State, line int) {
+// mark records that the id of Key k was read on line; st is what visit returned.
+func (s seenSet) mark(k data.Key, st data.State, line int) {
 	if s.db != nil {
 		st.Line = int32(line)
-		s.db[id] = st
+		s.db[k] = st
 		return
 	}
-	s.lines[id] = int32(line)
+	s.lines[k] = int32(line)
 }
 
 func (r *resolver) resolve(id string) ref {
-	if v, ok := r.src[id]; ok {
+	if v, ok := r.src[data.KeyOf(id)]; ok {
 		return v
 	}
 	if r.inFile && r.bulk {
@@ -251,10 +256,10 @@ type planner struct {
 	plan *Plan
 	prog func(Progress)
 
-	orgs      map[string]string // known org sourcedId → type
-	orgNames  map[string]string // known org sourcedId → name, for messages
-	buildings map[string]int64  // active aligned building SIS id → id
-	userRole  map[string]string // accepted user → role, to compare with enrollment roles
+	orgs      map[string]string   // known org sourcedId → type
+	orgNames  map[string]string   // known org sourcedId → name, for messages
+	buildings map[string]int64    // active aligned building SIS id → id
+	userRole  map[data.Key]string // accepted user → role, to compare with enrollment roles
 	res       map[data.Entity]*resolver
 	preload   map[*data.Table]chan stateResult
 	err       error   // a storage error met while looking records up or writing
@@ -265,7 +270,7 @@ type planner struct {
 }
 
 type stateResult struct {
-	m   map[string]data.State
+	m   data.StateMap
 	err error
 }
 
@@ -293,19 +298,19 @@ func (p *planner) preloadStates(tables map[*data.Table]string) {
 	for _, list := range [][]*data.Table{small, big} {
 		go func() {
 			for _, t := range list {
-				m, err := p.e.DB.LoadState(p.ctx, t)
+				m, err := p.e.DB.LoadStateMap(p.ctx, t)
 				p.preload[t] <- stateResult{m, err}
 			}
 		}()
 	}
 }
 
-func (p *planner) loadState(t *data.Table) (map[string]data.State, error) {
+func (p *planner) loadState(t *data.Table) (data.StateMap, error) {
 	if ch, ok := p.preload[t]; ok {
 		r := <-ch
 		return r.m, r.err
 	}
-	return p.e.DB.LoadState(p.ctx, t)
+	return p.e.DB.LoadStateMap(p.ctx, t)
 }
 
 // PlanRun reads and validates a source and diffs it against the roster. It
@@ -370,7 +375,7 @@ func (e *Engine) plan(ctx context.Context, sourcePath string, opt Options, admin
 	defer src.Close()
 	src.Collections = opt.Collections
 	plan.Source = src
-	p := &planner{e: e, ctx: ctx, src: src, log: plan.log, plan: plan, prog: opt.Progress, res: map[data.Entity]*resolver{}, userRole: map[string]string{}, w: w}
+	p := &planner{e: e, ctx: ctx, src: src, log: plan.log, plan: plan, prog: opt.Progress, res: map[data.Entity]*resolver{}, userRole: map[data.Key]string{}, w: w}
 	if p.prog == nil {
 		p.prog = func(Progress) {}
 	}
@@ -525,7 +530,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 		return st, ok
 	}}
 	if tbl != data.Assignments {
-		r.src = map[string]ref{} // assignments are referred to by nothing
+		r.src = map[data.Key]ref{} // assignments are referred to by nothing
 	}
 	started := time.Now()
 	if r.bulk {
@@ -570,10 +575,10 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 		if errors.Is(err, errRowSkipped) {
 			p.countError(tbl.Entity)
 			if id := t.get("sourcedId"); id != "" {
-				_, st, _ := seen.visit(r, id)
-				id = strings.Clone(id)
-				seen.mark(id, st, t.Line)
-				r.set(id, refRejected)
+				k := data.KeyOf(id)
+				_, st, _ := seen.visit(r, id, k)
+				seen.mark(k, st, t.Line)
+				r.set(k, refRejected)
 			}
 			continue
 		}
@@ -595,19 +600,19 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 			p.countError(tbl.Entity)
 			continue
 		}
-		first, st, exists := seen.visit(r, id)
+		k := data.KeyOf(id) // the maps hold Keys: no string is kept per row
+		first, st, exists := seen.visit(r, id, k)
 		if first > 0 {
 			p.log.errorf("validate", t.File, t.Line, t.colNo("sourcedId"), id, "sourcedId", "sourcedId.duplicate",
 				"sourcedId %s appears again (first on line %d); this row is skipped", id, first)
 			p.countError(tbl.Entity)
 			continue
 		}
-		id = strings.Clone(id) // a substring would keep the whole CSV line alive
-		seen.mark(id, st, t.Line)
+		seen.mark(k, st, t.Line)
 		p.lastModified(t)
 		gone, ok := p.status(t)
 		if !ok {
-			r.set(id, refRejected)
+			r.set(k, refRejected)
 			p.countError(tbl.Entity)
 			continue
 		}
@@ -616,14 +621,14 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 			usable++
 			if !exists {
 				// Nothing to delete and nothing created: a reference to it has nothing to point at.
-				r.set(id, refGone)
+				r.set(k, refGone)
 				if p.src.Bulk(file) {
 					p.log.infof("plan", t.File, t.Line, t.colNo("status"), id, "status", "bulk.tobedeleted",
 						"marked tobedeleted in a bulk file: not imported")
 				}
 				continue
 			}
-			r.set(id, refOK)
+			r.set(k, refOK)
 			if p.src.Bulk(file) {
 				p.log.infof("plan", t.File, t.Line, t.colNo("status"), id, "status", "bulk.tobedeleted",
 					"marked tobedeleted in a bulk file: %s", goneVerb(tbl, st.Active))
@@ -634,7 +639,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 			continue
 		}
 		res := row(t)
-		r.set(id, res.outcome)
+		r.set(k, res.outcome)
 		switch res.outcome {
 		case refRejected:
 			p.countError(tbl.Entity)
@@ -673,20 +678,39 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 		if tbl == data.Users && !p.e.boolSetting(p.ctx, KeyMarkMissingGone) {
 			p.log.infof("plan", t.File, 0, 0, "", "", "users.keep_missing", "users absent from %s are kept active (setting %s is off)", t.File, KeyMarkMissingGone)
 		} else {
-			reason := "absent from " + t.File
-			ids := make([]string, 0)
-			for id, st := range r.db {
-				if st.Line == 0 && st.Active && st.ID != 0 {
-					ids = append(ids, id)
-				}
-			}
-			sort.Strings(ids)
-			for _, id := range ids {
-				p.deactivate(ep, r.db[id], Change{Action: ActDeactivate, SourcedID: id, ID: r.db[id].ID}, reason)
+			if err := p.absent(ep, r.db, "absent from "+t.File); err != nil {
+				return err
 			}
 		}
 	}
 	p.plan.Entities = append(p.plan.Entities, ep)
+	return nil
+}
+
+// absent plans taking away every active stored record the bulk file did not
+// name, in sourcedId order. The state map holds Keys, so their sourcedIds are read back.
+func (p *planner) absent(ep *EntityPlan, db data.StateMap, reason string) error {
+	var gone []data.State
+	for _, st := range db {
+		if st.Line == 0 && st.Active && st.ID != 0 {
+			gone = append(gone, st)
+		}
+	}
+	if len(gone) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(gone))
+	for i, st := range gone {
+		ids[i] = st.ID
+	}
+	names, err := p.e.DB.SourcedIDs(p.ctx, ep.Table, ids)
+	if err != nil {
+		return err
+	}
+	sort.Slice(gone, func(i, j int) bool { return names[gone[i].ID] < names[gone[j].ID] })
+	for _, st := range gone {
+		p.deactivate(ep, st, Change{Action: ActDeactivate, SourcedID: names[st.ID], ID: st.ID}, reason)
+	}
 	return nil
 }
 
@@ -1164,7 +1188,7 @@ func (p *planner) userRow(t *table, roles map[string][]roleRow) rowResult {
 		// District-level staff are kept without a building.
 	}
 	sort.Strings(linked)
-	p.userRole[id] = role
+	p.userRole[data.KeyOf(id)] = role
 	vals := p.vals(role, username, given, family, t.get("middleName"), t.get("identifier"), t.get("email"),
 		p.grades(t), enabled, strings.Join(linked, ","))
 	res := kept(vals)
@@ -1229,7 +1253,7 @@ func (p *planner) enrollmentRow(t *table) rowResult {
 			"school %s does not exist (not in orgs.csv nor the roster); row skipped", school)
 		return rejected
 	}
-	if ur, ok := p.userRole[user]; ok && ur == "student" && role == "teacher" {
+	if ur, ok := p.userRole[data.KeyOf(user)]; ok && ur == "student" && role == "teacher" {
 		p.log.warnOnce(t.File, t.Line, t.colNo("role"), id, "role", "role.mismatch",
 			fmt.Sprintf("user %s is a student in users.csv but enrolled as teacher; the enrollment keeps teacher", user))
 	}

@@ -28,7 +28,7 @@ func (e *Engine) Validate(ctx context.Context, source string) (*Report, error) {
 		defer src.Close()
 		rep.Source = src
 		plan.Source = src
-		p := &planner{e: e, ctx: ctx, src: src, log: plan.log, plan: plan, prog: func(Progress) {}, res: map[data.Entity]*resolver{}, userRole: map[string]string{}}
+		p := &planner{e: e, ctx: ctx, src: src, log: plan.log, plan: plan, prog: func(Progress) {}, res: map[data.Entity]*resolver{}, userRole: map[data.Key]string{}}
 		err = p.validateAll()
 	}
 	plan.log.finish()
