@@ -6,12 +6,17 @@
 
 GO ?= go
 
+# The close/quit tests run the real window under a virtual display with a
+# window manager (cmd/rosterdesk/gui_close_test.go); they skip without these.
+WM_TEST_DEPS := xvfb xauth openbox wmctrl xdotool x11-utils dbus
+
 # What a default Fyne 2.8 build (X11 + Wayland) and go-sqlite3 need, plus the
 # sqlite3 shell the benchmark compares against.
 DEPS := gcc libc6-dev pkg-config ca-certificates \
 	libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev \
 	libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev \
-	sqlite3
+	sqlite3 \
+	$(WM_TEST_DEPS)
 # A virtual display and the tools to capture and drive it.
 SCREENSHOT_DEPS := xvfb xauth imagemagick xdotool
 # The Windows cross-compiler (also brings windres), and zip and file for the package.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	gosync "sync"
 	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
@@ -15,6 +17,8 @@ type loader struct {
 	ctx context.Context
 	// inflight counts engine calls not yet shown.
 	inflight atomic.Int64
+	// fetching counts engine calls still running (waited for on quit).
+	fetching gosync.WaitGroup
 	// do runs a function on the UI goroutine: fyne.Do, unless a test
 	// replaces it with a queue it runs itself (the test driver's fyne.Do
 	// would run it on the calling goroutine, beside the test's own).
@@ -71,8 +75,10 @@ func (l *loader) ui(f func()) {
 func run[T any](l *loader, fetch func(context.Context) (T, error), show func(T, error)) <-chan struct{} {
 	done := make(chan struct{})
 	l.inflight.Add(1)
+	l.fetching.Add(1)
 	go func() {
 		v, err := fetch(l.ctx)
+		l.fetching.Done()
 		l.ui(func() {
 			defer l.inflight.Add(-1)
 			defer close(done)
@@ -80,4 +86,16 @@ func run[T any](l *loader, fetch func(context.Context) (T, error), show func(T, 
 		})
 	}()
 	return done
+}
+
+// wait waits, at most for limit, until no engine call is running; false if some still were.
+func (l *loader) wait(limit time.Duration) bool {
+	done := make(chan struct{})
+	go func() { l.fetching.Wait(); close(done) }()
+	select {
+	case <-done:
+		return true
+	case <-time.After(limit):
+		return false
+	}
 }

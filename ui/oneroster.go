@@ -723,6 +723,7 @@ func (s *oneRosterScreen) correctSIS(r rsync.AlignRow) {
 				s.setSIS(r.BuildingID, entry.Text)
 			}
 		}, s.win())
+	submitOnEnter(d, &entry.Entry)
 	d.Resize(fyne.NewSize(520, 240))
 	d.Show()
 }
@@ -741,13 +742,14 @@ func (s *oneRosterScreen) setSIS(buildingID int64, sis string) <-chan struct{} {
 }
 
 func (s *oneRosterScreen) showAddBuilding() {
-	name, sis := widget.NewEntry(), widget.NewEntry()
+	name, sis := newDialogEntry(), newDialogEntry()
 	d := dialog.NewForm("Add a local building", "Add", "Cancel",
 		[]*widget.FormItem{widget.NewFormItem("Name", name), widget.NewFormItem("SIS id", sis)}, func(ok bool) {
 			if ok {
 				s.addLocalBuilding(name.Text, sis.Text)
 			}
 		}, s.win())
+	submitOnEnter(d, &name.Entry, &sis.Entry)
 	d.Resize(fyne.NewSize(460, 220))
 	d.Show()
 }

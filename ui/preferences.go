@@ -279,7 +279,7 @@ func (p *preferencesScreen) setAdmins(admins []data.Admin) {
 
 // showAddAdmin asks for a new local admin account and selects it (Save credits it).
 func (p *preferencesScreen) showAddAdmin() {
-	name, email := widget.NewEntry(), widget.NewEntry()
+	name, email := newDialogEntry(), newDialogEntry()
 	name.SetPlaceHolder("Full name")
 	email.SetPlaceHolder("it@district.org")
 	d := dialog.NewForm("Add an admin account", "Add", "Cancel",
@@ -289,6 +289,7 @@ func (p *preferencesScreen) showAddAdmin() {
 				p.addAdminAccount(email.Text, name.Text)
 			}
 		}, p.win())
+	submitOnEnter(d, &name.Entry, &email.Entry)
 	d.Resize(fyne.NewSize(460, 220))
 	d.Show()
 }

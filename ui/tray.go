@@ -91,10 +91,13 @@ func newDesktop(a fyne.App, w fyne.Window, m *mainUI, eng *rsync.Engine, opt Des
 		p.setLogFile(opt.LogFile)
 	}
 	m.oneRoster.onSettings = func() { d.reschedule() }
-	w.SetCloseIntercept(d.closeRequested)
 	if tray != nil {
+		// Fyne's SetSystemTrayWindow makes the window's close button hide it
+		// (SetCloseIntercept(w.Hide)), so our decision is set after it.
 		tray.SetSystemTrayWindow(w)
 	}
+	w.SetCloseIntercept(d.closeRequested)
+	m.installKeys(w, d.quit) // File › Quit (⌘Q) quits as the tray's Quit does
 	d.setMenu()
 	d.refreshTray()
 	return d
@@ -256,7 +259,7 @@ func (d *Desktop) closeRequested() {
 		return
 	}
 	if d.tray == nil || !d.trayShown() {
-		d.quit()
+		d.askQuit(next)
 		return
 	}
 	d.win.Hide()
@@ -283,13 +286,21 @@ func quitMessage(next time.Time, loc *time.Location) string {
 		"run `rosterdesk serve` on a computer that stays on."
 }
 
-// quit quits, first saying when the next automated run would have been.
+// quit is the tray's (and the app menu's) Quit: it always quits. A run in
+// progress is cancelled first, and RosterDesk waits until it is rolled back
+// and recorded (see WaitEngine) before the roster is closed.
 func (d *Desktop) quit() {
-	next, ok := d.nextRun()
-	if !ok {
-		d.exit()
-		return
+	if d.quitAsk != nil {
+		d.quitAsk.Hide()
+		d.quitAsk = nil
 	}
+	d.exit()
+}
+
+// askQuit asks before closing the window quits while an automated run is
+// scheduled and no tray icon could bring the window back; it says what is
+// given up.
+func (d *Desktop) askQuit(next time.Time) {
 	d.open()
 	if d.quitAsk != nil {
 		return // already asking
@@ -305,6 +316,13 @@ func (d *Desktop) quit() {
 	dlg.Resize(fyne.NewSize(540, 280))
 	dlg.Show()
 	d.quitAsk = dlg
+}
+
+// WaitEngine waits, at most for limit, until the engine calls the window
+// started have returned (a cancelled sync rolls back and records itself).
+// Call it after the app quit, before closing the engine.
+func (d *Desktop) WaitEngine(limit time.Duration) bool {
+	return d.m.load.wait(limit)
 }
 
 // setPaused pauses automated syncs from today, or resumes them, and says so.

@@ -216,6 +216,7 @@ func newMainWindow(a fyne.App, eng *rsync.Engine) (fyne.Window, *mainUI) {
 		m.selectTab(NavRoster)
 	}
 	m.firstRun()
+	m.installKeys(w, func() { w.Close() })
 	w.SetOnClosed(func() {
 		s := w.Canvas().Size()
 		if s.Width >= minSize.Width && s.Height >= minSize.Height {

@@ -66,9 +66,13 @@ func runGUI(dbPath string, log zerolog.Logger) (err error) {
 	eng.Log.Info().Str("db", dbPath).Str("log", logPath).Msg("window open")
 	d.ShowAndRun()
 
-	// Quit: a run in progress is cancelled (and rolled back) before the scheduler stops.
+	// Quit: a run in progress is cancelled (and rolled back, and recorded)
+	// before the scheduler stops and the roster is closed.
 	next, scheduled := sched.Next()
 	cancel()
+	if !d.WaitEngine(time.Minute) {
+		eng.Log.Warn().Msg("quit while an engine call was still running")
+	}
 	if err := sched.Stop(); err != nil {
 		eng.Log.Warn().Err(err).Msg("stopping the scheduler")
 	}
