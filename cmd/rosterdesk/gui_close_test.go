@@ -186,11 +186,11 @@ func scheduleDaily(t *testing.T, db string) {
 	rd(t, db, "admin", "add", "it@example.org", "IT Admin")
 	rd(t, db, "settings", "set", "credited_admin", "it@example.org")
 	at := time.Now().UTC().Add(3 * time.Hour)
-	for k, v := range map[string]string{"oneroster.enabled": "true", "sync.enabled": "true",
-		"sync.days": "mon,tue,wed,thu,fri,sat,sun", "sync.time": at.Format("15:04"),
-		"sync.source": "folder", "sync.watch_folder": folder} {
-		if code, _, errs := rd(t, db, "settings", "set", k, v); code != 0 {
-			t.Fatalf("settings set %s %s: %s", k, v, errs)
+	// In this order: the sync is enabled once it has days, a time and a source.
+	for _, kv := range [][2]string{{"sync.days", "mon,tue,wed,thu,fri,sat,sun"}, {"sync.time", at.Format("15:04")},
+		{"sync.source", "folder"}, {"sync.watch_folder", folder}, {"oneroster.enabled", "true"}, {"sync.enabled", "true"}} {
+		if code, _, errs := rd(t, db, "settings", "set", kv[0], kv[1]); code != 0 {
+			t.Fatalf("settings set %s %s: %s", kv[0], kv[1], errs)
 		}
 	}
 }
