@@ -141,7 +141,7 @@ func (t *table) mapHeader(spec fileSpec) (err error) {
 		case matched == "" && (strings.HasPrefix(h, "metadata.") || strings.HasPrefix(strings.ToLower(h), "ext_")):
 			ext = append(ext, h)
 		case matched == "":
-			if now, ok := renamed10[strings.ToLower(h)]; ok {
+			if now, ok := renamedTo(h); ok {
 				h += " (the OneRoster 1.0 name of " + now + ")"
 			}
 			unknown = append(unknown, h)
@@ -187,7 +187,7 @@ func (t *table) mapHeader(spec fileSpec) (err error) {
 	for _, c := range spec.cols {
 		if i, ok := t.col[c]; ok {
 			if i < prev {
-				t.log.warnf("read", t.File, 1, 0, "", "", "header.order", "columns are not in spec order; read by name")
+				t.log.infof("read", t.File, 1, 0, "", "", "header.order", "columns are not in spec order; read by name")
 				break
 			}
 			prev = i

@@ -231,13 +231,13 @@ func (s *Source) announce10() {
 		spec := specs11[canon]
 		var fix []string
 		for old, now := range renamed10 {
-			if has[old] && !has[strings.ToLower(now)] {
-				fix = append(fix, old+" renamed "+now)
+			if has[strings.ToLower(old)] && !has[strings.ToLower(now)] {
+				fix = append(fix, "rename "+old+" to "+now)
 			}
 		}
 		for _, r := range spec.required {
 			if !has[strings.ToLower(r)] && !renamedFrom10(has, r) {
-				fix = append(fix, "a "+r+" column")
+				fix = append(fix, "add "+r)
 			}
 		}
 		if len(fix) > 0 {
@@ -253,7 +253,7 @@ func (s *Source) announce10() {
 
 func renamedFrom10(has map[string]bool, col string) bool {
 	for old, now := range renamed10 {
-		if now == col && has[old] {
+		if now == col && has[strings.ToLower(old)] {
 			return true
 		}
 	}

@@ -158,12 +158,13 @@ const (
 
 // resolver answers whether a sourcedId of one entity exists after this run.
 type resolver struct {
-	inFile bool // the file takes part in this run
-	bulk   bool
-	src    map[data.Key]ref // rows of this run's file; nil when nothing refers to the entity
-	db     data.StateMap    // every stored record, loaded for a bulk file only
-	lookup func(id string) (data.State, bool)
-	cache  map[data.Key]cached // lookups already made: enrollments name the same class and user often
+	inFile  bool // the file takes part in this run
+	unknown bool // the validator could not read the file
+	bulk    bool
+	src     map[data.Key]ref // rows of this run's file; nil when nothing refers to the entity
+	db      data.StateMap    // every stored record, loaded for a bulk file only
+	lookup  func(id string) (data.State, bool)
+	cache   map[data.Key]cached // lookups already made: enrollments name the same class and user often
 }
 
 type cached struct {
@@ -239,6 +240,9 @@ func (r *resolver) resolve(id string) ref {
 	if v, ok := r.src[data.KeyOf(id)]; ok {
 		return v
 	}
+	if r.unknown {
+		return refOK // its file could not be read: nothing can be said against the reference
+	}
 	if r.inFile && r.bulk {
 		return refMissing
 	}
@@ -267,6 +271,49 @@ type planner struct {
 	buf       []string
 	gradeMap  map[string]string
 	enrolled  map[uint64]string // class, user and role → the first enrollment's sourcedId
+
+	// collect: the validator reads on past an unusable file; unusable says which and why.
+	collect  bool
+	unusable map[string]string
+}
+
+// org tells an org's type; when the validator could not read orgs.csv, every org counts as a school.
+func (p *planner) org(id string) (string, bool) {
+	typ, ok := p.orgs[id]
+	if !ok && p.unusable["orgs"] != "" {
+		return "school", true
+	}
+	return typ, ok
+}
+
+// step runs one file's planning; the validator notes an unusable file and goes on.
+func (p *planner) step(canon string, ent data.Entity, f func() error) error {
+	err := f()
+	if err == nil || !p.collect || !IsSourceError(err) {
+		return err
+	}
+	p.markUnusable(canon, err)
+	if r := p.res[ent]; r != nil {
+		r.unknown = true
+	}
+	return nil
+}
+
+func (p *planner) markUnusable(canon string, err error) {
+	var se *SourceError
+	errors.As(err, &se)
+	if p.unusable == nil {
+		p.unusable = map[string]string{}
+	}
+	file := canon + ".csv"
+	if loc, ok := p.src.Files[canon]; ok {
+		file = baseName(loc)
+	}
+	if se.File == "" || se.File == p.src.Path {
+		se.File = file
+	}
+	p.unusable[canon] = se.Error()
+	p.log.errorf("open", baseName(se.File), se.Line, 0, "", "", "file.unusable", "%s", se.Message)
 }
 
 type stateResult struct {
@@ -386,6 +433,7 @@ func (e *Engine) plan(ctx context.Context, sourcePath string, opt Options, admin
 	if err := p.run(); err != nil {
 		return plan, err
 	}
+	p.lacking()
 	plan.log.finish()
 	return plan, nil
 }
@@ -434,25 +482,27 @@ func (p *planner) run() error {
 // enrollments, in the order references need them.
 func (p *planner) planEntities(courses bool) error {
 	if courses {
-		if err := p.planTable(data.Sessions, "academicSessions", p.sessionRow); err != nil {
+		if err := p.step("academicSessions", data.EntitySession, func() error { return p.planTable(data.Sessions, "academicSessions", p.sessionRow) }); err != nil {
 			return err
 		}
-		if err := p.planTable(data.Courses, "courses", p.courseRow); err != nil {
+		if err := p.step("courses", data.EntityCourse, func() error { return p.planTable(data.Courses, "courses", p.courseRow) }); err != nil {
 			return err
 		}
-		if err := p.planTable(data.Classes, "classes", p.classRow); err != nil {
+		if err := p.step("classes", data.EntityClass, func() error { return p.planTable(data.Classes, "classes", p.classRow) }); err != nil {
 			return err
 		}
 	}
-	roles, err := p.readRoles()
-	if err != nil {
+	var roles map[string][]roleRow
+	if err := p.step("roles", "", func() (err error) { roles, err = p.readRoles(); return err }); err != nil {
 		return err
 	}
-	if err := p.planTable(data.Users, "users", func(t *table) rowResult { return p.userRow(t, roles) }); err != nil {
+	if err := p.step("users", data.EntityUser, func() error {
+		return p.planTable(data.Users, "users", func(t *table) rowResult { return p.userRow(t, roles) })
+	}); err != nil {
 		return err
 	}
 	if courses {
-		return p.planTable(data.Assignments, "enrollments", p.enrollmentRow)
+		return p.step("enrollments", data.EntityAssignment, func() error { return p.planTable(data.Assignments, "enrollments", p.enrollmentRow) })
 	}
 	return nil
 }
@@ -927,7 +977,7 @@ func (p *planner) courseRow(t *table) rowResult {
 	if !(ok1 && ok2) {
 		return rejected
 	}
-	if _, known := p.orgs[org]; !known {
+	if _, known := p.org(org); !known {
 		p.log.errorf("validate", t.File, t.Line, t.colNo("orgSourcedId"), id, "orgSourcedId", "ref.missing",
 			"org %s does not exist (not in orgs.csv nor the roster); row skipped", org)
 		return rejected
@@ -966,7 +1016,7 @@ func (p *planner) classRow(t *table) rowResult {
 			"course %s does not exist (not in courses.csv nor the roster); row skipped", course)
 		return rejected
 	}
-	typOrg, known := p.orgs[school]
+	typOrg, known := p.org(school)
 	if !known {
 		p.log.errorf("validate", t.File, t.Line, t.colNo("schoolSourcedId"), id, "schoolSourcedId", "ref.missing",
 			"school %s does not exist (not in orgs.csv nor the roster); row skipped", school)
@@ -1123,7 +1173,10 @@ func (p *planner) userRow(t *table, roles map[string][]roleRow) rowResult {
 	}
 	var role string
 	var orgs []string
-	if p.src.Version == "1.2" {
+	if p.src.Version == "1.2" && p.unusable["roles"] != "" {
+		// roles.csv could not be read: the validator checks the rest of the row.
+		return kept(p.vals("", username, given, family, t.get("middleName"), t.get("identifier"), t.get("email"), p.grades(t), enabled, ""))
+	} else if p.src.Version == "1.2" {
 		var out ref
 		switch role, orgs, out = p.rolesFor(t, id, roles); out {
 		case refRejected:
@@ -1153,10 +1206,12 @@ func (p *planner) userRow(t *table, roles map[string][]roleRow) rowResult {
 	var linked, unaligned, unknown []string
 	nonSchool := false
 	for _, o := range dedupe(orgs) {
-		typ, known := p.orgs[o]
+		typ, known := p.org(o)
 		switch {
 		case !known:
 			unknown = append(unknown, o)
+		case p.buildings[o] != 0 || p.unusable["orgs"] != "":
+			linked = append(linked, o)
 		case p.buildings[o] != 0:
 			linked = append(linked, o)
 		case typ == "school":
@@ -1248,7 +1303,7 @@ func (p *planner) enrollmentRow(t *table) rowResult {
 			"user %s does not exist (not in users.csv nor the roster); row skipped", user)
 		return rejected
 	}
-	if _, known := p.orgs[school]; !known {
+	if _, known := p.org(school); !known {
 		p.log.errorf("validate", t.File, t.Line, t.colNo("schoolSourcedId"), id, "schoolSourcedId", "ref.missing",
 			"school %s does not exist (not in orgs.csv nor the roster); row skipped", school)
 		return rejected

@@ -317,3 +317,115 @@ func TestHeaders12NotWarned(t *testing.T) {
 		t.Fatalf("errors %+v", rep.Log)
 	}
 }
+
+// One pass: three files that cannot be used are all reported, each with
+// every missing column, grouped by file, beside the row problems of the rest.
+func TestValidateReportsEveryFileInOnePass(t *testing.T) {
+	d := district()
+	d["academicSessions.csv"] = lines("sourcedId,status,dateLastModified,title,type,startDate,endDate,parentSourcedId",
+		"y2026,,,2026-27,schoolYear,2026-08-01,2027-06-30,")
+	d["classes.csv"] = lines("sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,location,schoolSourcedId,extra",
+		"k1,,,Math 5 - A,05,c1,M5A,R1,sch1,x")
+	d["users.csv"] = lines("sourcedId,status,dateLastModified,orgSourcedIds,role,username,givenName,familyName,Email",
+		"u1,,,sch1,student,ann,Ann,Smith,a@example.org")
+	d["courses.csv"] = lines(hCourses, "c1,,,y2026,Math 5,M5,05,sch1,Math,", "c2,,,y2026,,BIO,09,sch2,Science,")
+	e := newEngine(t)
+	rep, err := e.Validate(context.Background(), d.zip(t, ""))
+	if err != nil {
+		t.Fatalf("a bundle usable for buildings is not an error: %v", err)
+	}
+	if len(rep.UsableFor) != 1 || rep.UsableFor[0] != ScopeBuildings || !rep.Usable {
+		t.Fatalf("usable for %v", rep.UsableFor)
+	}
+	want := map[string]string{
+		"academicSessions.csv": "required column schoolYear is missing",
+		"classes.csv":          "required column classType, termSourcedIds is missing",
+		"users.csv":            "required column enabledUser is missing",
+	}
+	for f, msg := range want {
+		l := findLog(rep.Log, SevError, f, "file.unusable")
+		if l == nil || !strings.Contains(l.Message, msg) || strings.Contains(l.Message, "imported") {
+			t.Errorf("%s: want %q, got %+v", f, msg, l)
+		}
+		if !strings.Contains(rep.Unusable[f], msg) {
+			t.Errorf("unusable %s: %q", f, rep.Unusable[f])
+		}
+	}
+	// Beside them: a header warning in an unusable file, and a row error in a readable one.
+	if l := findLog(rep.Log, SevWarning, "classes.csv", "header.unknown"); l == nil || !strings.Contains(l.Message, "extra") {
+		t.Errorf("classes.csv unknown column not reported %+v", l)
+	}
+	if l := findLog(rep.Log, SevError, "courses.csv", "required.missing"); l == nil || l.SourcedID != "c2" {
+		t.Errorf("courses.csv row error not reported %+v", l)
+	}
+	// No cascade: enrollments naming the unreadable classes and users are not each an error.
+	if l := findLog(rep.Log, SevError, "enrollments.csv", "ref.missing"); l != nil {
+		t.Errorf("cascade from an unusable file: %+v", l)
+	}
+	if !strings.HasPrefix(rep.Message, "usable for a buildings sync; cannot be read: academicSessions.csv line 1: required column schoolYear") {
+		t.Errorf("message %q", rep.Message)
+	}
+	// Grouped by file: once a file's lines start, no other file's come between them.
+	seen, last := map[string]bool{}, "\x00"
+	for _, l := range rep.Log {
+		if l.File != last {
+			if seen[l.File] {
+				t.Fatalf("log not grouped by file: %s again after %s", l.File, last)
+			}
+			seen[l.File], last = true, l.File
+		}
+	}
+	// The building sync works, and its log says what the rest of the bundle lacks.
+	res := mustSync(t, e, d.zip(t, ""), ScopeBuildings)
+	for _, f := range []string{"users.csv", "classes.csv", "academicSessions.csv"} {
+		if l := findLog(res.Log, SevWarning, f, "bundle.lacking"); l == nil || !strings.Contains(l.Message, "sync of this bundle would be refused") {
+			t.Errorf("building sync says nothing of %s: %+v", f, l)
+		}
+	}
+}
+
+// A OneRoster 1.0 bundle (no manifest, 1.0 column names) is called 1.0 and told what 1.1 needs.
+func TestOneRoster10Recognised(t *testing.T) {
+	b := files{
+		"orgs.csv": lines("sourcedId,status,dateLastModified,name,type,identifier,metadata.classification,metadata.gender,metadata.boarding,parentSourcedId",
+			"sch1,active,2015-01-01,Maple Elementary,school,,,,,"),
+		"academicSessions.csv": lines("sourcedId,status,dateLastModified,title,type,startDate,endDate,parentSourcedId",
+			"t1,active,2015-01-01,Fall,term,2015-08-01,2015-12-20,"),
+		"courses.csv": lines("sourcedId,status,dateLastModified,schoolYearId,title,courseCode,grade,orgSourcedId,subjects",
+			"c1,active,2015-01-01,,Math,M,5,sch1,Math"),
+		"classes.csv": lines("sourcedId,status,dateLastModified,title,grade,courseSourcedId,classCode,classType,location,schoolSourcedId,termSourcedId,subjects",
+			"k1,active,2015-01-01,Math A,5,c1,MA,scheduled,R1,sch1,t1,Math"),
+		"users.csv": lines("sourcedId,status,dateLastModified,orgSourcedIds,role,username,userId,givenName,familyName,identifier,email,sms,phone,agents",
+			"u1,active,2015-01-01,sch1,student,ann,,Ann,Smith,,,,,"),
+		"enrollments.csv": lines("sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary",
+			"e1,active,2015-01-01,k1,sch1,u1,student,"),
+	}
+	e := newEngine(t)
+	rep, err := e.Validate(context.Background(), b.zip(t, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Source.Version != "1.0" {
+		t.Fatalf("version %s", rep.Source.Version)
+	}
+	l := findLog(rep.Log, SevWarning, "", "version.1_0")
+	if l == nil {
+		t.Fatalf("no 1.0 warning %+v", rep.Log)
+	}
+	for _, need := range []string{"this is a OneRoster 1.0 export", "a manifest.csv", "users.csv: add enabledUser, rename agents to agentSourcedIds, rename userId to userIds",
+		"classes.csv: rename grade to grades, rename termSourcedId to termSourcedIds", "academicSessions.csv: add schoolYear", "courses.csv: rename grade to grades, rename schoolYearId to schoolYearSourcedId"} {
+		if !strings.Contains(l.Message, need) {
+			t.Errorf("1.0 message lacks %q: %s", need, l.Message)
+		}
+	}
+	if l := findLog(rep.Log, SevWarning, "manifest.csv", "manifest.missing"); l == nil || strings.Contains(l.Message, "1.1 detected") {
+		t.Errorf("manifest line %+v", l)
+	}
+	if l := findLog(rep.Log, SevWarning, "users.csv", "header.unknown"); l == nil || !strings.Contains(l.Message, "userId (the OneRoster 1.0 name of userIds)") {
+		t.Errorf("1.0 column not named %+v", l)
+	}
+	// Its orgs.csv has every 1.1 column: usable for buildings, and said so.
+	if len(rep.UsableFor) != 1 || rep.UsableFor[0] != ScopeBuildings {
+		t.Fatalf("usable for %v (%s)", rep.UsableFor, rep.Message)
+	}
+}

@@ -51,8 +51,18 @@ var specs12 = map[string]fileSpec{
 
 // renamed10 maps the OneRoster 1.0 names of columns to their 1.1 names.
 var renamed10 = map[string]string{
-	"grade": "grades", "userid": "userIds", "agents": "agentSourcedIds", "schoolyearid": "schoolYearSourcedId",
-	"termsourcedid": "termSourcedIds",
+	"grade": "grades", "userId": "userIds", "agents": "agentSourcedIds", "schoolYearId": "schoolYearSourcedId",
+	"termSourcedId": "termSourcedIds",
+}
+
+// renamedTo gives the 1.1 name of a 1.0 column name, in any case.
+func renamedTo(h string) (string, bool) {
+	for old, now := range renamed10 {
+		if strings.EqualFold(h, old) {
+			return now, true
+		}
+	}
+	return "", false
 }
 
 // markers10 are 1.0 column names that 1.1 renamed.

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -254,11 +255,19 @@ func (c *cli) validate(args []string) int {
 				mode = "no manifest.csv (all bulk)"
 			}
 			fmt.Fprintf(c.out, "%s: OneRoster %s %s, %s\n", rep.Source.Path, rep.Source.Version, rep.Source.Kind, mode)
-			for f, n := range rep.Rows {
-				fmt.Fprintf(c.out, "  %-22s %8d rows\n", f, n)
+			files := make([]string, 0, len(rep.Rows))
+			for f := range rep.Rows {
+				files = append(files, f)
+			}
+			sort.Strings(files)
+			for _, f := range files {
+				fmt.Fprintf(c.out, "  %-22s %8d rows\n", f, rep.Rows[f])
 			}
 		}
-		c.printLog(rep.Log, 50)
+		if rep.Message != "" {
+			fmt.Fprintf(c.out, "%s\n", strings.ToUpper(rep.Message[:1])+rep.Message[1:])
+		}
+		c.printLogByFile(rep.Log, 200)
 		fmt.Fprintf(c.out, "%d error(s), %d warning(s)\n", rep.Errors, rep.Warnings)
 	}
 	switch {
@@ -271,6 +280,36 @@ func (c *cli) validate(args []string) int {
 		return exitRejected
 	}
 	return exitOK
+}
+
+// printLogByFile prints a validation log under a heading per file.
+func (c *cli) printLogByFile(entries []data.LogEntry, max int) {
+	tw := tabwriter.NewWriter(c.out, 0, 2, 2, ' ', 0)
+	n, file := 0, "\x00"
+	for _, e := range entries {
+		if e.Severity == "info" {
+			continue
+		}
+		if n == max {
+			fmt.Fprintf(tw, "… more with --json\n")
+			break
+		}
+		n++
+		if e.File != file {
+			file = e.File
+			name := file
+			if name == "" {
+				name = "the bundle"
+			}
+			fmt.Fprintf(tw, "%s:\n", name)
+		}
+		loc := ""
+		if e.Line > 0 {
+			loc = "line " + strconv.Itoa(e.Line)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", e.Severity, loc, e.SourcedID, e.Field, e.Message)
+	}
+	tw.Flush()
 }
 
 func (c *cli) printLog(entries []data.LogEntry, max int) {
