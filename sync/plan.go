@@ -270,7 +270,10 @@ type planner struct {
 	w         *writer // nil for a plan only (preview or dry run)
 	buf       []string
 	gradeMap  map[string]string
-	enrolled  map[uint64]string // class, user and role → the first enrollment's sourcedId
+	enrolled  map[uint64]uint64 // class, user and role → the first enrollment's sourcedId in enrolledIDs (offset<<16 | length)
+	// enrolledIDs holds those sourcedIds back to back: a million strings in a
+	// map would be scanned by every garbage collection.
+	enrolledIDs []byte
 
 	// collect: the validator reads on past an unusable file; unusable says which and why.
 	collect  bool
@@ -1320,7 +1323,7 @@ func (p *planner) enrollmentRow(t *table) rowResult {
 // one role. Both are kept: per-term enrollments with their own dates are real.
 func (p *planner) sameEnrollment(t *table, id, class, user, role string) {
 	if p.enrolled == nil {
-		p.enrolled = map[uint64]string{}
+		p.enrolled = map[uint64]uint64{}
 	}
 	var h maphash.Hash
 	h.SetSeed(enrollSeed)
@@ -1330,12 +1333,17 @@ func (p *planner) sameEnrollment(t *table, id, class, user, role string) {
 	h.WriteByte(0)
 	h.WriteString(role)
 	k := h.Sum64()
-	if first, dup := p.enrolled[k]; dup {
+	if at, dup := p.enrolled[k]; dup {
+		off, n := at>>16, at&0xffff
+		first := string(p.enrolledIDs[off : off+n])
 		p.log.warnf("validate", t.File, t.Line, t.colNo("sourcedId"), id, "sourcedId", "enrollment.duplicate",
 			"enrollments %s and %s both enroll user %s in class %s as %s; both are kept (the class lists the person once)", first, id, user, class, role)
 		return
 	}
-	p.enrolled[k] = strings.Clone(id)
+	if len(id) <= 0xffff {
+		p.enrolled[k] = uint64(len(p.enrolledIDs))<<16 | uint64(len(id))
+		p.enrolledIDs = append(p.enrolledIDs, id...)
+	}
 }
 
 var enrollSeed = maphash.MakeSeed()
