@@ -88,7 +88,9 @@ func inputsJSON(in map[string]Input) string {
 // a copy of its source so it can be approved later exactly as it was.
 func (e *Engine) hold(ctx context.Context, plan *Plan, source string, opt Options, trips []Trip) (*Result, error) {
 	for _, t := range trips {
-		plan.log.warnf("guard", t.Entity, 0, 0, "", t.Action, "guard.held", "%s", t.Reason)
+		// Info, not a warning: warnings count rows kept with a correction, and
+		// the preview, History and the CLI must give the same number.
+		plan.log.infof("guard", t.Entity, 0, 0, "", t.Action, "guard.held", "%s", t.Reason)
 	}
 	tx, err := e.DB.Begin(ctx)
 	if err != nil {

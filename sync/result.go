@@ -65,6 +65,11 @@ type Result struct {
 	Tripped    []Trip      `json:"tripped,omitempty"`     // a held run: the limits it tripped
 	ResolvedBy int64       `json:"resolved_by,omitempty"` // the run that approved or undid this one
 	Undoes     int64       `json:"undoes,omitempty"`      // a rollback run: the run it undid
+	// CountsAre says what Counts are: "applied" (the roster changed so; an
+	// undo run's counts are what it reversed), "planned" (nothing of it was
+	// applied: held, discarded, cancelled, failed, a preview; an approved
+	// run's numbers were applied by the run that approved it) or "none".
+	CountsAre string `json:"counts_are"`
 	// Log is the run's log; the CLI prints it with `log RUN_ID`, not here.
 	Log []data.LogEntry `json:"-"`
 }
@@ -75,8 +80,29 @@ func FromRun(r data.Run) Result {
 		StartedAt: r.StartedAt, FinishedAt: r.FinishedAt, Errors: r.Errors, Warnings: r.Warnings, Counts: r.Counts, Message: r.Message,
 		ResolvedBy: r.ResolvedBy, Undoes: r.Undoes}
 	json.Unmarshal([]byte(r.Tripped), &res.Tripped)
+	res.CountsAre = countsAre(r.Status, r.Counts)
 	return res
 }
+
+// Counts values of Result.CountsAre.
+const (
+	CountsApplied = "applied"
+	CountsPlanned = "planned"
+	CountsNone    = "none"
+)
+
+func countsAre(status string, c data.Counts) string {
+	switch {
+	case c == (data.Counts{}):
+		return CountsNone
+	case status == StatusApplied || status == StatusRolledBack:
+		return CountsApplied
+	}
+	return CountsPlanned
+}
+
+// Applied tells whether the run's counts were applied to the roster.
+func (r Result) Applied() bool { return r.CountsAre == CountsApplied }
 
 // Progress reports long work: the phase, rows done out of total (0 when
 // unknown), and the counts planned so far.

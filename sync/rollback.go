@@ -76,6 +76,7 @@ func (e *Engine) Rollback(ctx context.Context, runID int64) (*Result, error) {
 		return nil, err
 	}
 	run.FinishedAt = data.FormatTime(e.DB.Now())
+	run.Counts = reversed(target.Counts)
 	if err := tx.FinishRun(run); err != nil {
 		return nil, err
 	}
@@ -86,6 +87,22 @@ func (e *Engine) Rollback(ctx context.Context, runID int64) (*Result, error) {
 	res := FromRun(*run)
 	res.Log = log.entries
 	return &res, nil
+}
+
+// reversed is what undoing a run with counts c does: what it added is taken
+// away, what it took away is back, what it updated is updated back. Courses,
+// classes and assignments count a record back as added, like a sync.
+func reversed(c data.Counts) data.Counts {
+	back := func(x data.CourseCounts) data.CourseCounts {
+		return data.CourseCounts{Added: x.Removed, Updated: x.Updated, Removed: x.Added}
+	}
+	return data.Counts{
+		Buildings:   data.BuildingCounts{Added: c.Buildings.Deactivated, Updated: c.Buildings.Updated, Deactivated: c.Buildings.Added},
+		Users:       data.UserCounts{Deactivated: c.Users.Added + c.Users.Reactivated, Updated: c.Users.Updated, Reactivated: c.Users.Deactivated},
+		Courses:     back(c.Courses),
+		Classes:     back(c.Classes),
+		Assignments: back(c.Assignments),
+	}
 }
 
 // Protect marks a user, course or building (by SIS id) as never to be deactivated by a sync.

@@ -32,17 +32,30 @@ var historyColumns = []pagedColumn{
 	{"Date time\n(UTC)", "0000-00-00 00:00:00"},
 	{"Sync type", "Users + Courses, Automated"},
 	{"Status", "Held — needs review: deactivate 27.5% of"},
-	{"Users\nadded / deact. / errors", "000000 / 000000 / 0000"},
-	{"Courses\nadded / removed / errors", "00000 / 00000 / 0000"},
-	{"Course assignments\nadded / removed / errors", "0000000 / 000000 / 0000"},
+	{"Buildings\nadded / upd. / deact.", "planned 000 / 000 / 000"},
+	{"Users\nadded / deact. / errors", "planned 000000 / 000000 / 0000"},
+	{"Courses\nadded / removed / errors", "planned 00000 / 00000 / 0000"},
+	{"Course assignments\nadded / removed / errors", "planned 0000000 / 000000 / 0000"},
 }
 
-// historyRow is one run as the table shows it.
+// historyRow is one run as the table shows it. A run that applied nothing
+// (held, discarded, cancelled, failed, a preview) labels its numbers as
+// planned; an undo run's numbers are what it reversed.
 func historyRow(r rsync.Result) []string {
 	c := r.Counts
-	triple := func(a, b, e int) string { return num(a) + " / " + num(b) + " / " + num(e) }
+	label := ""
+	if r.CountsAre == rsync.CountsPlanned {
+		label = "planned "
+	}
+	triple := func(a, b, e int) string {
+		if r.CountsAre == rsync.CountsNone {
+			return "—"
+		}
+		return label + num(a) + " / " + num(b) + " / " + num(e)
+	}
 	return []string{
 		formatUTC(r.StartedAt), syncType(r), runStatus(r),
+		triple(c.Buildings.Added, c.Buildings.Updated, c.Buildings.Deactivated),
 		triple(c.Users.Added, c.Users.Deactivated, c.Users.Errors),
 		triple(c.Courses.Added, c.Courses.Removed, c.Courses.Errors),
 		triple(c.Assignments.Added, c.Assignments.Removed, c.Assignments.Errors),
@@ -328,6 +341,16 @@ func runDetail(r rsync.Result) string {
 		}
 	case rsync.StatusRolledBack:
 		text += fmt.Sprintf("\nUndone by run %d: every record it changed is back to its state before it.", r.ResolvedBy)
+	}
+	switch {
+	case r.Undoes != 0 && r.CountsAre != rsync.CountsNone:
+		text += fmt.Sprintf("\nWhat undoing run %d reversed:\n", r.Undoes) + countsSummary(r.Counts, r.Scope)
+	case r.CountsAre == rsync.CountsPlanned && r.Status == rsync.StatusApproved:
+		text += fmt.Sprintf("\nPlanned (applied by run %d):\n", r.ResolvedBy) + countsSummary(r.Counts, r.Scope)
+	case r.CountsAre == rsync.CountsPlanned && r.Status == rsync.StatusHeld:
+		text += "\nPlanned:\n" + countsSummary(r.Counts, r.Scope)
+	case r.CountsAre == rsync.CountsPlanned:
+		text += "\nNothing of it was applied. Planned:\n" + countsSummary(r.Counts, r.Scope)
 	}
 	return text
 }

@@ -146,7 +146,7 @@ func TestLogViewerShowsEngineLog(t *testing.T) {
 	m.tabs.SelectIndex(3)
 	idle(t, m)
 	h := m.history
-	if row := cells(t, h.table, 0); row[3] != fmt.Sprintf("%s / %s / %s", num(res.Counts.Users.Added), num(res.Counts.Users.Deactivated), num(res.Counts.Users.Errors)) {
+	if row := cells(t, h.table, 0); row[4] != fmt.Sprintf("%s / %s / %s", num(res.Counts.Users.Added), num(res.Counts.Users.Deactivated), num(res.Counts.Users.Errors)) {
 		t.Fatalf("history row %q for counts %+v", row, res.Counts.Users)
 	}
 	// "Full log" on the row opens the viewer.
@@ -611,5 +611,24 @@ func TestHistoryStatuses(t *testing.T) {
 	idle(t, m)
 	if row := cells(t, m.history.table, 0); row[2] != "Skipped: paused from 2026-06-10 until 2026-08-20" {
 		t.Errorf("skipped row %q", row)
+	}
+}
+
+// A run that applied nothing labels its numbers as planned; Buildings has its column.
+func TestHistoryRowLabelsPlannedNumbers(t *testing.T) {
+	c := data.Counts{Buildings: data.BuildingCounts{Added: 2, Updated: 1, Deactivated: 3}, Users: data.UserCounts{Deactivated: 895}}
+	held := historyRow(rsync.Result{Status: rsync.StatusHeld, Counts: c, CountsAre: rsync.CountsPlanned})
+	applied := historyRow(rsync.Result{Status: rsync.StatusApplied, Counts: c, CountsAre: rsync.CountsApplied})
+	if held[3] != "planned 2 / 1 / 3" || held[4] != "planned 0 / 895 / 0" {
+		t.Errorf("held row %q", held)
+	}
+	if applied[3] != "2 / 1 / 3" || applied[4] != "0 / 895 / 0" {
+		t.Errorf("applied row %q", applied)
+	}
+	if none := historyRow(rsync.Result{Status: rsync.StatusSkipped, CountsAre: rsync.CountsNone}); none[4] != "—" {
+		t.Errorf("skipped row %q", none)
+	}
+	if d := runDetail(rsync.Result{RunID: 9, Status: rsync.StatusDiscarded, Counts: c, CountsAre: rsync.CountsPlanned}); !strings.Contains(d, "Nothing of it was applied. Planned:\nBuildings: 2 added") {
+		t.Errorf("detail %q", d)
 	}
 }

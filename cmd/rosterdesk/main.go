@@ -510,10 +510,12 @@ func (c *cli) history(args []string) int {
 		return exitOK
 	}
 	tw := tabwriter.NewWriter(c.out, 0, 2, 2, ' ', 0)
-	fmt.Fprintln(tw, "RUN\tSTARTED (UTC)\tSCOPE\tTRIGGER\tSTATUS\tUSERS +/-/err\tCOURSES +/-/err\tASSIGNMENTS +/-/err\tMESSAGE")
+	fmt.Fprintln(tw, "RUN\tSTARTED (UTC)\tSCOPE\tTRIGGER\tSTATUS\tERR/WARN\tCOUNTS\tBUILDINGS +/~/-\tUSERS +/-/err\tCOURSES +/-/err\tASSIGNMENTS +/-/err\tMESSAGE")
 	for _, r := range runs {
 		k := r.Counts
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d/%d/%d\t%d/%d/%d\t%d/%d/%d\t%s\n", r.RunID, r.StartedAt, r.Scope, r.Trigger, r.Status,
+		// A run that applied nothing says so; its numbers are what it planned.
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d/%d\t%s\t%d/%d/%d\t%d/%d/%d\t%d/%d/%d\t%d/%d/%d\t%s\n", r.RunID, r.StartedAt, r.Scope, r.Trigger, r.Status, r.Errors, r.Warnings, r.CountsAre,
+			k.Buildings.Added, k.Buildings.Updated, k.Buildings.Deactivated,
 			k.Users.Added, k.Users.Deactivated, k.Users.Errors, k.Courses.Added, k.Courses.Removed, k.Courses.Errors,
 			k.Assignments.Added, k.Assignments.Removed, k.Assignments.Errors, r.Message)
 	}

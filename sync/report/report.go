@@ -332,8 +332,16 @@ func (wb *workbook) summary(run data.Run, logN map[string]int, changes int, shee
 			" setting (only the newest runs keep theirs); its counts remain."})
 	}
 	rows = append(rows, []any{"Changes", "Changes (sheet " + strings.Join(sheetsOf[SheetChanges], ", ") + ")", changes})
+	// A run that applied nothing labels its numbers as planned, like History.
+	what := "Counts"
+	if rsync.FromRun(run).CountsAre == rsync.CountsPlanned {
+		what = "Planned counts (nothing applied)"
+		if run.Status == rsync.StatusApproved {
+			what = fmt.Sprintf("Planned counts (applied by run %d)", run.ResolvedBy)
+		}
+	}
 	for _, c := range countRows(run.Counts) {
-		rows = append(rows, []any{"Counts", c.name, c.n})
+		rows = append(rows, []any{what, c.name, c.n})
 	}
 	for _, r := range rows {
 		if err := t.add(r); err != nil {
