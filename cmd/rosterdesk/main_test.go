@@ -86,7 +86,7 @@ func TestCLIContract(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &res); err != nil || code != 0 {
 		t.Fatalf("exit %d, json %v: %s", code, err, out)
 	}
-	if got := keys(res); got != "counts,errors,finished_at,run_id,scope,source,started_at,status,trigger,warnings" {
+	if got := keys(res); got != "counts,counts_are,errors,finished_at,run_id,scope,source,started_at,status,trigger,warnings" {
 		t.Fatalf("sync --json keys %s", got)
 	}
 	counts := res["counts"].(map[string]any)
