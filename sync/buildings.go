@@ -121,7 +121,9 @@ func (p *planner) planBuildings() error {
 		p.log.warnf("validate", t.File, 1, 0, "", "", "file.header_only", "has a header but no rows; nothing in it is changed")
 		return nil
 	}
-	if p.src.Bulk("orgs") {
+	if p.src.Bulk("orgs") && t.Damaged != "" {
+		p.damaged(t)
+	} else if p.src.Bulk("orgs") {
 		var gone []data.Building
 		for _, b := range existing {
 			if _, ok := seen[b.SISID]; !ok && b.Active && b.Aligned {

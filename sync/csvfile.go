@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -24,6 +25,81 @@ type table struct {
 	Rows   int
 
 	lineOffset int // -1 for a REST collection: its first record is number 1
+
+	src      *Source
+	comma    rune
+	restarts int
+	// Damaged says why rows of the file could not be told apart (a quote that
+	// swallowed lines, a row whose sourcedId cannot be read): nothing absent
+	// from it may be taken away in this run. "" for a sound file.
+	Damaged string
+}
+
+// swallowed tells a record whose quoted field holds whole rows: a line in it
+// with as many delimiters as half a row is not a line break in a name or an address.
+func (t *table) swallowed(rec []string) bool {
+	min := len(t.Header) / 2
+	if min < 2 {
+		min = 2
+	}
+	for _, f := range rec {
+		parts := strings.Split(f, "\n")
+		for _, l := range parts[1:] {
+			if strings.Count(l, string(t.comma)) >= min {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// maxRestarts bounds how often one file is read again past a broken quote.
+const maxRestarts = 100
+
+// damage records the first reason the file is damaged.
+func (t *table) damage(line int, why string) {
+	if t.Damaged == "" {
+		t.Damaged = fmt.Sprintf("line %d: %s", line, why)
+	}
+}
+
+// resume reads the file again from the line after line: a broken quote made
+// the CSV reader swallow the lines after it, and they are rows of their own.
+func (t *table) resume(line int) error {
+	base := 0
+	if t.src.Collections {
+		base = -1
+	}
+	t.rc.Close()
+	rc, _, err := t.src.open(t.Canon)
+	if err != nil {
+		return err
+	}
+	tr := newTextReader(rc, t.src.limits.MaxLine)
+	tr.CRLF, tr.Decoded, tr.FirstBadAt = t.tr.CRLF, t.tr.Decoded, t.tr.FirstBadAt
+	br := bufio.NewReaderSize(tr, 64<<10)
+	for n := 0; n < line-base; {
+		_, err := br.ReadSlice('\n')
+		if err == nil {
+			n++
+			continue
+		}
+		if err != bufio.ErrBufferFull {
+			rc.Close()
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return err
+		}
+	}
+	t.rc, t.tr = rc, tr
+	t.r = csv.NewReader(br)
+	t.r.Comma = t.comma
+	t.r.FieldsPerRecord = -1
+	t.r.ReuseRecord = true
+	t.lineOffset = line
+	t.restarts++
+	return nil
 }
 
 // openTable opens a file, reads its header and checks it against the spec for version.
@@ -33,7 +109,7 @@ func (s *Source) openTable(canon string) (*table, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &table{File: name, Canon: canon, rc: rc, log: s.log}
+	t := &table{File: name, Canon: canon, rc: rc, log: s.log, src: s}
 	if s.Collections {
 		t.File, t.lineOffset = canon, -1
 	}
@@ -41,6 +117,7 @@ func (s *Source) openTable(canon string) (*table, error) {
 	var comma rune
 	t.r, comma = csvReader(t.tr)
 	t.r.ReuseRecord = true
+	t.comma = comma
 	hdr, err := t.r.Read()
 	if err == io.EOF {
 		rc.Close()
@@ -211,8 +288,22 @@ func (t *table) next() error {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) && !errors.Is(err, csv.ErrFieldCount) {
 			if pe.Err == csv.ErrQuote || pe.Err == csv.ErrBareQuote {
-				t.Line = pe.StartLine
-				t.log.errorf("validate", t.File, pe.StartLine, pe.Column, "", "", "csv.quote", "malformed quotes: %v; row skipped", pe.Err)
+				t.rec = nil // the row's sourcedId cannot be read
+				start, end := pe.StartLine+t.lineOffset, pe.Line+t.lineOffset
+				t.Line = start
+				t.damage(start, "malformed quotes")
+				if end > start {
+					// An unclosed quote swallowed the lines after it: read them again as rows.
+					t.log.errorf("validate", t.File, start, pe.Column, "", "", "csv.quote",
+						"malformed quotes: a quote opened on this line is not closed, so lines %d to %d read as one field; this row is skipped and reading resumes on line %d", start, end, start+1)
+					if t.restarts < maxRestarts {
+						if err := t.resume(start); err != nil {
+							return t.fatal(err)
+						}
+					}
+					return errRowSkipped
+				}
+				t.log.errorf("validate", t.File, start, pe.Column, "", "", "csv.quote", "malformed quotes: %v; row skipped", pe.Err)
 				return errRowSkipped
 			}
 		}
@@ -223,6 +314,22 @@ func (t *table) next() error {
 	t.Line += t.lineOffset
 	t.Rows++
 	if last, _ := t.r.FieldPos(len(rec) - 1); last+t.lineOffset != t.Line {
+		if (len(rec) != len(t.Header) || t.swallowed(rec)) && t.restarts < maxRestarts {
+			// A record over several lines with the wrong number of fields: a stray
+			// quote paired with one lines later and swallowed the rows between.
+			end := last + t.lineOffset
+			t.log.errorf("validate", t.File, t.Line, 0, "", "", "csv.quote",
+				"malformed quotes: a quote on this line pairs with one on line %d, so lines %d to %d read as one row of %d fields; this row is skipped and reading resumes on line %d",
+				end, t.Line, end, len(rec), t.Line+1)
+			t.damage(t.Line, "malformed quotes")
+			line := t.Line
+			t.rec = nil
+			t.Rows--
+			if err := t.resume(line); err != nil {
+				return t.fatal(err)
+			}
+			return errRowSkipped
+		}
 		t.log.warnOnce(t.File, t.Line, 0, t.get("sourcedId"), "", "csv.line_break",
 			"a quoted field holds a line break (OneRoster does not allow one); kept as written")
 	}

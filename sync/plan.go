@@ -727,6 +727,8 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 	if p.src.Bulk(file) && usable == 0 {
 		p.log.warnf("plan", t.File, 0, 0, "", "", "file.no_usable_rows",
 			"no row of %s could be used; nothing is deactivated or removed for being absent from it", t.File)
+	} else if p.src.Bulk(file) && t.Damaged != "" {
+		p.damaged(t)
 	} else if p.src.Bulk(file) {
 		if tbl == data.Users && !p.e.boolSetting(p.ctx, KeyMarkMissingGone) {
 			p.log.infof("plan", t.File, 0, 0, "", "", "users.keep_missing", "users absent from %s are kept active (setting %s is off)", t.File, KeyMarkMissingGone)
@@ -738,6 +740,12 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 	}
 	p.plan.Entities = append(p.plan.Entities, ep)
 	return nil
+}
+
+// damaged says why a damaged bulk file takes nothing away in this run.
+func (p *planner) damaged(t *table) {
+	p.log.warnf("plan", t.File, 0, 0, "", "", "file.damaged",
+		"is damaged (%s): its rows were read where they could be, but nothing absent from it is deactivated or removed in this run; fix the file and sync again", t.Damaged)
 }
 
 // absent plans taking away every active stored record the bulk file did not

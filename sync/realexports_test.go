@@ -429,3 +429,49 @@ func TestOneRoster10Recognised(t *testing.T) {
 		t.Fatalf("usable for %v (%s)", rep.UsableFor, rep.Message)
 	}
 }
+
+// An unclosed quote swallows the lines after it: they are read again as
+// rows, and a bulk run on the damaged file deactivates no one.
+func TestBrokenQuoteTakesNothingAway(t *testing.T) {
+	e := newEngine(t)
+	d := district()
+	mustSync(t, e, d.zip(t, ""), ScopeBuildings)
+	mustSync(t, e, d.zip(t, ""), ScopeUsersCourses)
+	// u1's given name opens a quote that never closes; u2 (and the rest) follow.
+	broken := lines(hUsers,
+		strings.Replace(user("u1", "sch1", "student", "Ann"), ",Ann,", `,"Ann,`, 1),
+		user("u2", "sch1", "student", "Ben"),
+		user("t1", "sch1", "teacher", "Tom"))
+	res := mustSync(t, e, d.with("users.csv", broken).zip(t, ""), ScopeUsers)
+	l := findLog(res.Log, SevError, "users.csv", "csv.quote")
+	if l == nil || l.Line != 2 || !strings.Contains(l.Message, "lines 2 to 4 read as one field; this row is skipped and reading resumes on line 3") {
+		t.Fatalf("quote error %+v", res.Log)
+	}
+	if w := findLog(res.Log, SevWarning, "users.csv", "file.damaged"); w == nil ||
+		!strings.Contains(w.Message, "is damaged (line 2: malformed quotes): its rows were read where they could be, but nothing absent from it is deactivated or removed in this run") {
+		t.Fatalf("damaged warning %+v", res.Log)
+	}
+	if res.Counts.Users.Deactivated != 0 || res.Counts.Users.Errors != 1 {
+		t.Fatalf("counts %+v", res.Counts.Users)
+	}
+	for _, id := range []string{"u1", "u2", "u3", "t1", "t2", "a1"} {
+		if r := record(t, e, data.Users, id); !r.Active {
+			t.Errorf("%s deactivated by a damaged file", id)
+		}
+	}
+	// A stray quote that pairs with one lines later: the rows between are read again too.
+	paired := lines(hUsers,
+		strings.Replace(user("u1", "sch1", "student", "Ann"), ",Ann,", `,"Ann,`, 1),
+		user("u2", "sch1", "student", "Ben"),
+		strings.Replace(user("t1", "sch1", "teacher", "Tom"), ",Tom,", `,Tom",`, 1))
+	rep, err := e.Validate(context.Background(), d.with("users.csv", paired).zip(t, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := findLog(rep.Log, SevError, "users.csv", "csv.quote"); l == nil || l.Line != 2 {
+		t.Fatalf("paired quote %+v", rep.Log)
+	}
+	if rep.Rows["users.csv"] != 1 || findLog(rep.Log, SevError, "enrollments.csv", "ref.missing").SourcedID == "e2" { // u2 read
+		t.Fatalf("rows after the broken one not read: %v %+v", rep.Rows, rep.Log)
+	}
+}
