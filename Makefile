@@ -41,11 +41,12 @@ build:
 bench: deps
 	$(GO) run ./cmd/rosterbench -out docs/PERFORMANCE.md
 
-# Captures docs/screenshots/*.png; DB=FILE shoots an existing roster instead of an empty one.
+# Captures docs/screenshots/*.png; DB=FILE shoots an existing roster instead of an empty one;
+# SMALL=1 only every screen at 1024x640 (small-*.png).
 screenshots: deps
 	@bash scripts/deps.sh $(SCREENSHOT_DEPS)
 	$(MAKE) build
-	DB="$(DB)" xvfb-run -a -s "-screen 0 1280x800x24" bash scripts/screenshots.sh
+	DB="$(DB)" SMALL="$(SMALL)" xvfb-run -a -s "-screen 0 1280x800x24" bash scripts/screenshots.sh
 
 # Release packages in dist/ (see README "Packaging"). Release flags (-trimpath,
 # -tags release), so the first build of each OS compiles SQLite and GLFW once:

@@ -222,7 +222,7 @@ func newOneRosterScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) *o
 		s.job.content()))
 
 	// Setting up and synchronizing side by side; the alignment, which can be long, below.
-	body := container.NewVBox(s.banner, s.enable, container.NewGridWithColumns(2, connection, initial), alignment)
+	body := container.NewVBox(s.banner, s.enable, container.New(&twoColumns{}, connection, initial), alignment)
 	s.root = container.NewBorder(s.bar.content(), nil, nil, nil, container.NewVScroll(container.NewPadded(body)))
 	s.updateButtons()
 	return s

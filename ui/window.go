@@ -30,7 +30,7 @@ const (
 
 // Default and smallest sensible window sizes.
 var (
-	defaultSize = fyne.NewSize(1100, 700)
+	defaultSize = fyne.NewSize(1024, 640) // a school laptop: 1366x768 at 125%
 	minSize     = fyne.NewSize(480, 360)
 )
 
