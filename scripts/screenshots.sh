@@ -58,9 +58,9 @@ if [ -z "${DB:-}" ]; then
 	# The day after removes more assignments than the default limit: let the upload through.
 	cli settings set guard.assignments.remove.count 2000 >/dev/null
 	cli sync "$sample/users.csv" >/dev/null 2>&1 || true # refused whole: a failed run
-	cli settings set sync.enabled true >/dev/null
 	cli settings set sync.days mon,wed,fri >/dev/null
 	cli settings set sync.time 06:00 >/dev/null
+	cli settings set sync.enabled true >/dev/null
 	cli settings set grades.map '{"-1":"PK","KG":"K","13":"Post-grad"}' >/dev/null
 	cli settings set oneroster.enabled true >/dev/null
 	# A large district whose buildings are synchronized: its users sync runs long enough to watch.
@@ -183,7 +183,7 @@ rcli provider set --type oneroster12 --base-url "$base" --token-url "$token" --c
 rcli settings set sync.source provider
 rcli sync provider --scope buildings
 rcli sync provider
-for kv in "oneroster.enabled true" "sync.enabled true" "sync.days mon,wed,fri" "sync.time 06:00" \
+for kv in "oneroster.enabled true" "sync.days mon,wed,fri" "sync.time 06:00" "sync.enabled true" \
 	"sync.pause_from 2027-06-10" "sync.pause_until 2027-08-20"; do
 	rcli settings set $kv
 done

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/storage"
 )
 
 // loader runs engine calls for the screens of one window.
@@ -27,27 +26,6 @@ type loader struct {
 	// (the app's preferences); nil in tests.
 	folder    func() string
 	setFolder func(string)
-}
-
-// startIn points a file dialog at the folder a file was last chosen in, else
-// at fallback (a folder or a file in it).
-func (l *loader) startIn(d interface{ SetLocation(fyne.ListableURI) }, fallback string) {
-	dir := ""
-	if l.folder != nil {
-		dir = l.folder()
-	}
-	if dir == "" && fallback != "" {
-		dir = fallback
-		if st, err := os.Stat(fallback); err == nil && !st.IsDir() {
-			dir = filepath.Dir(fallback)
-		}
-	}
-	if dir == "" {
-		return
-	}
-	if lister, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
-		d.SetLocation(lister)
-	}
 }
 
 // chosen remembers the folder of a file the admin chose.

@@ -6,7 +6,6 @@ import (
 	"io"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
@@ -38,22 +37,15 @@ func writeExport(ctx context.Context, eng *rsync.Engine, runID int64, f exportFo
 // exportRunDialog asks where to save run runID, then writes it off the UI
 // goroutine and says how it went in note.
 func exportRunDialog(win fyne.Window, l *loader, eng *rsync.Engine, runID int64, f exportFormat, note *widget.Label) {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+	l.pick(win, pickRequest{kind: pickSave, title: fmt.Sprintf("Export run %d", runID), exts: []string{string(f)},
+		dir: l.startDir(""), name: exportFileName(runID, f)}, func(p string) {
+		w, err := storage.Writer(storage.NewFileURI(p))
 		if err != nil {
 			showNote(note, "Could not open the file: "+err.Error(), widget.DangerImportance)
 			return
 		}
-		if w == nil {
-			return // cancelled
-		}
-		l.chosen(w.URI().Path())
 		exportTo(l, eng, runID, f, w, note)
-	}, win)
-	l.startIn(d, "")
-	d.SetFileName(exportFileName(runID, f))
-	d.SetFilter(storage.NewExtensionFileFilter([]string{string(f)}))
-	d.Show()
-	d.Resize(fyne.NewSize(800, 560)) // after Show: a file dialog builds its content in Show
+	})
 }
 
 // exportTo writes run runID to w (closing it) off the UI goroutine.
@@ -80,6 +72,3 @@ func showNote(note *widget.Label, text string, imp widget.Importance) {
 	note.SetText(text)
 	note.Show()
 }
-
-// newExtFilter filters a file dialog to files ending in one of exts.
-func newExtFilter(exts ...string) storage.FileFilter { return storage.NewExtensionFileFilter(exts) }

@@ -415,32 +415,13 @@ func alignCells(r rsync.AlignRow) []string {
 
 // pickFile chooses a OneRoster.zip (or a lone CSV) as the source.
 func (s *oneRosterScreen) pickFile() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		p := r.URI().Path()
-		r.Close()
-		s.l.chosen(p)
-		s.checkSource(p, true)
-	}, s.win())
-	d.SetFilter(newExtFilter(".zip", ".csv"))
-	s.l.startIn(d, s.sourcePath())
-	d.Show()
-	d.Resize(fyne.NewSize(800, 560)) // after Show: a file dialog builds its content in Show
+	s.l.pick(s.win(), pickRequest{kind: pickFile, title: "Choose the OneRoster export", exts: []string{".zip", ".csv"},
+		dir: s.l.startDir(s.sourcePath())}, func(p string) { s.checkSource(p, true) })
 }
 
 func (s *oneRosterScreen) pickFolder() {
-	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
-		if err != nil || u == nil {
-			return
-		}
-		s.l.chosen(u.Path())
-		s.checkSource(u.Path(), true)
-	}, s.win())
-	s.l.startIn(d, s.sourcePath())
-	d.Show()
-	d.Resize(fyne.NewSize(800, 560)) // after Show: a file dialog builds its content in Show
+	s.l.pick(s.win(), pickRequest{kind: pickFolder, title: "Choose the folder of the OneRoster export",
+		dir: s.l.startDir(s.sourcePath())}, func(p string) { s.checkSource(p, true) })
 }
 
 // sourcePath is the connected source, if any.

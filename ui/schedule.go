@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -233,16 +232,8 @@ func pauseSpan(ps rsync.Pause) string {
 
 // chooseWatchFolder picks the watched folder.
 func (p *preferencesScreen) chooseWatchFolder() {
-	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
-		if err != nil || u == nil {
-			return
-		}
-		p.l.chosen(u.Path())
-		p.auto.folder.SetText(u.Path())
-	}, p.win())
-	p.l.startIn(d, strings.TrimSpace(p.auto.folder.Text))
-	d.Show()
-	d.Resize(fyne.NewSize(800, 560)) // after Show: a file dialog builds its content in Show
+	p.l.pick(p.win(), pickRequest{kind: pickFolder, title: "Choose the watched folder",
+		dir: p.l.startDir(strings.TrimSpace(p.auto.folder.Text))}, func(dir string) { p.auto.folder.SetText(dir) })
 }
 
 // nextRun is when the automated sync runs next, as the scheduler or the timetable says.

@@ -12,7 +12,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -189,19 +188,8 @@ func (s *uploadsScreen) say(l *widget.Label, text string, imp widget.Importance)
 
 // pick opens a file dialog filtered to the target's type.
 func (s *uploadsScreen) pick(t uploadTarget) {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		p := r.URI().Path()
-		r.Close()
-		s.l.chosen(p)
-		s.upload(p, t.kind)
-	}, s.win())
-	d.SetFilter(newExtFilter(t.exts...))
-	s.l.startIn(d, s.source)
-	d.Show()
-	d.Resize(fyne.NewSize(800, 560)) // after Show: a file dialog builds its content in Show
+	s.l.pick(s.win(), pickRequest{kind: pickFile, title: "Upload " + t.kind, exts: t.exts, dir: s.l.startDir(s.source)},
+		func(p string) { s.upload(p, t.kind) })
 }
 
 // upload checks that path is what the target asked for, then previews it.
