@@ -22,7 +22,7 @@ SCREENSHOT_DEPS := xvfb xauth imagemagick xdotool
 # The Windows cross-compiler (also brings windres), and zip and file for the package.
 WINDOWS_DEPS := gcc-mingw-w64-x86-64 zip file
 
-.PHONY: deps run test build bench screenshots package-windows package-linux package-macos
+.PHONY: deps run test build bench bench-xl screenshots package-windows package-linux package-macos
 
 deps:
 	@bash scripts/deps.sh $(DEPS)
@@ -40,6 +40,12 @@ build:
 
 bench: deps
 	$(GO) run ./cmd/rosterbench -out docs/PERFORMANCE.md
+
+# The largest district (1,000,000 students, about 8 million enrollments) next
+# to the 150,000-student one; writes its section of docs/PERFORMANCE.md. Not
+# part of test or CI: it needs about 4 GB free (the generator) and some minutes.
+bench-xl: deps
+	$(GO) run ./cmd/rosterbench -xl -out docs/PERFORMANCE.md
 
 # Captures docs/screenshots/*.png; DB=FILE shoots an existing roster instead of an empty one;
 # SMALL=1 only every screen at 1024x640 (small-*.png).

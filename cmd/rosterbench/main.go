@@ -58,6 +58,8 @@ type options struct {
 	genInto                     string // internal: generate the bundles into this directory and exit
 	exportLog                   int    // entries of the log exported to .xlsx (0: no such phase)
 	exportOnly                  bool   // only the export phases
+	xl                          bool   // the large-district bench (bench-xl) instead
+	xlStudents                  int
 }
 
 func main() {
@@ -76,6 +78,8 @@ func main() {
 	flag.StringVar(&o.genInto, "generate-into", "", "internal: generate the bundles into this directory, print what was written as JSON and exit")
 	flag.IntVar(&o.exportLog, "export-log", 1000000, "time `log RUN --xlsx` on a run whose log has this many entries (0: skip)")
 	flag.BoolVar(&o.exportOnly, "export-only", false, "run only the export of the -export-log run (no district, floor or syncs; not with -out)")
+	flag.BoolVar(&o.xl, "xl", false, "the large-district bench (make bench-xl): a 150,000-student and an -xl-students district, full sync, no-change resync and next-day bulk; with -out, writes its section into that report")
+	flag.IntVar(&o.xlStudents, "xl-students", 1000000, "students in the large district of -xl")
 	flag.Parse()
 	if o.exportOnly && o.out != "" {
 		fatalf("-export-only writes a partial report; it cannot replace -out %s", o.out)
@@ -97,6 +101,10 @@ func main() {
 			fatalf("%v", err)
 		}
 		return
+	}
+	run := run
+	if o.xl {
+		run = runXL
 	}
 	ok, err := run(o)
 	if err != nil {
@@ -299,7 +307,7 @@ func run(o options) (bool, error) {
 	fmt.Print(report)
 	if o.out != "" {
 		if prev, err := os.ReadFile(o.out); err == nil {
-			report = keepNotes(report, string(prev))
+			report = keepXL(keepNotes(report, string(prev)), string(prev))
 		}
 		if err := os.MkdirAll(filepath.Dir(o.out), 0o755); err != nil {
 			return false, err
