@@ -100,7 +100,8 @@ func openSource(p string, lim Limits, log *runLog) (*Source, error) {
 		if strings.HasSuffix(strings.ToLower(p), ".zip") {
 			return nil, srcErr(filepath.Base(p), 0, "is not a zip file (it does not start like one); export the OneRoster bundle again")
 		}
-		if bytes.IndexByte(head, 0) >= 0 {
+		utf16 := bytes.HasPrefix(head, []byte("\xFF\xFE")) || bytes.HasPrefix(head, []byte("\xFE\xFF"))
+		if bytes.IndexByte(head, 0) >= 0 && !utf16 {
 			return nil, srcErr(filepath.Base(p), 0, "is neither a zip nor a CSV file (it holds binary data)")
 		}
 		s.Kind, s.dir = "file", filepath.Dir(p)
@@ -154,11 +155,8 @@ func (s *Source) loneFileName(p string, head []byte) (string, error) {
 	if canon, ok := canonicalFile(base); ok {
 		return canon + ".csv", nil
 	}
-	line := head
-	if i := bytes.IndexByte(line, '\n'); i >= 0 {
-		line = line[:i]
-	}
-	h := strings.ToLower(string(line))
+	hdr, _ := csvHeader(bytes.NewReader(head)) // decoded and split as the engine reads it
+	h := strings.Join(hdr, ",")
 	switch {
 	case strings.Contains(h, "enableduser") && strings.Contains(h, "username"):
 		s.log.warnf("open", base, 1, 0, "", "", "package.file_name", "%s is read as users.csv (from its header)", base)

@@ -3,7 +3,6 @@ package sync
 import (
 	"archive/zip"
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +17,8 @@ const (
 	UploadUsers     = "users.csv"
 	UploadCourses   = "courses.csv"
 	UploadOneRoster = "OneRoster.zip"
+	// UploadFiles is several CSV files of one export handed over at once: read as a folder bundle.
+	UploadFiles = "OneRoster files"
 )
 
 // Upload says what a file handed to the app is and what a sync of it covers.
@@ -63,10 +64,8 @@ func DetectUpload(p string) (Upload, error) {
 	if isZip(head) {
 		return detectZip(p, base)
 	}
-	if bytes.HasPrefix(head, []byte("\xFF\xFE")) || bytes.HasPrefix(head, []byte("\xFE\xFF")) {
-		return Upload{}, srcErr(base, 0, "is UTF-16 text (Excel's \"Unicode Text\"), which the engine does not read; save it as \"CSV UTF-8\" and upload it again")
-	}
-	if what := binaryKind(head, base); what != "" {
+	utf16 := bytes.HasPrefix(head, []byte("\xFF\xFE")) || bytes.HasPrefix(head, []byte("\xFE\xFF"))
+	if what := binaryKind(head, base); what != "" && !utf16 { // UTF-16 text is full of zero bytes
 		return Upload{}, srcErr(base, 0, "is %s, not a OneRoster CSV file; %s", what, expected)
 	}
 	if strings.HasSuffix(strings.ToLower(base), ".zip") {
@@ -220,8 +219,8 @@ func sdsNames(csvs []*zip.File) bool {
 // csvHeader reads the first record of a CSV stream, normalised the way the
 // engine reads it (a UTF-8 BOM dropped, Windows-1252 decoded), lower-cased.
 func csvHeader(r io.Reader) ([]string, error) {
-	cr := csv.NewReader(newTextReader(r, headerPeek))
-	cr.FieldsPerRecord = -1
+	// As the engine reads it: UTF-16 decoded, a ; or tab delimiter taken from the first line.
+	cr, _ := csvReader(newTextReader(r, headerPeek))
 	cr.LazyQuotes = true
 	rec, err := cr.Read()
 	if err == io.EOF {
@@ -301,7 +300,7 @@ func checkOneRoster(base string, hdr []string, u Upload) (Upload, error) {
 	}
 	// As the engine tells the versions apart: a 1.2 users.csv keeps roles and schools in roles.csv.
 	if u.Kind == UploadUsers && !hasAny(hdr, "role", "orgsourcedids") && hasAny(hdr, "primaryorgsourcedid", "usermasteridentifier") {
-		return Upload{}, srcErr(base, 1, "is a OneRoster 1.2 users.csv, which needs the roles.csv beside it (each user's role and school are there); upload the whole OneRoster.zip")
+		return Upload{}, srcErr(base, 1, "is a OneRoster 1.2 users.csv, which needs the roles.csv beside it (each user's role and school are there); drop users.csv and roles.csv together, or upload the whole OneRoster.zip")
 	}
 	return u, nil
 }
@@ -337,7 +336,7 @@ func alone(base, canon string) error {
 		"classes":          "classes are synced with their courses, from OneRoster.zip",
 		"enrollments":      "course assignments are synced with their classes and users, from OneRoster.zip",
 		"academicSessions": "terms are synced with the courses that use them, from OneRoster.zip",
-		"roles":            "roles.csv belongs with users.csv in a OneRoster 1.2 bundle; upload OneRoster.zip",
+		"roles":            "roles.csv belongs with users.csv in a OneRoster 1.2 bundle; drop users.csv and roles.csv together, or upload OneRoster.zip",
 		"demographics":     "demographics are not synced",
 	}[canon]
 	if why == "" {
@@ -360,4 +359,98 @@ func (u Upload) String() string {
 		return fmt.Sprintf("%s (scope from the %s setting)", u.Kind, KeySyncProcess)
 	}
 	return fmt.Sprintf("%s (%s)", u.Kind, u.Scope)
+}
+
+// UploadFiles decides what the files handed to the app at once (dropped
+// together) are, and gives the one source a sync of them reads. One file is
+// DetectUpload's. Several are the CSV files of one export: users.csv with its
+// roles.csv (OneRoster 1.2) upload users; any other set is a bundle, synced as
+// the sync.process setting says, like OneRoster.zip. Several files are copied,
+// under their OneRoster names, into a private folder of this roster's that is
+// read as a folder bundle; cleanup removes it once the upload is applied or
+// dropped. Nothing else is written.
+func (e *Engine) UploadFiles(paths []string) (source string, u Upload, cleanup func(), err error) {
+	cleanup = func() {}
+	switch len(paths) {
+	case 0:
+		return "", Upload{}, cleanup, srcErr("", 0, "nothing to upload: %s", expected)
+	case 1:
+		u, err := DetectUpload(paths[0])
+		return paths[0], u, cleanup, err
+	}
+	names := map[string]string{} // OneRoster name → path
+	for _, p := range paths {
+		canon, err := uploadMember(p)
+		if err != nil {
+			return "", Upload{}, cleanup, err
+		}
+		if prev, dup := names[canon]; dup {
+			return "", Upload{}, cleanup, srcErr(filepath.Base(p), 0, "and %s are both %s.csv; drop the files of one export, each once", filepath.Base(prev), canon)
+		}
+		names[canon] = p
+	}
+	u = Upload{Kind: UploadFiles}
+	onlyUsers := true
+	for canon := range names {
+		if canon != "users" && canon != "roles" && canon != "manifest" {
+			onlyUsers = false
+		}
+	}
+	if _, ok := names["users"]; ok && onlyUsers {
+		u = Upload{Kind: UploadUsers, Scope: ScopeUsers}
+	}
+	dir, err := e.TempDir("upload")
+	if err != nil {
+		return "", Upload{}, cleanup, err
+	}
+	cleanup = func() { os.RemoveAll(dir) }
+	for canon, p := range names {
+		if err := copyFile(p, filepath.Join(dir, canon+".csv")); err != nil {
+			cleanup()
+			return "", Upload{}, func() {}, srcErr(filepath.Base(p), 0, "cannot be read: %v", errors.Unwrap(err))
+		}
+	}
+	return dir, u, cleanup, nil
+}
+
+// uploadMember tells which OneRoster file one of several dropped files is:
+// by its name, else by its header; anything that is not a OneRoster CSV file is refused.
+func uploadMember(p string) (string, error) {
+	base := filepath.Base(p)
+	st, err := os.Stat(p)
+	if err != nil {
+		return "", srcErr(base, 0, "cannot be opened: %v", errors.Unwrap(err))
+	}
+	if st.IsDir() {
+		return "", srcErr(base, 0, "is a folder; drop the CSV files of one export, or OneRoster.zip on its own")
+	}
+	head, err := peek(p, headerPeek)
+	if err != nil {
+		return "", srcErr(base, 0, "cannot be read: %v", err)
+	}
+	if isZip(head) {
+		return "", srcErr(base, 0, "is a zip; drop OneRoster.zip on its own, or the CSV files of one export together")
+	}
+	utf16 := bytes.HasPrefix(head, []byte("\xFF\xFE")) || bytes.HasPrefix(head, []byte("\xFE\xFF"))
+	if what := binaryKind(head, base); what != "" && !utf16 {
+		return "", srcErr(base, 0, "is %s, not a OneRoster CSV file; drop the CSV files of one export together", what)
+	}
+	if strings.EqualFold(base, "manifest.csv") {
+		return "manifest", nil
+	}
+	hdr, err := csvHeader(bytes.NewReader(head))
+	if err != nil {
+		return "", srcErr(base, 1, "is not a CSV file with a header row (%v)", err)
+	}
+	kind := headerKind(hdr)
+	if kind == "sds" {
+		return "", sdsErr(base)
+	}
+	if canon, ok := canonicalFile(base); ok {
+		return canon, nil
+	}
+	if kind == "" {
+		return "", srcErr(base, 1, "is not a OneRoster file: neither its name nor its header (%s) is that of one", shortHeader(hdr))
+	}
+	return kind, nil
 }

@@ -128,7 +128,12 @@ func TestDetectUpload(t *testing.T) {
 		{"a zip without CSV files", func(t *testing.T) string {
 			return put(t, "OneRoster.zip", zipOf(t, map[string]string{"readme.txt": "hello"}))
 		}, fails("holds no CSV files", "OneRoster.zip")},
-		{"UTF-16 text", func(t *testing.T) string { return put(t, "users.csv", []byte("\xff\xfes\x00o\x00")) }, fails("UTF-16", "CSV UTF-8")},
+		{"UTF-16 text (Excel's Unicode Text)", func(t *testing.T) string {
+			return put(t, "users.csv", []byte(utf16le(strings.ReplaceAll(string(usersCSV), ",", "\t"))))
+		}, ok(UploadUsers, ScopeUsers)},
+		{"semicolons", func(t *testing.T) string {
+			return put(t, "export.csv", []byte(strings.ReplaceAll(string(usersCSV), ",", ";")))
+		}, ok(UploadUsers, ScopeUsers)},
 		{"a missing file", func(t *testing.T) string { return filepath.Join(t.TempDir(), "users.csv") }, fails("cannot be opened")},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -207,5 +212,75 @@ func TestUploadScopes(t *testing.T) {
 	}
 	if got := record(t, e, data.Users, "u1").Fields["given_name"]; got != "Anna" {
 		t.Fatalf("given name %q", got)
+	}
+}
+
+// Files dropped together: users.csv with roles.csv upload users; the CSV files
+// of an unzipped export are a folder bundle; the run reads them from a private copy.
+func TestUploadFiles(t *testing.T) {
+	e := newEngine(t)
+	d := district()
+	mustSync(t, e, d.zip(t, ""), ScopeBuildings)
+	h12 := "sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone," +
+		"agentSourcedIds,grades,password,userMasterIdentifier,preferredGivenName,preferredMiddleName,preferredFamilyName,primaryOrgSourcedId,pronouns"
+	dir := t.TempDir()
+	users := filepath.Join(dir, "users.csv")
+	roles := filepath.Join(dir, "roles.csv")
+	os.WriteFile(users, []byte(lines(h12, "n1,,,true,nia,,Nia,Lee,,,,,,,05,,,,,,sch1,")), 0o644)
+	os.WriteFile(roles, []byte(lines("sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,endDate,orgSourcedId,userProfileSourcedId",
+		"r1,,,n1,primary,student,,,sch1,")), 0o644)
+	// Alone, the 1.2 users.csv says what it needs.
+	if _, err := DetectUpload(users); err == nil || !strings.Contains(err.Error(), "drop users.csv and roles.csv together") {
+		t.Fatalf("lone 1.2 users.csv: %v", err)
+	}
+	src, u, cleanup, err := e.UploadFiles([]string{users, roles})
+	if err != nil || u.Kind != UploadUsers || u.Scope != ScopeUsers {
+		t.Fatalf("pair: %v %v", u, err)
+	}
+	if !strings.HasPrefix(src, e.RunDir()) {
+		t.Fatalf("copied outside the roster's private folder: %s", src)
+	}
+	res, err := e.Sync(context.Background(), src, Options{Scope: u.Scope, Trigger: TriggerUpload})
+	if err != nil || res.Counts.Users.Added != 1 {
+		t.Fatalf("pair sync %v %+v %+v", err, res.Counts.Users, res.Log)
+	}
+	cleanup()
+	if _, err := os.Stat(src); !os.IsNotExist(err) {
+		t.Fatalf("copy not removed: %v", err)
+	}
+	// An unzipped export dropped whole: a folder bundle, synced as the setting says; a file named otherwise is placed by its header.
+	exp := t.TempDir()
+	var paths []string
+	for name, body := range d {
+		if name == "courses.csv" {
+			name = "Courses export (1).csv"
+		}
+		p := filepath.Join(exp, name)
+		os.WriteFile(p, []byte(body), 0o644)
+		paths = append(paths, p)
+	}
+	src, u, cleanup, err = e.UploadFiles(paths)
+	if err != nil || u.Kind != UploadFiles || u.Scope != "" {
+		t.Fatalf("bundle: %v %v", u, err)
+	}
+	defer cleanup()
+	res, err = e.Sync(context.Background(), src, Options{Scope: ScopeUsersCourses, Trigger: TriggerUpload})
+	if err != nil || res.Errors != 0 || res.Counts.Courses.Added != 2 || res.Counts.Assignments.Added != 5 {
+		t.Fatalf("bundle sync %v %+v", err, res.Counts)
+	}
+	// Two files that are both users.csv, a zip among CSV files, an SDS file: refused with the reason.
+	other := filepath.Join(t.TempDir(), "users.csv")
+	os.WriteFile(other, []byte(d["users.csv"]), 0o644)
+	for _, c := range []struct {
+		paths []string
+		want  string
+	}{
+		{[]string{users, other}, "are both users.csv"},
+		{[]string{users, d.zip(t, "")}, "drop OneRoster.zip on its own"},
+		{[]string{users, put(t, "orgs.csv", []byte("SIS ID,Name\n1,School\n"))}, "School Data Sync"},
+	} {
+		if _, _, _, err := e.UploadFiles(c.paths); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: want %q, got %v", c.paths, c.want, err)
+		}
 	}
 }

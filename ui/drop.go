@@ -17,7 +17,7 @@ type dropRoute struct {
 // Messages for drops that are not one local file.
 const (
 	dropNothing  = "Nothing to upload was dropped: drop OneRoster.zip, users.csv or courses.csv."
-	dropMany     = "Drop one file at a time: OneRoster.zip, users.csv or courses.csv."
+	dropMany     = "Drop OneRoster.zip or one CSV file on its own, or the CSV files of one export together."
 	dropNotLocal = "Only files on this computer can be uploaded: save it to a folder first, then drop it again."
 )
 
@@ -39,4 +39,16 @@ func routeDrop(uris []fyne.URI, detect func(string) (rsync.Upload, error)) (drop
 		return dropRoute{}, err
 	}
 	return dropRoute{path: p, upload: up}, nil
+}
+
+// localPaths gives the paths of dropped files when every one is on this computer.
+func localPaths(uris []fyne.URI) ([]string, bool) {
+	out := make([]string, 0, len(uris))
+	for _, u := range uris {
+		if u.Scheme() != "file" {
+			return nil, false
+		}
+		out = append(out, u.Path())
+	}
+	return out, true
 }

@@ -82,6 +82,7 @@ type uploadsScreen struct {
 	planPath string
 	source   string // the connected OneRoster source, where file dialogs start
 	progress progressForward
+	dropped  func() // removes the private copy of the last files dropped together
 
 	root fyne.CanvasObject
 }

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	rsync "rosterdesk/sync"
+	"rosterdesk/sync/gen"
 )
 
 // countsGrid reads the preview's counts grid back: entity → its five numbers.
@@ -362,5 +363,31 @@ func TestUploadSaysItWouldBeHeld(t *testing.T) {
 	idle(t, m)
 	if s.plan == nil || len(s.plan.Trips) != 0 || s.held.Visible() || s.apply.Text != "Apply" {
 		t.Errorf("trips %v, warning visible %v (%q), apply %q", s.plan.Trips, s.held.Visible(), s.held.Text, s.apply.Text)
+	}
+}
+
+// The CSV files of one export dropped together are previewed as one bundle.
+func TestDropSeveralFilesPreviewsOneBundle(t *testing.T) {
+	eng := adminEngine(t)
+	src, d := district(t, 0, "")
+	syncs(t, eng, src, rsync.ScopeBuildings)
+	m, _ := newTestUI(t, eng)
+	idle(t, m)
+	dir := t.TempDir()
+	if err := d.Write(dir, gen.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ents, _ := os.ReadDir(dir)
+	var uris []fyne.URI
+	for _, e := range ents {
+		uris = append(uris, storage.NewFileURI(filepath.Join(dir, e.Name())))
+	}
+	wait(t, m.handleDrop(uris))
+	idle(t, m)
+	if m.uploads.plan == nil || m.uploads.planKind != rsync.UploadFiles || m.uploads.plan.Counts.Users.Added == 0 {
+		t.Fatalf("plan %v kind %q result %q notice %q", m.uploads.plan, m.uploads.planKind, m.uploads.result.Text, m.uploads.notice.Text)
+	}
+	if m.uploads.dropped == nil {
+		t.Fatal("the private copy is not kept for removal")
 	}
 }

@@ -151,6 +151,21 @@ func (m *mainUI) handleDrop(uris []fyne.URI) <-chan struct{} {
 		m.uploads.say(m.uploads.notice, "Wait for the current upload to finish, then drop the file again.", widget.WarningImportance)
 		return nil
 	}
+	if paths, ok := localPaths(uris); ok && len(paths) > 1 {
+		// Several files of one export (users.csv with roles.csv, an unzipped bundle): one source.
+		src, up, cleanup, err := m.uploads.eng.UploadFiles(paths)
+		if err != nil {
+			m.uploads.clearPlan()
+			m.uploads.say(m.uploads.notice, errorText("Reading the dropped files", err), widget.DangerImportance)
+			return nil
+		}
+		if m.uploads.dropped != nil {
+			m.uploads.dropped()
+		}
+		m.uploads.dropped = cleanup
+		m.uploads.notice.Hide()
+		return m.uploads.previewFile(src, up)
+	}
 	route, err := routeDrop(uris, rsync.DetectUpload)
 	if err != nil {
 		m.uploads.clearPlan()
