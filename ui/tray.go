@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"rosterdesk/data"
@@ -239,6 +241,19 @@ func (d *Desktop) Watch(ctx context.Context, every time.Duration) {
 			}
 		})
 	}
+}
+
+// BringForward shows the window (hidden to the tray, or behind others) and
+// focuses it: a second launch on the same roster asked. Call it on the UI goroutine.
+func (d *Desktop) BringForward() { d.open() }
+
+// Notice is a small window's content: text and an OK button that calls ok.
+func Notice(text string, ok func()) fyne.CanvasObject {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	b := widget.NewButton("OK", ok)
+	b.Importance = widget.HighImportance
+	return container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), b), nil, nil, l)
 }
 
 // open shows the window.

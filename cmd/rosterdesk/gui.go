@@ -3,17 +3,20 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"sync/atomic"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 	"github.com/rs/zerolog"
 
 	"rosterdesk/assets"
 	"rosterdesk/internal/appinfo"
+	"rosterdesk/internal/instance"
 	rsync "rosterdesk/sync"
 	"rosterdesk/ui"
 )
@@ -31,6 +34,22 @@ const appLogName = "rosterdesk-app.log"
 // rotating file at the level of setting log.level; while a run is scheduled,
 // closing the window keeps RosterDesk in the system tray.
 func runGUI(dbPath string, log zerolog.Logger) (err error) {
+	// One app per roster: a second launch brings the first one's window forward.
+	var desk atomic.Pointer[ui.Desktop]
+	claim, err := instance.Claim(dbPath, func() {
+		if d := desk.Load(); d != nil {
+			fyne.Do(d.BringForward)
+		}
+	})
+	var other *instance.Other
+	if errors.As(err, &other) {
+		return alreadyOpen(other, log)
+	}
+	if err != nil {
+		log.Warn().Err(err).Msg("could not mark the roster as open in this app; a second launch will not find it")
+	}
+	defer claim.Release()
+
 	eng, err := rsync.Open(dbPath, log)
 	if err != nil {
 		return err
@@ -58,6 +77,7 @@ func runGUI(dbPath string, log zerolog.Logger) (err error) {
 	a.SetIcon(assets.Icon)
 	d := ui.NewDesktop(a, eng, ui.DesktopOptions{Scheduler: sched, LogFile: logPath, SetLogLevel: level.set})
 	d.Window().SetIcon(assets.Icon)
+	desk.Store(d)
 	sched.OnRun = d.AutomatedRunFinished
 	if err := sched.Start(ctx); err != nil {
 		eng.Log.Error().Err(err).Msg("the automated sync could not be scheduled")
@@ -81,6 +101,27 @@ func runGUI(dbPath string, log zerolog.Logger) (err error) {
 	} else {
 		eng.Log.Info().Msg("quit")
 	}
+	return nil
+}
+
+// alreadyOpen is a second launch on a roster RosterDesk already has open.
+// The first one's window came forward: nothing more to do. Where it could
+// not be reached, a small window says so, with its process id.
+func alreadyOpen(other *instance.Other, log zerolog.Logger) error {
+	if other.Shown {
+		log.Info().Int("pid", other.PID).Msg("RosterDesk is already open on this roster; its window was brought forward")
+		return nil
+	}
+	msg := fmt.Sprintf("RosterDesk is already open on this roster (process %d), and did not answer. "+
+		"Switch to its window, or quit it (Task Manager or Activity Monitor can end process %d) and open RosterDesk again.",
+		other.PID, other.PID)
+	log.Warn().Int("pid", other.PID).Msg(msg)
+	a := app.NewWithID(appID)
+	a.SetIcon(assets.Icon)
+	w := a.NewWindow(ui.Title)
+	w.SetContent(ui.Notice(msg, a.Quit))
+	w.Resize(fyne.NewSize(480, 160))
+	w.ShowAndRun()
 	return nil
 }
 

@@ -295,3 +295,32 @@ func TestCloseWindowWithScheduleHidesToTray(t *testing.T) {
 		t.Fatalf("SIGTERM did not quit:\n%s", a.out)
 	}
 }
+
+// A second launch on the same roster brings the first window forward (here
+// from minimized) and ends, instead of opening a second app.
+func TestSecondLaunchBringsTheFirstForward(t *testing.T) {
+	d := startDesktop(t)
+	db := filepath.Join(t.TempDir(), "roster.db")
+	rd(t, db, "admin", "add", "it@example.org", "IT Admin")
+	a := d.startApp(t, db)
+	if out, err := d.run("xdotool", "windowminimize", "--sync", a.win); err != nil {
+		t.Fatalf("minimize: %v %s", err, out)
+	}
+	d.waitFor(t, "the window to minimize", func() bool { return d.mapState(t, a) == "IsUnMapped" })
+	second := exec.Command(os.Args[0], "--db", db)
+	second.Env = d.env("ROSTERDESK_AS_CLI=1")
+	out, err := second.CombinedOutput()
+	if err != nil {
+		t.Fatalf("second launch: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "already open on this roster") {
+		t.Errorf("second launch said:\n%s", out)
+	}
+	d.waitFor(t, "the first window to come forward", func() bool { return d.mapState(t, a) == "IsViewable" })
+	if wins, _ := d.run("xdotool", "search", "--onlyvisible", "--name", "^RosterDesk$"); len(strings.Fields(wins)) != 1 {
+		t.Errorf("RosterDesk windows: %q", wins)
+	}
+	if ended, _ := a.exited(time.Second); ended {
+		t.Fatalf("the first app ended:\n%s", a.out)
+	}
+}
