@@ -95,6 +95,17 @@ type LogEntry struct {
 	Field     string `json:"field"`
 	Rule      string `json:"rule"`
 	Message   string `json:"message"`
+	// Name and Raw describe the record of an error or warning about one row:
+	// its display name (person: given and family name and role; class or
+	// course: title; org: name) and the row as the SIS sent it (a CSV line,
+	// or a REST record as JSON). They are the admin's own data, for the
+	// report; they never go to the app's log file.
+	Name string `json:"name,omitempty"`
+	Raw  string `json:"raw,omitempty"`
+	// Value is the entry's field in that row, as written.
+	Value string `json:"value,omitempty"`
+	// Rows is how many rows a correction logged once stands for (0: one).
+	Rows int `json:"rows,omitempty"`
 }
 
 // InsertRun records a run and returns its id.
@@ -143,9 +154,9 @@ func orJSON(s, def string) string {
 // AddLog appends entries to run id's log.
 func (tx *Tx) AddLog(runID int64, entries []LogEntry) error {
 	for _, e := range entries {
-		if _, err := tx.exec(`INSERT INTO run_log (run_id, severity, phase, file, line, col, sourced_id, field, rule, message)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			runID, e.Severity, e.Phase, e.File, e.Line, e.Column, e.SourcedID, e.Field, e.Rule, e.Message); err != nil {
+		if _, err := tx.exec(`INSERT INTO run_log (run_id, severity, phase, file, line, col, sourced_id, field, rule, message, name, raw, value, rows)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			runID, e.Severity, e.Phase, e.File, e.Line, e.Column, e.SourcedID, e.Field, e.Rule, e.Message, e.Name, e.Raw, e.Value, e.Rows); err != nil {
 			return err
 		}
 	}
@@ -214,14 +225,14 @@ func (db *DB) HasAppliedRun(ctx context.Context, scope string) (bool, error) {
 
 // Log streams run id's log in order to fn.
 func (db *DB) Log(ctx context.Context, runID int64, fn func(LogEntry) error) error {
-	rows, err := db.sql.QueryContext(ctx, `SELECT severity, phase, file, line, col, sourced_id, field, rule, message FROM run_log WHERE run_id = ? ORDER BY id`, runID)
+	rows, err := db.sql.QueryContext(ctx, `SELECT severity, phase, file, line, col, sourced_id, field, rule, message, name, raw, value, rows FROM run_log WHERE run_id = ? ORDER BY id`, runID)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var e LogEntry
-		if err := rows.Scan(&e.Severity, &e.Phase, &e.File, &e.Line, &e.Column, &e.SourcedID, &e.Field, &e.Rule, &e.Message); err != nil {
+		if err := rows.Scan(&e.Severity, &e.Phase, &e.File, &e.Line, &e.Column, &e.SourcedID, &e.Field, &e.Rule, &e.Message, &e.Name, &e.Raw, &e.Value, &e.Rows); err != nil {
 			return err
 		}
 		if err := fn(e); err != nil {

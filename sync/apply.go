@@ -151,6 +151,7 @@ func (e *Engine) applyRun(ctx context.Context, source string, opt Options, previ
 	run.FinishedAt = data.FormatTime(e.DB.Now())
 	run.Errors, run.Warnings, run.Counts = plan.log.errors, plan.log.warnings, plan.Counts
 	run.Inputs = inputsJSON(plan.Inputs)
+	run.Options = runOptionsJSON(opt, plan.Source)
 	if err := tx.FinishRun(run); err != nil {
 		return nil, err
 	}
@@ -223,7 +224,7 @@ func (e *Engine) record(ctx context.Context, plan *Plan, status, message string)
 	run := &data.Run{Scope: string(plan.Scope), Trigger: string(plan.Trigger), Status: status, Source: src,
 		StartedAt: data.FormatTime(plan.StartedAt), FinishedAt: data.FormatTime(tx.Now()),
 		Errors: plan.log.errors, Warnings: plan.log.warnings, Counts: plan.Counts, Message: message, AdminID: plan.Admin.ID,
-		Tripped: tripsJSON(plan.Trips)}
+		Tripped: tripsJSON(plan.Trips), Options: runOptionsJSON(plan.opt, plan.Source)}
 	if run.ID, err = tx.InsertRun(run); err != nil {
 		return nil, err
 	}

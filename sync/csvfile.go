@@ -3,6 +3,7 @@ package sync
 import (
 	"bufio"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -33,6 +34,8 @@ type table struct {
 	// swallowed lines, a row whose sourcedId cannot be read): nothing absent
 	// from it may be taken away in this run. "" for a sound file.
 	Damaged string
+	// roleOf gives a user's role when users.csv has no role column (1.2: roles.csv has it).
+	roleOf func(sourcedID string) string
 }
 
 // swallowed tells a record whose quoted field holds whole rows: a line in it
@@ -284,7 +287,9 @@ func (t *table) next() error {
 		t.finish()
 		return io.EOF
 	}
+	t.log.cur = t
 	if err != nil {
+		t.rec = nil // not a row: nothing to show as written
 		var pe *csv.ParseError
 		if errors.As(err, &pe) && !errors.Is(err, csv.ErrFieldCount) {
 			if pe.Err == csv.ErrQuote || pe.Err == csv.ErrBareQuote {
@@ -386,4 +391,53 @@ func (t *table) colNo(c string) int {
 	return 0
 }
 
-func (t *table) Close() error { return t.rc.Close() }
+func (t *table) Close() error {
+	if t.log.cur == t {
+		t.log.cur = nil
+	}
+	return t.rc.Close()
+}
+
+// displayName names the current row's record the way an admin knows it:
+// a person by given and family name and role, a class, course or session by
+// title, an org by name. Empty when the row has none.
+func (t *table) displayName() string {
+	switch t.Canon {
+	case "users":
+		name := strings.TrimSpace(t.get("givenName") + " " + t.get("familyName"))
+		role := t.get("role")
+		if role == "" && t.roleOf != nil {
+			role = t.roleOf(t.get("sourcedId"))
+		}
+		if name != "" && role != "" {
+			return name + " (" + role + ")"
+		}
+		return name
+	case "classes", "courses", "academicSessions":
+		return t.get("title")
+	case "orgs":
+		return t.get("name")
+	}
+	return ""
+}
+
+// raw is the current row as the SIS sent it: the CSV line (its fields as
+// read, quoted again where CSV needs it) or, for a REST collection, the
+// record's fields as a JSON object.
+func (t *table) raw() string {
+	var b strings.Builder
+	if t.lineOffset < 0 {
+		m := make(map[string]string, len(t.rec))
+		for i, v := range t.rec {
+			if i < len(t.Header) && v != "" {
+				m[t.Header[i]] = v
+			}
+		}
+		j, _ := json.Marshal(m)
+		return string(j)
+	}
+	w := csv.NewWriter(&b)
+	w.Write(t.rec)
+	w.Flush()
+	return strings.TrimRight(b.String(), "\n")
+}

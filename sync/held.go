@@ -69,10 +69,20 @@ type storedOptions struct {
 	Trigger     Trigger `json:"trigger"`
 	Provider    string  `json:"provider,omitempty"`
 	Collections bool    `json:"collections,omitempty"`
+	// What the source was, for the report: its OneRoster version and manifest.
+	Version  string `json:"oneroster_version,omitempty"`
+	Manifest string `json:"manifest,omitempty"`
 }
 
-func optionsJSON(opt Options) string {
-	b, _ := json.Marshal(storedOptions{opt.Scope, opt.Trigger, opt.Provider, opt.Collections})
+func optionsJSON(opt Options) string { return runOptionsJSON(opt, nil) }
+
+// runOptionsJSON is how a run was asked for, with what its source turned out to be.
+func runOptionsJSON(opt Options, src *Source) string {
+	so := storedOptions{Scope: opt.Scope, Trigger: opt.Trigger, Provider: opt.Provider, Collections: opt.Collections}
+	if src != nil {
+		so.Version, so.Manifest = src.Version, src.manifestSummary()
+	}
+	b, _ := json.Marshal(so)
 	return string(b)
 }
 
@@ -103,7 +113,7 @@ func (e *Engine) hold(ctx context.Context, plan *Plan, source string, opt Option
 	}
 	run := &data.Run{Scope: string(plan.Scope), Trigger: string(plan.Trigger), Status: StatusHeld, Source: source,
 		StartedAt: data.FormatTime(plan.StartedAt), FinishedAt: data.FormatTime(tx.Now()), Errors: plan.log.errors, Warnings: plan.log.warnings,
-		Counts: plan.Counts, Message: msg, AdminID: plan.Admin.ID, Options: optionsJSON(opt), Inputs: inputsJSON(plan.Inputs), Tripped: tripsJSON(trips)}
+		Counts: plan.Counts, Message: msg, AdminID: plan.Admin.ID, Options: runOptionsJSON(opt, plan.Source), Inputs: inputsJSON(plan.Inputs), Tripped: tripsJSON(trips)}
 	if run.ID, err = tx.InsertRun(run); err != nil {
 		return nil, err
 	}

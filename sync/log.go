@@ -23,6 +23,9 @@ type runLog struct {
 	warnings int
 	agg      map[aggKey]int // index into entries
 	aggN     map[aggKey]int
+	// cur is the row being read: an error or warning about it carries its
+	// display name and the row as written (only those rows: memory).
+	cur *table
 }
 
 type aggKey struct{ file, field, rule, group string }
@@ -37,6 +40,12 @@ func (l *runLog) add(e data.LogEntry) {
 		l.errors++
 	case SevWarning:
 		l.warnings++
+	}
+	if t := l.cur; t != nil && e.Severity != SevInfo && e.Line > 0 && t.rec != nil && e.File == t.File && e.Line == t.Line {
+		e.Name, e.Raw = t.displayName(), t.raw()
+		if e.Field != "" && t.has(e.Field) {
+			e.Value = t.get(e.Field)
+		}
 	}
 	l.entries = append(l.entries, e)
 }
@@ -79,6 +88,7 @@ func (l *runLog) finish() {
 	for k, i := range l.agg {
 		if n := l.aggN[k]; n > 1 {
 			l.entries[i].Message += fmt.Sprintf(" (%d rows like this; first shown)", n)
+			l.entries[i].Rows = n
 		}
 	}
 	l.agg = map[aggKey]int{}

@@ -274,6 +274,7 @@ type planner struct {
 	// enrolledIDs holds those sourcedIds back to back: a million strings in a
 	// map would be scanned by every garbage collection.
 	enrolledIDs []byte
+	roles       map[string][]roleRow // 1.2 roles.csv, to name a user's role in the log
 
 	// collect: the validator reads on past an unusable file; unusable says which and why.
 	collect  bool
@@ -499,6 +500,7 @@ func (p *planner) planEntities(courses bool) error {
 	if err := p.step("roles", "", func() (err error) { roles, err = p.readRoles(); return err }); err != nil {
 		return err
 	}
+	p.roles = roles
 	if err := p.step("users", data.EntityUser, func() error {
 		return p.planTable(data.Users, "users", func(t *table) rowResult { return p.userRow(t, roles) })
 	}); err != nil {
@@ -615,6 +617,17 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 		return err
 	}
 	defer t.Close()
+	if file == "users" && p.roles != nil {
+		t.roleOf = func(id string) string {
+			var rs []string
+			for _, r := range p.roles[id] {
+				if !slices.Contains(rs, r.role) {
+					rs = append(rs, r.role)
+				}
+			}
+			return strings.Join(rs, ", ")
+		}
+	}
 	ep.File = t.File
 	seen := newSeenSet(r.db)
 	usable := 0 // rows kept or ignored: neither rejected nor skipped

@@ -341,6 +341,12 @@ func runDetail(r rsync.Result) string {
 		}
 	case rsync.StatusRolledBack:
 		text += fmt.Sprintf("\nUndone by run %d: every record it changed is back to its state before it.", r.ResolvedBy)
+	case rsync.StatusFailed:
+		text += "\nWhat to do next: " + rsync.GuidanceFailed + "\n" + rsync.GuidanceSupport
+	case rsync.StatusApplied, rsync.StatusDryRun:
+		if r.Errors > 0 {
+			text += "\nWhat to do next: " + rsync.GuidanceErrors + "\n" + rsync.GuidanceSupport
+		}
 	}
 	switch {
 	case r.Undoes != 0 && r.CountsAre != rsync.CountsNone:

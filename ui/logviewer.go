@@ -113,7 +113,11 @@ func newLogViewer(l *loader, eng *rsync.Engine, win func() fyne.Window, back fun
 				parts = append(parts, p)
 			}
 		}
-		v.detail.SetText(strings.Join(parts, " · ") + "\n" + lr.Message)
+		text := strings.Join(parts, " · ") + "\n" + lr.Message
+		if help := rsync.RuleHelp(lr.Rule); help != "" {
+			text += "\n" + help
+		}
+		v.detail.SetText(text)
 	}
 
 	v.severity = widget.NewSelect([]string{sevAll, sevErrors, sevWarnings, sevInfo, sevChanges}, func(string) { v.apply() })

@@ -321,10 +321,8 @@ func (p *preferencesScreen) addAdminAccount(email, name string) <-chan struct{} 
 	})
 }
 
-const summerAdvice = "Best practice: turn the sync off during the summer break. It prevents unintended deactivations while " +
-	"users, courses or enrollments are temporarily missing from the SIS, premature course creation from incomplete " +
-	"schedules, and errors from end-of-year archiving or ID changes. Turn it back on once the new year's data in the SIS " +
-	"is complete and verified."
+// summerAdvice is the engine's: the six reasons to pause over the summer.
+var summerAdvice = rsync.SummerAdvice()
 
 // dayList is the checked days in the stored form: "mon,wed,fri".
 func (p *preferencesScreen) dayList() string {

@@ -113,7 +113,7 @@ func (v *heldReview) open(r rsync.Result) <-chan struct{} {
 	v.heading.SetText(fmt.Sprintf("Run %d · %s · %s · started %s UTC", r.RunID, syncType(r), heldLabel, formatUTC(r.StartedAt)))
 	intro := "This run applied nothing: it waits for you. If the change is expected (a new school year, a closed school), " +
 		"approve it once: it is applied exactly as shown here. If it is not (a cut-off export, the wrong file), discard it, " +
-		"fix the export in the SIS and sync again."
+		"fix the export in the SIS and sync again.\n" + rsync.GuidanceHeld + "\n" + rsync.GuidanceSupport
 	if r.Status != rsync.StatusHeld {
 		intro = "This run is no longer held: " + runStatus(r) + "."
 		v.approve.Disable()

@@ -12,18 +12,22 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"rosterdesk/data"
+	"rosterdesk/internal/appinfo"
 	rsync "rosterdesk/sync"
 )
 
-// CSVHeader is the header of the CSV log, the columns `rosterdesk log --csv` has always written.
-var CSVHeader = []string{"severity", "phase", "file", "line", "column", "sourcedId", "field", "rule", "message"}
+// CSVHeader is the header of the CSV log: the columns `rosterdesk log --csv`
+// has always written, then the record's name, the field's value and the row
+// as the SIS sent it (for errors and warnings about one row).
+var CSVHeader = []string{"severity", "phase", "file", "line", "column", "sourcedId", "field", "rule", "message", "name", "value", "raw"}
 
 // WriteCSV writes run runID's full log (every severity, in logged order) to w
-// as CSV. An unknown run is data.ErrNotFound and nothing is written.
+// as CSV; no value can run as a formula in a spreadsheet (see SafeCSV). An unknown run is data.ErrNotFound and nothing is written.
 func WriteCSV(ctx context.Context, eng *rsync.Engine, runID int64, w io.Writer) error {
 	if _, err := eng.DB.Run(ctx, runID); err != nil {
 		return err
@@ -36,7 +40,8 @@ func WriteCSV(ctx context.Context, eng *rsync.Engine, runID int64, w io.Writer) 
 	_, err := eng.RunLog(ctx, runID, func(e data.LogEntry) error {
 		rec[0], rec[1], rec[2], rec[3], rec[4] = e.Severity, e.Phase, e.File, strconv.Itoa(e.Line), strconv.Itoa(e.Column)
 		rec[5], rec[6], rec[7], rec[8] = e.SourcedID, e.Field, e.Rule, e.Message
-		return cw.Write(rec)
+		rec[9], rec[10], rec[11] = e.Name, e.Value, e.Raw
+		return cw.Write(SafeCSVRecord(rec))
 	})
 	if err != nil {
 		return err
@@ -62,10 +67,13 @@ type column struct {
 }
 
 var (
-	logColumns    = []column{{"File", 20}, {"Line", 8}, {"Column", 8}, {"sourcedId", 24}, {"Field", 20}, {"Rule", 28}, {"Message", 100}}
+	logColumns = []column{{"File", 20}, {"Line", 8}, {"Column", 8}, {"sourcedId", 24}, {"Name", 28}, {"Field", 18}, {"Value", 20},
+		{"Rule", 24}, {"Message", 90}, {"Row as the SIS sent it", 80}}
 	changeColumns = []column{{"Entity", 16}, {"sourcedId", 24}, {"Action", 12}, {"Field", 20}, {"Old", 28}, {"New", 28},
 		{"Reason", 44}, {"Admin", 28}, {"At (UTC)", 20}}
-	summaryColumns = []column{{"Section", 12}, {"Item", 34}, {"Value", 60}}
+	// The Summary sheet: the context in the first two columns, then the causes table.
+	causeColumns = []column{{"Rule", 30}, {"Severity", 10}, {"Count", 8}, {"Rows", 8}, {"Files", 22}, {"Example (file:line)", 22},
+		{"Example sourcedId", 20}, {"Example value", 20}, {"Example record", 26}, {"What it means and how to fix it in the SIS", 100}}
 )
 
 // maxDataRows is how many rows fit under the header of one sheet.
@@ -76,26 +84,34 @@ type workbook struct {
 	f        *excelize.File
 	header   int // style of header cells
 	datetime int // style of date-time cells
+	textFmt  int // style of text cells a spreadsheet would take for formulas
+	title    int // style of the Summary's title and headings
 	sheets   []string
 }
 
 // WriteXLSX writes run runID as an Excel workbook to w. Sheets:
 //
-//   - Summary: the run (id, status, scope, trigger, source, started and
-//     finished as date-times, message, errors, warnings), what its log and
-//     changes hold, and every count of data.Counts, one per row;
+//   - Summary, the first: the context (RosterDesk version, source with its
+//     OneRoster version and manifest, scope, trigger, credited admin, times in
+//     UTC and local time), what to do next and when to contact SIS support;
+//     then the errors and warnings grouped by rule, the most frequent first
+//     (count, rows, files, an example, and the rule's sentence on what it
+//     means and how to fix it in the SIS); then what the other sheets hold
+//     and every count of data.Counts;
 //   - Errors and Warnings: the run's log entries of that severity (file, line,
-//     column, sourcedId, field, rule, message). An error means the record was
-//     skipped; a warning means it was kept with something dropped or corrected;
+//     column, sourcedId, the record's name, field, value, rule, message, the
+//     row as the SIS sent it). An error means the record was skipped; a
+//     warning means it was kept with something dropped or corrected;
 //   - Changes: every change the run made with its reason (entity, sourcedId,
 //     action, field, old, new, reason, admin, at);
 //   - Info: the info entries of the log, which explain decisions (a user
 //     ignored because its school is not aligned, say).
 //
-// Every sheet has its header row frozen and an autofilter over its rows;
-// numbers are number cells and times date-time cells (UTC). Each sheet is
-// written with excelize's stream writer, one row at a time. An unknown run
-// is data.ErrNotFound and nothing is written.
+// Every table sheet has its header row frozen and an autofilter over its
+// rows; numbers are number cells and times date-time cells. No text from the
+// SIS can run as a formula (see safe.go). Each sheet is written with
+// excelize's stream writer, one row at a time. An unknown run is
+// data.ErrNotFound and nothing is written.
 func WriteXLSX(ctx context.Context, eng *rsync.Engine, runID int64, w io.Writer) error {
 	run, err := eng.DB.Run(ctx, runID)
 	if err != nil {
@@ -118,7 +134,7 @@ func WriteXLSX(ctx context.Context, eng *rsync.Engine, runID int64, w io.Writer)
 	for _, sev := range []struct{ sheet, severity string }{{SheetErrors, rsync.SevError}, {SheetWarnings, rsync.SevWarning}} {
 		t := wb.table(sev.sheet, logColumns)
 		err := eng.DB.LogOfSeverity(ctx, runID, sev.severity, func(e data.LogEntry) error {
-			return t.add(logRow(e))
+			return t.add(wb.logRow(e))
 		})
 		if err = t.close(err); err != nil {
 			return err
@@ -127,7 +143,8 @@ func WriteXLSX(ctx context.Context, eng *rsync.Engine, runID int64, w io.Writer)
 	}
 	t := wb.table(SheetChanges, changeColumns)
 	err = eng.DB.RunChanges(ctx, runID, func(a data.Audit) error {
-		return t.add([]any{string(a.Entity), a.SourcedID, a.Action, a.Field, deref(a.Old), deref(a.New), a.Reason, a.Admin, wb.timeCell(a.At)})
+		return t.add([]any{string(a.Entity), wb.text(a.SourcedID), a.Action, a.Field, wb.text(deref(a.Old)), wb.text(deref(a.New)),
+			wb.text(a.Reason), wb.text(a.Admin), wb.timeCell(a.At)})
 	})
 	if err = t.close(err); err != nil {
 		return err
@@ -135,13 +152,13 @@ func WriteXLSX(ctx context.Context, eng *rsync.Engine, runID int64, w io.Writer)
 	changes := t.total
 	sheetsOf[SheetChanges] = t.names
 	t = wb.table(SheetInfo, logColumns)
-	err = eng.DB.LogOfSeverity(ctx, runID, rsync.SevInfo, func(e data.LogEntry) error { return t.add(logRow(e)) })
+	err = eng.DB.LogOfSeverity(ctx, runID, rsync.SevInfo, func(e data.LogEntry) error { return t.add(wb.logRow(e)) })
 	if err = t.close(err); err != nil {
 		return err
 	}
 	counts[rsync.SevInfo], sheetsOf[SheetInfo] = t.total, t.names
 
-	if err := wb.summary(run, counts, changes, sheetsOf); err != nil {
+	if err := wb.summary(ctx, eng, run, counts, changes, sheetsOf); err != nil {
 		return err
 	}
 	// Summary, the first sheet, is the active one. (SetActiveSheet would read
@@ -160,7 +177,13 @@ func (wb *workbook) styles() error {
 		return err
 	}
 	format := "yyyy-mm-dd hh:mm:ss"
-	wb.datetime, err = wb.f.NewStyle(&excelize.Style{CustomNumFmt: &format})
+	if wb.datetime, err = wb.f.NewStyle(&excelize.Style{CustomNumFmt: &format}); err != nil {
+		return err
+	}
+	if wb.title, err = wb.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 13}}); err != nil {
+		return err
+	}
+	wb.textFmt, err = newTextStyle(wb.f)
 	return err
 }
 
@@ -177,8 +200,9 @@ func (wb *workbook) timeCell(s string) any {
 	return excelize.Cell{StyleID: wb.datetime, Value: t.UTC()}
 }
 
-func logRow(e data.LogEntry) []any {
-	return []any{e.File, number(e.Line), number(e.Column), e.SourcedID, e.Field, e.Rule, e.Message}
+func (wb *workbook) logRow(e data.LogEntry) []any {
+	return []any{wb.text(e.File), number(e.Line), number(e.Column), wb.text(e.SourcedID), wb.text(e.Name), wb.text(e.Field),
+		wb.text(e.Value), wb.text(e.Rule), wb.text(e.Message), wb.text(e.Raw)}
 }
 
 // number is a line or column: a number cell, or empty when there is none (0).
@@ -189,9 +213,9 @@ func number(n int) any {
 	return n
 }
 
-func deref(s *string) any {
+func deref(s *string) string {
 	if s == nil {
-		return nil
+		return ""
 	}
 	return *s
 }
@@ -300,38 +324,147 @@ func (t *tableSheet) close(err error) error {
 	return t.finish()
 }
 
-// summary writes the Summary sheet: the run, what the other sheets hold, and its counts.
-func (wb *workbook) summary(run data.Run, logN map[string]int, changes int, sheetsOf map[string][]string) error {
+// summary writes the Summary sheet, the one an admin reads first: the run's
+// context and what to do next, then its errors and warnings grouped by rule,
+// the most frequent first, each with an example and what it means and how to
+// fix it in the SIS; then what the other sheets hold and every count.
+func (wb *workbook) summary(ctx context.Context, eng *rsync.Engine, run data.Run, logN map[string]int, changes int, sheetsOf map[string][]string) error {
+	causes, err := eng.DB.LogByRule(ctx, run.ID)
+	if err != nil {
+		return err
+	}
+	admin := ""
+	if admins, err := eng.DB.Admins(ctx); err == nil {
+		for _, a := range admins {
+			if a.ID == run.AdminID {
+				admin = a.Email
+				if a.Name != "" {
+					admin = a.Name + " <" + a.Email + ">"
+				}
+			}
+		}
+	}
 	sw, err := wb.f.NewStreamWriter(SheetSummary)
 	if err != nil {
 		return err
 	}
-	t := &tableSheet{wb: wb, base: SheetSummary, cols: summaryColumns, names: []string{SheetSummary}, sw: sw, limit: excelize.TotalRows - 1}
-	if err := t.start(summaryColumns); err != nil {
+	for i := len(causeColumns) - 1; i >= 0; i-- {
+		if err := sw.SetColWidth(i+1, i+1, causeColumns[i].width); err != nil {
+			return err
+		}
+	}
+	row := 0
+	put := func(vals ...any) error {
+		row++
+		cell, _ := excelize.CoordinatesToCellName(1, row)
+		return sw.SetRow(cell, vals)
+	}
+	heading := func(s string) error { return put(excelize.Cell{StyleID: wb.title, Value: s}) }
+
+	src := rsync.RunSourceOf(run)
+	source := src.Path
+	switch {
+	case src.REST && src.Provider != "":
+		source = "REST provider " + src.Provider
+	case src.Provider != "" && src.Provider != "absent":
+		source = baseOf(src.Path) + " (from " + src.Provider + ")"
+	default:
+		source = baseOf(src.Path)
+	}
+	version := src.Version
+	if version != "" {
+		version = "OneRoster " + version
+	}
+	next := rsync.GuidanceErrors
+	switch run.Status {
+	case rsync.StatusFailed:
+		next = rsync.GuidanceFailed
+	case rsync.StatusHeld:
+		next = rsync.GuidanceHeld
+	}
+	zone := time.Now().Format("MST, UTC-07:00")
+	if err := heading(fmt.Sprintf("RosterDesk report of run %d", run.ID)); err != nil {
 		return err
 	}
-	rows := [][]any{
-		{"Run", "Run id", run.ID},
-		{"Run", "Status", run.Status},
-		{"Run", "Scope", run.Scope},
-		{"Run", "Trigger", run.Trigger},
-		{"Run", "Source", run.Source},
-		{"Run", "Started (UTC)", wb.timeCell(run.StartedAt)},
-		{"Run", "Finished (UTC)", wb.timeCell(run.FinishedAt)},
-		{"Run", "Message", run.Message},
-		{"Run", "Errors (records skipped)", run.Errors},
-		{"Run", "Warnings (records kept, with a correction)", run.Warnings},
+	for _, r := range [][]any{
+		{"RosterDesk version", appinfo.Get().FullVersion()},
+		{"Run", run.ID},
+		{"Status", run.Status},
+		{"Scope", run.Scope},
+		{"Trigger", run.Trigger},
+		{"Credited admin", wb.text(admin)},
+		{"Source", wb.text(source)},
+		{"Source path", wb.text(src.Path)},
+		{"OneRoster version", version},
+		{"Manifest", wb.text(src.Manifest)},
+		{"Started (UTC)", wb.timeCell(run.StartedAt)},
+		{"Started (local time, " + zone + ")", wb.localCell(run.StartedAt)},
+		{"Finished (UTC)", wb.timeCell(run.FinishedAt)},
+		{"Finished (local time, " + zone + ")", wb.localCell(run.FinishedAt)},
+		{"Message", wb.text(run.Message)},
+		{"Errors (records skipped)", run.Errors},
+		{"Warnings (records kept, with a correction)", run.Warnings},
+		{"What to do next", next},
+		{"When to contact SIS support", rsync.GuidanceSupport},
+	} {
+		if err := put(r...); err != nil {
+			return err
+		}
+	}
+
+	row++
+	if err := heading("Errors and warnings by cause, the most frequent first"); err != nil {
+		return err
+	}
+	hdr := make([]any, len(causeColumns))
+	for i, c := range causeColumns {
+		hdr[i] = excelize.Cell{StyleID: wb.header, Value: c.title}
+	}
+	if err := put(hdr...); err != nil {
+		return err
+	}
+	first := row
+	for _, c := range causes {
+		ex := c.Example
+		where := ex.File
+		if ex.Line > 0 {
+			where += ":" + strconv.Itoa(ex.Line)
+		}
+		if err := put(wb.text(c.Rule), c.Severity, c.Count, c.Rows, wb.text(strings.Join(c.Files, ", ")), wb.text(where),
+			wb.text(ex.SourcedID), wb.text(ex.Value), wb.text(ex.Name), rsync.RuleHelp(c.Rule)); err != nil {
+			return err
+		}
+	}
+	if len(causes) == 0 {
+		msg := "No errors or warnings."
+		if run.Errors+run.Warnings > 0 {
+			msg = "The log of this run was deleted by the " + rsync.KeyLogRetention + " setting (only the newest runs keep theirs); its counts remain above."
+		}
+		if err := put(msg); err != nil {
+			return err
+		}
+	} else {
+		last, _ := excelize.CoordinatesToCellName(len(causeColumns), row)
+		if err := wb.f.AutoFilter(SheetSummary, fmt.Sprintf("A%d:%s", first, last), nil); err != nil {
+			return err
+		}
+	}
+
+	row++
+	if err := heading("What the other sheets hold"); err != nil {
+		return err
 	}
 	for _, s := range []struct{ sheet, sev, what string }{
 		{SheetErrors, rsync.SevError, "Error entries"}, {SheetWarnings, rsync.SevWarning, "Warning entries"}, {SheetInfo, rsync.SevInfo, "Info entries"},
 	} {
-		rows = append(rows, []any{"Log", s.what + " (sheet " + strings.Join(sheetsOf[s.sheet], ", ") + ")", logN[s.sev]})
+		if err := put(s.what+" (sheet "+strings.Join(sheetsOf[s.sheet], ", ")+")", logN[s.sev]); err != nil {
+			return err
+		}
 	}
-	if logN[rsync.SevError]+logN[rsync.SevWarning]+logN[rsync.SevInfo] == 0 && run.Errors+run.Warnings > 0 {
-		rows = append(rows, []any{"Log", "Note", "The log of this run was deleted by the " + rsync.KeyLogRetention +
-			" setting (only the newest runs keep theirs); its counts remain."})
+	if err := put("Changes (sheet "+strings.Join(sheetsOf[SheetChanges], ", ")+")", changes); err != nil {
+		return err
 	}
-	rows = append(rows, []any{"Changes", "Changes (sheet " + strings.Join(sheetsOf[SheetChanges], ", ") + ")", changes})
+	row++
 	// A run that applied nothing labels its numbers as planned, like History.
 	what := "Counts"
 	if rsync.FromRun(run).CountsAre == rsync.CountsPlanned {
@@ -340,15 +473,32 @@ func (wb *workbook) summary(run data.Run, logN map[string]int, changes int, shee
 			what = fmt.Sprintf("Planned counts (applied by run %d)", run.ResolvedBy)
 		}
 	}
-	for _, c := range countRows(run.Counts) {
-		rows = append(rows, []any{what, c.name, c.n})
+	if err := heading(what); err != nil {
+		return err
 	}
-	for _, r := range rows {
-		if err := t.add(r); err != nil {
+	for _, c := range countRows(run.Counts) {
+		if err := put(c.name, c.n); err != nil {
 			return err
 		}
 	}
-	return t.finish()
+	return sw.Flush()
+}
+
+// localCell is a stored timestamp in this computer's time zone, as a date-time cell.
+func (wb *workbook) localCell(s string) any {
+	t := data.ParseTime(s)
+	if t.IsZero() {
+		return wb.timeCell(s)
+	}
+	l := t.Local()
+	return excelize.Cell{StyleID: wb.datetime, Value: time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), l.Second(), 0, time.UTC)}
+}
+
+func baseOf(p string) string {
+	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
+		return p[i+1:]
+	}
+	return p
 }
 
 type countRow struct {

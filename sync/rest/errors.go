@@ -36,6 +36,10 @@ const (
 	KindToken        Kind = "token"        // the OAuth 2 token endpoint refused or failed
 )
 
+// Kinds lists every kind, for the engine's rule sentences (rule rest.<kind>).
+var Kinds = []Kind{KindDNS, KindTLS, KindConnect, KindTimeout, KindUnauthorized, KindForbidden, KindNotFound, KindBadRequest,
+	KindRateLimited, KindServer, KindHTTP, KindBadResponse, KindClockSkew, KindToken}
+
 // Error is a failed call, worded for an admin.
 type Error struct {
 	Kind     Kind
