@@ -111,9 +111,15 @@ func TestPreferencesSchedule(t *testing.T) {
 	if setting(t, eng, rsync.KeySyncEnabled) != "true" || setting(t, eng, rsync.KeySyncDays) != "mon,wed,fri" || setting(t, eng, rsync.KeySyncTime) != "18:30" {
 		t.Fatalf("stored %s %s %s", setting(t, eng, rsync.KeySyncEnabled), setting(t, eng, rsync.KeySyncDays), setting(t, eng, rsync.KeySyncTime))
 	}
-	// The summer advice sits beside the switch.
-	if !strings.Contains(strings.Join(visibleTexts(s.item.Content), "\n"), "turn the sync off during the summer break") {
+	// The summer advice sits beside the switch, with all six reasons.
+	shown := strings.Join(visibleTexts(s.item.Content), "\n")
+	if !strings.Contains(shown, "turn the automated sync off during the summer break") || len(rsync.SummerReasons) != 6 {
 		t.Error("no summer advice")
+	}
+	for _, r := range rsync.SummerReasons {
+		if !strings.Contains(shown, r) {
+			t.Errorf("summer advice lacks %q", r)
+		}
 	}
 }
 

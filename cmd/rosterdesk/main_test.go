@@ -124,7 +124,8 @@ func TestCLIContract(t *testing.T) {
 			bad1 = e
 		}
 	}
-	if bad1 == nil || keys(bad1) != "column,field,file,line,message,phase,rule,severity,sourcedId" ||
+	if bad1 == nil || keys(bad1) != "column,field,file,line,message,name,phase,raw,rule,severity,sourcedId,value" ||
+		bad1["name"] != "Bo Lee (wizard)" || bad1["value"] != "wizard" || !strings.HasPrefix(bad1["raw"].(string), "u2,,,true,") ||
 		bad1["file"] != "users.csv" || bad1["line"].(float64) != 3 || bad1["sourcedId"] != "u2" || bad1["field"] != "role" {
 		t.Fatalf("log entry %v", bad1)
 	}
