@@ -42,14 +42,14 @@ func TestLogXLSX(t *testing.T) {
 		t.Fatalf("sheets %s", got)
 	}
 	errRows, _ := f.GetRows("Errors")
-	if len(errRows) != 2 || errRows[1][0] != "users.csv" || errRows[1][1] != "3" || errRows[1][3] != "u2" || errRows[1][4] != "role" {
+	if len(errRows) != 2 || errRows[1][0] != "users.csv" || errRows[1][1] != "3" || errRows[1][3] != "u2" || errRows[1][5] != "role" {
 		t.Fatalf("errors sheet %q", errRows)
 	}
 	changes, _ := f.GetRows("Changes")
 	if len(changes) != 2 || changes[1][0] != "user" || changes[1][1] != "u1" || changes[1][2] != "add" || changes[1][6] != "new in users.csv" {
 		t.Fatalf("changes sheet %q", changes)
 	}
-	if b, err := os.ReadFile(csvPath); err != nil || !strings.HasPrefix(string(b), "severity,phase,file,line,column,sourcedId,field,rule,message\n") ||
+	if b, err := os.ReadFile(csvPath); err != nil || !strings.HasPrefix(string(b), "severity,phase,file,line,column,sourcedId,field,rule,message,name,value,raw\n") ||
 		!strings.Contains(string(b), "error,") {
 		t.Fatalf("csv beside the xlsx: %v %.200s", err, b)
 	}
