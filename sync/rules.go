@@ -42,6 +42,7 @@ var ruleHelp = map[string]string{
 	"package.file_name":           "The file did not have a OneRoster name and was recognised from its header; nothing to fix, though naming it users.csv or courses.csv avoids the guess.",
 	"file.header_only":            "The file has a header but no rows, so nothing in it changed and nobody was deactivated for being absent from it; if it should hold records, check the SIS export's filters.",
 	"file.no_usable_rows":         "No row of the file could be used, so nothing was deactivated or removed for being absent from it; fix the errors listed for that file first.",
+	"file.damaged":                "Rows of the file could not be told apart (a broken quote, or a row whose sourcedId cannot be read), so nothing was deactivated or removed for being absent from it; fix the rows listed for that file in the SIS and export again.",
 	"file.unusable":               "The file cannot be used (a required column is missing, say, or it is not CSV), so a sync that needs it changes nothing; read the message and fix the file's export in the SIS.",
 	"file.unused_unusable":        "A file RosterDesk does not import cannot be read, which stops no sync; nothing to fix unless another tool needs that file.",
 	"bundle.lacking":              "The bundle lacks what a wider sync needs, so such a sync of it would be refused; add the missing files or columns to the SIS's export if you sync more than this.",
