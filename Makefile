@@ -22,7 +22,7 @@ SCREENSHOT_DEPS := xvfb xauth imagemagick xdotool
 # The Windows cross-compiler (also brings windres), and zip and file for the package.
 WINDOWS_DEPS := gcc-mingw-w64-x86-64 zip file
 
-.PHONY: deps run test build bench bench-xl screenshots package-windows package-linux package-macos
+.PHONY: deps run test build bench bench-xl safeguards-matrix screenshots package-windows package-linux package-macos
 
 deps:
 	@bash scripts/deps.sh $(DEPS)
@@ -46,6 +46,13 @@ bench: deps
 # part of test or CI: it needs about 4 GB free (the generator) and some minutes.
 bench-xl: deps
 	$(GO) run ./cmd/rosterbench -xl -out docs/PERFORMANCE.md
+
+# The safeguard matrix at all four sizes (300, 3,000, 30,000 and 150,000
+# students; `make test` runs the first two): 30 ordinary days bulk and delta,
+# then each unusual export. About 10 minutes on 2 cores; the results table is
+# written to docs/safeguards-matrix.md (copied into docs/SAFEGUARDS.md).
+safeguards-matrix: deps
+	ROSTERDESK_MATRIX=all MATRIX_OUT=$(CURDIR)/docs/safeguards-matrix.md $(GO) test ./sync -run TestSafeguardMatrix -v -timeout 60m
 
 # Captures docs/screenshots/*.png; DB=FILE shoots an existing roster instead of an empty one;
 # SMALL=1 only every screen at 1024x640 (small-*.png).

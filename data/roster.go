@@ -40,3 +40,24 @@ func (db *DB) ActiveCount(ctx context.Context, table string) (int, error) {
 	err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM `+table+` WHERE active = 1`).Scan(&n)
 	return n, err
 }
+
+// ActiveSchools returns, for every active record of table, the value of its
+// school column (a users' org_ids list, a class's school_sourced_id): the
+// per-school safeguard compares what a run takes away with what each school has.
+func (db *DB) ActiveSchools(ctx context.Context, table, col string) (map[int64]string, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT id, `+col+` FROM `+table+` WHERE active = 1`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var v string
+		if err := rows.Scan(&id, &v); err != nil {
+			return nil, err
+		}
+		out[id] = v
+	}
+	return out, rows.Err()
+}

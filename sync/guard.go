@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"rosterdesk/data"
 )
 
 // Guards hold a run, applying nothing, when it would change too much or when
@@ -22,7 +24,25 @@ type Trip struct {
 	Active  int     `json:"active,omitempty"` // active records before the run
 	Percent float64 `json:"percent,omitempty"`
 	Limit   string  `json:"limit"` // the limit exceeded, e.g. "10%" or "500"
-	Reason  string  `json:"reason"`
+	// Reason names the limit as the Safeguards screen labels it.
+	Reason string `json:"reason"`
+	// Key is the setting of the limit, for the CLI ("guard.users.deactivate.percent").
+	Key string `json:"key,omitempty"`
+}
+
+// guardLabels are the Safeguards screen's names of the entities.
+var guardLabels = map[string]string{"buildings": "Buildings", "users": "Users", "courses": "Courses", "classes": "Classes", "assignments": "Course assignments"}
+
+// limitLabel names a limit as the Safeguards screen shows it.
+func limitLabel(entity, action, kind, limit string) string {
+	verb := "deactivate or remove"
+	if action == "update" {
+		verb = "update"
+	}
+	if kind == "percent" {
+		return fmt.Sprintf("Safeguards › %s: %s more than %s%% of active", guardLabels[entity], verb, limit)
+	}
+	return fmt.Sprintf("Safeguards › %s: %s more than %s (this many)", guardLabels[entity], verb, limit)
 }
 
 // guardEntities are the entities thresholds apply to, with the word for taking one away.
@@ -30,12 +50,25 @@ var guardEntities = []struct{ name, gone string }{
 	{"buildings", "deactivate"}, {"users", "deactivate"}, {"courses", "remove"}, {"classes", "remove"}, {"assignments", "remove"},
 }
 
-// Default limits: deactivations/removals above 10% or above 500; updates above 75%. 0 turns a limit off.
+// Default limits, chosen from the safeguard matrix (docs/SAFEGUARDS.md):
+// taking away more than 5% of users or 10% of any other entity, or updating
+// more than 75%, holds a run. Counts are off by default: any one number either
+// holds a large district's ordinary day or never fires in a small one; one
+// school losing most of its records is the per-school limit's job. 0 turns a
+// limit off.
+var defGonePercent = map[string]string{"buildings": "10", "users": "5", "courses": "10", "classes": "10", "assignments": "10"}
+
 const (
-	defGonePercent   = "10"
-	defGoneCount     = "500"
+	defGoneCount     = "0"
 	defUpdatePercent = "75"
 	defUpdateCount   = "0"
+	// KeySchoolPercent holds a run that takes most of one school away: its
+	// users, its classes or its building. District-wide percentages miss it
+	// in a large district (one school of 100 is 1%).
+	KeySchoolPercent = "guard.school.percent"
+	KeySchoolCount   = "guard.school.count"
+	defSchoolPercent = "50"
+	defSchoolCount   = "10"
 	// KeyInputDrop holds a run whose file lost more than this share of its rows since the last applied run.
 	KeyInputDrop = "guard.input.drop_percent"
 )
@@ -56,12 +89,16 @@ func init() {
 		return s, err
 	}
 	for _, g := range guardEntities {
-		for _, a := range []struct{ action, pct, cnt string }{{g.gone, defGonePercent, defGoneCount}, {"update", defUpdatePercent, defUpdateCount}} {
+		for _, a := range []struct{ action, pct, cnt string }{{g.gone, defGonePercent[g.name], defGoneCount}, {"update", defUpdatePercent, defUpdateCount}} {
 			k := "guard." + g.name + "." + a.action
 			settingDefs[k+".percent"] = settingDef{def: a.pct, check: percent, help: fmt.Sprintf("hold a run that would %s more than this %% of active %s (0: off)", a.action, g.name)}
 			settingDefs[k+".count"] = settingDef{def: a.cnt, check: number, help: fmt.Sprintf("hold a run that would %s more than this many %s (0: off)", a.action, g.name)}
 		}
 	}
+	settingDefs[KeySchoolPercent] = settingDef{def: defSchoolPercent, check: percent,
+		help: "hold a run that would take away more than this % of one school's active users or classes, or deactivate a school's building (0: off)"}
+	settingDefs[KeySchoolCount] = settingDef{def: defSchoolCount, check: number,
+		help: "the school limit counts only when a school would lose more than this many users or classes (a small school's few leavers are not unusual)"}
 	settingDefs[KeyInputDrop] = settingDef{def: "20", check: percent, help: "hold a run whose file lost more than this % of its rows since the last applied run (0: off)"}
 }
 
@@ -114,8 +151,8 @@ func (e *Engine) checkThresholds(ctx context.Context, plan *Plan) ([]Trip, error
 			key := "guard." + g.name + "." + a.action
 			t := Trip{Entity: g.name, Action: a.action, Count: a.count}
 			if lim := e.limit(ctx, key+".count"); lim > 0 && float64(a.count) > lim {
-				t.Limit = strconv.FormatFloat(lim, 'f', -1, 64)
-				t.Reason = fmt.Sprintf("would %s %d %s, above the limit of %s (%s.count)", a.action, a.count, g.name, t.Limit, key)
+				t.Limit, t.Key = strconv.FormatFloat(lim, 'f', -1, 64), key+".count"
+				t.Reason = fmt.Sprintf("would %s %d %s, above the limit of %s", a.action, a.count, g.name, limitLabel(g.name, a.action, "count", t.Limit))
 				trips = append(trips, t)
 				continue
 			}
@@ -139,8 +176,9 @@ func (e *Engine) checkThresholds(ctx context.Context, plan *Plan) ([]Trip, error
 			pct := 100 * float64(a.count) / float64(active)
 			if pct > lim {
 				t.Active, t.Percent = active, float64(int(pct*10))/10
-				t.Limit = strconv.FormatFloat(lim, 'f', -1, 64) + "%"
-				t.Reason = fmt.Sprintf("would %s %d of %d active %s (%.1f%%), above the limit of %s (%s.percent)", a.action, a.count, active, g.name, pct, t.Limit, key)
+				t.Limit, t.Key = strconv.FormatFloat(lim, 'f', -1, 64)+"%", key+".percent"
+				t.Reason = fmt.Sprintf("would %s %d of %d active %s (%.1f%%), above the limit of %s", a.action, a.count, active, g.name, pct,
+					limitLabel(g.name, a.action, "percent", strconv.FormatFloat(lim, 'f', -1, 64)))
 				trips = append(trips, t)
 			}
 		}
@@ -193,17 +231,49 @@ func (e *Engine) checkCompleteness(ctx context.Context, plan *Plan) ([]Trip, err
 		case now.Rows == 0:
 			trips = append(trips, Trip{Entity: file, Action: "input", Limit: "rows",
 				Reason: fmt.Sprintf("%s is empty now; it had %d rows in run %d", file, was.Rows, last.ID)})
-		case strings.Join(now.Header, ",") != strings.Join(was.Header, ","):
+		case len(lostColumns(was.Header, now.Header)) > 0:
+			lost := lostColumns(was.Header, now.Header)
 			trips = append(trips, Trip{Entity: file, Action: "input", Limit: "header",
-				Reason: fmt.Sprintf("the header of %s differs from run %d's: %q, was %q", file, last.ID, strings.Join(now.Header, ","), strings.Join(was.Header, ","))})
+				Reason: fmt.Sprintf("%s lost the column %s since run %d; its values would be taken as blank", file, strings.Join(lost, ", "), last.ID)})
 		case drop > 0 && float64(was.Rows-now.Rows) > drop/100*float64(was.Rows):
 			pct := 100 * float64(was.Rows-now.Rows) / float64(was.Rows)
 			trips = append(trips, Trip{Entity: file, Action: "input", Count: was.Rows - now.Rows, Percent: float64(int(pct*10)) / 10,
-				Limit:  strconv.FormatFloat(drop, 'f', -1, 64) + "%",
-				Reason: fmt.Sprintf("%s has %d rows, %.1f%% fewer than the %d of run %d (limit %s%%, %s)", file, now.Rows, pct, was.Rows, last.ID, strconv.FormatFloat(drop, 'f', -1, 64), KeyInputDrop)})
+				Limit: strconv.FormatFloat(drop, 'f', -1, 64) + "%", Key: KeyInputDrop,
+				Reason: fmt.Sprintf("%s has %d rows, %.1f%% fewer than the %d of run %d, above the limit of Safeguards › Incomplete export: %s%% of its rows",
+					file, now.Rows, pct, was.Rows, last.ID, strconv.FormatFloat(drop, 'f', -1, 64))})
 		}
 	}
 	return trips, nil
+}
+
+// usedColumns are the OneRoster columns a run reads. A header that lost one
+// of them is a change to hold; case, order and extension columns are not.
+var usedColumns = map[string]bool{}
+
+func init() {
+	for _, c := range []string{"sourcedId", "status", "dateLastModified", "name", "type", "identifier", "parentSourcedId",
+		"title", "startDate", "endDate", "schoolYear", "schoolYearSourcedId", "courseCode", "grades", "orgSourcedId", "subjects",
+		"courseSourcedId", "classCode", "classType", "location", "schoolSourcedId", "termSourcedIds", "periods",
+		"enabledUser", "orgSourcedIds", "role", "username", "givenName", "familyName", "middleName", "email",
+		"classSourcedId", "userSourcedId", "primary", "beginDate", "endDate", "roleType"} {
+		usedColumns[strings.ToLower(c)] = true
+	}
+}
+
+// lostColumns lists the used columns of was that now lacks, compared without case.
+func lostColumns(was, now []string) []string {
+	has := map[string]bool{}
+	for _, h := range now {
+		has[strings.ToLower(strings.TrimSpace(h))] = true
+	}
+	var lost []string
+	for _, h := range was {
+		k := strings.ToLower(strings.TrimSpace(h))
+		if usedColumns[k] && !has[k] {
+			lost = append(lost, strings.TrimSpace(h))
+		}
+	}
+	return lost
 }
 
 func sortedFiles(m map[string]Input) []string {
@@ -231,6 +301,9 @@ func (e *HeldError) Error() string {
 	reasons := make([]string, len(e.Tripped))
 	for i, t := range e.Tripped {
 		reasons[i] = t.Reason
+		if t.Key != "" {
+			reasons[i] += " (" + t.Key + ")"
+		}
 	}
 	return fmt.Sprintf("run %d is held for review, nothing was applied: %s; approve it with `rosterdesk approve %d` or discard it with `rosterdesk discard %d`",
 		e.RunID, strings.Join(reasons, "; "), e.RunID, e.RunID)
@@ -242,4 +315,88 @@ func tripsJSON(t []Trip) string {
 	}
 	b, _ := json.Marshal(t)
 	return string(b)
+}
+
+// checkSchools holds a run that would take one school away: deactivate its
+// building, or take more than the school limit of its active users or classes.
+func (e *Engine) checkSchools(ctx context.Context, plan *Plan) ([]Trip, error) {
+	lim := e.limit(ctx, KeySchoolPercent)
+	if lim <= 0 {
+		return nil, nil
+	}
+	floor := e.limit(ctx, KeySchoolCount)
+	limS := strconv.FormatFloat(lim, 'f', -1, 64)
+	label := fmt.Sprintf("Safeguards › One school: more than %s%% of one school's users or classes, or its building", limS)
+	var trips []Trip
+	for _, b := range plan.Buildings {
+		if b.Action == ActDeactivate {
+			trips = append(trips, Trip{Entity: "buildings", Action: "deactivate", Count: 1, Limit: "one school", Key: KeySchoolPercent,
+				Reason: fmt.Sprintf("would deactivate the building of school %s (%s): %s; held by %s", b.Name, b.SISID, b.Reason, label)})
+		}
+	}
+	names := map[string]string{}
+	orgs, err := e.DB.Orgs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for id, o := range orgs {
+		names[id] = o.Name
+	}
+	for _, o := range plan.Orgs {
+		names[o.SourcedID] = o.Name
+	}
+	for _, x := range []struct {
+		t      *data.Table
+		col    string
+		entity string
+	}{{data.Users, "org_ids", "users"}, {data.Classes, "school_sourced_id", "classes"}} {
+		ids := plan.gone[x.t]
+		if float64(len(ids)) <= floor || len(ids) == 0 {
+			continue // no school can lose more than the floor
+		}
+		schools, err := e.DB.ActiveSchools(ctx, x.t.Name, x.col)
+		if err != nil {
+			return nil, err
+		}
+		active, lost := map[string]int{}, map[string]int{}
+		for _, v := range schools {
+			for _, s := range strings.Split(v, ",") {
+				if s != "" {
+					active[s]++
+				}
+			}
+		}
+		for _, id := range ids {
+			for _, s := range strings.Split(schools[id], ",") {
+				if s != "" {
+					lost[s]++
+				}
+			}
+		}
+		for _, s := range sortedKeys(lost) {
+			n, of := lost[s], active[s]
+			if of == 0 || float64(n) <= floor {
+				continue
+			}
+			if pct := 100 * float64(n) / float64(of); pct > lim {
+				name := s
+				if nm := names[s]; nm != "" {
+					name = nm + " (" + s + ")"
+				}
+				trips = append(trips, Trip{Entity: x.entity, Action: map[string]string{"users": "deactivate", "classes": "remove"}[x.entity],
+					Count: n, Active: of, Percent: float64(int(pct*10)) / 10, Limit: limS + "%", Key: KeySchoolPercent,
+					Reason: fmt.Sprintf("would take away %d of the %d active %s of school %s (%.1f%%), above the limit of %s", n, of, x.entity, name, pct, label)})
+			}
+		}
+	}
+	return trips, nil
+}
+
+func sortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -23,6 +23,10 @@ func (e *Engine) guard(ctx context.Context, plan *Plan) ([]Trip, error) {
 		return nil, err
 	}
 	trips = append(trips, more...)
+	if more, err = e.checkSchools(ctx, plan); err != nil {
+		return nil, err
+	}
+	trips = append(trips, more...)
 	t, err := e.checkProvider(ctx, plan)
 	if err != nil {
 		return nil, err

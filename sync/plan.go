@@ -127,7 +127,8 @@ type Plan struct {
 	// Inputs are the files read, with their rows and header, for the next run's completeness guard.
 	Inputs map[string]Input
 
-	active map[string]int // active records per table before the run, where the plan loaded them all
+	active map[string]int          // active records per table before the run, where the plan loaded them all
+	gone   map[*data.Table][]int64 // users deactivated and classes removed, by stored id
 
 	// Trips are the safeguards applying this plan would trip: it would be held for review.
 	Trips []Trip
@@ -881,6 +882,12 @@ func (p *planner) read(t *table) {
 
 func (p *planner) change(ep *EntityPlan, c Change) {
 	countChange(&p.plan.Counts, ep.Table.Entity, c.Action)
+	if c.Action == ActDeactivate && (ep.Table == data.Users || ep.Table == data.Classes) {
+		if p.plan.gone == nil {
+			p.plan.gone = map[*data.Table][]int64{}
+		}
+		p.plan.gone[ep.Table] = append(p.plan.gone[ep.Table], c.ID) // for the per-school safeguard
+	}
 	if ep.sampled == nil {
 		ep.sampled = map[Action]int{}
 	}

@@ -93,6 +93,16 @@ func newGuardSettings(onChanged func()) *guardSettings {
 		}
 		rows.Add(row)
 	}
+	schoolHelp := widget.NewLabel("Also hold a run that would take more than this share of one school's active users or classes, " +
+		"when that is more than this many of them, or deactivate a school's building: in a large district one school is too small " +
+		"a share for the limits above; the number spares a small school's few leavers.")
+	schoolHelp.Wrapping = fyne.TextWrapWord
+	rows.Add(widget.NewSeparator())
+	rows.Add(schoolHelp)
+	rows.Add(container.New(layout.NewGridLayout(5), bold(""), bold("more than % of\none school's users or classes"), bold("when more than\nthis many"),
+		layout.NewSpacer(), layout.NewSpacer()))
+	rows.Add(container.New(layout.NewGridLayout(5), widget.NewLabel("One school"), field(rsync.KeySchoolPercent), field(rsync.KeySchoolCount),
+		layout.NewSpacer(), layout.NewSpacer()))
 	drop := entry(rsync.KeyInputDrop)
 	dropHelp := widget.NewLabel("Also hold a run that would deactivate or remove anything when a complete (bulk) file lost more than " +
 		"this share of its rows since the last applied run (or is missing, empty, or has a different header).")

@@ -39,12 +39,12 @@ func TestGuardSettingsValidation(t *testing.T) {
 	for k := range s.errs {
 		g[k] = setting(t, eng, k)
 	}
-	// 5 entities × 2 actions × percent and count, and the input drop.
-	if len(s.errs) != 21 {
-		t.Fatalf("%d fields, want 21: %v", len(s.errs), g)
+	// 5 entities × 2 actions × percent and count, one school's two, and the input drop.
+	if len(s.errs) != 23 {
+		t.Fatalf("%d fields, want 23: %v", len(s.errs), g)
 	}
 	for _, k := range []string{"guard.users.deactivate.percent", "guard.users.deactivate.count", "guard.courses.remove.percent",
-		"guard.assignments.update.count", "guard.buildings.deactivate.count", rsync.KeyInputDrop} {
+		"guard.assignments.update.count", "guard.buildings.deactivate.count", rsync.KeySchoolPercent, rsync.KeySchoolCount, rsync.KeyInputDrop} {
 		if _, ok := s.errs[k]; !ok {
 			t.Errorf("no field for %s", k)
 		}
@@ -56,7 +56,7 @@ func TestGuardSettingsValidation(t *testing.T) {
 		}
 	}
 	texts := strings.Join(append(visibleTexts(s.item.Content), drawnTexts(s.item.Content)...), "\n")
-	for _, want := range []string{"Users", "Course assignments", "deactivate or remove", "0 turns a limit off", "Incomplete export"} {
+	for _, want := range []string{"Users", "Course assignments", "deactivate or remove", "0 turns a limit off", "One school", "Incomplete export"} {
 		if !strings.Contains(texts, want) {
 			t.Errorf("%q not shown: %q", want, texts)
 		}
@@ -64,7 +64,7 @@ func TestGuardSettingsValidation(t *testing.T) {
 
 	// Typed values that are not numbers are refused beside their fields; nothing is saved.
 	ents := guardEntries(t, s)
-	ents["guard.users.deactivate.percent"].SetText("5")
+	ents["guard.users.deactivate.percent"].SetText("7")
 	ents["guard.users.deactivate.count"].SetText("lots")
 	ents[rsync.KeyInputDrop].SetText("-3")
 	if !s.dirty() || s.status.Text != unsavedText || s.save.Disabled() {
@@ -83,20 +83,20 @@ func TestGuardSettingsValidation(t *testing.T) {
 	if s.status.Text != "Not saved: fix the fields marked in red." {
 		t.Errorf("status %q", s.status.Text)
 	}
-	if got := setting(t, eng, "guard.users.deactivate.percent"); got != g["guard.users.deactivate.percent"] || got == "5" {
+	if got := setting(t, eng, "guard.users.deactivate.percent"); got != g["guard.users.deactivate.percent"] || got == "7" {
 		t.Fatalf("a refused save stored %q", got)
 	}
 
 	// Fixed: saved, as the engine stores them; 0 turns a limit off.
-	ents["guard.users.deactivate.count"].SetText("0")
+	ents["guard.users.deactivate.count"].SetText("2")
 	ents[rsync.KeyInputDrop].SetText("35%")
 	test.Tap(s.save)
 	idle(t, m)
 	if s.status.Text != "Saved." || s.dirty() {
 		t.Fatalf("status %q, dirty %v", s.status.Text, s.dirty())
 	}
-	for k, want := range map[string]string{"guard.users.deactivate.percent": "5",
-		"guard.users.deactivate.count": "0", rsync.KeyInputDrop: "35"} {
+	for k, want := range map[string]string{"guard.users.deactivate.percent": "7",
+		"guard.users.deactivate.count": "2", rsync.KeyInputDrop: "35"} {
 		if got := setting(t, eng, k); got != want {
 			t.Errorf("%s = %q, want %q", k, got, want)
 		}

@@ -467,7 +467,11 @@ func (c *cli) printResult(r *rsync.Result) {
 			fmt.Fprintf(c.out, "  %s\n", r.Message)
 		}
 		for _, t := range r.Tripped {
-			fmt.Fprintf(c.out, "  held: %s\n", t.Reason)
+			if t.Key != "" {
+				fmt.Fprintf(c.out, "  held: %s (%s)\n", t.Reason, t.Key)
+			} else {
+				fmt.Fprintf(c.out, "  held: %s\n", t.Reason)
+			}
 		}
 	} else {
 		fmt.Fprintf(c.out, "%s: %s\n", r.Status, r.Message)

@@ -199,7 +199,7 @@ func TestCLIHeldApproveRollback(t *testing.T) {
 	if code, _, _ := rd(t, db, "sync", full, "--scope", "users"); code != 0 {
 		t.Fatal("first users sync")
 	}
-	// Five of twenty students gone: 25% > 10%, so the run is held and exits 3.
+	// Five of twenty students gone: 25% > 5%, so the run is held and exits 3.
 	cut := writeZip(t, bundle(strings.Join(strings.Split(users.String(), "\n")[5:], "\n")))
 	code, out, _ := rd(t, db, "sync", cut, "--scope", "users", "--json")
 	var res map[string]any
@@ -207,7 +207,7 @@ func TestCLIHeldApproveRollback(t *testing.T) {
 		t.Fatalf("held: exit %d %v %s", code, err, out)
 	}
 	tripped := res["tripped"].([]any)[0].(map[string]any)
-	if tripped["entity"] != "users" || tripped["action"] != "deactivate" || tripped["count"].(float64) != 5 || tripped["limit"] != "10%" {
+	if tripped["entity"] != "users" || tripped["action"] != "deactivate" || tripped["count"].(float64) != 5 || tripped["limit"] != "5%" || tripped["key"] != "guard.users.deactivate.percent" {
 		t.Fatalf("tripped %v", tripped)
 	}
 	held := strconv.Itoa(int(res["run_id"].(float64)))
