@@ -99,7 +99,7 @@ func newGuardSettings(onChanged func()) *guardSettings {
 	schoolHelp.Wrapping = fyne.TextWrapWord
 	rows.Add(widget.NewSeparator())
 	rows.Add(schoolHelp)
-	rows.Add(container.New(layout.NewGridLayout(5), bold(""), bold("more than % of\none school's users or classes"), bold("when more than\nthis many"),
+	rows.Add(container.New(layout.NewGridLayout(5), bold(""), bold("more than % of one\nschool's users\nor classes"), bold("when more than\nthis many"),
 		layout.NewSpacer(), layout.NewSpacer()))
 	rows.Add(container.New(layout.NewGridLayout(5), widget.NewLabel("One school"), field(rsync.KeySchoolPercent), field(rsync.KeySchoolCount),
 		layout.NewSpacer(), layout.NewSpacer()))
