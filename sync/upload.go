@@ -363,7 +363,7 @@ func (u Upload) String() string {
 
 // UploadFiles decides what the files handed to the app at once (dropped
 // together) are, and gives the one source a sync of them reads. One file is
-// DetectUpload's. Several are the CSV files of one export: users.csv with its
+// DetectUpload's; one folder is an unzipped export, read in place. Several are the CSV files of one export: users.csv with its
 // roles.csv (OneRoster 1.2) upload users; any other set is a bundle, synced as
 // the sync.process setting says, like OneRoster.zip. Several files are copied,
 // under their OneRoster names, into a private folder of this roster's that is
@@ -375,6 +375,10 @@ func (e *Engine) UploadFiles(paths []string) (source string, u Upload, cleanup f
 	case 0:
 		return "", Upload{}, cleanup, srcErr("", 0, "nothing to upload: %s", expected)
 	case 1:
+		if st, err := os.Stat(paths[0]); err == nil && st.IsDir() {
+			// An unzipped export: read as a folder bundle, in place.
+			return paths[0], Upload{Kind: UploadFiles}, cleanup, nil
+		}
 		u, err := DetectUpload(paths[0])
 		return paths[0], u, cleanup, err
 	}
@@ -453,4 +457,38 @@ func uploadMember(p string) (string, error) {
 		return "", srcErr(base, 1, "is not a OneRoster file: neither its name nor its header (%s) is that of one", shortHeader(hdr))
 	}
 	return kind, nil
+}
+
+// ConnectSource decides which source to connect for paths handed to the app
+// at once (dropped on the OneRoster screen): one zip, CSV file or folder is
+// itself; several files of one export are the folder they are in, which
+// scheduled syncs then read (a copy would go stale). Files from several
+// folders, or a folder among files, are refused with why.
+func ConnectSource(paths []string) (string, error) {
+	switch len(paths) {
+	case 0:
+		return "", srcErr("", 0, "nothing was dropped: drop OneRoster.zip, the folder of the export, or its CSV files")
+	case 1:
+		return paths[0], nil
+	}
+	dir := ""
+	for _, p := range paths {
+		base := filepath.Base(p)
+		st, err := os.Stat(p)
+		if err != nil {
+			return "", srcErr(base, 0, "cannot be opened: %v", errors.Unwrap(err))
+		}
+		if st.IsDir() {
+			return "", srcErr(base, 0, "is a folder; drop the folder of the export on its own, or its CSV files together")
+		}
+		if _, err := uploadMember(p); err != nil {
+			return "", err
+		}
+		d := filepath.Dir(p)
+		if dir != "" && d != dir {
+			return "", srcErr(base, 0, "is in %s, not in %s with the other files; the files of one export are in one folder", d, dir)
+		}
+		dir = d
+	}
+	return dir, nil
 }

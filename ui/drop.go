@@ -2,8 +2,13 @@ package ui
 
 import (
 	"errors"
+	"image/color"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	rsync "rosterdesk/sync"
 )
@@ -51,4 +56,17 @@ func localPaths(uris []fyne.URI) ([]string, bool) {
 		out = append(out, u.Path())
 	}
 	return out, true
+}
+
+// newDropArea is a visible place that says what can be dropped: a framed
+// box with an icon (drops are taken anywhere on the window's screen).
+func newDropArea(text string) fyne.CanvasObject {
+	label := widget.NewLabel(text)
+	label.Wrapping = fyne.TextWrapWord
+	frame := canvas.NewRectangle(color.Transparent)
+	frame.StrokeColor = theme.Color(theme.ColorNameInputBorder)
+	frame.StrokeWidth = 2
+	frame.CornerRadius = theme.InputRadiusSize()
+	return container.NewStack(frame, container.NewPadded(
+		container.NewBorder(nil, nil, widget.NewIcon(theme.DownloadIcon()), nil, label)))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image/color"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -138,7 +139,8 @@ func newOneRosterScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) *o
 	s.checkNote.Hide()
 	s.checkJob = newJobView()
 	s.checkJob.onBusy = func(bool) { s.updateButtons() }
-	s.csvBox = container.NewVBox(container.NewHBox(s.chooseFile, s.chooseFolder, s.recheck), s.checkJob.content(), s.detected, s.checkNote)
+	s.csvBox = container.NewVBox(container.NewHBox(s.chooseFile, s.chooseFolder, s.recheck),
+		newDropArea(connectDropHint), s.checkJob.content(), s.detected, s.checkNote)
 	s.provider = newProviderFormCounted(l.ctx, eng, l.ui, &l.inflight)
 	s.provider.OnSaved = func(rsync.ProviderSettings) { s.refresh() }
 	s.provider.Content().Hide()
@@ -445,7 +447,14 @@ func (s *oneRosterScreen) checkSource(path string, connect bool) <-chan struct{}
 			s.showReport(path, rep)
 		}
 		if err != nil {
-			s.say(s.checkNote, errorText("Checking the source", err), widget.DangerImportance)
+			if rep == nil || rep.Source == nil {
+				s.detected.SetText("") // not the previous file's: this one was refused
+			}
+			text := errorText("Checking "+filepath.Base(path), err)
+			if st := s.state; connect && st != nil && st.Source != "" && st.Source != path {
+				text += "\nIt was not connected: the source is still " + st.Source + "."
+			}
+			s.say(s.checkNote, text, widget.DangerImportance)
 			return
 		}
 		if !connect {
@@ -901,4 +910,39 @@ func (s *oneRosterScreen) syncNowBlocked() string {
 		return syncNowWhy
 	}
 	return ""
+}
+
+// connectDropHint is the OneRoster screen's drop area.
+const connectDropHint = "Or drop OneRoster.zip, the folder of an unzipped export, or its CSV files together here: " +
+	"that source is checked and connected."
+
+// dropped connects (and checks) what was dropped on the OneRoster screen:
+// one zip, CSV file or folder, or the CSV files of one export (their folder).
+func (s *oneRosterScreen) dropped(uris []fyne.URI) <-chan struct{} {
+	note := s.checkNote
+	if s.kind.Selected == kindREST {
+		note = s.kindNote // the CSV part is hidden
+	}
+	paths, ok := localPaths(uris)
+	switch {
+	case len(uris) == 0:
+		s.say(note, dropNothing, widget.WarningImportance)
+		return nil
+	case !ok:
+		s.say(note, dropNotLocal, widget.DangerImportance)
+		return nil
+	case s.kind.Selected == kindREST:
+		s.say(note, "Syncs read the REST provider: choose "+kindCSV+" above first, then drop the export again.", widget.WarningImportance)
+		return nil
+	case s.job.running || s.checkJob.running:
+		s.say(note, "Wait for the sync or check in progress to finish, then drop the export again.", widget.WarningImportance)
+		return nil
+	}
+	src, err := rsync.ConnectSource(paths)
+	if err != nil {
+		s.say(note, errorText("Reading what was dropped", err), widget.DangerImportance)
+		return nil
+	}
+	s.l.chosen(src)
+	return s.checkSource(src, true)
 }

@@ -34,7 +34,8 @@ var uploadTargets = []uploadTarget{
 	{rsync.UploadOneRoster, "OneRoster.zip", "Imports a full OneRoster package: users and courses, as the Synchronization processes preference says.", []string{".zip"}},
 }
 
-const dropHint = "Or drop a file anywhere on this window: it is recognized by its name and content. Nothing is applied before you have seen the preview."
+const dropHint = "Drop OneRoster.zip, the folder of an unzipped export, or its CSV files together (users.csv with roles.csv, say) " +
+	"anywhere on this window: they are recognized by their names and content. Nothing is applied before you have seen the preview."
 
 var sampleColumns = []pagedColumn{
 	{"Entity", "academicSession"},
@@ -99,8 +100,7 @@ func newUploadsScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) *upl
 		text.Wrapping = fyne.TextWrapWord
 		cards = append(cards, widget.NewCard("Upload "+t.title, "", container.NewBorder(nil, container.NewHBox(b), nil, nil, text)))
 	}
-	hint := widget.NewLabel(dropHint)
-	hint.Wrapping = fyne.TextWrapWord
+	hint := newDropArea(dropHint)
 	s.notice = widget.NewLabel("")
 	s.notice.Wrapping = fyne.TextWrapWord
 	s.notice.Hide()

@@ -372,6 +372,7 @@ func TestDropSeveralFilesPreviewsOneBundle(t *testing.T) {
 	src, d := district(t, 0, "")
 	syncs(t, eng, src, rsync.ScopeBuildings)
 	m, _ := newTestUI(t, eng)
+	m.selectTab(NavUploads) // on the OneRoster screen a drop connects the source instead
 	idle(t, m)
 	dir := t.TempDir()
 	if err := d.Write(dir, gen.WriteOptions{}); err != nil {

@@ -142,21 +142,26 @@ func (m *mainUI) selectQuietly(item *container.TabItem) {
 	m.current = item
 }
 
-// handleDrop routes a file dropped anywhere on the window to the Uploads
-// screen, which previews it, or says why it cannot be uploaded.
+// handleDrop routes what was dropped on the window: on the OneRoster
+// screen it is connected (and checked) as the source there; anywhere else
+// the Uploads screen previews it, or says why it cannot be uploaded. A zip, a
+// folder, or the CSV files of one export dropped together are one bundle.
 func (m *mainUI) handleDrop(uris []fyne.URI) <-chan struct{} {
 	m.closeWelcome()
+	if m.first == nil && m.current != nil && m.screens[m.current] == screen(m.oneRoster) {
+		return m.oneRoster.dropped(uris)
+	}
 	m.selectTab(NavUploads)
 	if m.uploads.job.running {
 		m.uploads.say(m.uploads.notice, "Wait for the current upload to finish, then drop the file again.", widget.WarningImportance)
 		return nil
 	}
-	if paths, ok := localPaths(uris); ok && len(paths) > 1 {
-		// Several files of one export (users.csv with roles.csv, an unzipped bundle): one source.
+	if paths, ok := localPaths(uris); ok && len(paths) > 0 {
+		// A file, a folder, or several files of one export (users.csv with roles.csv, an unzipped bundle): one source.
 		src, up, cleanup, err := m.uploads.eng.UploadFiles(paths)
 		if err != nil {
 			m.uploads.clearPlan()
-			m.uploads.say(m.uploads.notice, errorText("Reading the dropped files", err), widget.DangerImportance)
+			m.uploads.say(m.uploads.notice, errorText("Reading what was dropped", err), widget.DangerImportance)
 			return nil
 		}
 		if m.uploads.dropped != nil {
