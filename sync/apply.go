@@ -139,6 +139,8 @@ func (e *Engine) applyRun(ctx context.Context, source string, opt Options, previ
 		return e.replanned(ctx, held, plan)
 	} else if err := tx.ResolveRun(held.ID, StatusApproved, run.ID, ""); err != nil {
 		return nil, err
+	} else if err := tx.DeletePlanned(held.ID); err != nil { // its changes are now the approving run's
+		return nil, err
 	}
 	if preview != nil && preview.Counts != plan.Counts {
 		plan.log.infof("apply", "", 0, 0, "", "", "plan.changed",
@@ -230,6 +232,11 @@ func (e *Engine) record(ctx context.Context, plan *Plan, status, message string)
 	}
 	if err := tx.AddLog(run.ID, plan.log.entries); err != nil {
 		return nil, err
+	}
+	if status == StatusDryRun {
+		if err := tx.AddPlanned(run.ID, plan.records()); err != nil {
+			return nil, err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, err

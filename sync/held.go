@@ -136,6 +136,10 @@ func (e *Engine) hold(ctx context.Context, plan *Plan, source string, opt Option
 		os.RemoveAll(dir)
 		return nil, err
 	}
+	if err := tx.AddPlanned(run.ID, plan.records()); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
 	if err := tx.Commit(); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
@@ -242,6 +246,9 @@ func (e *Engine) replanned(ctx context.Context, held *data.Run, plan *Plan) (*Re
 	if err := tx.UpdateHeld(held.ID, plan.Counts, msg, tripsJSON(trips)); err != nil {
 		return nil, err
 	}
+	if err := tx.AddPlanned(held.ID, plan.records()); err != nil {
+		return nil, err
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
@@ -264,6 +271,9 @@ func (e *Engine) Discard(ctx context.Context, runID int64) (*Result, error) {
 	}
 	defer tx.Rollback()
 	if err := tx.ResolveRun(runID, StatusDiscarded, 0, ""); err != nil {
+		return nil, err
+	}
+	if err := tx.DeletePlanned(runID); err != nil { // names are kept no longer than the held input
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {

@@ -134,6 +134,8 @@ type Plan struct {
 	Trips []Trip
 
 	opt         Options
+	touched     *touched         // the records it touches, for a review's list
+	listID      int64            // where a preview's list is stored, once asked for
 	buildingIDs map[string]int64 // aligned building SIS id → building id, for user links
 	log         *runLog
 }
@@ -416,7 +418,7 @@ func (e *Engine) preconditions(ctx context.Context, opt Options) (Options, data.
 // written as it is planned.
 func (e *Engine) plan(ctx context.Context, sourcePath string, opt Options, admin data.Admin, w *writer) (*Plan, error) {
 	plan := &Plan{Scope: opt.Scope, Trigger: opt.Trigger, DryRun: opt.DryRun, StartedAt: e.DB.Now().UTC(), log: newRunLog(),
-		Rows: map[string]int{}, Inputs: map[string]Input{}, Admin: admin, opt: opt, active: map[string]int{}}
+		Rows: map[string]int{}, Inputs: map[string]Input{}, Admin: admin, opt: opt, active: map[string]int{}, touched: &touched{}}
 	if w != nil {
 		w.plan = plan
 	}
@@ -887,6 +889,9 @@ func (p *planner) change(ep *EntityPlan, c Change) {
 			p.plan.gone = map[*data.Table][]int64{}
 		}
 		p.plan.gone[ep.Table] = append(p.plan.gone[ep.Table], c.ID) // for the per-school safeguard
+	}
+	if p.plan.touched != nil && p.plan.opt.approving == nil {
+		p.plan.touched.add(ep, &c)
 	}
 	if ep.sampled == nil {
 		ep.sampled = map[Action]int{}
