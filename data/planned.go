@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"sort"
 	"strings"
 )
 
@@ -22,79 +23,202 @@ type PlannedRecord struct {
 	Role, UserRef, ClassRef, CourseRef, SchoolRef string `json:"-"`
 }
 
-// AddPlanned stores list under runID (replacing what it held), then fills
-// in the names of every record the roster already has, and the schools,
-// courses, users and classes they refer to, from the roster or the list itself.
+// AddPlanned stores run runID's list (replacing what it held), names resolved.
 func (tx *Tx) AddPlanned(runID int64, list []PlannedRecord) error {
 	if _, err := tx.exec(`DELETE FROM planned_records WHERE run_id = ?`, runID); err != nil {
 		return err
 	}
 	for i, r := range list {
-		if _, err := tx.exec(`INSERT INTO planned_records (run_id, seq, entity, action, sourced_id, line, reason, name, role, user_ref, class_ref, course_ref, school_ref)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			runID, i, r.Entity, r.Action, r.SourcedID, r.Line, r.Reason, r.Name, r.Role, r.UserRef, r.ClassRef, r.CourseRef, r.SchoolRef); err != nil {
-			return err
-		}
-	}
-	for _, q := range resolvePlanned {
-		if _, err := tx.exec(q, runID); err != nil {
+		if _, err := tx.exec(`INSERT INTO planned_records (run_id, seq, entity, action, sourced_id, line, reason, name, detail)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, runID, i, r.Entity, r.Action, r.SourcedID, r.Line, r.Reason, r.Name, r.Detail); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// resolvePlanned fills a stored list's names, in order: records the roster
-// has (their stored values), then what they refer to, then the shown detail.
-var resolvePlanned = []string{
-	`UPDATE planned_records SET name = trim(u.given_name || ' ' || u.family_name), role = u.role,
-		school_ref = CASE WHEN instr(u.org_ids, ',') > 0 THEN substr(u.org_ids, 1, instr(u.org_ids, ',') - 1) ELSE u.org_ids END
-		FROM users u WHERE planned_records.run_id = ?1 AND planned_records.entity = 'user' AND planned_records.action != 'add'
-		AND u.sourced_id = planned_records.sourced_id`,
-	`UPDATE planned_records SET name = c.title, course_ref = c.course_sourced_id, school_ref = c.school_sourced_id
-		FROM classes c WHERE planned_records.run_id = ?1 AND planned_records.entity = 'class' AND planned_records.action != 'add'
-		AND c.sourced_id = planned_records.sourced_id`,
-	`UPDATE planned_records SET name = c.title, school_ref = c.org_sourced_id
-		FROM courses c WHERE planned_records.run_id = ?1 AND planned_records.entity = 'course' AND planned_records.action != 'add'
-		AND c.sourced_id = planned_records.sourced_id`,
-	`UPDATE planned_records SET name = s.title
-		FROM academic_sessions s WHERE planned_records.run_id = ?1 AND planned_records.entity = 'academicSession' AND planned_records.action != 'add'
-		AND s.sourced_id = planned_records.sourced_id`,
-	`UPDATE planned_records SET user_ref = a.user_sourced_id, class_ref = a.class_sourced_id, role = a.role, school_ref = a.school_sourced_id
-		FROM assignments a WHERE planned_records.run_id = ?1 AND planned_records.entity = 'assignment' AND planned_records.action != 'add'
-		AND a.sourced_id = planned_records.sourced_id`,
-	`UPDATE planned_records SET name = b.name
-		FROM buildings b WHERE planned_records.run_id = ?1 AND planned_records.entity = 'building' AND planned_records.name = ''
-		AND b.sis_id = planned_records.sourced_id`,
-	// An assignment names its user and class: from the roster, else from the list.
-	`UPDATE planned_records SET name = coalesce(
-			(SELECT trim(u.given_name || ' ' || u.family_name) FROM users u WHERE u.sourced_id = planned_records.user_ref),
-			(SELECT p.name FROM planned_records p WHERE p.run_id = ?1 AND p.entity = 'user' AND p.sourced_id = planned_records.user_ref LIMIT 1),
-			planned_records.user_ref),
-		course_ref = coalesce(
-			(SELECT c.title FROM classes c WHERE c.sourced_id = planned_records.class_ref),
-			(SELECT p.name FROM planned_records p WHERE p.run_id = ?1 AND p.entity = 'class' AND p.sourced_id = planned_records.class_ref LIMIT 1),
-			planned_records.class_ref)
-		WHERE run_id = ?1 AND entity = 'assignment'`,
-	// A class names its course.
-	`UPDATE planned_records SET course_ref = coalesce(
-			(SELECT c.title FROM courses c WHERE c.sourced_id = planned_records.course_ref),
-			(SELECT p.name FROM planned_records p WHERE p.run_id = ?1 AND p.entity = 'course' AND p.sourced_id = planned_records.course_ref LIMIT 1),
-			planned_records.course_ref)
-		WHERE run_id = ?1 AND entity = 'class' AND course_ref != ''`,
-	// Schools by name: an aligned building, else the org the roster knows.
-	`UPDATE planned_records SET school_ref = coalesce(
-			(SELECT b.name FROM buildings b WHERE b.sis_id = planned_records.school_ref),
-			(SELECT o.name FROM orgs o WHERE o.sourced_id = planned_records.school_ref),
-			planned_records.school_ref)
-		WHERE run_id = ?1 AND school_ref != ''`,
-	`UPDATE planned_records SET detail = CASE entity
-			WHEN 'user' THEN trim(role || CASE WHEN school_ref != '' THEN ' · ' || school_ref ELSE '' END, ' ·')
-			WHEN 'class' THEN trim(course_ref || CASE WHEN school_ref != '' THEN ' · ' || school_ref ELSE '' END, ' ·')
-			WHEN 'course' THEN school_ref
-			WHEN 'assignment' THEN trim(role || ' in ' || course_ref || CASE WHEN school_ref != '' THEN ' · ' || school_ref ELSE '' END)
-			ELSE '' END
-		WHERE run_id = ?1`,
+// NamePlanned fills in the names and details of a list: records the roster
+// has are named from it; added ones keep what the planner read from the
+// input; what they refer to (a school, a course, a class, a user) is named
+// from the roster, else from the list itself. It only reads.
+func (db *DB) NamePlanned(ctx context.Context, list []PlannedRecord) error {
+	type keyed map[string][]string
+	stored := map[Entity]keyed{}
+	ask := map[Entity][]string{}
+	for _, r := range list {
+		if r.Action != "add" {
+			ask[r.Entity] = append(ask[r.Entity], r.SourcedID)
+		}
+	}
+	lookups := []struct {
+		ent        Entity
+		table, key string
+		cols       []string
+	}{
+		{EntityUser, "users", "sourced_id", []string{"given_name", "family_name", "role", "org_ids"}},
+		{EntityClass, "classes", "sourced_id", []string{"title", "course_sourced_id", "school_sourced_id"}},
+		{EntityCourse, "courses", "sourced_id", []string{"title", "org_sourced_id"}},
+		{EntitySession, "academic_sessions", "sourced_id", []string{"title"}},
+		{EntityAssignment, "assignments", "sourced_id", []string{"user_sourced_id", "class_sourced_id", "role", "school_sourced_id"}},
+		{EntityBuilding, "buildings", "sis_id", []string{"name"}},
+	}
+	for _, l := range lookups {
+		m, err := db.lookup(ctx, l.table, l.key, l.cols, ask[l.ent])
+		if err != nil {
+			return err
+		}
+		stored[l.ent] = m
+	}
+	first := func(s string) string { s, _, _ = strings.Cut(s, ","); return s }
+	for i := range list {
+		r := &list[i]
+		v, ok := stored[r.Entity][r.SourcedID]
+		if !ok {
+			continue
+		}
+		switch r.Entity {
+		case EntityUser:
+			r.Name, r.Role, r.SchoolRef = strings.TrimSpace(v[0]+" "+v[1]), v[2], first(v[3])
+		case EntityClass:
+			r.Name, r.CourseRef, r.SchoolRef = v[0], v[1], v[2]
+		case EntityCourse:
+			r.Name, r.SchoolRef = v[0], v[1]
+		case EntitySession, EntityBuilding:
+			r.Name = v[0]
+		case EntityAssignment:
+			r.UserRef, r.ClassRef, r.Role, r.SchoolRef = v[0], v[1], v[2], v[3]
+		}
+	}
+	// What they refer to: from the list first (an added user, class or course), then the roster.
+	inList := map[Entity]map[string]string{EntityUser: {}, EntityClass: {}, EntityCourse: {}}
+	for _, r := range list {
+		if m, ok := inList[r.Entity]; ok && r.Name != "" {
+			m[r.SourcedID] = r.Name
+		}
+	}
+	need := map[string][]string{}
+	for _, r := range list {
+		if r.UserRef != "" && inList[EntityUser][r.UserRef] == "" {
+			need["users"] = append(need["users"], r.UserRef)
+		}
+		if r.ClassRef != "" && inList[EntityClass][r.ClassRef] == "" {
+			need["classes"] = append(need["classes"], r.ClassRef)
+		}
+		if r.CourseRef != "" && inList[EntityCourse][r.CourseRef] == "" {
+			need["courses"] = append(need["courses"], r.CourseRef)
+		}
+		if r.SchoolRef != "" {
+			need["schools"] = append(need["schools"], r.SchoolRef)
+		}
+	}
+	users, err := db.lookup(ctx, "users", "sourced_id", []string{"given_name", "family_name"}, need["users"])
+	if err != nil {
+		return err
+	}
+	classes, err := db.lookup(ctx, "classes", "sourced_id", []string{"title"}, need["classes"])
+	if err != nil {
+		return err
+	}
+	courses, err := db.lookup(ctx, "courses", "sourced_id", []string{"title"}, need["courses"])
+	if err != nil {
+		return err
+	}
+	buildings, err := db.lookup(ctx, "buildings", "sis_id", []string{"name"}, need["schools"])
+	if err != nil {
+		return err
+	}
+	orgs, err := db.lookup(ctx, "orgs", "sourced_id", []string{"name"}, need["schools"])
+	if err != nil {
+		return err
+	}
+	name := func(ent Entity, id string, stored map[string][]string, join func([]string) string) string {
+		if n := inList[ent][id]; n != "" {
+			return n
+		}
+		if v, ok := stored[id]; ok {
+			return join(v)
+		}
+		return id
+	}
+	title := func(v []string) string { return v[0] }
+	school := func(id string) string {
+		if v, ok := buildings[id]; ok {
+			return v[0]
+		}
+		if v, ok := orgs[id]; ok {
+			return v[0]
+		}
+		return id
+	}
+	join := func(parts ...string) string {
+		var out []string
+		for _, p := range parts {
+			if p != "" {
+				out = append(out, p)
+			}
+		}
+		return strings.Join(out, " · ")
+	}
+	for i := range list {
+		r := &list[i]
+		sch := ""
+		if r.SchoolRef != "" {
+			sch = school(r.SchoolRef)
+		}
+		switch r.Entity {
+		case EntityUser:
+			r.Detail = join(r.Role, sch)
+		case EntityClass:
+			course := ""
+			if r.CourseRef != "" {
+				course = name(EntityCourse, r.CourseRef, courses, title)
+			}
+			r.Detail = join(course, sch)
+		case EntityCourse:
+			r.Detail = sch
+		case EntityAssignment:
+			r.Name = name(EntityUser, r.UserRef, users, func(v []string) string { return strings.TrimSpace(v[0] + " " + v[1]) })
+			r.Detail = join(strings.TrimSpace(r.Role+" in "+name(EntityClass, r.ClassRef, classes, title)), sch)
+		}
+	}
+	return nil
+}
+
+// lookup reads cols of the rows of table whose key is in keys, by key.
+func (db *DB) lookup(ctx context.Context, table, key string, cols []string, keys []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	const chunk = 500
+	for len(keys) > 0 {
+		n := min(chunk, len(keys))
+		part := keys[:n]
+		keys = keys[n:]
+		args := make([]any, len(part))
+		for i, k := range part {
+			args[i] = k
+		}
+		rows, err := db.sql.QueryContext(ctx, `SELECT `+key+`, `+strings.Join(cols, ", ")+` FROM `+table+` WHERE `+key+` IN (`+placeholders(n)+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var k string
+			v := make([]string, len(cols))
+			dst := []any{&k}
+			for i := range v {
+				dst = append(dst, &v[i])
+			}
+			if err := rows.Scan(dst...); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[k] = v
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // PlannedQuery pages and searches a stored list. Search matches a name,
@@ -109,7 +233,7 @@ type PlannedQuery struct {
 }
 
 // plannedOrder lists what takes records away first: that is what a review is for.
-const plannedOrder = `CASE action WHEN 'deactivate' THEN 0 WHEN 'reactivate' THEN 1 WHEN 'update' THEN 2 ELSE 3 END, seq`
+const plannedOrder = `CASE action WHEN 'deactivate' THEN 0 WHEN 'remove' THEN 0 WHEN 'reactivate' THEN 1 WHEN 'update' THEN 2 ELSE 3 END, seq`
 
 // Planned returns one page of run runID's list and how many records match.
 func (db *DB) Planned(ctx context.Context, runID int64, q PlannedQuery) ([]PlannedRecord, int, error) {
@@ -159,25 +283,6 @@ func (tx *Tx) DeletePlanned(runID int64) error {
 	return err
 }
 
-// DeletePreviewLists drops every preview's list (run_id < 0).
-func (db *DB) DeletePreviewLists(ctx context.Context) error {
-	_, err := db.sql.ExecContext(ctx, `DELETE FROM planned_records WHERE run_id < 0`)
-	return err
-}
-
-// SavePlanned stores a preview's list in its own transaction.
-func (db *DB) SavePlanned(ctx context.Context, listID int64, list []PlannedRecord) error {
-	tx, err := db.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := tx.AddPlanned(listID, list); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
 // Changes is how many records the counts change in all.
 func (c Counts) Changes() int {
 	b, u := c.Buildings, c.Users
@@ -186,4 +291,40 @@ func (c Counts) Changes() int {
 		n += x.Added + x.Updated + x.Removed
 	}
 	return n
+}
+
+// FilterPlanned pages and searches a list held in memory (a preview's) the
+// way Planned does a stored one.
+func FilterPlanned(list []PlannedRecord, q PlannedQuery) ([]PlannedRecord, int) {
+	s := strings.ToLower(strings.TrimSpace(q.Search))
+	rank := map[string]int{"deactivate": 0, "remove": 0, "reactivate": 1, "update": 2}
+	var match []PlannedRecord
+	for _, r := range list {
+		if (q.Entity != "" && r.Entity != q.Entity) || (q.Action != "" && r.Action != q.Action) {
+			continue
+		}
+		if s != "" && !strings.Contains(strings.ToLower(r.Name), s) && !strings.Contains(strings.ToLower(r.Detail), s) &&
+			!strings.Contains(strings.ToLower(r.SourcedID), s) {
+			continue
+		}
+		match = append(match, r)
+	}
+	sort.SliceStable(match, func(i, j int) bool {
+		ri, ok := rank[match[i].Action]
+		if !ok {
+			ri = 3
+		}
+		rj, ok := rank[match[j].Action]
+		if !ok {
+			rj = 3
+		}
+		return ri < rj
+	})
+	total := len(match)
+	from := min(q.Offset, total)
+	to := total
+	if q.Limit > 0 {
+		to = min(from+q.Limit, total)
+	}
+	return match[from:to], total
 }

@@ -234,7 +234,11 @@ func (e *Engine) record(ctx context.Context, plan *Plan, status, message string)
 		return nil, err
 	}
 	if status == StatusDryRun {
-		if err := tx.AddPlanned(run.ID, plan.records()); err != nil {
+		list, err := plan.records(ctx, e.DB)
+		if err != nil {
+			return nil, err
+		}
+		if err := tx.AddPlanned(run.ID, list); err != nil {
 			return nil, err
 		}
 	}

@@ -136,7 +136,11 @@ func (e *Engine) hold(ctx context.Context, plan *Plan, source string, opt Option
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	if err := tx.AddPlanned(run.ID, plan.records()); err != nil {
+	list, err := plan.records(ctx, e.DB)
+	if err == nil {
+		err = tx.AddPlanned(run.ID, list)
+	}
+	if err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
@@ -246,7 +250,11 @@ func (e *Engine) replanned(ctx context.Context, held *data.Run, plan *Plan) (*Re
 	if err := tx.UpdateHeld(held.ID, plan.Counts, msg, tripsJSON(trips)); err != nil {
 		return nil, err
 	}
-	if err := tx.AddPlanned(held.ID, plan.records()); err != nil {
+	list, err := plan.records(ctx, e.DB)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.AddPlanned(held.ID, list); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {

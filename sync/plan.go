@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	gosync "sync"
 	"time"
 
 	"rosterdesk/data"
@@ -134,8 +135,9 @@ type Plan struct {
 	Trips []Trip
 
 	opt         Options
-	touched     *touched         // the records it touches, for a review's list
-	listID      int64            // where a preview's list is stored, once asked for
+	touched     *touched             // the records it touches, for a review's list
+	named       []data.PlannedRecord // the list with its names, once asked for
+	mu          gosync.Mutex
 	buildingIDs map[string]int64 // aligned building SIS id → building id, for user links
 	log         *runLog
 }

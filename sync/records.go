@@ -3,8 +3,6 @@ package sync
 import (
 	"context"
 	"strings"
-	gosync "sync"
-	"sync/atomic"
 
 	"rosterdesk/data"
 )
@@ -67,8 +65,11 @@ func actionWord(t *data.Table, a Action) string {
 	return a.String()
 }
 
-// records is the plan's full list: its buildings, then every other record.
-func (p *Plan) records() []data.PlannedRecord {
+// records is the plan's full list, named: its buildings, then every other record.
+func (p *Plan) records(ctx context.Context, db *data.DB) ([]data.PlannedRecord, error) {
+	if p.named != nil {
+		return p.named, nil
+	}
 	var out []data.PlannedRecord
 	for _, b := range p.Buildings {
 		out = append(out, data.PlannedRecord{Entity: data.EntityBuilding, Action: b.Action.String(), SourcedID: b.SISID, Line: b.Line,
@@ -77,7 +78,11 @@ func (p *Plan) records() []data.PlannedRecord {
 	if p.touched != nil {
 		out = append(out, p.touched.list...)
 	}
-	return out
+	if err := db.NamePlanned(ctx, out); err != nil {
+		return nil, err
+	}
+	p.named = out
+	return out, nil
 }
 
 // RecordQuery pages and searches the records a held run or a preview would
@@ -119,35 +124,18 @@ func (e *Engine) RunRecords(ctx context.Context, runID int64, q RecordQuery) (Re
 	return page, nil
 }
 
-// previewLists numbers preview lists (negative ids, apart from runs').
-var previewLists atomic.Int64
-
-var previewMu gosync.Mutex
-
-// Records returns a page of the records this previewed plan would touch.
-// The list is stored the first time it is asked for (one preview at a time:
-// a new preview's list replaces the last one).
+// Records returns a page of the records this previewed plan would touch,
+// named from the roster and the input. A preview's list stays in memory: a
+// preview writes nothing.
 func (e *Engine) Records(ctx context.Context, plan *Plan, q RecordQuery) (RecordPage, error) {
-	previewMu.Lock()
-	if plan.listID == 0 {
-		if err := e.DB.DeletePreviewLists(ctx); err != nil {
-			previewMu.Unlock()
-			return RecordPage{}, err
-		}
-		id := -previewLists.Add(1)
-		if err := e.DB.SavePlanned(ctx, id, plan.records()); err != nil {
-			previewMu.Unlock()
-			return RecordPage{}, err
-		}
-		plan.listID = id
-	}
-	previewMu.Unlock()
-	recs, total, err := e.DB.Planned(ctx, plan.listID, q)
+	plan.mu.Lock()
+	list, err := plan.records(ctx, e.DB)
+	plan.mu.Unlock()
 	if err != nil {
 		return RecordPage{}, err
 	}
-	listed := len(plan.Buildings)
-	changes := listed
+	recs, total := data.FilterPlanned(list, q)
+	listed, changes := len(plan.Buildings), len(plan.Buildings)
 	if plan.touched != nil {
 		listed += len(plan.touched.list)
 		changes += plan.touched.total

@@ -94,7 +94,8 @@ func TestHeldRunListsWhoItTouches(t *testing.T) {
 		t.Fatalf("preview lists %d, held run %d, counts %d", pp.Total, all.Total, res.Counts.Changes())
 	}
 	for i := range all.Records {
-		if all.Records[i] != pp.Records[i] {
+		a, b := all.Records[i], pp.Records[i]
+		if a.Entity != b.Entity || a.Action != b.Action || a.SourcedID != b.SourcedID || a.Name != b.Name || a.Detail != b.Detail || a.Reason != b.Reason || a.Line != b.Line {
 			t.Fatalf("record %d: held %+v, preview %+v", i, all.Records[i], pp.Records[i])
 		}
 	}

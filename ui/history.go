@@ -433,7 +433,14 @@ func (s *historyScreen) approveHeld() {
 		return
 	}
 	r := *s.selected
-	text := fmt.Sprintf("Apply run %d once, exactly as held, although it trips the safeguards shown?\n\n%s", r.RunID, countsSummary(r.Counts, r.Scope))
+	if !s.held.content().Visible() || s.held.run.RunID != r.RunID || !s.held.seenList() {
+		// An admin approves having seen who it changes: the review shows the list first.
+		s.showReview(r)
+		s.held.say("Look at who it changes (the list below, searchable), then approve it here.", widget.MediumImportance)
+		return
+	}
+	text := fmt.Sprintf("Apply run %d once, exactly as held, although it trips the safeguards shown?\n\nYou have been shown the %s it changes, by name.\n\n%s",
+		r.RunID, plural(s.held.seen, "record", "records"), countsSummary(r.Counts, r.Scope))
 	if len(r.Tripped) > 0 {
 		text += "\n\nIt trips:"
 		for _, t := range r.Tripped {

@@ -457,10 +457,16 @@ func TestHistoryApproveReplanned(t *testing.T) {
 	h := m.history
 	r, _ := h.table.row(0)
 	h.table.onSelected(0, r)
+	// Approve on the History row opens the review first: the admin approves having seen the list.
 	test.Tap(h.approve)
-	test.Tap(overlayButton(t, w, fmt.Sprintf("Approve run %d", heldRes.RunID)))
 	idle(t, m)
 	v := h.held
+	if !v.content().Visible() || !v.seenList() || v.approve.Disabled() || !strings.Contains(v.note.Text, "who it changes") {
+		t.Fatalf("approve from the row: review visible %v, list seen %v, note %q", v.content().Visible(), v.seenList(), v.note.Text)
+	}
+	test.Tap(v.approve)
+	test.Tap(overlayButton(t, w, fmt.Sprintf("Approve run %d", heldRes.RunID)))
+	idle(t, m)
 	if !v.content().Visible() || !strings.Contains(v.note.Text, "planned again") || v.note.Importance != widget.WarningImportance {
 		t.Fatalf("replanned approval: review visible %v, note %q", v.content().Visible(), v.note.Text)
 	}
@@ -630,5 +636,54 @@ func TestHistoryRowLabelsPlannedNumbers(t *testing.T) {
 	}
 	if d := runDetail(rsync.Result{RunID: 9, Status: rsync.StatusDiscarded, Counts: c, CountsAre: rsync.CountsPlanned}); !strings.Contains(d, "Nothing of it was applied. Planned:\nBuildings: 2 added") {
 		t.Errorf("detail %q", d)
+	}
+}
+
+// The review lists who a held run changes, by name, searchable; Approve
+// waits for the list.
+func TestReviewListsWhoItChanges(t *testing.T) {
+	eng := adminEngine(t)
+	heldRes := heldDay2(t, eng)
+	m, _ := newTestUI(t, eng)
+	m.selectTab(NavHistory)
+	idle(t, m)
+	h := m.history
+	r, _ := h.table.row(0)
+	h.table.onSelected(0, r)
+	wait(t, h.showReview(*h.selected))
+	idle(t, m)
+	v := h.held
+	u := heldRes.Counts.Users
+	users := u.Added + u.Updated + u.Deactivated + u.Reactivated
+	if !v.seenList() || v.seen != heldRes.Counts.Changes() || v.approve.Disabled() {
+		t.Fatalf("list shows %d records, counts say %d; approve disabled %v", v.seen, heldRes.Counts.Changes(), v.approve.Disabled())
+	}
+	v.records.kind.SetSelected("Users")
+	wait(t, v.records.table.reset())
+	row := cells(t, v.records.table, 0)
+	if row[0] != "deactivate" || row[1] != "user" || row[2] == "" || !strings.Contains(row[3], "·") {
+		t.Fatalf("first record %q", row)
+	}
+	rec, err := eng.DB.Record(context.Background(), data.Users, row[4])
+	if err != nil || row[2] != strings.TrimSpace(rec.Fields["given_name"]+" "+rec.Fields["family_name"]) {
+		t.Fatalf("listed %q, roster %+v %v", row[2], rec, err)
+	}
+	// Searching the name narrows the list to that user and their assignments.
+	v.records.kind.SetSelected("All records")
+	v.records.search.SetText(row[2])
+	wait(t, v.records.table.reset())
+	if n := v.records.table.total; n < 1 || n >= heldRes.Counts.Changes() {
+		t.Fatalf("search %q: %d of %d", row[2], n, heldRes.Counts.Changes())
+	}
+	for i := 0; i < v.records.table.total; i++ {
+		if c := cells(t, v.records.table, i); c[2] != row[2] {
+			t.Errorf("search %q found %q", row[2], c)
+		}
+	}
+	v.records.search.SetText("")
+	v.records.kind.SetSelected("Users")
+	wait(t, v.records.table.reset())
+	if v.records.table.total != users {
+		t.Fatalf("users listed %d, counts %+v", v.records.table.total, u)
 	}
 }

@@ -41,6 +41,9 @@ type heldReview struct {
 	discard *widget.Button
 	note    *widget.Label
 	log     *pagedTable
+	records *recordList // who it would change, by name
+	seen    int         // records listed when the list was first shown; -1 before
+	tabs    *container.AppTabs
 	root    fyne.CanvasObject
 }
 
@@ -95,9 +98,21 @@ func newHeldReview(l *loader, eng *rsync.Engine, win func() fyne.Window, do held
 		fieldLabel("Safeguards it trips"), v.trips, v.reasons,
 		fieldLabel("What approving applies (kinds of records it leaves unchanged are not listed)"), v.counts,
 	)
-	bottom := container.NewBorder(v.log.status, nil, nil, nil, v.log.table)
-	split := container.NewVSplit(container.NewVScroll(container.NewPadded(top)), bottom)
-	split.Offset = 0.75
+	v.records = newRecordList(l)
+	v.records.seen = func(total int) {
+		v.seen = total
+		v.tabs.Items[0].Text = "Who it changes (" + num(total) + ")"
+		v.tabs.Refresh()
+		if v.run.Status == rsync.StatusHeld {
+			v.approve.Enable()
+		}
+	}
+	logTab := container.NewBorder(v.log.status, nil, nil, nil, v.log.table)
+	v.tabs = container.NewAppTabs(
+		container.NewTabItem("Who it changes", v.records.root),
+		container.NewTabItem("Its log", logTab))
+	split := container.NewVSplit(container.NewVScroll(container.NewPadded(top)), v.tabs)
+	split.Offset = 0.45
 	v.root = split
 	return v
 }
@@ -108,7 +123,10 @@ func (v *heldReview) content() fyne.CanvasObject { return v.root }
 func (v *heldReview) open(r rsync.Result) <-chan struct{} {
 	v.run = r
 	v.note.Hide()
-	v.approve.Enable()
+	// Approve waits until the list of who it changes is shown: an admin
+	// approves having seen it.
+	v.seen = -1
+	v.approve.Disable()
 	v.discard.Enable()
 	v.heading.SetText(fmt.Sprintf("Run %d · %s · %s · started %s UTC", r.RunID, syncType(r), heldLabel, formatUTC(r.StartedAt)))
 	intro := "This run applied nothing: it waits for you. If the change is expected (a new school year, a closed school), " +
@@ -155,8 +173,24 @@ func (v *heldReview) open(r rsync.Result) <-chan struct{} {
 	v.trips.Refresh()
 	v.reasons.SetText(reasons[:len(reasons)-1])
 	showCounts(v.counts, r.Counts, r.Scope, true)
-	return v.log.reset()
+	v.tabs.Items[0].Text = "Who it changes"
+	v.tabs.SelectIndex(0)
+	runID := r.RunID
+	listed := v.records.show(func(ctx context.Context, q rsync.RecordQuery) (rsync.RecordPage, error) {
+		return v.eng.RunRecords(ctx, runID, q)
+	})
+	logged := v.log.reset()
+	done := make(chan struct{})
+	go func() {
+		<-listed
+		<-logged
+		close(done)
+	}()
+	return done
 }
+
+// seenList tells whether the admin has been shown the list of who the run changes.
+func (v *heldReview) seenList() bool { return v.seen >= 0 }
 
 // busy disables the buttons while an approval or discard runs.
 func (v *heldReview) busy(text string) {
@@ -168,7 +202,9 @@ func (v *heldReview) busy(text string) {
 func (v *heldReview) say(text string, imp widget.Importance) {
 	showNote(v.note, text, imp)
 	if v.run.Status == rsync.StatusHeld {
-		v.approve.Enable()
+		if v.seenList() {
+			v.approve.Enable()
+		}
 		v.discard.Enable()
 	}
 }

@@ -37,14 +37,6 @@ var uploadTargets = []uploadTarget{
 const dropHint = "Drop OneRoster.zip, the folder of an unzipped export, or its CSV files together (users.csv with roles.csv, say) " +
 	"anywhere on this window: they are recognized by their names and content. Nothing is applied before you have seen the preview."
 
-var sampleColumns = []pagedColumn{
-	{"Entity", "academicSession"},
-	{"Change", "deactivate"},
-	{"sourcedId", "stu-0000000-0000"},
-	{"Line", "0000000"},
-	{"Reason", strings.Repeat("m", 48)},
-}
-
 var planLogColumns = []pagedColumn{
 	{"Severity", "warning"},
 	{"File", "enrollments.csv"},
@@ -74,7 +66,7 @@ type uploadsScreen struct {
 	counts   *fyne.Container // grid: entity × add/update/deactivate/reactivate/errors
 	held     *widget.Label   // applying would be held for review, and why
 	logLine  *widget.Label
-	samples  *pagedTable
+	records  *recordList // who the plan changes, by name
 	planLog  *pagedTable
 	apply    *widget.Button
 	discard  *widget.Button
@@ -129,10 +121,7 @@ func newUploadsScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) *upl
 	s.held.Hide()
 	s.logLine = widget.NewLabel("")
 	s.logLine.Wrapping = fyne.TextWrapWord
-	s.samples = newPagedTable(l, sampleColumns, 10000, func(context.Context, int, int) (pageResult, error) { return pageResult{}, nil })
-	s.samples.describe = func(n int) string {
-		return plural(n, "example change", "example changes") + ": the first rows of each kind, with their reasons."
-	}
+	s.records = newRecordList(l)
 	s.planLog = newPagedTable(l, planLogColumns, 10000, func(context.Context, int, int) (pageResult, error) { return pageResult{}, nil })
 	s.planLog.describe = func(n int) string { return plural(n, "log entry", "log entries") + "." }
 	s.planLog.importance = func(r pagedRow, col int) widget.Importance {
@@ -153,7 +142,7 @@ func newUploadsScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) *upl
 	fixed := func(o fyne.CanvasObject, h float32) fyne.CanvasObject { return container.New(&fillWidth{height: h}, o) }
 	s.preview = container.NewVBox(widget.NewSeparator(), s.heading, s.counts, s.held,
 		container.NewHBox(s.apply, s.discard),
-		s.samples.status, fixed(s.samples.table, 200),
+		fieldLabel("Who it changes"), fixed(s.records.root, 280),
 		s.logLine, s.planLog.status, fixed(s.planLog.table, 200))
 	s.preview.Hide()
 
@@ -287,23 +276,9 @@ func (s *uploadsScreen) showPlan(path, kind string, plan *rsync.Plan) {
 		s.apply.SetText("Apply")
 	}
 
-	var samples []pagedRow
-	for _, ep := range plan.Entities {
-		for i := range ep.Samples {
-			c := &ep.Samples[i]
-			line := ""
-			if c.Line > 0 {
-				line = strconv.Itoa(int(c.Line))
-			}
-			samples = append(samples, pagedRow{cells: []string{string(ep.Table.Entity), c.Action.String(), c.SourcedID, line, ep.Reason(c)}})
-		}
-	}
-	order := map[string]int{"deactivate": 0, "reactivate": 1, "update": 2, "add": 3}
-	sort.SliceStable(samples, func(i, j int) bool { return order[samples[i].cells[1]] < order[samples[j].cells[1]] })
-	s.samples.fetch = func(context.Context, int, int) (pageResult, error) {
-		return pageResult{rows: samples, total: len(samples)}, nil
-	}
-	s.samples.reset()
+	s.records.show(func(ctx context.Context, q rsync.RecordQuery) (rsync.RecordPage, error) {
+		return s.eng.Records(ctx, plan, q)
+	})
 
 	var logRows []pagedRow
 	info := 0

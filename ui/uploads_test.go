@@ -76,17 +76,14 @@ func TestUploadPreviewIsWhatIsApplied(t *testing.T) {
 			} else if _, ok := grid["Courses"]; ok {
 				t.Error("a users.csv upload shows courses")
 			}
-			// The first changes of each kind, with their reasons.
-			n := 0
-			for _, ep := range plan.Entities {
-				n += len(ep.Samples)
+			// Every record it changes, by name, with its reason.
+			idle(t, m)
+			if s.records.table.total != plan.Counts.Changes() || s.records.table.total == 0 {
+				t.Fatalf("%d records listed for %d changes", s.records.table.total, plan.Counts.Changes())
 			}
-			if s.samples.total != n || n == 0 {
-				t.Fatalf("%d sample rows for %d samples", s.samples.total, n)
-			}
-			for i := 0; i < s.samples.total; i++ {
-				if c := cells(t, s.samples, i); c[4] == "" {
-					t.Errorf("sample %q has no reason", c)
+			for i := 0; i < s.records.table.total && i < 100; i++ {
+				if c := cells(t, s.records.table, i); c[5] == "" || (c[1] == "user" && c[2] == "") {
+					t.Errorf("record %q has no reason or name", c)
 				}
 			}
 			if s.planLog.total != len(plan.Log()) {

@@ -215,6 +215,18 @@ func TestCLIHeldApproveRollback(t *testing.T) {
 	if !strings.Contains(strings.Join(strings.Fields(out), ""), `"users":{"active":20`) {
 		t.Fatalf("a held run changed the roster: %s", out)
 	}
+	// Who it would deactivate, by name, before approving.
+	code, out, _ = rd(t, db, "review", held, "--kind", "user")
+	if code != 0 || !strings.Contains(out, "U Lee") || !strings.Contains(out, "student · School One") || !strings.Contains(out, "5 of 5 records shown") {
+		t.Fatalf("review: exit %d %s", code, out)
+	}
+	if code, out, _ = rd(t, db, "review", held, "--search", "u3", "--json"); code != 0 || !strings.Contains(out, `"sourcedId": "u3"`) {
+		t.Fatalf("review --search: exit %d %s", code, out)
+	}
+	// History says nothing of it was applied: its numbers are planned.
+	if _, out, _ = rd(t, db, "history", "--limit", "1"); !strings.Contains(out, "held") || !strings.Contains(out, "planned") {
+		t.Fatalf("history of a held run: %s", out)
+	}
 	code, out, _ = rd(t, db, "approve", held, "--json")
 	json.Unmarshal([]byte(out), &res)
 	if code != 0 || res["status"] != "applied" || res["counts"].(map[string]any)["users"].(map[string]any)["deactivated"].(float64) != 5 {

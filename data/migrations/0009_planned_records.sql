@@ -1,7 +1,7 @@
--- The records a held run or a preview would touch, listed with names for the
--- admin who reviews it. Names come from the roster or the held input; a held
--- run's list is deleted once it is approved or discarded. run_id < 0 marks a
--- preview's list, deleted when the next preview starts or the app reopens.
+-- The records a held run (or a dry run) would touch, listed with names for
+-- the admin who reviews it: names come from the roster or the held input. A
+-- held run's list is deleted once it is approved or discarded. A preview's
+-- list is kept in memory, never here.
 CREATE TABLE planned_records (
 	run_id     INTEGER NOT NULL,
 	seq        INTEGER NOT NULL,
@@ -11,12 +11,6 @@ CREATE TABLE planned_records (
 	line       INTEGER NOT NULL DEFAULT 0,
 	reason     TEXT NOT NULL DEFAULT '',
 	name       TEXT NOT NULL DEFAULT '',
-	role       TEXT NOT NULL DEFAULT '',
-	user_ref   TEXT NOT NULL DEFAULT '',
-	class_ref  TEXT NOT NULL DEFAULT '',
-	course_ref TEXT NOT NULL DEFAULT '',
-	school_ref TEXT NOT NULL DEFAULT '',
 	detail     TEXT NOT NULL DEFAULT '',
 	PRIMARY KEY (run_id, seq)
 ) WITHOUT ROWID;
-CREATE INDEX planned_records_id ON planned_records(run_id, entity, sourced_id);

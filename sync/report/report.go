@@ -58,6 +58,8 @@ const (
 	SheetWarnings = "Warnings"
 	SheetChanges  = "Changes"
 	SheetInfo     = "Info"
+	// SheetPlanned lists who a held run (or a dry run) would change, by name.
+	SheetPlanned = "Who it changes"
 )
 
 // column is one column of a sheet: its header and width in characters.
@@ -157,6 +159,9 @@ func WriteXLSX(ctx context.Context, eng *rsync.Engine, runID int64, w io.Writer)
 		return err
 	}
 	counts[rsync.SevInfo], sheetsOf[SheetInfo] = t.total, t.names
+	if err := wb.planned(ctx, eng, runID); err != nil {
+		return err
+	}
 
 	if err := wb.summary(ctx, eng, run, counts, changes, sheetsOf); err != nil {
 		return err
@@ -164,6 +169,24 @@ func WriteXLSX(ctx context.Context, eng *rsync.Engine, runID int64, w io.Writer)
 	// Summary, the first sheet, is the active one. (SetActiveSheet would read
 	// every finished stream back into memory.)
 	return f.Write(w)
+}
+
+var plannedColumns = []column{{"Change", 12}, {"Record", 14}, {"Name", 28}, {"Details", 48}, {"sourcedId", 24}, {"Line", 8}, {"Reason", 44}}
+
+// planned writes the records a held run or a dry run would touch, with
+// names, when it lists any (an applied run's are on Changes).
+func (wb *workbook) planned(ctx context.Context, eng *rsync.Engine, runID int64) error {
+	page, err := eng.RunRecords(ctx, runID, rsync.RecordQuery{})
+	if err != nil || page.Total == 0 {
+		return err
+	}
+	t := wb.table(SheetPlanned, plannedColumns)
+	for _, r := range page.Records {
+		if err := t.add([]any{r.Action, string(r.Entity), r.Name, r.Detail, r.SourcedID, r.Line, r.Reason}); err != nil {
+			return t.close(err)
+		}
+	}
+	return t.close(nil)
 }
 
 func (wb *workbook) styles() error {

@@ -458,3 +458,41 @@ func TestSummaryNotesAPrunedLog(t *testing.T) {
 		t.Fatal("the changes of a run outlive its log")
 	}
 }
+
+// A held run's export lists who it would change, by name, on its own sheet,
+// and labels its counts as planned.
+func TestHeldRunExportListsWhoItChanges(t *testing.T) {
+	e, _ := history(t)
+	ctx := context.Background()
+	if _, err := e.SetSetting(ctx, "guard.users.deactivate.count", "1"); err != nil {
+		t.Fatal(err)
+	}
+	third := bundle(user("u1", "student", "Ann"), user("t1", "teacher", "Thomas"))
+	res, err := e.Sync(ctx, writeZip(t, third), rsync.Options{Scope: rsync.ScopeUsersCourses, Trigger: rsync.TriggerManual})
+	if !rsync.IsHeld(err) {
+		t.Fatalf("not held: %v", err)
+	}
+	f, _ := export(t, e, res.RunID)
+	got := rows(t, f, "Who it changes")
+	if len(got) != res.Counts.Changes()+1 || strings.Join(got[0], ",") != "Change,Record,Name,Details,sourcedId,Line,Reason" {
+		t.Fatalf("%d rows for %d changes: %q", len(got), res.Counts.Changes(), got[:min(3, len(got))])
+	}
+	found := false
+	for _, r := range got[1:] {
+		if r[1] == "user" && r[4] == "s10" {
+			found = r[0] == "deactivate" && r[2] == "Kid10 Smith" && r[3] == "student · Maple Elementary"
+		}
+	}
+	if !found {
+		t.Fatalf("s10 not listed by name: %q", got)
+	}
+	planned := false
+	for _, r := range rows(t, f, "Summary") {
+		if len(r) > 0 && r[0] == "Planned counts (nothing applied)" {
+			planned = true
+		}
+	}
+	if !planned {
+		t.Error("the summary does not label a held run's counts as planned")
+	}
+}
