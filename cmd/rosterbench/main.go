@@ -60,6 +60,11 @@ type options struct {
 	exportOnly                  bool   // only the export phases
 	xl                          bool   // the large-district bench (bench-xl) instead
 	xlStudents                  int
+	restServe, restPull         string // internal: the REST phase's children
+	restHeaders, restOut        string
+	restURLs, restFloor         string
+	noREST                      bool
+	restProfile                 string
 }
 
 func main() {
@@ -80,7 +85,21 @@ func main() {
 	flag.BoolVar(&o.exportOnly, "export-only", false, "run only the export of the -export-log run (no district, floor or syncs; not with -out)")
 	flag.BoolVar(&o.xl, "xl", false, "the large-district bench (make bench-xl): a 150,000-student and an -xl-students district, full sync, no-change resync and next-day bulk; with -out, writes its section into that report")
 	flag.IntVar(&o.xlStudents, "xl-students", 1000000, "students in the large district of -xl")
+	flag.StringVar(&o.restServe, "rest-serve", "", "internal: serve this bundle folder from the in-repo OneRoster server")
+	flag.StringVar(&o.restPull, "rest-pull", "", "internal: pull every collection from this OneRoster base URL")
+	flag.StringVar(&o.restHeaders, "rest-headers", "", "internal: the folder whose CSV headers the pull writes")
+	flag.StringVar(&o.restOut, "rest-out", "", "internal: the folder the pull writes")
+	flag.StringVar(&o.restURLs, "rest-urls", "", "internal: where the pull lists the URLs it fetched")
+	flag.StringVar(&o.restFloor, "rest-floor", "", "internal: fetch every URL listed in this file as plain HTTP")
+	flag.StringVar(&o.restProfile, "rest-profile", "", "internal: write a CPU profile of the REST pull here")
+	flag.BoolVar(&o.noREST, "no-rest", false, "skip the REST pull phase")
 	flag.Parse()
+	if err := restChild(o); err != errNotChild {
+		if err != nil {
+			fatalf("%v", err)
+		}
+		return
+	}
 	if o.exportOnly && o.out != "" {
 		fatalf("-export-only writes a partial report; it cannot replace -out %s", o.out)
 	}
@@ -257,6 +276,7 @@ type bench struct {
 	loadBefore string
 	started    time.Time
 	exports    []export
+	rest       *restPhase
 }
 
 func run(o options) (bool, error) {
@@ -300,6 +320,10 @@ func run(o options) (bool, error) {
 	var p1 *phase
 	if len(b.phases) > 0 {
 		p1 = &b.phases[0]
+	}
+	if !o.noREST {
+		b.rest = b.runREST(filepath.Join(work, "day1"))
+		ok = ok && b.rest.failure == ""
 	}
 	ok = b.runExports(p1) && ok
 
@@ -868,6 +892,7 @@ func (b *bench) report() string {
 			b.floor.user.Seconds(), b.floor.sys.Seconds(), b.floor.cpuPct(), b.floor.writeMB)
 	}
 
+	b.restReport(&w)
 	b.exportReport(&w)
 
 	fmt.Fprintf(&w, "\n## What limits it\n\n")

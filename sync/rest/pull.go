@@ -128,14 +128,30 @@ func (c *Client) Pull(ctx context.Context, col Collection, filter string, emit f
 	fetched := map[string]bool{}
 	largest := 0
 	prevFirst := ""
+	var ahead *prefetch
+	defer func() { ahead.drop() }()
 	for {
 		if st.Pages >= c.cfg.MaxPages {
 			return st, &PageCapError{Collection: col.File, Pages: st.Pages, Rows: st.Rows}
 		}
 		fetched[next] = true
-		p, err := c.get(ctx, col.File, next)
+		var p *page
+		var err error
+		if ahead != nil && ahead.url == next {
+			p, err = ahead.wait()
+		} else {
+			ahead.drop()
+			p, err = c.get(ctx, col.File, next)
+		}
+		ahead = nil
 		if err != nil {
 			return st, err
+		}
+		// The next page is asked for now, while this one is parsed, when its
+		// address follows from the headers alone (what the loop below would
+		// pick for a page as long as the last one); one call is in flight at a time.
+		if u := c.guessNext(p, col.Path, limit, filter, st.Rows, largest, fetched); u != "" && st.Pages+1 < c.cfg.MaxPages {
+			ahead = c.prefetch(ctx, col.File, u)
 		}
 		recs, err := decodePage(p.body, col)
 		if err != nil {
@@ -190,6 +206,59 @@ func (c *Client) Pull(ctx context.Context, col Collection, filter string, emit f
 		return st, &IncompleteError{Collection: col.File, Got: st.Rows, Want: st.Total}
 	}
 	return st, nil
+}
+
+// guessNext is the page the loop will most likely ask for after p: its Link
+// rel="next", or with X-Total-Count the offset after a page as long as the
+// largest so far. "" when the headers do not tell (then nothing is fetched ahead).
+func (c *Client) guessNext(p *page, path string, limit int, filter string, rows, largest int, fetched map[string]bool) string {
+	if largest == 0 {
+		return "" // the first page: its length is not known yet (a server may clamp limit)
+	}
+	if link := c.nextLink(p.header, p.url); link != "" {
+		if fetched[link] {
+			return ""
+		}
+		return link
+	}
+	if t, ok := totalCount(p.header); ok && rows+largest < t {
+		return c.pageURL(path, limit, rows+largest, filter)
+	}
+	return ""
+}
+
+// prefetch is a page asked for ahead of time.
+type prefetch struct {
+	url    string
+	cancel context.CancelFunc
+	done   chan struct{}
+	p      *page
+	err    error
+}
+
+func (c *Client) prefetch(ctx context.Context, op, u string) *prefetch {
+	ctx, cancel := context.WithCancel(ctx)
+	f := &prefetch{url: u, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(f.done)
+		f.p, f.err = c.get(ctx, op, u)
+	}()
+	return f
+}
+
+func (f *prefetch) wait() (*page, error) {
+	<-f.done
+	f.cancel()
+	return f.p, f.err
+}
+
+// drop abandons a page fetched ahead that the loop did not want.
+func (f *prefetch) drop() {
+	if f == nil {
+		return
+	}
+	f.cancel()
+	<-f.done
 }
 
 func totalCount(h http.Header) (int, bool) {
