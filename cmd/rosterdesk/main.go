@@ -46,6 +46,7 @@ Usage:
   rosterdesk [--db FILE] history [--limit N] [--json]
   rosterdesk [--db FILE] log RUN_ID [--json | --csv FILE | --xlsx FILE]
   rosterdesk [--db FILE] roster [--json]
+  rosterdesk [--db FILE] export roster --xlsx FILE | --csv DIR | --oneroster DIR [--version 1.1|1.2] [--json]
   rosterdesk [--db FILE] show user|course|class|building SOURCED_ID [--json]
   rosterdesk [--db FILE] admin add EMAIL "Full Name"
   rosterdesk [--db FILE] admin list [--json]
@@ -151,6 +152,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"protect":  (*cli).protect,
 		"serve":    (*cli).serve,
 		"provider": (*cli).provider,
+		"export":   (*cli).export,
 	}
 	h, ok := handlers[cmd]
 	if !ok {
@@ -186,7 +188,7 @@ func openRoster(path, cmd string, args []string, create bool, log zerolog.Logger
 	}
 	reading := false
 	switch cmd {
-	case "roster", "history", "log", "show":
+	case "roster", "history", "log", "show", "export":
 		reading = true
 	case "admin":
 		reading = first == "list"
