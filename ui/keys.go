@@ -165,7 +165,17 @@ func (m *mainUI) mainMenu(quit func()) *fyne.MainMenu {
 	q := fyne.NewMenuItem("Quit", quit)
 	q.IsQuit = true
 	q.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
-	return fyne.NewMainMenu(fyne.NewMenu("File", q), fyne.NewMenu("View", items...))
+	export := fyne.NewMenuItem("Export roster…", func() {
+		if m.first == nil {
+			for item, sc := range m.screens {
+				if sc == screen(m.roster) {
+					m.showScreen(item)
+				}
+			}
+		}
+		m.roster.exportRoster()
+	})
+	return fyne.NewMainMenu(fyne.NewMenu("File", export, fyne.NewMenuItemSeparator(), q), fyne.NewMenu("View", items...))
 }
 
 // showScreen shows a screen as a click on its sidebar entry does (Preferences

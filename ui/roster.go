@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"rosterdesk/data"
@@ -23,6 +24,10 @@ type rosterScreen struct {
 	l    *loader
 	eng  *rsync.Engine
 	bar  *refreshBar
+	// win is the window Export roster… opens its dialog in; exportNote says how the export went.
+	win        func() fyne.Window
+	exportBtn  *widget.Button
+	exportNote *widget.Label
 	tabs *container.AppTabs
 	body *fyne.Container // overview: one widget.Card per section, three to a row
 
@@ -108,8 +113,21 @@ func newRosterScreen(l *loader, eng *rsync.Engine) *rosterScreen {
 		container.NewTabItem(tabClasses, s.classes.content()),
 	)
 	s.tabs.OnSelected = func(item *container.TabItem) { s.loadTab(item.Text) }
-	s.root = container.NewBorder(s.bar.content(), nil, nil, nil, s.tabs)
+	s.exportNote = widget.NewLabel("")
+	s.exportNote.Wrapping = fyne.TextWrapWord
+	s.exportNote.Hide()
+	s.exportBtn = widget.NewButtonWithIcon("Export roster…", theme.DocumentSaveIcon(), s.exportRoster)
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, s.exportBtn, s.bar.content()), s.exportNote)
+	s.root = container.NewBorder(top, nil, nil, nil, s.tabs)
 	return s
+}
+
+// exportRoster asks how and where to export the roster (workbook, CSV files or OneRoster bundle).
+func (s *rosterScreen) exportRoster() {
+	if s.win == nil {
+		return
+	}
+	exportRosterDialog(s.win(), s.l, s.eng, s.exportNote)
 }
 
 func (s *rosterScreen) content() fyne.CanvasObject { return s.root }

@@ -84,6 +84,7 @@ func newMainUI(eng *rsync.Engine) *mainUI {
 	m.uploads = newUploadsScreen(m.load, eng, win)
 	m.history = newHistoryScreen(m.load, eng, win)
 	m.roster = newRosterScreen(m.load, eng)
+	m.roster.win = win
 	m.about = newAboutScreen(m.load, eng, win)
 
 	add := func(label string, icon fyne.Resource, s screen) *container.TabItem {
