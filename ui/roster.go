@@ -21,15 +21,15 @@ import (
 // buildings, users, courses and classes as tables that page through the
 // roster, with search and filters, and a user's detail.
 type rosterScreen struct {
-	l    *loader
-	eng  *rsync.Engine
-	bar  *refreshBar
+	l   *loader
+	eng *rsync.Engine
+	bar *refreshBar
 	// win is the window Export roster… opens its dialog in; exportNote says how the export went.
 	win        func() fyne.Window
 	exportBtn  *widget.Button
 	exportNote *widget.Label
-	tabs *container.AppTabs
-	body *fyne.Container // overview: one widget.Card per section, three to a row
+	tabs       *container.AppTabs
+	body       *fyne.Container // overview: one widget.Card per section, three to a row
 
 	buildings     []data.Building
 	buildingTable *pagedTable
