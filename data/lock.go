@@ -39,6 +39,16 @@ func (db *DB) AcquireRunLock(ctx context.Context, me RunLock, stale func(RunLock
 	return me, true, tx.Commit()
 }
 
+// CurrentRunLock reads the roster's run lock claim without writing.
+func (db *DB) CurrentRunLock(ctx context.Context) (RunLock, bool, error) {
+	var cur RunLock
+	err := db.sql.QueryRowContext(ctx, `SELECT holder, pid, host, since FROM run_lock WHERE id = 1`).Scan(&cur.Holder, &cur.PID, &cur.Host, &cur.Since)
+	if errors.Is(err, sql.ErrNoRows) {
+		return cur, false, nil
+	}
+	return cur, err == nil, err
+}
+
 // ReleaseRunLock gives the lock back if pid on host holds it.
 func (db *DB) ReleaseRunLock(ctx context.Context, pid int, host string) error {
 	_, err := db.sql.ExecContext(ctx, `DELETE FROM run_lock WHERE id = 1 AND pid = ? AND host = ?`, pid, host)

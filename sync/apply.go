@@ -39,6 +39,12 @@ func (e *Engine) Sync(ctx context.Context, source string, opt Options) (*Result,
 		if err != nil {
 			return e.refused(opt, err)
 		}
+		// A reader of the run lock: no run changes the roster while it is planned.
+		unlock, err := e.readLock()
+		if err != nil {
+			return e.refused(opt, err)
+		}
+		defer unlock()
 		plan, err := e.plan(ctx, source, opt, admin, nil)
 		if err != nil {
 			return e.recordFailed(ctx, plan, source, err)
@@ -64,6 +70,9 @@ func (e *Engine) refused(opt Options, err error) (*Result, error) {
 	var refused *RefusedError
 	if errors.As(err, &refused) {
 		return &Result{Status: StatusRefused, Scope: opt.Scope, Trigger: opt.Trigger, Message: refused.Reason}, err
+	}
+	if IsBusy(err) {
+		return &Result{Status: StatusRefused, Scope: opt.Scope, Trigger: opt.Trigger, Message: err.Error()}, err
 	}
 	return nil, err
 }

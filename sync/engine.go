@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	gosync "sync"
+	"sync/atomic"
 
 	"github.com/rs/zerolog"
 
@@ -22,38 +23,8 @@ type Engine struct {
 	// Holder names this process in the roster's run lock ("RosterDesk app", "rosterdesk serve").
 	Holder string
 
-	running gosync.Mutex // one run that writes at a time
-}
-
-// errBusy refuses a run while another one is writing.
-var errBusy = &RefusedError{Reason: "another run is in progress; try again when it has finished"}
-
-// lock takes the run lock, in this process and in the roster (so the app and
-// `serve` never sync the same roster at once), or refuses at once naming who holds it.
-func (e *Engine) lock() (func(), error) {
-	if !e.running.TryLock() {
-		return nil, errBusy
-	}
-	host, _ := os.Hostname()
-	me := data.RunLock{Holder: e.Holder, PID: os.Getpid(), Host: host}
-	if me.Holder == "" {
-		me.Holder = "rosterdesk"
-	}
-	cur, ok, err := e.DB.AcquireRunLock(context.Background(), me, func(l data.RunLock) bool {
-		return l.Host == host && !processAlive(l.PID) // a crashed holder leaves its claim behind
-	})
-	if err != nil || !ok {
-		e.running.Unlock()
-		if err != nil {
-			return nil, err
-		}
-		return nil, &RefusedError{Reason: fmt.Sprintf("another run is in progress in %s (process %d on %s, since %s); try again when it has finished",
-			cur.Holder, cur.PID, cur.Host, cur.Since)}
-	}
-	return func() {
-		e.DB.ReleaseRunLock(context.Background(), me.PID, host)
-		e.running.Unlock()
-	}, nil
+	running gosync.RWMutex               // one run that writes at a time in this process (dry runs share)
+	holder  atomic.Pointer[data.RunLock] // who holds it in this process
 }
 
 // Limits bound what a source may hold before it is refused as unusable.
@@ -162,7 +133,7 @@ func (e *SourceError) Error() string {
 // IsRefused tells whether err is a refused precondition.
 func IsRefused(err error) bool {
 	var r *RefusedError
-	return errors.As(err, &r)
+	return errors.As(err, &r) || IsBusy(err)
 }
 
 // IsSourceError tells whether err means the source was unusable.

@@ -269,7 +269,14 @@ func (e *Engine) replanned(ctx context.Context, held *data.Run, plan *Plan) (*Re
 }
 
 // Discard closes a held run without applying it.
-func (e *Engine) Discard(ctx context.Context, runID int64) (*Result, error) {
+func (e *Engine) Discard(ctx context.Context, runID int64) (res *Result, err error) {
+	if werr := e.writing(func() error { res, err = e.discard(ctx, runID); return nil }); werr != nil {
+		return e.refused(Options{}, werr)
+	}
+	return res, err
+}
+
+func (e *Engine) discard(ctx context.Context, runID int64) (*Result, error) {
 	if _, err := e.heldRun(ctx, runID); err != nil {
 		return e.refused(Options{}, err)
 	}

@@ -28,7 +28,14 @@ func (e *Engine) OneRosterEnabled(ctx context.Context) (bool, error) {
 }
 
 // AddLocalBuilding adds a building by hand. Refused while OneRoster is enabled.
-func (e *Engine) AddLocalBuilding(ctx context.Context, name, sisID string) (int64, error) {
+func (e *Engine) AddLocalBuilding(ctx context.Context, name, sisID string) (id int64, err error) {
+	if werr := e.writing(func() error { id, err = e.addLocalBuilding(ctx, name, sisID); return nil }); werr != nil {
+		return 0, werr
+	}
+	return id, err
+}
+
+func (e *Engine) addLocalBuilding(ctx context.Context, name, sisID string) (int64, error) {
 	if err := e.oneRosterLocks(ctx, "Adding a building"); err != nil {
 		return 0, err
 	}
@@ -47,6 +54,10 @@ func (e *Engine) AddLocalBuilding(ctx context.Context, name, sisID string) (int6
 // SetBuildingSISID corrects a building's SIS id, so it matches the sourcedId
 // of its OneRoster school. Refused while OneRoster is enabled.
 func (e *Engine) SetBuildingSISID(ctx context.Context, buildingID int64, sisID string) error {
+	return e.writing(func() error { return e.setBuildingSISID(ctx, buildingID, sisID) })
+}
+
+func (e *Engine) setBuildingSISID(ctx context.Context, buildingID int64, sisID string) error {
 	if err := e.oneRosterLocks(ctx, "Changing a building's SIS id"); err != nil {
 		return err
 	}

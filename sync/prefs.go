@@ -126,7 +126,15 @@ func (e *SettingsError) Error() string {
 // set` of the CLI. Rules that tie settings together apply too (days and time
 // are required while the sync is enabled). It returns the values as stored,
 // or a *SettingsError (an unknown key is one too).
-func (e *Engine) SaveSettings(ctx context.Context, values map[string]string) (map[string]string, error) {
+func (e *Engine) SaveSettings(ctx context.Context, values map[string]string) (out map[string]string, err error) {
+	werr := e.writing(func() error { out, err = e.saveSettings(ctx, values); return nil })
+	if werr != nil {
+		return nil, werr
+	}
+	return out, err
+}
+
+func (e *Engine) saveSettings(ctx context.Context, values map[string]string) (map[string]string, error) {
 	out, err := e.checkSettings(ctx, values)
 	if err != nil {
 		return nil, err

@@ -107,6 +107,10 @@ func reversed(c data.Counts) data.Counts {
 
 // Protect marks a user, course or building (by SIS id) as never to be deactivated by a sync.
 func (e *Engine) Protect(ctx context.Context, kind, key string, on bool) error {
+	return e.writing(func() error { return e.protect(ctx, kind, key, on) })
+}
+
+func (e *Engine) protect(ctx context.Context, kind, key string, on bool) error {
 	ents := map[string]data.Entity{"user": data.EntityUser, "course": data.EntityCourse, "building": data.EntityBuilding}
 	ent, ok := ents[kind]
 	if !ok {

@@ -350,8 +350,8 @@ func (e *Engine) AutomatedRun(ctx context.Context, at time.Time) (*Result, error
 		}
 		res, err = e.Sync(ctx, bundle, opt)
 	}
-	if res != nil && res.Status == StatusRefused && strings.Contains(res.Message, "in progress") {
-		return e.recordEvent(ctx, StatusSkipped, at, "skipped: "+res.Message)
+	if IsBusy(err) {
+		return e.afterBusy(ctx, at, err, func() (*Result, error) { return e.AutomatedRun(ctx, at) })
 	}
 	if res != nil && res.RunID > 0 {
 		e.DB.SetScheduledFor(ctx, res.RunID, data.FormatTime(at))
@@ -364,6 +364,37 @@ func (e *Engine) AutomatedRun(ctx context.Context, at time.Time) (*Result, error
 		e.Log.Error().Err(err).Msg("automated run failed")
 	}
 	return res, err
+}
+
+// busyPoll is how often a scheduled run that met another run looks again;
+// busyWindow is how long it keeps looking.
+var busyPoll, busyWindow = 30 * time.Second, time.Hour
+
+// afterBusy handles a scheduled run that met another run holding the roster:
+// it is recorded as skipped as soon as the roster can be written, and run
+// again then, if that is within the hour.
+func (e *Engine) afterBusy(ctx context.Context, at time.Time, busy error, again func() (*Result, error)) (*Result, error) {
+	e.Log.Warn().Time("scheduled_for", at).Str("why", busy.Error()).Msg("automated run waits for the run in progress")
+	start := time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return e.recordEvent(context.Background(), StatusSkipped, at, "skipped: "+busy.Error()+"; RosterDesk stopped before it had finished")
+		case <-time.After(busyPoll):
+		}
+		if _, held := e.LockHolder(ctx); held {
+			if time.Since(start) < busyWindow {
+				continue
+			}
+			return e.recordEvent(ctx, StatusSkipped, at, fmt.Sprintf("skipped: %v; it was still running %s later, so this run waits for the next scheduled time",
+				busy, busyWindow))
+		}
+		if _, err := e.recordEvent(ctx, StatusSkipped, at, fmt.Sprintf("skipped: %v; run again at %s UTC when it had finished",
+			busy, e.DB.Now().UTC().Format("15:04"))); err != nil {
+			return nil, err
+		}
+		return again()
+	}
 }
 
 func orDash(s string) string {

@@ -41,7 +41,14 @@ func (e *Engine) Show(ctx context.Context, kind, sourcedID string) (*data.Record
 }
 
 // AddAdmin adds a local admin account that can be credited with changes.
-func (e *Engine) AddAdmin(ctx context.Context, email, name string) (data.Admin, error) {
+func (e *Engine) AddAdmin(ctx context.Context, email, name string) (a data.Admin, err error) {
+	if werr := e.writing(func() error { a, err = e.addAdmin(ctx, email, name); return nil }); werr != nil {
+		return a, werr
+	}
+	return a, err
+}
+
+func (e *Engine) addAdmin(ctx context.Context, email, name string) (data.Admin, error) {
 	email, name = strings.TrimSpace(email), strings.TrimSpace(name)
 	if _, err := mail.ParseAddress(email); err != nil || !strings.Contains(email, "@") {
 		return data.Admin{}, fmt.Errorf("%q is not an email address", email)

@@ -221,3 +221,129 @@ func TestMissingRosterIsNotCreated(t *testing.T) {
 		}
 	}
 }
+
+// Failure 5: while a long run applies, every other writer is refused at once by
+// the run lock, naming the holder, never by SQLite's "database is locked"; a
+// dry run is a reader that no writer can change under.
+func TestRunLockHoldsUnderALongRun(t *testing.T) {
+	ctx := context.Background()
+	p := filepath.Join(t.TempDir(), "roster.db")
+	a := engineAt(t, p)
+	a.Holder = "rosterdesk serve"
+	mustSync(t, a, district().zip(t, ""), ScopeBuildings)
+	b, err := OpenWith(p, zerolog.Nop(), OpenOptions{}) // another process on the same roster
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	b.Holder = "RosterDesk app"
+
+	inApply, release := make(chan struct{}), make(chan struct{})
+	applyHook = func(done int) {
+		if done == 2 {
+			close(inApply)
+			<-release
+		}
+	}
+	defer func() { applyHook = nil }()
+	long := make(chan error)
+	go func() {
+		_, err := a.Sync(ctx, district().zip(t, ""), Options{Scope: ScopeUsersCourses})
+		long <- err
+	}()
+	<-inApply
+	src := district().zip(t, "")
+	writers := map[string]func() error{
+		"sync":        func() error { _, err := b.Sync(ctx, src, Options{Scope: ScopeUsersCourses}); return err },
+		"dry run":     func() error { _, err := b.Sync(ctx, src, Options{Scope: ScopeUsersCourses, DryRun: true}); return err },
+		"settings":    func() error { _, err := b.SetSetting(ctx, KeySyncTime, "06:00"); return err },
+		"admin add":   func() error { _, err := b.AddAdmin(ctx, "new@example.org", "New Admin"); return err },
+		"protect":     func() error { return b.Protect(ctx, "building", "sch1", true) },
+		"rollback":    func() error { _, err := b.Rollback(ctx, 1); return err },
+		"approve":     func() error { _, err := b.Approve(ctx, 1); return err },
+		"local build": func() error { _, err := b.AddLocalBuilding(ctx, "Annex", ""); return err },
+	}
+	for name, w := range writers {
+		start := time.Now()
+		err := w()
+		if name == "approve" {
+			continue // run 1 is not held: refused before the lock, which is fine
+		}
+		if !IsBusy(err) || !IsRefused(err) || !strings.Contains(err.Error(), "rosterdesk serve") || time.Since(start) > 2*time.Second {
+			t.Errorf("%s during a long run: %v after %s", name, err, time.Since(start))
+		}
+		if err != nil && strings.Contains(err.Error(), "locked") {
+			t.Errorf("%s met SQLite's lock: %v", name, err)
+		}
+	}
+	close(release)
+	if err := <-long; err != nil {
+		t.Fatal(err)
+	}
+	// Free again: the same writers go through.
+	if _, err := b.SetSetting(ctx, KeySyncTime, "06:00"); err != nil {
+		t.Fatal(err)
+	}
+	// A dry run holds the lock as a reader: a writer waits for it to finish.
+	unlock, err := b.readLock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Sync(ctx, src, Options{Scope: ScopeUsersCourses}); !IsBusy(err) || !strings.Contains(err.Error(), "dry run") {
+		t.Fatalf("a sync during a dry run: %v", err)
+	}
+	unlock()
+	mustSync(t, a, src, ScopeUsersCourses)
+}
+
+// Failure 5 (schedule): a scheduled run that meets another process's long run
+// is recorded as skipped, naming it, and run again once it has finished.
+func TestScheduledRunMeetingALongRunIsSkippedThenRetried(t *testing.T) {
+	ctx := context.Background()
+	defer func(p, w time.Duration) { busyPoll, busyWindow = p, w }(busyPoll, busyWindow)
+	busyPoll = 20 * time.Millisecond
+	a, folder := scheduled(t, "mon", "06:00")
+	a.Holder = "rosterdesk serve"
+	monday := time.Date(2026, 6, 15, 6, 0, 0, 0, time.UTC)
+	drop(t, folder, "OneRoster.zip", district(), monday)
+	b, err := OpenWith(a.DB.Path, zerolog.Nop(), OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	b.DB.Now = a.DB.Now
+
+	inApply, release := make(chan struct{}), make(chan struct{})
+	applyHook = func(done int) {
+		if done == 2 {
+			close(inApply)
+			<-release
+		}
+	}
+	defer func() { applyHook = nil }()
+	long := make(chan error)
+	go func() {
+		_, err := a.Sync(ctx, district().zip(t, ""), Options{Scope: ScopeUsersCourses})
+		long <- err
+	}()
+	<-inApply
+	done := make(chan *Result)
+	go func() { r, _ := b.AutomatedRun(ctx, monday); done <- r }()
+	time.Sleep(300 * time.Millisecond)
+	close(release)
+	if err := <-long; err != nil {
+		t.Fatal(err)
+	}
+	res := <-done
+	hist, _ := b.History(ctx, 3, 0)
+	if res == nil || res.RunID == 0 || res.Status == StatusSkipped || len(hist) < 2 {
+		t.Fatalf("retried run %+v", res)
+	}
+	skip := hist[1]
+	if skip.Status != StatusSkipped || !strings.Contains(skip.Message, "rosterdesk serve") || !strings.Contains(skip.Message, "run again") {
+		t.Fatalf("the skipped run %+v", skip)
+	}
+	if last, _ := b.DB.LastScheduled(ctx); last != data.FormatTime(monday) {
+		t.Fatalf("last scheduled %q", last)
+	}
+}

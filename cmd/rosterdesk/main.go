@@ -21,6 +21,7 @@ import (
 	"syscall"
 	"text/tabwriter"
 
+	"github.com/mattn/go-sqlite3"
 	"github.com/rs/zerolog"
 
 	"rosterdesk/data"
@@ -231,6 +232,16 @@ func (c *cli) parse(fs *flag.FlagSet, args []string, npos int) ([]string, bool) 
 
 func (c *cli) fail(err error) int {
 	fmt.Fprintln(c.errw, "rosterdesk:", err)
+	return exitFor(err)
+}
+
+// exitFor is a failure's exit code: 3 when the run lock (or, from an older
+// RosterDesk that does not take it, SQLite's own lock) refused the write.
+func exitFor(err error) int {
+	var se sqlite3.Error
+	if rsync.IsRefused(err) || (errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked)) {
+		return exitRefused
+	}
 	return exitUnusable
 }
 
@@ -374,7 +385,7 @@ func (c *cli) sync(args []string) int {
 		if res == nil {
 			res = &rsync.Result{Status: rsync.StatusFailed, Scope: opt.Scope, Trigger: opt.Trigger, Message: err.Error()}
 		}
-		code = exitUnusable
+		code = exitFor(err)
 	case res.Errors > 0:
 		code = exitRejected
 	}
@@ -411,7 +422,7 @@ func (c *cli) runCommand(name string, args []string, do func(int64) (*rsync.Resu
 		code = exitUnusable
 	case err != nil:
 		fmt.Fprintf(c.errw, "rosterdesk %s: %v\n", name, err)
-		return exitUnusable
+		return exitFor(err)
 	case res.Errors > 0:
 		code = exitRejected
 	}
@@ -500,7 +511,7 @@ func (c *cli) protect(args []string) int {
 	}
 	if err != nil {
 		fmt.Fprintln(c.errw, "rosterdesk protect:", err)
-		return exitUnusable
+		return exitFor(err)
 	}
 	state := "protected: a sync will never deactivate it"
 	if *off {
@@ -751,7 +762,7 @@ func (c *cli) admin(args []string) int {
 		a, err := c.eng.AddAdmin(c.ctx, pos[1], pos[2])
 		if err != nil {
 			fmt.Fprintln(c.errw, "rosterdesk admin add:", err)
-			return exitUnusable
+			return exitFor(err)
 		}
 		if *asJSON {
 			c.printJSON(a)
@@ -834,7 +845,7 @@ func (c *cli) settings(args []string) int {
 		v, err := c.eng.SetSetting(c.ctx, pos[1], pos[2])
 		if err != nil {
 			fmt.Fprintln(c.errw, "rosterdesk settings:", err)
-			return exitUnusable
+			return exitFor(err)
 		}
 		fmt.Fprintf(c.out, "%s = %s\n", pos[1], v)
 		return exitOK

@@ -154,7 +154,7 @@ func (c *cli) providerSet(args []string) int {
 	st, err := c.eng.SaveProvider(c.ctx, p, secret)
 	if err != nil {
 		fmt.Fprintln(c.errw, "rosterdesk provider set:", err)
-		return exitUnusable
+		return exitFor(err)
 	}
 	saved, _ := c.eng.Provider(c.ctx)
 	fmt.Fprintf(c.out, "provider saved: %s\n", saved.Name())

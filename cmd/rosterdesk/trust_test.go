@@ -9,6 +9,10 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/rs/zerolog"
+
+	rsync "rosterdesk/sync"
 )
 
 // A mistyped --db does not silently create an empty roster; --create and
@@ -58,6 +62,7 @@ func TestReadOnlyRosterOpensForReading(t *testing.T) {
 	os.Remove(db + "-shm")
 	os.Chmod(db, 0o444)
 	os.Chmod(dir, 0o555)
+	before, _ := os.ReadDir(dir)
 	defer os.Chmod(dir, 0o755)
 	// Root writes anywhere: read as nobody when the test runs as root.
 	bin := os.Args[0]
@@ -88,8 +93,7 @@ func TestReadOnlyRosterOpensForReading(t *testing.T) {
 	if cmd.Run() == nil {
 		t.Fatal("a read-only roster was written")
 	}
-	ents, _ := os.ReadDir(dir)
-	if len(ents) != 1 {
+	if ents, _ := os.ReadDir(dir); len(ents) != len(before) {
 		t.Fatalf("reading wrote beside the roster: %v", ents)
 	}
 }
@@ -109,4 +113,36 @@ func copyExe(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 	out.Close()
+}
+
+// Failure 5 (CLI): writers meeting a run in progress exit 3 naming its holder.
+func TestCLIWritersRefusedByTheRunLock(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "roster.db")
+	rd(t, db, "admin", "add", "it@example.org", "IT Admin")
+	rd(t, db, "settings", "set", "credited_admin", "it@example.org")
+	other, err := rsync.OpenWith(db, zerolog.Nop(), rsync.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	other.Holder = "rosterdesk serve"
+	unlock, err := other.TakeRunLock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := writeZip(t, bundle("u1,,,true,s1,student,ann,,Ann,Lee,,,,,,,05,\n"))
+	for _, args := range [][]string{
+		{"sync", good, "--scope", "buildings"}, {"sync", good, "--scope", "buildings", "--dry-run"},
+		{"settings", "set", "sync.time", "06:00"}, {"admin", "add", "b@example.org", "B"},
+		{"protect", "user", "u1"}, {"rollback", "1"},
+	} {
+		code, out, errs := rd(t, db, args...)
+		if code != exitRefused || !strings.Contains(out+errs, "rosterdesk serve") || strings.Contains(out+errs, "database is locked") {
+			t.Errorf("%v: exit %d %q %q", args, code, out, errs)
+		}
+	}
+	unlock()
+	if code, _, errs := rd(t, db, "settings", "set", "sync.time", "06:00"); code != 0 {
+		t.Fatal(errs)
+	}
 }
