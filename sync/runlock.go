@@ -36,6 +36,9 @@ func (e *BusyError) Error() string {
 	return fmt.Sprintf("another run is in progress in %s; nothing was changed; try again when it has finished", who)
 }
 
+// Unwrap makes a BusyError a refusal for everything that handles one.
+func (e *BusyError) Unwrap() error { return &RefusedError{Reason: e.Error()} }
+
 // IsBusy tells whether err is a refusal by the run lock.
 func IsBusy(err error) bool {
 	var b *BusyError
