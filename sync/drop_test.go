@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,5 +48,13 @@ func TestConnectSource(t *testing.T) {
 	}
 	if _, err := ConnectSource(nil); err == nil {
 		t.Fatal("nothing dropped accepted")
+	}
+}
+
+// Without a keychain the admin is told what to do, not the system's error.
+func TestNoKeychainWording(t *testing.T) {
+	err := &NoKeychainError{Err: errors.New(`exec: "dbus-launch": executable file not found in $PATH`)}
+	if msg := err.Error(); strings.Contains(msg, "dbus") || !strings.Contains(msg, "no OS keychain") || !strings.Contains(msg, EnvClientSecret) {
+		t.Fatalf("%q", msg)
 	}
 }

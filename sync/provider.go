@@ -316,9 +316,12 @@ func (k osKeychain) Delete(service, account string) error {
 // NoKeychainError says the OS keychain cannot be used here.
 type NoKeychainError struct{ Err error }
 
+// Error says what the admin can do; the system's own reason (a missing
+// dbus-launch, say) is in Err, for the log, not in the words shown.
 func (e *NoKeychainError) Error() string {
-	return fmt.Sprintf("no OS keychain is available on this computer (%v): the client secret cannot be stored; give it at each run (%s or standard input on the command line)",
-		e.Err, EnvClientSecret)
+	return fmt.Sprintf("no OS keychain is available on this computer, so the client secret cannot be stored: "+
+		"it is kept only while RosterDesk stays open; for scheduled syncs give it with %s (or on standard input on the command line)",
+		EnvClientSecret)
 }
 
 func (e *NoKeychainError) Unwrap() error { return e.Err }

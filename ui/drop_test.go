@@ -77,3 +77,30 @@ func TestDropOnOneRosterConnects(t *testing.T) {
 		t.Errorf("source changed to %q", m.oneRoster.state.Source)
 	}
 }
+
+// After Apply the Uploads page is back at its top, where the result is: the
+// preview it was scrolled down through is gone.
+func TestUploadsScrolledToTopAfterApply(t *testing.T) {
+	eng := adminEngine(t)
+	src, d := district(t, 0, "")
+	syncs(t, eng, src, rsync.ScopeBuildings)
+	m, w := newTestUI(t, eng)
+	w.Resize(fyne.NewSize(1024, 400))
+	m.selectTab(NavUploads)
+	idle(t, m)
+	s := m.uploads
+	wait(t, s.upload(loneFile(t, d, "users.csv"), rsync.UploadUsers))
+	idle(t, m)
+	if s.plan == nil {
+		t.Fatalf("no preview: %q", s.result.Text)
+	}
+	s.scroll.Offset.Y = s.scroll.Content.MinSize().Height - s.scroll.Size().Height // scrolled down to Apply
+	if s.scroll.Offset.Y <= 0 {
+		t.Fatalf("the preview fits: nothing to scroll (%v in %v)", s.scroll.Content.MinSize(), s.scroll.Size())
+	}
+	wait(t, s.applyPlan())
+	idle(t, m)
+	if s.scroll.Offset.Y != 0 || !s.result.Visible() {
+		t.Fatalf("after Apply: offset %v, result %q", s.scroll.Offset.Y, s.result.Text)
+	}
+}

@@ -58,6 +58,10 @@ type prefSection struct {
 	collect func() (map[string]string, map[string]string)
 	onSaved func(values map[string]string)
 	changed func() // told when dirtiness may have changed
+
+	scroll *container.Scroll // the section's page, scrolled to a refused field
+	body   *fyne.Container   // the page's fields
+	errAt  map[string]string // a field's value when its message was set
 }
 
 // errLabel is a validation message shown next to a field.
@@ -102,12 +106,68 @@ func (s *prefSection) dirty() bool {
 	return false
 }
 
-// edited is called by every field's OnChanged.
+// edited is called by every field's OnChanged. A message beside a field
+// goes once the field is changed (it comes back on Save if still wrong).
 func (s *prefSection) edited() {
 	if s.loading {
 		return
 	}
+	if len(s.errAt) > 0 {
+		vals, bad := s.collect()
+		for k, at := range s.errAt {
+			if _, still := bad[k]; !still && vals[k] != at {
+				s.setErr(k, "")
+			}
+		}
+	}
 	s.update()
+}
+
+// showErrors puts the engine's or the form's messages beside their fields
+// (vals are the values refused) and scrolls the page to the first one.
+func (s *prefSection) showErrors(msgs, vals map[string]string) {
+	keys := make([]string, 0, len(msgs))
+	for k := range msgs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		s.setErr(k, msgs[k])
+		if s.errAt == nil {
+			s.errAt = map[string]string{}
+		}
+		s.errAt[k] = vals[k]
+	}
+	s.status.Importance = widget.DangerImportance
+	s.status.SetText("Not saved: fix the fields marked in red.")
+	s.scrollToError()
+}
+
+// scrollToError scrolls the page so the first message shown is in view.
+func (s *prefSection) scrollToError() {
+	if s.scroll == nil || s.body == nil {
+		return
+	}
+	s.scroll.Refresh()
+	s.body.Refresh()
+	d := fyne.CurrentApp().Driver()
+	top := d.AbsolutePositionForObject(s.body).Y
+	first := float32(-1)
+	for _, l := range s.errs {
+		if !l.Visible() {
+			continue
+		}
+		y := d.AbsolutePositionForObject(l).Y - top
+		if first < 0 || y < first {
+			first = y
+		}
+	}
+	if first < 0 {
+		return
+	}
+	// The field's label is a line above its message.
+	s.scroll.Offset.Y = max(0, first-3*theme.TextSize())
+	s.scroll.Refresh()
 }
 
 func (s *prefSection) update() {
@@ -140,6 +200,10 @@ func (s *prefSection) load(values map[string]string) {
 	s.loading = false
 	for k := range s.errs {
 		s.setErr(k, "")
+	}
+	s.errAt = nil
+	if s.status.Importance == widget.DangerImportance {
+		s.status.SetText("") // a refused save's "Not saved": what it refused is gone
 	}
 	s.update()
 }
@@ -220,7 +284,9 @@ func (p *preferencesScreen) section(title, intro string, errs map[string]*widget
 	head.Wrapping = fyne.TextWrapWord
 	objs := append([]fyne.CanvasObject{head, widget.NewSeparator()}, body...)
 	objs = append(objs, widget.NewSeparator(), container.NewHBox(s.save, s.status))
-	s.item = container.NewTabItem(title, container.NewVScroll(container.NewPadded(container.NewVBox(objs...))))
+	s.body = container.NewVBox(objs...)
+	s.scroll = container.NewVScroll(container.NewPadded(s.body))
+	s.item = container.NewTabItem(title, s.scroll)
 	p.sections = append(p.sections, s)
 	return s
 }
@@ -492,11 +558,7 @@ func (p *preferencesScreen) saveSection(s *prefSection) <-chan struct{} {
 		s.setErr(k, "")
 	}
 	if len(bad) > 0 {
-		for k, m := range bad {
-			s.setErr(k, m)
-		}
-		s.status.Importance = widget.DangerImportance
-		s.status.SetText("Not saved: fix the fields marked in red.")
+		s.showErrors(bad, vals)
 		return nil
 	}
 	s.save.Disable()
@@ -507,16 +569,7 @@ func (p *preferencesScreen) saveSection(s *prefSection) <-chan struct{} {
 	}, func(saved map[string]string, err error) {
 		var se *rsync.SettingsError
 		if errors.As(err, &se) {
-			keys := make([]string, 0, len(se.Fields))
-			for k := range se.Fields {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			for _, k := range keys {
-				s.setErr(k, se.Fields[k])
-			}
-			s.status.Importance = widget.DangerImportance
-			s.status.SetText("Not saved: fix the fields marked in red.")
+			s.showErrors(se.Fields, vals)
 			s.save.Enable()
 			return
 		}

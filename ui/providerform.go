@@ -108,7 +108,7 @@ func newProviderFormCounted(ctx context.Context, eng *rsync.Engine, do func(func
 		add("base", "Base URL", f.BaseURL, "the full OneRoster address, ending in /ims/oneroster/…"),
 		add("auth", "Sign-in", f.Auth, ""),
 		add("id", "Client id", f.ClientID, ""),
-		add("secret", "Client secret", f.Secret, "kept in the OS keychain, never in the roster file"),
+		add("secret", "Client secret", f.Secret, "kept in the OS keychain where this computer has one; never in the roster file"),
 		add("sig", "Signature", f.Signature, "OAuth 1 signature method"),
 		add("token", "Token URL", f.TokenURL, ""),
 		add("scopes", "Scopes", f.Scopes, "separated by spaces"),

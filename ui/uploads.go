@@ -76,6 +76,7 @@ type uploadsScreen struct {
 	source   string // the connected OneRoster source, where file dialogs start
 	progress progressForward
 	dropped  func() // removes the private copy of the last files dropped together
+	scroll   *container.Scroll
 
 	root fyne.CanvasObject
 }
@@ -147,7 +148,8 @@ func newUploadsScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) *upl
 	s.preview.Hide()
 
 	body := container.NewVBox(s.blocked, container.NewGridWithColumns(3, cards...), hint, s.notice, s.job.content(), s.result, s.preview)
-	s.root = container.NewBorder(s.bar.content(), nil, nil, nil, container.NewVScroll(container.NewPadded(body)))
+	s.scroll = container.NewVScroll(container.NewPadded(body))
+	s.root = container.NewBorder(s.bar.content(), nil, nil, nil, s.scroll)
 	return s
 }
 
@@ -218,9 +220,14 @@ func (s *uploadsScreen) previewFile(path string, up rsync.Upload) <-chan struct{
 	})
 }
 
+// clearPlan hides the preview. The page is scrolled back to the top: it
+// shrank, and an offset kept from the long preview would show blank space.
 func (s *uploadsScreen) clearPlan() {
 	s.plan = nil
 	s.preview.Hide()
+	if s.scroll != nil {
+		s.scroll.ScrollToTop()
+	}
 }
 
 // entityCounts is one line of the preview's counts grid.
