@@ -275,3 +275,45 @@ var excelDate = regexp.MustCompile(`^\d{1,2}[/.\-]\d{1,2}[/.\-](\d{2}|\d{4})( \d
 
 // excelHint is the fix for a value Excel rewrote.
 const excelDateHint = "it looks edited in Excel, which rewrites dates in its local form; export the file again from the SIS, or format the column as yyyy-mm-dd (Format Cells › Custom) before saving it as CSV UTF-8"
+
+// zeros notices, in one column, numbers that lost their leading zeros (123
+// beside 00456): Excel drops them when it opens a CSV file and saves it again.
+type zeros struct {
+	col    string
+	padLen int     // the length of the first zero-led number
+	padEx  string  // that number
+	plain  [12]int // numbers without a leading zero, by length
+	ex     string  // the shortest such number, its row's sourcedId and line
+	exID   string
+	exLine int
+}
+
+func (z *zeros) see(t *table) {
+	v := t.get(z.col)
+	if len(v) < 2 || len(v) > 11 || !isDigits(v) {
+		return
+	}
+	if v[0] == '0' {
+		if z.padLen == 0 {
+			z.padLen, z.padEx = len(v), strings.Clone(v)
+		}
+		return
+	}
+	z.plain[len(v)]++
+	if z.ex == "" || len(v) < len(z.ex) {
+		z.ex, z.exID, z.exLine = strings.Clone(v), strings.Clone(t.get("sourcedId")), t.Line
+	}
+}
+
+func (z *zeros) report(log *runLog, t *table) {
+	if z.padLen == 0 || z.ex == "" || len(z.ex) >= z.padLen {
+		return
+	}
+	n := 0
+	for l := 0; l < z.padLen && l < len(z.plain); l++ {
+		n += z.plain[l]
+	}
+	log.warnf("validate", t.File, z.exLine, t.colNo(z.col), z.exID, z.col, "excel.zeros",
+		"%s %s looks like %s without its leading zeros (%s has them; %d value(s) like this): the file looks edited in Excel, which drops leading zeros; export it again from the SIS, or in Excel import the column as Text before saving it as CSV UTF-8",
+		z.col, z.ex, strings.Repeat("0", z.padLen-len(z.ex))+z.ex, z.padEx, n)
+}

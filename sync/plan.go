@@ -636,6 +636,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 	ep.File = t.File
 	seen := newSeenSet(r.db)
 	usable := 0 // rows kept or ignored: neither rejected nor skipped
+	zs := [2]zeros{{col: "sourcedId"}, {col: "identifier"}}
 	phase := "reading " + t.File
 	p.prog(Progress{Phase: phase, Counts: p.plan.Counts})
 	for {
@@ -681,6 +682,9 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 		}
 		seen.mark(k, st, t.Line)
 		p.lastModified(t)
+		for i := range zs {
+			zs[i].see(t)
+		}
 		gone, ok := p.status(t)
 		if !ok {
 			r.set(k, refRejected)
@@ -733,6 +737,9 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 		return p.err
 	}
 	p.prog(Progress{Phase: phase, Done: t.Rows, Total: t.Rows, Counts: p.plan.Counts})
+	for i := range zs {
+		zs[i].report(p.log, t)
+	}
 	p.read(t)
 	if t.Rows == 0 && p.src.Collections && ep.Mode == ModeDelta {
 		return nil // a REST delta pull with nothing new in this collection

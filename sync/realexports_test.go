@@ -475,3 +475,24 @@ func TestBrokenQuoteTakesNothingAway(t *testing.T) {
 		t.Fatalf("rows after the broken one not read: %v %+v", rep.Rows, rep.Log)
 	}
 }
+
+func TestExcelStrippedZerosNamed(t *testing.T) {
+	d := district()
+	d["users.csv"] = strings.NewReplacer(
+		"u1,,,true,sch1,student,ann,,Ann,Smith,,,", "u1,,,true,sch1,student,ann,,Ann,Smith,,00123,",
+		"u2,,,true,sch1,student,ben,,Ben,Smith,,,", "u2,,,true,sch1,student,ben,,Ben,Smith,,456,",
+		"u3,,,true,sch2,student,cat,,Cat,Smith,,,", "u3,,,true,sch2,student,cat,,Cat,Smith,,00789,").Replace(d["users.csv"])
+	rep, err := newEngine(t).Validate(context.Background(), d.zip(t, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := findLog(rep.Log, SevWarning, "users.csv", "excel.zeros")
+	if l == nil || l.SourcedID != "u2" || l.Field != "identifier" ||
+		!strings.HasPrefix(l.Message, "identifier 456 looks like 00456 without its leading zeros (00123 has them; 1 value(s) like this): the file looks edited in Excel") {
+		t.Fatalf("stripped zeros %+v", rep.Log)
+	}
+	// Identifiers that were never padded are not flagged.
+	if rep, _ := newEngine(t).Validate(context.Background(), district().zip(t, "")); findLog(rep.Log, SevWarning, "", "excel.zeros") != nil {
+		t.Fatal("false alarm")
+	}
+}

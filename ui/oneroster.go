@@ -510,6 +510,9 @@ func (s *oneRosterScreen) showReport(path string, rep *rsync.Report) {
 	} else {
 		b.WriteString("Files: " + strings.Join(files, " · ") + ".")
 	}
+	if rep.Message != "" { // what the bundle is usable for, and which files cannot be read
+		fmt.Fprintf(&b, "\n%s.", strings.ToUpper(rep.Message[:1])+strings.TrimSuffix(rep.Message[1:], "."))
+	}
 	fmt.Fprintf(&b, "\n%s (records that would be skipped), %s (kept, corrected).",
 		plural(rep.Errors, "error", "errors"), plural(rep.Warnings, "warning", "warnings"))
 	shown := 0
