@@ -16,6 +16,15 @@ type Tx struct {
 	now   time.Time
 	nowS  string
 	stmts map[string]*sql.Stmt
+	sqls  map[insertKey]string
+}
+
+type insertKey struct {
+	t      *Table
+	n      int
+	active bool
+	runID  int64
+	withID bool
 }
 
 // Begin starts a write transaction stamped with db.Now().
@@ -80,13 +89,24 @@ type NewRecord struct {
 	SourcedID string
 	Vals      string
 	Active    bool
+	ID        int64 // the id to give it (see NextID); 0: SQLite picks
 }
 
 // insertSQL inserts n records of t. What every record of one run shares (its
 // timestamps and run) is written into the statement, so fewer values are bound.
-func (tx *Tx) insertSQL(t *Table, n int, active bool, runID int64) string {
+func (tx *Tx) insertSQL(t *Table, n int, active bool, runID int64, withID bool) string {
+	k := insertKey{t, n, active, runID, withID}
+	if q, ok := tx.sqls[k]; ok {
+		return q
+	}
 	var b strings.Builder
-	b.WriteString(`INSERT INTO ` + t.Name + ` (sourced_id, ` + strings.Join(t.Cols, ", ") + `, row_hash, active, created_at, updated_at, created_run, ` + t.OffCol + `) VALUES `)
+	b.WriteString(`INSERT INTO ` + t.Name + ` (`)
+	id := ""
+	if withID {
+		b.WriteString(`id, `)
+		id = `?, `
+	}
+	b.WriteString(`sourced_id, ` + strings.Join(t.Cols, ", ") + `, row_hash, active, created_at, updated_at, created_run, ` + t.OffCol + `) VALUES `)
 	off, run := "NULL", "NULL"
 	if !active {
 		off = "'" + tx.nowS + "'"
@@ -94,20 +114,27 @@ func (tx *Tx) insertSQL(t *Table, n int, active bool, runID int64) string {
 	if runID != 0 {
 		run = itoa(runID)
 	}
-	row := `(?, ` + placeholders(len(t.Cols)) + `, ?, ` + itoa(int64(boolInt(active))) + `, '` + tx.nowS + `', '` + tx.nowS + `', ` + run + `, ` + off + `)`
+	row := `(` + id + `?, ` + placeholders(len(t.Cols)) + `, ?, ` + itoa(int64(boolInt(active))) + `, '` + tx.nowS + `', '` + tx.nowS + `', ` + run + `, ` + off + `)`
 	for i := 0; i < n; i++ {
 		if i > 0 {
 			b.WriteByte(',')
 		}
 		b.WriteString(row)
 	}
-	return b.String()
+	if tx.sqls == nil {
+		tx.sqls = map[insertKey]string{}
+	}
+	tx.sqls[k] = b.String()
+	return tx.sqls[k]
 }
 
 func appendRecord(args []any, t *Table, r NewRecord) ([]any, error) {
 	vals, err := splitVals(t, r.Vals)
 	if err != nil {
 		return nil, err
+	}
+	if r.ID != 0 {
+		args = append(args, r.ID)
 	}
 	args = append(args, r.SourcedID)
 	args = append(args, vals...)
@@ -116,11 +143,11 @@ func appendRecord(args []any, t *Table, r NewRecord) ([]any, error) {
 
 // Insert adds a record of t, created by run runID, and returns its id.
 func (tx *Tx) Insert(t *Table, sourcedID, vals string, active bool, runID int64) (int64, error) {
-	args, err := appendRecord(nil, t, NewRecord{sourcedID, vals, active})
+	args, err := appendRecord(nil, t, NewRecord{SourcedID: sourcedID, Vals: vals, Active: active})
 	if err != nil {
 		return 0, err
 	}
-	res, err := tx.exec(tx.insertSQL(t, 1, active, runID), args...)
+	res, err := tx.exec(tx.insertSQL(t, 1, active, runID, false), args...)
 	if err != nil {
 		return 0, fmt.Errorf("insert %s %s: %w", t.Entity, sourcedID, err)
 	}
@@ -129,20 +156,25 @@ func (tx *Tx) Insert(t *Table, sourcedID, vals string, active bool, runID int64)
 
 // InsertMany adds active records of t in statements of up to 64 rows: a first
 // sync inserts a million assignments, and one statement per row costs twice as much.
+// Either every record names its id or none does.
 func (tx *Tx) InsertMany(t *Table, recs []NewRecord, runID int64) error {
 	for len(recs) > 0 {
 		n := min(len(recs), 64)
-		args := make([]any, 0, n*(len(t.Cols)+2))
+		args := make([]any, 0, n*(len(t.Cols)+3))
+		withID := recs[0].ID != 0
 		var err error
 		for _, r := range recs[:n] {
 			if !r.Active {
 				return fmt.Errorf("insert %s %s: InsertMany takes active records only", t.Entity, r.SourcedID)
 			}
+			if (r.ID != 0) != withID {
+				return fmt.Errorf("insert %s %s: InsertMany takes records that all name their id, or none", t.Entity, r.SourcedID)
+			}
 			if args, err = appendRecord(args, t, r); err != nil {
 				return err
 			}
 		}
-		if _, err := tx.exec(tx.insertSQL(t, n, true, runID), args...); err != nil {
+		if _, err := tx.exec(tx.insertSQL(t, n, true, runID, withID), args...); err != nil {
 			return fmt.Errorf("insert %d %s records from %s: %w", n, t.Entity, recs[0].SourcedID, err)
 		}
 		recs = recs[n:]
@@ -171,6 +203,32 @@ func (tx *Tx) SetActive(t *Table, id int64, active bool) error {
 	_, err := tx.exec(`UPDATE `+t.Name+` SET active = ?, `+t.OffCol+` = ?, updated_at = ? WHERE id = ?`,
 		boolInt(active), off, tx.nowS, id)
 	return err
+}
+
+// NextID is the id SQLite would give the next record of t (one more than the
+// largest): a writer that inserts records in batches names their ids itself,
+// the same ones, so it can link them without reading them back.
+func (tx *Tx) NextID(t *Table) (int64, error) {
+	var id int64
+	err := tx.tx.QueryRow(`SELECT coalesce(max(id), 0) + 1 FROM ` + t.Name).Scan(&id)
+	return id, err
+}
+
+// AddUserBuildings links new users to buildings, up to 200 links a statement.
+func (tx *Tx) AddUserBuildings(links [][2]int64) error {
+	for len(links) > 0 {
+		n := min(len(links), 200)
+		args := make([]any, 0, 2*n)
+		for _, l := range links[:n] {
+			args = append(args, l[0], l[1])
+		}
+		q := `INSERT OR IGNORE INTO user_buildings (user_id, building_id) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?),", n), ",")
+		if _, err := tx.exec(q, args...); err != nil {
+			return err
+		}
+		links = links[n:]
+	}
+	return nil
 }
 
 // SetUserBuildings replaces the buildings user id belongs to; a new user has none to delete.

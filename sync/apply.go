@@ -280,9 +280,13 @@ type writer struct {
 	queue  chan queued
 	batch  []data.NewRecord // adds waiting to be inserted together
 	batchT *data.Table
-	wg     gosync.WaitGroup
-	mu     gosync.Mutex
-	err    error
+	links  [][2]int64 // buildings of the users in batch: user id, building id
+	// nextUser is the id the next batched user gets (what SQLite would give
+	// it), so its buildings are linked without reading it back; 0 until read.
+	nextUser int64
+	wg       gosync.WaitGroup
+	mu       gosync.Mutex
+	err      error
 }
 
 type queued struct {
@@ -324,6 +328,12 @@ func (w *writer) flush() error {
 	}
 	err := w.tx.InsertMany(w.batchT, w.batch, w.runID)
 	w.batch = w.batch[:0]
+	if err == nil && len(w.links) > 0 {
+		if err = w.tx.AddUserBuildings(w.links); err != nil {
+			err = fmt.Errorf("user buildings: %w", err)
+		}
+	}
+	w.links = w.links[:0]
 	return err
 }
 
@@ -437,15 +447,29 @@ func (w *writer) write(ep *EntityPlan, c *Change) error {
 			return err
 		}
 	}
-	if c.Action == ActAdd && c.Active && t != data.Users {
-		// Nothing needs the new row's id: insert it with the next ones.
+	if c.Action == ActAdd && c.Active {
+		// Insert it with the next ones; a user's id is named here, for its buildings.
 		if w.batchT != t {
 			if err := w.flush(); err != nil {
 				return err
 			}
 			w.batchT = t
 		}
-		w.batch = append(w.batch, data.NewRecord{SourcedID: c.SourcedID, Vals: c.Vals, Active: true})
+		rec := data.NewRecord{SourcedID: c.SourcedID, Vals: c.Vals, Active: true}
+		if t == data.Users {
+			if w.nextUser == 0 {
+				var err error
+				if w.nextUser, err = w.tx.NextID(data.Users); err != nil {
+					return err
+				}
+			}
+			rec.ID = w.nextUser
+			w.nextUser++
+			for _, b := range w.buildingIDs(strings.Split(c.Vals, Sep)[t.Col("org_ids")]) {
+				w.links = append(w.links, [2]int64{rec.ID, b})
+			}
+		}
+		w.batch = append(w.batch, rec)
 		if len(w.batch) == 64 {
 			return w.flush()
 		}
@@ -461,6 +485,9 @@ func (w *writer) write(ep *EntityPlan, c *Change) error {
 		// An add is recorded on the record itself (created_run), not in the audit.
 		if id, err = w.tx.Insert(t, c.SourcedID, c.Vals, c.Active, w.runID); err != nil {
 			return err
+		}
+		if t == data.Users && w.nextUser != 0 {
+			w.nextUser = id + 1
 		}
 	default:
 		if err := w.tx.Snapshot(w.runID, t.Name, id); err != nil {
