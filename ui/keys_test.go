@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
@@ -61,5 +62,42 @@ func TestDialogKeys(t *testing.T) {
 	e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	if len(added) != 1 || added[0] != "Ann" || w.Canvas().Overlays().Top() != nil {
 		t.Fatalf("form: added %q, overlay %v", added, w.Canvas().Overlays().Top())
+	}
+}
+
+// The View menu's Ctrl+1…6 (⌘ on macOS) switch screens, in sidebar order;
+// File › Quit has Ctrl+Q and is the app's Quit.
+func TestScreenShortcuts(t *testing.T) {
+	eng := adminEngine(t)
+	m, _ := newTestUI(t, eng)
+	quits := 0
+	menu := m.mainMenu(func() { quits++ })
+	view := menu.Items[1]
+	if len(view.Items) != len(m.tabs.Items) {
+		t.Fatalf("View has %d items for %d screens", len(view.Items), len(m.tabs.Items))
+	}
+	for i, it := range view.Items {
+		sc, ok := it.Shortcut.(*desktop.CustomShortcut)
+		if !ok || sc.KeyName != screenKeys[i] || sc.Modifier != fyne.KeyModifierShortcutDefault {
+			t.Fatalf("%s: shortcut %v", it.Label, it.Shortcut)
+		}
+		it.Action()
+		idle(t, m)
+		if got := m.tabs.Selected().Text; got != m.tabs.Items[i].Text || it.Label != got {
+			t.Errorf("Ctrl+%d (%s) showed %q", i+1, it.Label, got)
+		}
+	}
+	var q *fyne.MenuItem
+	for _, it := range menu.Items[0].Items {
+		if it.IsQuit {
+			q = it
+		}
+	}
+	if q == nil || q.Shortcut.(*desktop.CustomShortcut).KeyName != fyne.KeyQ {
+		t.Fatalf("quit item %+v", q)
+	}
+	q.Action()
+	if quits != 1 {
+		t.Fatal("File › Quit did not quit")
 	}
 }
