@@ -79,6 +79,7 @@ func (t *table) resume(line int) error {
 		return err
 	}
 	tr := newTextReader(rc, t.src.limits.MaxLine)
+	tr.maxRecord = t.src.limits.MaxRecord
 	tr.CRLF, tr.Decoded, tr.FirstBadAt = t.tr.CRLF, t.tr.Decoded, t.tr.FirstBadAt
 	br := bufio.NewReaderSize(tr, 64<<10)
 	for n := 0; n < line-base; {
@@ -117,6 +118,7 @@ func (s *Source) openTable(canon string) (*table, error) {
 		t.File, t.lineOffset = canon, -1
 	}
 	t.tr = newTextReader(rc, s.limits.MaxLine)
+	t.tr.maxRecord = s.limits.MaxRecord
 	var comma rune
 	t.r, comma = csvReader(t.tr)
 	t.r.ReuseRecord = true
@@ -172,6 +174,10 @@ func (t *table) fatal(err error) error {
 	var lt *LineTooLongError
 	if errors.As(err, &lt) {
 		return srcErr(t.File, lt.Line, "is longer than %d bytes on one line: not a usable CSV file", lt.Limit)
+	}
+	var rt *RecordTooLongError
+	if errors.As(err, &rt) {
+		return srcErr(t.File, t.Line+1, "has a row longer than %d KB from this line on (line breaks inside quoted fields count too); no real OneRoster row is that long, so the file is refused and nothing was imported", rt.Limit>>10)
 	}
 	var se *SourceError
 	if errors.As(err, &se) {
@@ -282,6 +288,7 @@ var errRowSkipped = errors.New("row skipped")
 // next reads the next row. io.EOF ends the file; errRowSkipped means this row
 // was rejected and logged; any other error is fatal for the source.
 func (t *table) next() error {
+	t.tr.newRecord()
 	rec, err := t.r.Read()
 	if err == io.EOF {
 		t.finish()
@@ -318,6 +325,9 @@ func (t *table) next() error {
 	t.Line, _ = t.r.FieldPos(0)
 	t.Line += t.lineOffset
 	t.Rows++
+	if err := t.bounded(rec); err != nil {
+		return err
+	}
 	if last, _ := t.r.FieldPos(len(rec) - 1); last+t.lineOffset != t.Line {
 		if (len(rec) != len(t.Header) || t.swallowed(rec)) && t.restarts < maxRestarts {
 			// A record over several lines with the wrong number of fields: a stray
@@ -354,6 +364,31 @@ func (t *table) next() error {
 	} else if len(rec) > len(t.Header) {
 		t.log.warnOnce(t.File, t.Line, len(t.Header)+1, t.get("sourcedId"), "", "csv.extra_fields",
 			fmt.Sprintf("row has %d fields but the header has %d; extra fields ignored", len(rec), len(t.Header)))
+	}
+	return nil
+}
+
+// bounded refuses the whole file at a row past the size limits (see Limits).
+func (t *table) bounded(rec []string) error {
+	lim := t.src.limits
+	if lim.MaxRows > 0 && t.Rows > lim.MaxRows {
+		return srcErr(t.File, t.Line, "holds more than %d rows, the most one OneRoster file may hold; refused, nothing was imported", lim.MaxRows)
+	}
+	for i, f := range rec {
+		if lim.MaxField > 0 && len(f) > lim.MaxField {
+			col := fmt.Sprintf("column %d", i+1)
+			if i < len(t.Header) && strings.TrimSpace(t.Header[i]) != "" {
+				col = strings.TrimSpace(t.Header[i])
+			}
+			id := ""
+			if i != t.col["sourcedId"] {
+				if v := t.get("sourcedId"); v != "" && len(v) <= lim.MaxField {
+					id = " of sourcedId " + v
+				}
+			}
+			return srcErr(t.File, t.Line, "field %s%s is %d KB long; no real OneRoster field is longer than %d KB, so the file is refused and nothing was imported",
+				col, id, len(f)>>10, lim.MaxField>>10)
+		}
 	}
 	return nil
 }

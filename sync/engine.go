@@ -27,14 +27,35 @@ type Engine struct {
 	holder  atomic.Pointer[data.RunLock] // who holds it in this process
 }
 
-// Limits bound what a source may hold before it is refused as unusable.
+// Limits bound what a source may hold before it is refused as unusable, and
+// what one run may write to its log. They are set from the largest real
+// district (New York City: about 1 million students, 8 million enrollments)
+// with room to spare; the README lists them.
 type Limits struct {
 	MaxUncompressed int64 // total bytes a zip may expand to
-	MaxLine         int   // bytes in one CSV record
+	MaxRatio        int64 // how many times its compressed size a zip entry may expand to
+	MaxLine         int   // bytes in one physical line
+	MaxRecord       int   // bytes in one row, line breaks inside quoted fields included
+	MaxField        int   // bytes in one field
+	MaxRows         int   // rows in one file
+	MaxLogRows      int   // log entries one run keeps one by one; past it one summary per rule
 }
 
-// DefaultLimits fit a district of 150,000 students with room to spare.
-var DefaultLimits = Limits{MaxUncompressed: 4 << 30, MaxLine: 1 << 20}
+// DefaultLimits: a NYC-sized export is about 3 GB of CSV with 8 million rows
+// in its largest file; a real field is at most a few KB and real CSV
+// compresses 5–20 times.
+var DefaultLimits = Limits{
+	MaxUncompressed: 8 << 30,
+	MaxRatio:        100,
+	MaxLine:         1 << 20,
+	MaxRecord:       1 << 20,
+	MaxField:        64 << 10,
+	MaxRows:         20_000_000,
+	MaxLogRows:      200_000,
+}
+
+// ratioFloor: entries smaller than this may compress as well as they like.
+const ratioFloor = 1 << 20
 
 // Open opens (creating if needed) the roster at path.
 func Open(path string, log zerolog.Logger) (*Engine, error) {

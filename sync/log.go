@@ -2,6 +2,7 @@ package sync
 
 import (
 	"fmt"
+	"sort"
 
 	"rosterdesk/data"
 )
@@ -23,6 +24,10 @@ type runLog struct {
 	warnings int
 	agg      map[aggKey]int // index into entries
 	aggN     map[aggKey]int
+	// max bounds the entries kept one by one (Limits.MaxLogRows); past it each
+	// (severity, file, rule) is only counted, and finish adds one summary of it.
+	max  int
+	over map[overKey]int
 	// cur is the row being read: an error or warning about it carries its
 	// display name and the row as written (only those rows: memory).
 	cur *table
@@ -30,8 +35,10 @@ type runLog struct {
 
 type aggKey struct{ file, field, rule, group string }
 
+type overKey struct{ sev, phase, file, rule string }
+
 func newRunLog() *runLog {
-	return &runLog{agg: map[aggKey]int{}, aggN: map[aggKey]int{}}
+	return &runLog{agg: map[aggKey]int{}, aggN: map[aggKey]int{}, max: DefaultLimits.MaxLogRows, over: map[overKey]int{}}
 }
 
 func (l *runLog) add(e data.LogEntry) {
@@ -46,6 +53,10 @@ func (l *runLog) add(e data.LogEntry) {
 		if e.Field != "" && t.has(e.Field) {
 			e.Value = t.get(e.Field)
 		}
+	}
+	if l.max > 0 && len(l.entries) >= l.max {
+		l.over[overKey{e.Severity, e.Phase, e.File, e.Rule}]++
+		return
 	}
 	l.entries = append(l.entries, e)
 }
@@ -83,9 +94,13 @@ func (l *runLog) warnGroup(group, file string, line, col int, id, field, rule, m
 	l.warnf("validate", file, line, col, id, field, rule, "%s", msg)
 }
 
-// finish folds the repeat counts into the aggregated warnings.
+// finish folds the repeat counts into the aggregated warnings, and adds one
+// summary per rule of the entries past the log's limit.
 func (l *runLog) finish() {
 	for k, i := range l.agg {
+		if i >= len(l.entries) {
+			continue // past the limit: counted in its summary
+		}
 		if n := l.aggN[k]; n > 1 {
 			l.entries[i].Message += fmt.Sprintf(" (%d rows like this; first shown)", n)
 			l.entries[i].Rows = n
@@ -93,4 +108,25 @@ func (l *runLog) finish() {
 	}
 	l.agg = map[aggKey]int{}
 	l.aggN = map[aggKey]int{}
+	l.summarizeOver()
+}
+
+// summarizeOver adds one entry per rule whose entries were past the log's limit.
+func (l *runLog) summarizeOver() {
+	keys := make([]overKey, 0, len(l.over))
+	for k := range l.over {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		return a.sev+a.file+a.rule < b.sev+b.file+b.rule
+	})
+	for _, k := range keys {
+		n := l.over[k]
+		what := map[string]string{SevError: "errors", SevWarning: "warnings", SevInfo: "notes"}[k.sev]
+		l.entries = append(l.entries, data.LogEntry{Severity: k.sev, Phase: k.phase, File: k.file, Rule: k.rule, Rows: n,
+			Message: fmt.Sprintf("%d more %s of this kind (%s) are not listed one by one: a run's log keeps at most %d entries; they are counted in the run's totals",
+				n, what, k.rule, l.max)})
+	}
+	l.over = map[overKey]int{}
 }

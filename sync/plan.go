@@ -421,6 +421,7 @@ func (e *Engine) preconditions(ctx context.Context, opt Options) (Options, data.
 func (e *Engine) plan(ctx context.Context, sourcePath string, opt Options, admin data.Admin, w *writer) (*Plan, error) {
 	plan := &Plan{Scope: opt.Scope, Trigger: opt.Trigger, DryRun: opt.DryRun, StartedAt: e.DB.Now().UTC(), log: newRunLog(),
 		Rows: map[string]int{}, Inputs: map[string]Input{}, Admin: admin, opt: opt, active: map[string]int{}, touched: &touched{}}
+	plan.log.max = e.Limits.MaxLogRows
 	if w != nil {
 		w.plan = plan
 	}

@@ -195,7 +195,14 @@ func (s *Source) openZip(p string, raw map[string]string) error {
 		}
 		total += f.UncompressedSize64
 		if total > uint64(s.limits.MaxUncompressed) {
-			return srcErr(filepath.Base(p), 0, "expands to more than %d MB; refusing it as a possible zip bomb", s.limits.MaxUncompressed>>20)
+			return srcErr(filepath.Base(p), 0, "expands to more than %d MB (the limit for one OneRoster bundle); refused as a possible zip bomb, nothing was imported", s.limits.MaxUncompressed>>20)
+		}
+		if f.UncompressedSize64 > ratioFloor && f.UncompressedSize64 > uint64(s.limits.MaxRatio)*f.CompressedSize64 {
+			return srcErr(filepath.Base(p), 0, "entry %s expands %d times its compressed size (real CSV files expand at most %d times); refused as a possible zip bomb, nothing was imported",
+				n, f.UncompressedSize64/max(f.CompressedSize64, 1), s.limits.MaxRatio)
+		}
+		if f.Flags&0x1 != 0 {
+			return srcErr(filepath.Base(p), 0, "is encrypted (password-protected): RosterDesk cannot read entry %s. Export the bundle again without a password", n)
 		}
 		if strings.HasSuffix(strings.ToLower(n), ".csv") {
 			if _, dup := s.files[n]; dup {
@@ -237,16 +244,23 @@ func (s *Source) openZip(p string, raw map[string]string) error {
 
 // sizeLimited counts what a zip entry really expands to, so a lying header cannot slip past the limit.
 type sizeLimited struct {
-	r    io.Reader
-	s    *Source
-	name string
+	r          io.Reader
+	s          *Source
+	name       string
+	n          int64 // what this entry expanded to so far
+	compressed int64
 }
 
 func (l *sizeLimited) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
 	l.s.readSum += int64(n)
+	l.n += int64(n)
 	if l.s.readSum > l.s.limits.MaxUncompressed {
-		return n, srcErr(l.name, 0, "expands past %d MB; refusing it as a possible zip bomb", l.s.limits.MaxUncompressed>>20)
+		return n, srcErr(l.name, 0, "expands past %d MB (the limit for one OneRoster bundle); refused as a possible zip bomb, nothing was imported", l.s.limits.MaxUncompressed>>20)
+	}
+	if l.n > ratioFloor && l.n > l.s.limits.MaxRatio*max(l.compressed, 1) {
+		return n, srcErr(l.name, 0, "expands more than %d times its compressed size (real CSV files expand at most %d times); refused as a possible zip bomb, nothing was imported",
+			l.s.limits.MaxRatio, l.s.limits.MaxRatio)
 	}
 	return n, err
 }
@@ -259,14 +273,15 @@ func (s *Source) open(canon string) (io.ReadCloser, string, error) {
 	}
 	name := path.Base(loc)
 	if s.zr != nil {
-		rc, err := s.files[loc].Open()
+		zf := s.files[loc]
+		rc, err := zf.Open()
 		if err != nil {
 			return nil, name, srcErr(name, 0, "cannot read from the zip: %v", err)
 		}
 		return struct {
 			io.Reader
 			io.Closer
-		}{bufio.NewReaderSize(&sizeLimited{r: rc, s: s, name: name}, 64<<10), rc}, name, nil
+		}{bufio.NewReaderSize(&sizeLimited{r: rc, s: s, name: name, compressed: int64(zf.CompressedSize64)}, 64<<10), rc}, name, nil
 	}
 	f, err := os.Open(loc)
 	if err != nil {

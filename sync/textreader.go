@@ -30,12 +30,30 @@ type textReader struct {
 	line      int
 	chunkLine int
 
+	// maxRecord bounds the bytes handed out between two newRecord calls: one
+	// CSV row, line breaks inside quoted fields included (0: no bound).
+	maxRecord int
+	recBytes  int
+
 	BOM        bool
 	UTF16      bool // decoded from UTF-16 (it had a byte-order mark)
 	CRLF       bool
 	Decoded    int // bytes decoded as Windows-1252
 	FirstBadAt int // line of the first such byte
 }
+
+// recordSlack covers what the CSV reader's buffers read ahead of the row.
+const recordSlack = 128 << 10
+
+// RecordTooLongError reports a row past the limit.
+type RecordTooLongError struct{ Limit int }
+
+func (e *RecordTooLongError) Error() string {
+	return fmt.Sprintf("a row is longer than %d bytes", e.Limit)
+}
+
+// newRecord starts counting the next row's bytes.
+func (t *textReader) newRecord() { t.recBytes = 0 }
 
 // LineTooLongError reports a physical line past the limit.
 type LineTooLongError struct {
@@ -144,6 +162,11 @@ func (t *textReader) Read(p []byte) (int, error) {
 	}
 	n := copy(p, t.out)
 	t.out = t.out[n:]
+	t.recBytes += n
+	if t.maxRecord > 0 && t.recBytes > t.maxRecord+recordSlack {
+		t.err = &RecordTooLongError{Limit: t.maxRecord}
+		return n, t.err
+	}
 	return n, nil
 }
 

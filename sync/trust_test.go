@@ -347,3 +347,80 @@ func TestScheduledRunMeetingALongRunIsSkippedThenRetried(t *testing.T) {
 		t.Fatalf("last scheduled %q", last)
 	}
 }
+
+// Failure 3: crafted sizes are refused whole, with a clear reason, and nothing is written.
+func TestBoundsRefuseCraftedInput(t *testing.T) {
+	ctx := context.Background()
+	e := newEngine(t)
+	d := district()
+	mustSync(t, e, d.zip(t, ""), ScopeBuildings)
+	mustSync(t, e, d.zip(t, ""), ScopeUsersCourses)
+	before := dumpRoster(t, e)
+	row := user("u9", "sch1", "student", "Dup")
+	bomb := lines(hUsers) + strings.Repeat(row+"\n", (3<<20)/len(row))
+	longField := `"` + strings.Repeat("x\n", 2<<20) + `"`
+	cases := []struct {
+		name, src, want string
+	}{
+		{"compression ratio", d.with("users.csv", bomb).zip(t, ""), "expands"},
+		{"quoted newlines", d.with("users.csv", lines(hUsers, user("u1", "sch1", "student", "Ann"),
+			"u2,,,true,sch1,student,ben,,"+longField+",Smith,,,,,,,05,")).dir(t), "has a row longer than 1024 KB"},
+		{"one field", d.with("users.csv", lines(hUsers, "u2,,,true,sch1,student,ben,,"+strings.Repeat("B", 100<<10)+",Smith,,,,,,,05,")).dir(t),
+			"field givenName of sourcedId u2 is 100 KB long"},
+	}
+	for _, c := range cases {
+		res, err := e.Sync(ctx, c.src, Options{Scope: ScopeUsersCourses})
+		if !IsSourceError(err) || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "nothing was imported") {
+			t.Errorf("%s: %v", c.name, err)
+		}
+		if res == nil || res.Status != StatusFailed {
+			t.Errorf("%s: not recorded as failed: %+v", c.name, res)
+		}
+		if dumpRoster(t, e) != before {
+			t.Fatalf("%s changed the roster", c.name)
+		}
+	}
+	// A file's rows: the limit is lowered so the test stays small.
+	e.Limits.MaxRows = 4
+	_, err := e.Sync(ctx, d.zip(t, ""), Options{Scope: ScopeUsersCourses})
+	if !IsSourceError(err) || !strings.Contains(err.Error(), "holds more than 4 rows") {
+		t.Fatalf("rows: %v", err)
+	}
+	e.Limits = DefaultLimits
+	if dumpRoster(t, e) != before {
+		t.Fatal("too many rows changed the roster")
+	}
+}
+
+// Failure 3 (log): past the log's limit each rule gets one summary entry; the
+// counts still say how many rows were rejected.
+func TestLogRowsPerRunAreBounded(t *testing.T) {
+	ctx := context.Background()
+	e := newEngine(t)
+	d := district()
+	mustSync(t, e, d.zip(t, ""), ScopeBuildings)
+	e.Limits.MaxLogRows = 20
+	var rows []string
+	for i := 0; i < 200; i++ {
+		rows = append(rows, user("", "sch1", "student", "Nobody")) // no sourcedId: rejected, one error each
+	}
+	res, err := e.Sync(ctx, d.with("users.csv", lines(append([]string{hUsers}, rows...)...)).zip(t, ""), Options{Scope: ScopeUsers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Errors < 200 {
+		t.Fatalf("errors counted %d", res.Errors)
+	}
+	var n int
+	var summary *data.LogEntry
+	e.RunLog(ctx, res.RunID, func(en data.LogEntry) error {
+		n++
+		if strings.Contains(en.Message, "not listed one by one") && (summary == nil || en.Rows > summary.Rows) {
+			summary = &en
+		}
+		return nil
+	})
+	if n > 20+5 || summary == nil || summary.Rows < 150 {
+		t.Fatalf("%d log rows stored, summary %+v", n, summary)
+	}
+}
