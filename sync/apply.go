@@ -23,8 +23,9 @@ type Options struct {
 	// source.systemName). The first run from a new provider is held for review.
 	Provider string
 
-	approving *data.Run // the held run this run approves: its limits are waived once
-	forceHold string    // hold for review whatever the numbers (the first automated run after a pause)
+	approving *data.Run       // the held run this run approves: its limits are waived once
+	notes     []data.LogEntry // entries the run's log starts with (a REST pull pulled again)
+	forceHold string          // hold for review whatever the numbers (the first automated run after a pause)
 }
 
 // applyHook lets the kill test stop a child process in the middle of apply.

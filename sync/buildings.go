@@ -176,7 +176,7 @@ func (p *planner) stepBuildings() error {
 	}
 	for _, c := range p.plan.Buildings {
 		verb := map[Action]string{ActAdd: "added", ActUpdate: "updated", ActReactivate: "reactivated", ActDeactivate: "deactivated"}[c.Action]
-		p.log.infof("plan", "orgs.csv", c.Line, 0, c.SISID, "", "building."+c.Action.String(), "building %q %s (%s)", c.Name, verb, c.Reason)
+		p.log.infof("plan", "orgs.csv", c.Line, 0, c.SISID, "", "building.changed", "building %q %s (%s)", c.Name, verb, c.Reason)
 		switch c.Action {
 		case ActAdd:
 			if p.buildings[c.SISID] == 0 {

@@ -69,7 +69,7 @@ func TestNewSchoolInRoutineSync(t *testing.T) {
 	if roster(t, e).Assignments.Active != active {
 		t.Fatalf("assignments %d, were %d", roster(t, e).Assignments.Active, active)
 	}
-	if l := findLog(res.Log, SevInfo, "orgs.csv", "building.add"); l == nil || l.SourcedID != "sch-new" || !strings.Contains(l.Message, "Riverside Academy") {
+	if l := findLog(res.Log, SevInfo, "orgs.csv", "building.changed"); l == nil || l.SourcedID != "sch-new" || !strings.Contains(l.Message, "Riverside Academy") || !strings.Contains(l.Message, "added") {
 		t.Fatalf("log of the added building: %+v", l)
 	}
 	b, err := e.DB.BuildingBySIS(ctx, "sch-new")

@@ -27,6 +27,12 @@ func (e *Engine) guard(ctx context.Context, plan *Plan) ([]Trip, error) {
 		return nil, err
 	}
 	trips = append(trips, more...)
+	if n := plan.pullGaps.n(); n > 0 {
+		trips = append(trips, Trip{Entity: "pull", Action: "input", Count: n, Limit: "consistent",
+			Reason: fmt.Sprintf("this REST pull is not consistent: its own enrollments or classes name %s that it did not return. "+
+				"The data changed on the server while it was read, or a page was lost; those records are kept, not deactivated. "+
+				"Sync again later, or approve to apply the rest", plan.pullGaps.summary())})
+	}
 	t, err := e.checkProvider(ctx, plan)
 	if err != nil {
 		return nil, err

@@ -130,6 +130,8 @@ type Plan struct {
 
 	active map[string]int          // active records per table before the run, where the plan loaded them all
 	gone   map[*data.Table][]int64 // users deactivated and classes removed, by stored id
+	// pullGaps: what a REST full pull's own enrollments and classes name but it did not return.
+	pullGaps pullGaps
 
 	// Trips are the safeguards applying this plan would trip: it would be held for review.
 	Trips []Trip
@@ -170,6 +172,22 @@ type resolver struct {
 	db      data.StateMap    // every stored record, loaded for a bulk file only
 	lookup  func(id string) (data.State, bool)
 	cache   map[data.Key]cached // lookups already made: enrollments name the same class and user often
+	// keepsAbsent: records absent from the bulk file stay as they are (users
+	// with users.mark_missing_inactive off), so a reference to one resolves.
+	keepsAbsent bool
+	// gaps are records a REST pull's own rows name but it did not return: they
+	// are kept, so a reference to a stored one resolves.
+	gaps    map[string]bool
+	rejLine map[data.Key]int32 // the line a rejected record was read on
+}
+
+// reject marks a record whose row was rejected on line.
+func (r *resolver) reject(k data.Key, line int) {
+	r.set(k, refRejected)
+	if r.rejLine == nil {
+		r.rejLine = map[data.Key]int32{}
+	}
+	r.rejLine[k] = int32(line)
 }
 
 type cached struct {
@@ -248,13 +266,44 @@ func (r *resolver) resolve(id string) ref {
 	if r.unknown {
 		return refOK // its file could not be read: nothing can be said against the reference
 	}
-	if r.inFile && r.bulk {
+	if r.inFile && r.bulk && !r.keepsAbsent && !r.gaps[id] {
 		return refMissing
 	}
 	if _, ok := r.state(id); ok {
 		return refOK
 	}
 	return refMissing
+}
+
+// missingRef says, truthfully, why a reference names no record this run
+// keeps: not in this pull, deactivated (or removed) by this run, inactive,
+// or in neither the file nor the roster.
+func (p *planner) missingRef(ent data.Entity, file, what, id string) string {
+	r := p.res[ent]
+	st, stored := r.state(id)
+	switch {
+	case p.src.Collections && stored:
+		return fmt.Sprintf("%s %s is not in this pull (it is in the roster); row skipped", what, id)
+	case p.src.Collections:
+		return fmt.Sprintf("%s %s is not in this pull nor in the roster; row skipped", what, id)
+	case stored && st.Active && r.inFile && r.bulk:
+		verb := "deactivated"
+		if ent != data.EntityUser {
+			verb = "removed"
+		}
+		return fmt.Sprintf("%s %s is not in %s, so it is %s by this run; row skipped", what, id, file, verb)
+	case stored && !st.Active:
+		return fmt.Sprintf("%s %s is not active in the roster and not in %s; row skipped", what, id, file)
+	}
+	return fmt.Sprintf("%s %s is not in %s nor in the roster; row skipped", what, id, file)
+}
+
+// rejectedRef names the line a referenced record was rejected on.
+func (p *planner) rejectedRef(ent data.Entity, file, what, id string) string {
+	if line := p.res[ent].rejLine[data.KeyOf(id)]; line > 0 {
+		return fmt.Sprintf("%s %s was rejected on line %d of %s; row skipped", what, id, line, file)
+	}
+	return fmt.Sprintf("%s %s was rejected (see %s); row skipped", what, id, file)
 }
 
 type planner struct {
@@ -432,6 +481,16 @@ func (e *Engine) plan(ctx context.Context, sourcePath string, opt Options, admin
 	defer src.Close()
 	src.Collections = opt.Collections
 	plan.Source = src
+	for _, n := range opt.notes {
+		plan.log.add(n)
+	}
+	if src.Collections && src.Kind == "folder" {
+		// Only files this run plans take part: a users run reads no enrollments.
+		inRun := func(f string) bool { return src.Bulk(f) && (opt.Scope == ScopeUsersCourses || f == "users") }
+		if plan.pullGaps, err = scanPull(src.dir, inRun); err != nil {
+			return plan, err
+		}
+	}
 	p := &planner{e: e, ctx: ctx, src: src, log: plan.log, plan: plan, prog: opt.Progress, res: map[data.Entity]*resolver{}, userRole: map[data.Key]string{}, w: w}
 	if p.prog == nil {
 		p.prog = func(Progress) {}
@@ -590,6 +649,8 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 		}
 		return st, ok
 	}}
+	r.gaps = p.plan.pullGaps[tbl.Entity]
+	r.keepsAbsent = tbl == data.Users && !p.e.boolSetting(p.ctx, KeyMarkMissingGone)
 	if tbl != data.Assignments {
 		r.src = map[data.Key]ref{} // assignments are referred to by nothing
 	}
@@ -651,7 +712,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 				k := data.KeyOf(id)
 				_, st, _ := seen.visit(r, id, k)
 				seen.mark(k, st, t.Line)
-				r.set(k, refRejected)
+				r.reject(k, t.Line)
 			}
 			continue
 		}
@@ -688,7 +749,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 		}
 		gone, ok := p.status(t)
 		if !ok {
-			r.set(k, refRejected)
+			r.reject(k, t.Line)
 			p.countError(tbl.Entity)
 			continue
 		}
@@ -716,6 +777,9 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 		}
 		res := row(t)
 		r.set(k, res.outcome)
+		if res.outcome == refRejected {
+			r.reject(k, t.Line)
+		}
 		switch res.outcome {
 		case refRejected:
 			p.countError(tbl.Entity)
@@ -796,6 +860,12 @@ func (p *planner) absent(ep *EntityPlan, db data.StateMap, reason string) error 
 	}
 	sort.Slice(gone, func(i, j int) bool { return names[gone[i].ID] < names[gone[j].ID] })
 	for _, st := range gone {
+		if id := names[st.ID]; p.plan.pullGaps.has(ep.Table.Entity, id) {
+			p.log.warnf("plan", ep.File, 0, 0, id, "", "pull.inconsistent",
+				"not in this pull, though this pull's own %s name it: the data changed on the server while it was read, or a page was lost; kept as the roster has it, not %s",
+				map[bool]string{true: "enrollments", false: "classes"}[ep.Table != data.Courses], goneVerb(ep.Table, true))
+			continue
+		}
 		p.deactivate(ep, st, Change{Action: ActDeactivate, SourcedID: names[st.ID], ID: st.ID}, reason)
 	}
 	return nil
@@ -1051,7 +1121,7 @@ func (p *planner) classRow(t *table) rowResult {
 	case refOK:
 	case refRejected:
 		p.log.errorf("validate", t.File, t.Line, t.colNo("courseSourcedId"), id, "courseSourcedId", "ref.rejected",
-			"course %s was rejected (see courses.csv); row skipped", course)
+			"%s", p.rejectedRef(data.EntityCourse, "courses.csv", "course", course))
 		return rejected
 	case refGone:
 		p.log.errorf("validate", t.File, t.Line, t.colNo("courseSourcedId"), id, "courseSourcedId", "ref.tobedeleted",
@@ -1059,7 +1129,7 @@ func (p *planner) classRow(t *table) rowResult {
 		return rejected
 	default:
 		p.log.errorf("validate", t.File, t.Line, t.colNo("courseSourcedId"), id, "courseSourcedId", "ref.missing",
-			"course %s does not exist (not in courses.csv nor the roster); row skipped", course)
+			"%s", p.missingRef(data.EntityCourse, "courses.csv", "course", course))
 		return rejected
 	}
 	typOrg, known := p.org(school)
@@ -1317,7 +1387,7 @@ func (p *planner) enrollmentRow(t *table) rowResult {
 		return rowResult{outcome: refIgnored, reason: "class " + class + " ignored (school not aligned)"}
 	case refRejected:
 		p.log.errorf("validate", t.File, t.Line, t.colNo("classSourcedId"), id, "classSourcedId", "ref.rejected",
-			"class %s was rejected (see classes.csv); row skipped", class)
+			"%s", p.rejectedRef(data.EntityClass, "classes.csv", "class", class))
 		return rejected
 	case refGone:
 		p.log.errorf("validate", t.File, t.Line, t.colNo("classSourcedId"), id, "classSourcedId", "ref.tobedeleted",
@@ -1325,7 +1395,7 @@ func (p *planner) enrollmentRow(t *table) rowResult {
 		return rejected
 	default:
 		p.log.errorf("validate", t.File, t.Line, t.colNo("classSourcedId"), id, "classSourcedId", "ref.missing",
-			"class %s does not exist (not in classes.csv nor the roster); row skipped", class)
+			"%s", p.missingRef(data.EntityClass, "classes.csv", "class", class))
 		return rejected
 	}
 	switch p.res[data.EntityUser].resolve(user) {
@@ -1338,7 +1408,7 @@ func (p *planner) enrollmentRow(t *table) rowResult {
 		return rowResult{outcome: refSkipped}
 	case refRejected:
 		p.log.errorf("validate", t.File, t.Line, t.colNo("userSourcedId"), id, "userSourcedId", "ref.rejected",
-			"user %s was rejected (see users.csv); row skipped", user)
+			"%s", p.rejectedRef(data.EntityUser, "users.csv", "user", user))
 		return rejected
 	case refGone:
 		p.log.errorf("validate", t.File, t.Line, t.colNo("userSourcedId"), id, "userSourcedId", "ref.tobedeleted",
@@ -1346,7 +1416,7 @@ func (p *planner) enrollmentRow(t *table) rowResult {
 		return rejected
 	default:
 		p.log.errorf("validate", t.File, t.Line, t.colNo("userSourcedId"), id, "userSourcedId", "ref.missing",
-			"user %s does not exist (not in users.csv nor the roster); row skipped", user)
+			"%s", p.missingRef(data.EntityUser, "users.csv", "user", user))
 		return rejected
 	}
 	if _, known := p.org(school); !known {

@@ -613,6 +613,46 @@ func (e *Engine) SyncProvider(ctx context.Context, opt Options) (*Result, error)
 		e.Log.Info().Str("collection", st.Collection).Int("records", st.Rows).Int("written", st.Written).Int("pages", st.Pages).
 			Int("total", st.Total).Str("mode", st.Mode).Msg("pulled")
 	}
+	if since.IsZero() {
+		// A full pull must be consistent before anything is taken away: what
+		// its own enrollments name but it did not return was lost on the way.
+		// Pull once more; a pull still inconsistent is held by the safeguards.
+		gaps, err := scanPull(dir, func(string) bool { return true })
+		if err != nil {
+			return nil, err
+		}
+		if gaps.n() > 0 {
+			first := gaps.summary()
+			e.Log.Warn().Str("provider", name).Int("missing", gaps.n()).Msg("full pull not consistent; pulling again")
+			if err = os.RemoveAll(dir); err == nil {
+				err = os.MkdirAll(dir, 0o700)
+			}
+			if err != nil {
+				return nil, err
+			}
+			if stats, err = pull(dir, since); err != nil {
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+				perr := &pullError{msg: scrub(err.Error(), secret), err: err}
+				res, rerr := e.RecordFailed(ctx, opt, name, perr, pullLog(stats, err, secret, mode))
+				if rerr == nil {
+					rerr = perr
+				}
+				return res, rerr
+			}
+			if gaps, err = scanPull(dir, func(string) bool { return true }); err != nil {
+				return nil, err
+			}
+			then := "the second pull is consistent and is the one applied"
+			if gaps.n() > 0 {
+				then = "the second pull is not consistent either (it lacks " + gaps.summary() + ")"
+			}
+			opt.notes = append(opt.notes, data.LogEntry{Severity: SevWarning, Phase: "pull", Rule: "pull.repulled",
+				Message: fmt.Sprintf("the first full pull was not consistent: its own enrollments or classes named %s that it did not return "+
+					"(the data changed on the server while it was read, or a page was lost); it was pulled again once: %s", first, then)})
+		}
+	}
 	res, err := e.Sync(ctx, dir, opt)
 	if err == nil && res != nil && res.Status == StatusApplied && !opt.DryRun {
 		at := started.Format(time.RFC3339)

@@ -80,6 +80,7 @@ var ruleHelp = map[string]string{
 	// Decisions of the run.
 	"record.protected":   "A protected (never deactivate) record would have been deactivated or removed and was kept; if it really left, remove its protection in RosterDesk.",
 	"bulk.tobedeleted":   "A complete (bulk) file marks the record tobedeleted, so it was not imported or was deactivated; nothing to fix if the record really left.",
+	"building.changed":   "While OneRoster is enabled, a school's building followed orgs.csv in this sync: added for a new school, renamed, reactivated, or deactivated for a school gone from the complete orgs.csv (its users are then ignored, not deactivated); check with the SIS if a school should not have closed.",
 	"buildings.stepped":  "While OneRoster is enabled, buildings are brought in step with orgs.csv before each sync; nothing to fix, but check the counts if they are unexpected.",
 	"district.recorded":  "The district org was recorded; nothing to fix.",
 	"users.keep_missing": "Users absent from users.csv were kept active because the setting to mark missing users inactive is off; nothing to fix.",
@@ -89,6 +90,8 @@ var ruleHelp = map[string]string{
 	"rollback.done":      "A run was undone and the roster restored to before it; nothing to fix.",
 
 	// REST pulls.
+	"pull.repulled":     "A full pull was not consistent (its own enrollments or classes named records it did not send, because the data changed on the server while it was read or a page was lost), so it was pulled again once; nothing to fix unless it happens every time.",
+	"pull.inconsistent": "This pull's own enrollments or classes name the record but the pull did not send it, so it was kept as the roster has it, not deactivated; sync again later, and contact SIS support if the same records keep missing.",
 	"rest.pulled":       "A collection was read from the SIS's API before the pull stopped; nothing to fix.",
 	"rest.failed":       "The pull from the SIS's API failed and nothing was applied; read the message and try again, and contact SIS support if it persists.",
 	"rest.incomplete":   "The API sent fewer records than it said it had, so nothing was applied and nobody was deactivated; run again later, and contact SIS support if it keeps happening.",

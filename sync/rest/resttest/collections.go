@@ -104,6 +104,9 @@ func (s *Server) collection(w http.ResponseWriter, r *http.Request, name string)
 	key := source
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(map[string]any{key: out})
+	if f.AfterPage != nil {
+		f.AfterPage(name, offset, len(page))
+	}
 }
 
 func hasRole(r *record, role string) bool {

@@ -136,6 +136,29 @@ type Faults struct {
 	Truncate        map[string]int // collection → records left out while X-Total-Count still counts them
 	DropSessionsAt  int            // at this API call, forget every token and session (a load balancer restart)
 	IgnoreOffset    bool           // always serve the first page
+	// AfterPage runs after each page of a collection is served (offset is
+	// where the page started): a test changes the data between pages there,
+	// as a server that rebuilds its views during a pull does.
+	AfterPage func(collection string, offset, served int)
+}
+
+// Take removes a record from a collection, as a view rebuild does for a
+// while; put puts it back. ok is false when there is no such record.
+func (s *Server) Take(collection, id string) (put func(), ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, r := range s.data[collection] {
+		if r.id == id {
+			s.data[collection] = append(s.data[collection][:i:i], s.data[collection][i+1:]...)
+			return func() {
+				s.mu.Lock()
+				defer s.mu.Unlock()
+				s.data[collection] = append(s.data[collection], r)
+				sortRecords(s.data[collection])
+			}, true
+		}
+	}
+	return func() {}, false
 }
 
 // Request is one call the server saw.
