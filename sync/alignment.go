@@ -219,6 +219,7 @@ func (e *Engine) bundleSchools(ctx context.Context, src *Source) (map[string]str
 // users a users sync would ignore because their school has no aligned
 // building. It writes nothing.
 func (e *Engine) Alignment(ctx context.Context, path string) (*Alignment, error) {
+	path = exportOf(path)
 	src, err := openSource(path, e.Limits, newRunLog())
 	if err != nil {
 		return nil, err

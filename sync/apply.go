@@ -35,6 +35,7 @@ var applyHook func(done int)
 // The returned error is a *RefusedError (nothing written), a *SourceError (the
 // run is recorded as failed, the roster untouched) or a failure to write.
 func (e *Engine) Sync(ctx context.Context, source string, opt Options) (*Result, error) {
+	source = exportOf(source)
 	if opt.DryRun {
 		opt, admin, err := e.preconditions(ctx, opt)
 		if err != nil {

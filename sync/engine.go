@@ -22,6 +22,8 @@ type Engine struct {
 
 	// Holder names this process in the roster's run lock ("RosterDesk app", "rosterdesk serve").
 	Holder string
+	// WatchWait is how a scheduled run waits for a bundle still being written (zero: DefaultWatchWait).
+	WatchWait WatchWait
 
 	running gosync.RWMutex               // one run that writes at a time in this process (dry runs share)
 	holder  atomic.Pointer[data.RunLock] // who holds it in this process
@@ -130,9 +132,14 @@ func createRoster(path string) error {
 func (e *Engine) Close() error { return e.DB.Close() }
 
 // RefusedError is a precondition that stops a run before anything is written (exit 3).
-type RefusedError struct{ Reason string }
+type RefusedError struct {
+	Reason string
+	Err    error // what kind of refusal, for errors.Is (ErrNoSource); may be nil
+}
 
 func (e *RefusedError) Error() string { return e.Reason }
+
+func (e *RefusedError) Unwrap() error { return e.Err }
 
 // SourceError means the whole source is unusable (exit 2); nothing of it was applied.
 type SourceError struct {

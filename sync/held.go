@@ -82,6 +82,8 @@ type storedOptions struct {
 	// What the source was, for the report: its OneRoster version and manifest.
 	Version  string `json:"oneroster_version,omitempty"`
 	Manifest string `json:"manifest,omitempty"`
+	// An automated run that did not run: why (SkipPaused).
+	Skip string `json:"skip,omitempty"`
 }
 
 func optionsJSON(opt Options) string { return runOptionsJSON(opt, nil) }

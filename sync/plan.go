@@ -422,6 +422,7 @@ func (p *planner) loadState(t *data.Table) (data.StateMap, error) {
 // writes nothing. A refused precondition is a *RefusedError; an unusable
 // source a *SourceError (its log is in the returned plan when one is returned).
 func (e *Engine) PlanRun(ctx context.Context, sourcePath string, opt Options) (*Plan, error) {
+	sourcePath = exportOf(sourcePath)
 	opt, admin, err := e.preconditions(ctx, opt)
 	if err != nil {
 		return nil, err

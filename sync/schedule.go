@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -52,12 +53,16 @@ func init() {
 		return v, nil
 	}
 	settingDefs[KeyAutomatedImports] = settingDef{def: "true", check: boolSetting, help: "automated imports are on (they also need oneroster.enabled and sync.enabled)"}
-	settingDefs[KeySyncSource] = settingDef{def: "folder", help: "where scheduled runs read: provider (the REST provider) or folder (sync.watch_folder)",
+	settingDefs[KeySyncSource] = settingDef{def: string(SourceFolder),
+		help: "where scheduled runs read: provider (the REST provider), bundle (the bundle connected on the OneRoster screen, the newest export of a folder of them) or folder (sync.watch_folder)",
 		check: func(_ context.Context, _ *Engine, v string) (string, error) {
-			if v = strings.TrimSpace(strings.ToLower(v)); v == "provider" || v == "folder" {
-				return v, nil
+			v = strings.TrimSpace(strings.ToLower(v))
+			for _, k := range SourceKinds {
+				if v == string(k) {
+					return v, nil
+				}
 			}
-			return "", fmt.Errorf("%q is not provider or folder", v)
+			return "", fmt.Errorf("%q is not provider, bundle or folder", v)
 		}}
 	settingDefs[KeyWatchFolder] = settingDef{def: "", help: "the folder scheduled runs take the newest complete OneRoster bundle from",
 		check: func(_ context.Context, _ *Engine, v string) (string, error) {
@@ -291,6 +296,12 @@ func must(v string, _ error) string { return v }
 
 // recordEvent records an automated run that did not run (skipped or missed).
 func (e *Engine) recordEvent(ctx context.Context, status string, at time.Time, message string) (*Result, error) {
+	return e.recordSkip(ctx, status, at, message, "")
+}
+
+// recordSkip records an automated run that did not run, with why as a word
+// (SkipPaused) the next run reads back instead of the message.
+func (e *Engine) recordSkip(ctx context.Context, status string, at time.Time, message, why string) (*Result, error) {
 	scope, _ := e.Setting(ctx, KeySyncProcess)
 	tx, err := e.DB.Begin(ctx)
 	if err != nil {
@@ -299,6 +310,10 @@ func (e *Engine) recordEvent(ctx context.Context, status string, at time.Time, m
 	defer tx.Rollback()
 	run := &data.Run{Scope: scope, Trigger: string(TriggerAutomated), Status: status, StartedAt: data.FormatTime(tx.Now()),
 		FinishedAt: data.FormatTime(tx.Now()), Message: message}
+	if why != "" {
+		b, _ := json.Marshal(storedOptions{Trigger: TriggerAutomated, Skip: why})
+		run.Options = string(b)
+	}
 	if run.ID, err = tx.InsertRun(run); err != nil {
 		return nil, err
 	}
@@ -320,31 +335,34 @@ func (e *Engine) AutomatedRun(ctx context.Context, at time.Time) (*Result, error
 		return e.recordEvent(ctx, StatusSkipped, at, "skipped: "+t.Off)
 	}
 	if p, err := e.Pause(ctx); err == nil && p.On(at) {
-		return e.recordEvent(ctx, StatusSkipped, at, fmt.Sprintf("skipped: paused from %s until %s", orDash(p.From), orDash(p.Until)))
+		return e.recordSkip(ctx, StatusSkipped, at, fmt.Sprintf("skipped: paused from %s until %s", orDash(p.From), orDash(p.Until)), SkipPaused)
 	}
 	opt := Options{Trigger: TriggerAutomated}
 	// The first automated run after a pause is held for review.
-	if last, ok, err := e.DB.LastAutomated(ctx); err == nil && ok && last.Status == StatusSkipped && strings.HasPrefix(last.Message, "skipped: paused") {
+	if last, ok, err := e.DB.LastAutomated(ctx); err == nil && ok && last.Status == StatusSkipped && skipOf(last) == SkipPaused {
 		opt.forceHold = "first automated run after a pause"
 	}
 	var res *Result
 	var err error
 	var bundle, signature string
-	switch t.Source {
-	case "provider":
-		ps, ok := any(e).(interface {
-			SyncProvider(context.Context, Options) (*Result, error)
-		})
-		if !ok {
-			return e.recordEvent(ctx, StatusSkipped, at, "skipped: no REST provider support in this build")
+	src, err := e.ScheduledSource(ctx)
+	if err != nil {
+		return nil, err
+	}
+	switch src.Kind {
+	case SourceProvider:
+		res, err = e.SyncProvider(ctx, opt)
+	case SourceBundle:
+		if bundle, err = NewestExport(src.Path); err != nil {
+			return e.recordEvent(ctx, StatusSkipped, at, "skipped: "+err.Error())
 		}
-		res, err = ps.SyncProvider(ctx, opt)
+		res, err = e.Sync(ctx, bundle, opt)
 	default:
-		folder := must(e.Setting(ctx, KeyWatchFolder))
-		if folder == "" {
+		if src.Path == "" {
 			return e.recordEvent(ctx, StatusSkipped, at, "skipped: no watched folder is set ("+KeyWatchFolder+")")
 		}
-		bundle, signature, err = e.newestBundle(ctx, folder, at)
+		// A bundle still being written is waited for, then taken.
+		bundle, signature, err = e.waitForBundle(ctx, src.Path, at)
 		if err != nil {
 			return e.recordEvent(ctx, StatusSkipped, at, "skipped: "+err.Error())
 		}
@@ -395,6 +413,15 @@ func (e *Engine) afterBusy(ctx context.Context, at time.Time, busy error, again 
 		}
 		return again()
 	}
+}
+
+// SkipPaused marks an automated run skipped because the schedule was paused.
+const SkipPaused = "paused"
+
+func skipOf(r data.Run) string {
+	var so storedOptions
+	json.Unmarshal([]byte(r.Options), &so)
+	return so.Skip
 }
 
 func orDash(s string) string {
@@ -469,7 +496,7 @@ func (e *Engine) newestBundle(ctx context.Context, folder string, now time.Time)
 		break // the newest was processed already: nothing new
 	}
 	if stillWriting {
-		return "", "", errors.New("a bundle in the watched folder is still being written; it will be taken next time")
+		return "", "", errStillWriting
 	}
 	return "", "", errors.New("no new bundle in the watched folder")
 }

@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -115,10 +116,12 @@ func TestAutomatedRunRules(t *testing.T) {
 	if res, _ := e.AutomatedRun(ctx, at); res.Status != StatusSkipped {
 		t.Fatalf("empty folder %+v", res)
 	}
-	// A bundle still being written (just modified) is left for next time.
+	// A bundle still being written (just modified) is waited for; still
+	// being written when the patience runs out, the run is skipped.
+	e.WatchWait = WatchWait{Every: 10 * time.Millisecond, Patience: 60 * time.Millisecond}
 	p := drop(t, folder, "OneRoster.zip", district(), at)
 	os.Chtimes(p, at, at)
-	if res, _ := e.AutomatedRun(ctx, at); res.Status != StatusSkipped || !strings.Contains(res.Message, "still being written") {
+	if res, _ := e.AutomatedRun(ctx, at); res.Status != StatusSkipped || !strings.Contains(res.Message, "still being written; waited") {
 		t.Fatalf("fresh bundle %+v", res)
 	}
 	// A half-copied zip (no central directory) is not read either.
@@ -200,5 +203,95 @@ func TestMissedRunRule(t *testing.T) {
 				t.Fatalf("recorded twice: %+v", again)
 			}
 		})
+	}
+}
+
+// A bundle still being written at the scheduled minute is waited for (looked
+// at again every Every) and taken once complete, not left for next week.
+func TestScheduledRunWaitsForABundleBeingWritten(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2026, 6, 15, 6, 0, 0, 0, time.UTC)
+	e, folder := scheduled(t, "mon", "06:00")
+	e.WatchWait = WatchWait{Every: 20 * time.Millisecond, Patience: 10 * time.Second}
+	// Half copied: no central directory yet.
+	part := filepath.Join(folder, "OneRoster.zip")
+	os.WriteFile(part, []byte("PK\x03\x04 half a zip"), 0o644)
+	old := at.Add(-time.Hour)
+	os.Chtimes(part, old, old)
+	done := make(chan *Result, 1)
+	go func() {
+		res, _ := e.AutomatedRun(ctx, at)
+		done <- res
+	}()
+	time.Sleep(100 * time.Millisecond)
+	select {
+	case res := <-done:
+		t.Fatalf("did not wait: %+v", res)
+	default:
+	}
+	// The copy finishes.
+	full := district().zip(t, "")
+	b, _ := os.ReadFile(full)
+	os.WriteFile(part+".tmp", b, 0o644)
+	os.Chtimes(part+".tmp", old, old)
+	os.Rename(part+".tmp", part)
+	select {
+	case res := <-done:
+		if res.Status != StatusApplied || res.Counts.Users.Added == 0 {
+			t.Fatalf("after the wait %+v", res)
+		}
+	case <-time.After(8 * time.Second):
+		t.Fatal("the completed bundle was not taken")
+	}
+}
+
+// The bundle connected on the OneRoster screen can be the scheduled source:
+// a folder of exports gives its newest.
+func TestConnectedBundleIsAScheduledSource(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2026, 6, 15, 6, 0, 0, 0, time.UTC)
+	e, _ := scheduled(t, "mon", "06:00")
+	exports := t.TempDir()
+	older := filepath.Join(exports, "export-2026-06-14.zip")
+	newer := filepath.Join(exports, "export-2026-06-15.zip")
+	b1, _ := os.ReadFile(district().with("users.csv", lines(hUsers, user("u1", "sch1", "student", "Ann"))).zip(t, ""))
+	b2, _ := os.ReadFile(district().zip(t, ""))
+	os.WriteFile(older, b1, 0o644)
+	os.WriteFile(newer, b2, 0o644)
+	os.Chtimes(older, at.Add(-48*time.Hour), at.Add(-48*time.Hour))
+	os.Chtimes(newer, at.Add(-24*time.Hour), at.Add(-24*time.Hour))
+	if _, err := e.SaveSettings(ctx, map[string]string{KeySource: exports, KeySyncSource: string(SourceBundle)}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := NewestExport(exports); err != nil || got != newer {
+		t.Fatalf("newest export %q %v", got, err)
+	}
+	src, _ := e.ScheduledSource(ctx)
+	if src.Kind != SourceBundle || src.Path != exports {
+		t.Fatalf("scheduled source %+v", src)
+	}
+	res, err := e.AutomatedRun(ctx, at)
+	if err != nil || res.Status != StatusApplied || res.Source != newer || res.Counts.Users.Added != 6 {
+		t.Fatalf("scheduled run of the connected bundle: %v %+v", err, res)
+	}
+	// Sync now reads the same rule.
+	now, err := e.ManualSource(ctx)
+	if err != nil || now.Kind != SourceBundle || now.Path != exports {
+		t.Fatalf("manual source %+v %v", now, err)
+	}
+	res, err = e.SyncNow(ctx, Options{Trigger: TriggerManual})
+	if err != nil || res.Source != newer {
+		t.Fatalf("sync now %v %+v", err, res)
+	}
+	// A run refused because another holds the lock is typed, not told by its text.
+	unlock, _ := e.lock()
+	_, err = e.SyncNow(ctx, Options{Trigger: TriggerManual})
+	unlock()
+	if !IsBusy(err) || !IsRefused(err) {
+		t.Fatalf("busy: %v", err)
+	}
+	// Nothing connected: refused as ErrNoSource.
+	if _, err := e.SyncFrom(ctx, SyncSource{Kind: SourceBundle}, Options{}); !errors.Is(err, ErrNoSource) {
+		t.Fatalf("no source: %v", err)
 	}
 }

@@ -30,6 +30,7 @@ type Report struct {
 // a file it cannot use, so one pass tells every problem; its log is grouped
 // by file. It writes nothing and needs no credited admin.
 func (e *Engine) Validate(ctx context.Context, source string) (*Report, error) {
+	source = exportOf(source)
 	plan := &Plan{Scope: ScopeUsersCourses, log: newRunLog(), Rows: map[string]int{}, Inputs: map[string]Input{}, active: map[string]int{}}
 	rep := &Report{Rows: plan.Rows, UsableFor: []Scope{}}
 	src, err := openSource(source, e.Limits, plan.log)

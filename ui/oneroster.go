@@ -31,8 +31,9 @@ const (
 	// The connection's two kinds (setting sync.source: the automated sync reads the same kind).
 	kindCSV           = "CSV bundle (file or folder)"
 	kindREST          = "REST provider"
-	modeFolder        = "folder"
-	modeProvider      = "provider"
+	modeFolder        = string(rsync.SourceFolder)
+	modeBundle        = string(rsync.SourceBundle)
+	modeProvider      = string(rsync.SourceProvider)
 	noProviderText    = "No REST provider set up yet: choose the provider, fill in its address and credentials, Save, then Test connection."
 	providerAlignText = "The building alignment is previewed for a CSV bundle. With a REST provider, the building synchronization " +
 		"matches each school to the local building whose SIS id is the school's sourcedId and adds the others; its log in History lists them."
@@ -766,7 +767,6 @@ func (s *oneRosterScreen) runSync(scope rsync.Scope) <-chan struct{} {
 	if !s.hasSource() {
 		return nil
 	}
-	src, provider := s.state.Source, s.mode == modeProvider
 	title, result := "Synchronizing users", s.usersResult
 	if scope == rsync.ScopeBuildings {
 		title, result = "Synchronizing buildings", s.buildingsResult
@@ -775,11 +775,8 @@ func (s *oneRosterScreen) runSync(scope rsync.Scope) <-chan struct{} {
 	result.SetText("")
 	result.Hide()
 	return startJob(s.job, s.l, title, func(ctx context.Context, progress func(rsync.Progress)) (*rsync.Result, error) {
-		opt := rsync.Options{Scope: scope, Trigger: rsync.TriggerManual, Progress: progress}
-		if provider {
-			return s.eng.SyncProvider(ctx, opt)
-		}
-		return s.eng.Sync(ctx, src, opt)
+		// What it reads is the engine's rule, shared with the tray, the CLI and the schedule.
+		return s.eng.SyncNow(ctx, rsync.Options{Scope: scope, Trigger: rsync.TriggerManual, Progress: progress})
 	}, func(r *rsync.Result, err error) {
 		result.Show()
 		switch {

@@ -24,10 +24,11 @@ type Scheduler interface {
 // Labels of the scheduled runs' source.
 const (
 	srcProvider = "The REST provider"
+	srcBundle   = "The bundle connected on the OneRoster screen"
 	srcFolder   = "A watched folder"
 )
 
-var srcValue = map[string]string{srcProvider: "provider", srcFolder: "folder"}
+var srcValue = map[string]string{srcProvider: string(rsync.SourceProvider), srcBundle: string(rsync.SourceBundle), srcFolder: string(rsync.SourceFolder)}
 
 // logLevels are the log file's levels, as setting log.level takes them.
 var logLevels = []string{"debug", "info", "warn", "error"}
@@ -95,14 +96,14 @@ func (p *preferencesScreen) scheduleSection() *prefSection {
 	a.automated = widget.NewCheck("Automated imports", nil)
 	autoHelp := widget.NewLabel("Scheduled syncs import on their own. They also need OneRoster enabled (OneRoster screen) and the sync enabled above.")
 	autoHelp.Wrapping = fyne.TextWrapWord
-	a.source = widget.NewRadioGroup([]string{srcProvider, srcFolder}, nil)
+	a.source = widget.NewRadioGroup([]string{srcProvider, srcBundle, srcFolder}, nil)
 	a.source.Required = true
 	a.folder = widget.NewEntry()
 	a.folder.SetPlaceHolder("the folder bundles are dropped in")
 	a.pickFolder = widget.NewButtonWithIcon("Choose…", theme.FolderOpenIcon(), func() { p.chooseWatchFolder() })
-	srcHelp := widget.NewLabel("The provider set up on the OneRoster screen, or a folder where the SIS or an SFTP client drops OneRoster.zip or the CSV files.")
+	srcHelp := widget.NewLabel("The provider set up on the OneRoster screen; the bundle connected there (a file, or a folder of exports: the newest is read); or a folder where the SIS or an SFTP client drops OneRoster.zip or the CSV files.")
 	srcHelp.Wrapping = fyne.TextWrapWord
-	folderHelp := widget.NewLabel("The newest complete bundle there is used; one still being written waits for the next run, and a bundle is never processed twice.")
+	folderHelp := widget.NewLabel("The newest complete bundle there is used; one still being written is looked at again every 30 seconds for up to 30 minutes, then taken; a bundle is never processed twice.")
 	folderHelp.Wrapping = fyne.TextWrapWord
 	a.folderRow = container.NewVBox(container.NewBorder(nil, nil, nil, a.pickFolder, a.folder), errs[rsync.KeyWatchFolder], folderHelp)
 	a.missed = widget.NewEntry()
@@ -196,7 +197,7 @@ func (p *preferencesScreen) scheduleSection() *prefSection {
 
 // showFolderRow shows the watched folder only when scheduled runs read one.
 func (p *preferencesScreen) showFolderRow() {
-	if p.auto.source.Selected == srcProvider {
+	if p.auto.source.Selected != srcFolder {
 		p.auto.folderRow.Hide()
 	} else {
 		p.auto.folderRow.Show()

@@ -385,24 +385,19 @@ func (d *Desktop) syncNow() <-chan struct{} {
 	}
 	return run(d.m.load, func(ctx context.Context) (outcome, error) {
 		var o outcome
-		mode, err := d.eng.Setting(ctx, rsync.KeySyncSource)
-		if err != nil {
-			return outcome{err: err}, nil
-		}
 		st, err := d.eng.SyncState(ctx)
 		if err != nil {
 			return outcome{err: err}, nil
 		}
-		opt := rsync.Options{Trigger: rsync.TriggerManual}
-		switch {
-		case !st.UsersSynced:
+		if !st.UsersSynced {
 			o.why = syncNowWhy
-		case mode == modeProvider:
-			o.res, o.err = d.eng.SyncProvider(ctx, opt)
-		case st.Source == "":
-			o.why = noSourceText
-		default:
-			o.res, o.err = d.eng.Sync(ctx, st.Source, opt)
+			return o, nil
+		}
+		// What it reads is the engine's rule (the connected bundle, its newest
+		// export, the watched folder or the provider), as for the window and the CLI.
+		o.res, o.err = d.eng.SyncNow(ctx, rsync.Options{Trigger: rsync.TriggerManual})
+		if errors.Is(o.err, rsync.ErrNoSource) {
+			o.why, o.res, o.err = noSourceText, nil, nil
 		}
 		return o, nil
 	}, func(o outcome, _ error) {

@@ -44,6 +44,7 @@ Usage:
   rosterdesk [--db FILE] validate SOURCE [--json]
   rosterdesk [--db FILE] sync SOURCE [--scope buildings|users|users+courses] [--dry-run] [--json]
   rosterdesk [--db FILE] sync provider [...]                   pull the REST provider (provider set|test|show)
+  rosterdesk [--db FILE] sync --connected [...]                what Sync now reads (connected bundle, watched folder or provider)
   rosterdesk [--db FILE] history [--limit N] [--json]
   rosterdesk [--db FILE] log RUN_ID [--json | --csv FILE | --xlsx FILE]
   rosterdesk [--db FILE] roster [--json]
@@ -355,8 +356,17 @@ func (c *cli) sync(args []string) int {
 	dry := fs.Bool("dry-run", false, "plan only: record the run and its log, change nothing")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	trigger := fs.String("trigger", string(rsync.TriggerManual), "manual, upload or automated (recorded in the history)")
-	pos, ok := c.parse(fs, args, 1)
+	connected := fs.Bool("connected", false, "sync what Sync now reads: the connected bundle (its newest export), the watched folder or the provider")
+	pos, ok := c.parse(fs, args, -1)
 	if !ok {
+		return exitUnusable
+	}
+	if len(pos) != 1 && !(*connected && len(pos) == 0) {
+		want := 1
+		if *connected {
+			want = 0
+		}
+		fmt.Fprintf(c.errw, "rosterdesk sync: expected %d argument(s), got %d\n\n%s", want, len(pos), usage)
 		return exitUnusable
 	}
 	opt := rsync.Options{DryRun: *dry, Trigger: rsync.Trigger(*trigger)}
@@ -374,7 +384,17 @@ func (c *cli) sync(args []string) int {
 		fmt.Fprintf(c.errw, "rosterdesk sync: --trigger %q is not manual, upload or automated\n", *trigger)
 		return exitUnusable
 	}
-	res, err := c.syncSource(pos[0], opt)
+	var res *rsync.Result
+	var err error
+	if *connected {
+		src, serr := c.eng.ManualSource(c.ctx)
+		if serr != nil {
+			return c.fail(serr)
+		}
+		res, err = c.syncFrom(src, opt)
+	} else {
+		res, err = c.syncFrom(c.eng.PathSource(c.ctx, pos[0]), opt)
+	}
 	code := exitOK
 	switch {
 	case rsync.IsRefused(err), rsync.IsHeld(err):

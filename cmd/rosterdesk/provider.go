@@ -49,27 +49,18 @@ func pipedSecret() string {
 	return strings.TrimRight(line, "\r\n")
 }
 
-// syncSource runs `sync SOURCE`: the REST provider when SOURCE is
-// "provider" (unless no provider is set up and a file of that name exists),
-// else a CSV bundle.
-func (c *cli) syncSource(source string, opt rsync.Options) (*rsync.Result, error) {
-	if source != "provider" {
-		return c.eng.Sync(c.ctx, source, opt)
-	}
-	if p, err := c.eng.Provider(c.ctx); err == nil && !p.Configured() {
-		if _, err := os.Stat(source); err == nil {
-			return c.eng.Sync(c.ctx, source, opt) // a folder named provider
-		}
-	}
+// syncFrom runs a sync of src (the engine's rule: rsync.PathSource,
+// ManualSource); a provider pull may take its client secret from stdin.
+func (c *cli) syncFrom(src rsync.SyncSource, opt rsync.Options) (*rsync.Result, error) {
 	ctx := c.ctx
-	if os.Getenv(rsync.EnvClientSecret) == "" {
+	if src.Kind == rsync.SourceProvider && os.Getenv(rsync.EnvClientSecret) == "" {
 		if st := c.eng.SecretStatus(ctx); st.Where == "none" {
 			if s := pipedSecret(); s != "" {
 				ctx = rsync.WithClientSecret(ctx, s)
 			}
 		}
 	}
-	return c.eng.SyncProvider(ctx, opt)
+	return c.eng.SyncFrom(ctx, src, opt)
 }
 
 func (c *cli) provider(args []string) int {
