@@ -1,15 +1,19 @@
 package sync
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"rosterdesk/data"
 	"rosterdesk/sync/gen"
+	"rosterdesk/sync/rest/resttest"
 )
 
 // shown is every record as Show gives it (fields and state, without the
@@ -166,4 +170,63 @@ func TestExportOneRosterLeavesOutWhatCannotImport(t *testing.T) {
 		return s
 	}
 	diffStates(t, active(a), active(b))
+}
+
+// TestRESTErrorCarriesTheRecord: an error in a record pulled from a REST API
+// carries the record's name and the record itself (JSON), not a CSV line.
+func TestRESTErrorCarriesTheRecord(t *testing.T) {
+	mockKeychain(t)
+	fastREST(t)
+	dir, d := smallDistrict(t, "1.1")
+	p := filepath.Join(dir, "users.csv")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var victim gen.User
+	for _, u := range d.Users {
+		if u.Role == "student" {
+			victim = u
+			break
+		}
+	}
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	role := slices.Index(recs[0], "role")
+	for _, r := range recs {
+		if r[0] == victim.SourcedID {
+			r[role] = "wizard"
+		}
+	}
+	var out bytes.Buffer
+	w := csv.NewWriter(&out)
+	w.WriteAll(recs)
+	if err := os.WriteFile(p, out.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := resttest.New(resttest.Generic11())
+	defer s.Close()
+	if err := s.Load(dir); err != nil {
+		t.Fatal(err)
+	}
+	e := newEngine(t)
+	setProvider(t, e, s, "oneroster11")
+	mustProviderSync(t, e, ScopeBuildings)
+	res, err := e.SyncProvider(context.Background(), Options{Scope: ScopeUsersCourses})
+	if err != nil {
+		t.Fatal(err)
+	}
+	en := findLog(res.Log, SevError, "", "enum.invalid")
+	if en == nil || en.SourcedID != victim.SourcedID {
+		t.Fatalf("no role error for %s: %+v", victim.SourcedID, res.Log)
+	}
+	var rec map[string]string
+	if err := json.Unmarshal([]byte(en.Raw), &rec); err != nil || rec["sourcedId"] != victim.SourcedID || rec["role"] != "wizard" {
+		t.Fatalf("raw %q: %v", en.Raw, err)
+	}
+	if en.Name != victim.GivenName+" "+victim.FamilyName+" (wizard)" || en.Value != "wizard" {
+		t.Fatalf("name %q value %q", en.Name, en.Value)
+	}
 }

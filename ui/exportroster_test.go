@@ -82,3 +82,20 @@ func TestExportRosterDialog(t *testing.T) {
 		t.Error("a 1.2 bundle without roles.csv")
 	}
 }
+
+// The guidance of the Atlas page where it is needed: what to do next and
+// when to contact SIS support, in a failed run's History detail and a run with errors.
+func TestRunDetailGuidance(t *testing.T) {
+	failed := runDetail(rsync.Result{RunID: 4, Status: rsync.StatusFailed, Scope: rsync.ScopeUsersCourses, Message: "users.csv: is empty"})
+	withErrors := runDetail(rsync.Result{RunID: 5, Status: rsync.StatusApplied, Scope: rsync.ScopeUsersCourses, Errors: 3})
+	clean := runDetail(rsync.Result{RunID: 6, Status: rsync.StatusApplied, Scope: rsync.ScopeUsersCourses})
+	if !strings.Contains(failed, rsync.GuidanceFailed) || !strings.Contains(failed, rsync.GuidanceSupport) {
+		t.Errorf("failed run: %q", failed)
+	}
+	if !strings.Contains(withErrors, rsync.GuidanceErrors) || !strings.Contains(withErrors, rsync.GuidanceSupport) {
+		t.Errorf("run with errors: %q", withErrors)
+	}
+	if strings.Contains(clean, rsync.GuidanceSupport) {
+		t.Errorf("a clean run is told to call support: %q", clean)
+	}
+}

@@ -198,6 +198,12 @@ func TestLogViewerShowsEngineLog(t *testing.T) {
 	}
 	v.severity.SetSelected(sevErrors)
 	check("errors", data.LogFilter{Severity: "error"})
+	// A selected entry shows its rule's sentence: what it means, how to fix it in the SIS.
+	first, _ := v.table.row(0)
+	v.table.onSelected(0, first)
+	if lr := first.key.(data.LogRow); rsync.RuleHelp(lr.Rule) == "" || !strings.Contains(v.detail.Text, rsync.RuleHelp(lr.Rule)) {
+		t.Errorf("selected %s: detail %q", lr.Rule, v.detail.Text)
+	}
 	if row := cells(t, v.table, 0); row[4] != "bad-0001" || row[2] != "users.csv" || row[1] != "user" {
 		t.Errorf("error row %q", row)
 	}
@@ -653,6 +659,9 @@ func TestReviewListsWhoItChanges(t *testing.T) {
 	wait(t, h.showReview(*h.selected))
 	idle(t, m)
 	v := h.held
+	if !strings.Contains(v.intro.Text, rsync.GuidanceHeld) || !strings.Contains(v.intro.Text, rsync.GuidanceSupport) {
+		t.Errorf("the review says nothing of what to do next: %q", v.intro.Text)
+	}
 	u := heldRes.Counts.Users
 	users := u.Added + u.Updated + u.Deactivated + u.Reactivated
 	if !v.seenList() || v.seen != heldRes.Counts.Changes() || v.approve.Disabled() {
