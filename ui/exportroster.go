@@ -57,7 +57,7 @@ func exportRosterDialog(win fyne.Window, l *loader, eng *rsync.Engine, note *wid
 	body := container.NewVBox(
 		widget.NewLabel("The roster as it is now, for other tools."),
 		format, versionRow, help)
-	d := dialog.NewCustomConfirm("Export roster", "Choose where…", "Cancel", container.NewGridWrap(fyne.NewSize(520, 230), body), func(ok bool) {
+	d := dialog.NewCustomConfirm("Export roster", "Choose where…", "Cancel", container.NewGridWrap(fyne.NewSize(540, 300), body), func(ok bool) {
 		if !ok {
 			return
 		}

@@ -6,6 +6,7 @@ package report
 
 import (
 	"context"
+	"math"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -74,8 +75,8 @@ var (
 	changeColumns = []column{{"Entity", 16}, {"sourcedId", 24}, {"Action", 12}, {"Field", 20}, {"Old", 28}, {"New", 28},
 		{"Reason", 44}, {"Admin", 28}, {"At (UTC)", 20}}
 	// The Summary sheet: the context in the first two columns, then the causes table.
-	causeColumns = []column{{"Rule", 30}, {"Severity", 10}, {"Count", 8}, {"Rows", 8}, {"Files", 22}, {"Example (file:line)", 22},
-		{"Example sourcedId", 20}, {"Example value", 20}, {"Example record", 26}, {"What it means and how to fix it in the SIS", 100}}
+	causeColumns = []column{{"Rule", 40}, {"Severity", 9}, {"Count", 7}, {"Rows", 7}, {"Files", 18}, {"Example (file:line)", 18},
+		{"Example sourcedId", 16}, {"Example value", 16}, {"Example record", 22}, {"What it means and how to fix it in the SIS", 64}}
 )
 
 // maxDataRows is how many rows fit under the header of one sheet.
@@ -87,6 +88,9 @@ type workbook struct {
 	header   int // style of header cells
 	datetime int // style of date-time cells
 	textFmt  int // style of text cells a spreadsheet would take for formulas
+	wrap     int // style of long text: wrapped
+	left     int // a number on the Summary's context rows, left-aligned like the text
+	leftTime int // a date-time there
 	title    int // style of the Summary's title and headings
 	sheets   []string
 }
@@ -204,6 +208,15 @@ func (wb *workbook) styles() error {
 		return err
 	}
 	if wb.title, err = wb.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 13}}); err != nil {
+		return err
+	}
+	if wb.wrap, err = wb.f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true}}); err != nil {
+		return err
+	}
+	if wb.left, err = wb.f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Horizontal: "left"}}); err != nil {
+		return err
+	}
+	if wb.leftTime, err = wb.f.NewStyle(&excelize.Style{CustomNumFmt: &format, Alignment: &excelize.Alignment{Horizontal: "left"}}); err != nil {
 		return err
 	}
 	wb.textFmt, err = newTextStyle(wb.f)
@@ -367,6 +380,15 @@ func (wb *workbook) summary(ctx context.Context, eng *rsync.Engine, run data.Run
 			}
 		}
 	}
+	// Printed (or saved as PDF) the sheet fits the page's width, in landscape.
+	// (Set before the stream starts: the stream writes the sheet's settings first.)
+	fit, one, auto, land := true, 1, 0, "landscape"
+	if err := wb.f.SetSheetProps(SheetSummary, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	if err := wb.f.SetPageLayout(SheetSummary, &excelize.PageLayoutOptions{Orientation: &land, FitToWidth: &one, FitToHeight: &auto}); err != nil {
+		return err
+	}
 	sw, err := wb.f.NewStreamWriter(SheetSummary)
 	if err != nil {
 		return err
@@ -381,6 +403,17 @@ func (wb *workbook) summary(ctx context.Context, eng *rsync.Engine, run data.Run
 		row++
 		cell, _ := excelize.CoordinatesToCellName(1, row)
 		return sw.SetRow(cell, vals)
+	}
+	// putLines writes a row tall enough for a wrapped text of n characters in
+	// a column w characters wide (spreadsheets do not grow a written row).
+	putLines := func(n int, w float64, vals ...any) error {
+		row++
+		cell, _ := excelize.CoordinatesToCellName(1, row)
+		lines := int(math.Ceil(float64(n) / (w * 1.1)))
+		if lines < 2 {
+			return sw.SetRow(cell, vals)
+		}
+		return sw.SetRow(cell, vals, excelize.RowOpts{Height: 15 * float64(lines)})
 	}
 	heading := func(s string) error { return put(excelize.Cell{StyleID: wb.title, Value: s}) }
 
@@ -409,6 +442,32 @@ func (wb *workbook) summary(ctx context.Context, eng *rsync.Engine, run data.Run
 	if err := heading(fmt.Sprintf("RosterDesk report of run %d", run.ID)); err != nil {
 		return err
 	}
+	// A context row's value spans the causes table's width (B to J), so long
+	// text and date-times show whole.
+	contextRow := func(vals ...any) error {
+		n := 0
+		switch v := vals[1].(type) {
+		case int, int64:
+			vals[1] = excelize.Cell{StyleID: wb.left, Value: v}
+		case excelize.Cell:
+			if v.StyleID == wb.datetime {
+				v.StyleID = wb.leftTime
+				vals[1] = v
+			}
+			if s, ok := v.Value.(string); ok {
+				n = len(s)
+			}
+		}
+		width := 0.0
+		for _, c := range causeColumns[1:] {
+			width += c.width
+		}
+		if err := putLines(n, width, vals...); err != nil {
+			return err
+		}
+		last, _ := excelize.CoordinatesToCellName(len(causeColumns), row)
+		return sw.MergeCell(fmt.Sprintf("B%d", row), last)
+	}
 	for _, r := range [][]any{
 		{"RosterDesk version", appinfo.Get().FullVersion()},
 		{"Run", run.ID},
@@ -427,10 +486,10 @@ func (wb *workbook) summary(ctx context.Context, eng *rsync.Engine, run data.Run
 		{"Message", wb.text(run.Message)},
 		{"Errors (records skipped)", run.Errors},
 		{"Warnings (records kept, with a correction)", run.Warnings},
-		{"What to do next", next},
-		{"When to contact SIS support", rsync.GuidanceSupport},
+		{"What to do next", excelize.Cell{StyleID: wb.wrap, Value: next}},
+		{"When to contact SIS support", excelize.Cell{StyleID: wb.wrap, Value: rsync.GuidanceSupport}},
 	} {
-		if err := put(r...); err != nil {
+		if err := contextRow(r...); err != nil {
 			return err
 		}
 	}
@@ -453,8 +512,9 @@ func (wb *workbook) summary(ctx context.Context, eng *rsync.Engine, run data.Run
 		if ex.Line > 0 {
 			where += ":" + strconv.Itoa(ex.Line)
 		}
-		if err := put(wb.text(c.Rule), c.Severity, c.Count, c.Rows, wb.text(strings.Join(c.Files, ", ")), wb.text(where),
-			wb.text(ex.SourcedID), wb.text(ex.Value), wb.text(ex.Name), rsync.RuleHelp(c.Rule)); err != nil {
+		help := rsync.RuleHelp(c.Rule)
+		if err := putLines(len(help), causeColumns[len(causeColumns)-1].width, wb.text(c.Rule), c.Severity, c.Count, c.Rows, wb.text(strings.Join(c.Files, ", ")), wb.text(where),
+			wb.text(ex.SourcedID), wb.text(ex.Value), wb.text(ex.Name), excelize.Cell{StyleID: wb.wrap, Value: help}); err != nil {
 			return err
 		}
 	}
