@@ -6,10 +6,10 @@ package report
 
 import (
 	"context"
-	"math"
 	"encoding/csv"
 	"fmt"
 	"io"
+	"math"
 	"reflect"
 	"strconv"
 	"strings"
