@@ -95,9 +95,9 @@ func (p *planner) boolean(t *table, field string, required bool) (string, bool) 
 	case "true", "false":
 		p.log.warnOnce(t.File, t.Line, t.colNo(field), t.get("sourcedId"), field, "bool.case", field+" "+v+" read as "+l)
 		return l, true
-	case "yes", "y", "1", "no", "n", "0":
+	case "yes", "y", "1", "t", "no", "n", "0", "f":
 		b := "true"
-		if l == "no" || l == "n" || l == "0" {
+		if l == "no" || l == "n" || l == "0" || l == "f" {
 			b = "false"
 		}
 		p.log.warnOnce(t.File, t.Line, t.colNo(field), t.get("sourcedId"), field, "bool.word",
@@ -245,6 +245,9 @@ func cedsGrade(g string) (string, bool) {
 		return c, true
 	}
 	l = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(l, "grade "), " grade"))
+	if c, ok := gradeNames[l]; ok { // "Grade K"
+		return c, true
+	}
 	for i, o := range gradeOrdinals {
 		n := fmt.Sprintf("%02d", i+1)
 		num := strings.TrimLeft(n, "0")
@@ -271,7 +274,10 @@ func ordSuffix(n int) string {
 
 // excelDate recognises the local date forms Excel rewrites ISO dates into
 // (8/15/2026, 15.08.2026, 15-08-2026, 8/15/26).
-var excelDate = regexp.MustCompile(`^\d{1,2}[/.\-]\d{1,2}[/.\-](\d{2}|\d{4})( \d{1,2}:\d{2}(:\d{2})?( ?[AaPp][Mm])?)?$`)
+var excelDate = regexp.MustCompile(`^(\d{1,2}[/.\-]\d{1,2}[/.\-](\d{2}|\d{4})|\d{1,2}[ \-][A-Za-z]{3}[ \-](\d{2}|\d{4}))( \d{1,2}:\d{2}(:\d{2})?( ?[AaPp][Mm])?)?$`)
+
+// excelNumber is how Excel shows a long number it took for a quantity: 1.23457E+11.
+var excelNumber = regexp.MustCompile(`^\d(\.\d+)?[Ee]\+\d+$`)
 
 // excelHint is the fix for a value Excel rewrote.
 const excelDateHint = "it looks edited in Excel, which rewrites dates in its local form; export the file again from the SIS, or format the column as yyyy-mm-dd (Format Cells › Custom) before saving it as CSV UTF-8"
@@ -290,6 +296,11 @@ type zeros struct {
 
 func (z *zeros) see(t *table) {
 	v := t.get(z.col)
+	if excelNumber.MatchString(v) {
+		t.log.warnOnce(t.File, t.Line, t.colNo(z.col), t.get("sourcedId"), z.col, "excel.number",
+			z.col+" "+v+" is a long number in Excel's scientific notation, so its digits are lost: the file looks edited in Excel; export it again from the SIS, or in Excel import the column as Text before saving it as CSV UTF-8")
+		return
+	}
 	if len(v) < 2 || len(v) > 11 || !isDigits(v) {
 		return
 	}

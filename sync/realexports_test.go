@@ -134,6 +134,7 @@ func TestGradeNamesMappedToCEDS(t *testing.T) {
 	for _, c := range []struct{ in, out string }{
 		{"Kindergarten", "KG"}, {"Second grade", "02"}, {"9", "09"}, {"kg", "KG"}, {"Grade 10", "10"},
 		{"Twelfth grade", "12"}, {"Pre-Kindergarten", "PK"}, {"3rd", "03"}, {"Ungraded", "UG"}, {"other", "Other"},
+		{"Grade K", "KG"}, {"1st Grade", "01"}, {"Preschool/Prekindergarten", "PK"}, {"Infant/toddler", "IT"}, {"Postsecondary", "PS"},
 	} {
 		if got, ok := cedsGrade(c.in); !ok || got != c.out {
 			t.Errorf("cedsGrade(%q) = %q, %v; want %s", c.in, got, ok, c.out)
@@ -494,5 +495,34 @@ func TestExcelStrippedZerosNamed(t *testing.T) {
 	// Identifiers that were never padded are not flagged.
 	if rep, _ := newEngine(t).Validate(context.Background(), district().zip(t, "")); findLog(rep.Log, SevWarning, "", "excel.zeros") != nil {
 		t.Fatal("false alarm")
+	}
+}
+
+func TestExcelScientificNumbersNamed(t *testing.T) {
+	d := district()
+	d["users.csv"] = strings.Replace(d["users.csv"], "u1,,,true,sch1,student,ann,,Ann,Smith,,,", "u1,,,true,sch1,student,ann,,Ann,Smith,,1.23457E+11,", 1)
+	d["enrollments.csv"] = strings.Replace(d["enrollments.csv"], "e2,,,k1,sch1,u2,student,false,,", "e2,,,k1,sch1,u2,student,false,15-Aug-26,", 1)
+	rep, err := newEngine(t).Validate(context.Background(), d.zip(t, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := findLog(rep.Log, SevWarning, "users.csv", "excel.number"); l == nil || l.SourcedID != "u1" ||
+		!strings.HasPrefix(l.Message, "identifier 1.23457E+11 is a long number in Excel's scientific notation, so its digits are lost: the file looks edited in Excel") {
+		t.Fatalf("scientific notation %+v", rep.Log)
+	}
+	if l := findLog(rep.Log, SevError, "enrollments.csv", "date.invalid"); l == nil || !strings.Contains(l.Message, "it looks edited in Excel") {
+		t.Fatalf("15-Aug-26 %+v", l)
+	}
+}
+
+// A building sync of a 1.2 bundle without roles.csv says a users sync would be refused.
+func TestBuildingSyncSaysRolesLacking(t *testing.T) {
+	d := district()
+	d["manifest.csv"] = strings.Replace(d["manifest.csv"], "oneroster.version,1.1", "oneroster.version,1.2", 1)
+	d["users.csv"] = lines("sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password,userMasterIdentifier,preferredGivenName,preferredMiddleName,preferredFamilyName,primaryOrgSourcedId,pronouns",
+		"u1,,,true,ann,,Ann,Smith,,,,,,,05,,,,,,sch1,")
+	res := mustSync(t, newEngine(t), d.zip(t, ""), ScopeBuildings)
+	if l := findLog(res.Log, SevWarning, "roles.csv", "bundle.lacking"); l == nil || !strings.Contains(l.Message, "a users sync of this bundle would be refused") {
+		t.Fatalf("%+v", res.Log)
 	}
 }

@@ -57,6 +57,7 @@ var ruleHelp = map[string]string{
 	"bool.case":           "A true/false value differs from the OneRoster spelling only in case and was read anyway; nothing to fix.",
 	"bool.word":           "A true/false value is written as yes/no, y/n or 1/0 and was read as true or false; nothing to fix, though OneRoster writes true or false.",
 	"bool.invalid":        "A field that must be true or false holds something else, so the record was skipped; correct it in the SIS.",
+	"excel.number":        "A long number (an identifier) is shown in Excel's scientific notation, so its last digits are lost; export the file again from the SIS, or import the column as Text in Excel before saving it as CSV UTF-8.",
 	"excel.zeros":         "Numbers in the column lost their leading zeros, as happens when Excel opens and saves a CSV file; export the file again from the SIS, or import the column as Text in Excel before saving it as CSV UTF-8.",
 	"date.invalid":        "A date is not written as YYYY-MM-DD (or a date-time as OneRoster's), so the record was skipped or the date ignored; correct the date in the SIS.",
 	"date.time_dropped":   "A date field holds a date and time, and only the date was kept; nothing to fix.",

@@ -208,6 +208,10 @@ func (p *planner) lacking() {
 	default:
 		return
 	}
+	if p.src.Version == "1.2" && p.src.Bulk("users") && !p.src.Present("roles") && p.plan.Scope == ScopeBuildings {
+		p.log.warnf("plan", "roles.csv", 0, 0, "", "", "bundle.lacking",
+			"is not in the bundle, and a OneRoster 1.2 users.csv needs it (each user's role and school are there); a users sync of this bundle would be refused")
+	}
 	quiet := newRunLog()
 	for _, canon := range files {
 		if !p.src.Present(canon) || (canon == "roles" && p.src.Version != "1.2") {
