@@ -227,14 +227,14 @@ func (e *Engine) checkCompleteness(ctx context.Context, plan *Plan) ([]Trip, err
 		switch {
 		case !present:
 			trips = append(trips, Trip{Entity: file, Action: "input", Limit: "present",
-				Reason: fmt.Sprintf("%s was in the last applied run (%d rows, run %d) but is missing now", file, was.Rows, last.ID)})
+				Reason: fmt.Sprintf("%s was in the last applied run (%d rows, run %d) but is missing now (Safeguards › Incomplete export)", file, was.Rows, last.ID)})
 		case now.Rows == 0:
 			trips = append(trips, Trip{Entity: file, Action: "input", Limit: "rows",
-				Reason: fmt.Sprintf("%s is empty now; it had %d rows in run %d", file, was.Rows, last.ID)})
+				Reason: fmt.Sprintf("%s is empty now; it had %d rows in run %d (Safeguards › Incomplete export)", file, was.Rows, last.ID)})
 		case len(lostColumns(was.Header, now.Header)) > 0:
 			lost := lostColumns(was.Header, now.Header)
 			trips = append(trips, Trip{Entity: file, Action: "input", Limit: "header",
-				Reason: fmt.Sprintf("%s lost the column %s since run %d; its values would be taken as blank", file, strings.Join(lost, ", "), last.ID)})
+				Reason: fmt.Sprintf("%s lost the column %s since run %d; its values would be taken as blank (Safeguards › Incomplete export)", file, strings.Join(lost, ", "), last.ID)})
 		case drop > 0 && float64(was.Rows-now.Rows) > drop/100*float64(was.Rows):
 			pct := 100 * float64(was.Rows-now.Rows) / float64(was.Rows)
 			trips = append(trips, Trip{Entity: file, Action: "input", Count: was.Rows - now.Rows, Percent: float64(int(pct*10)) / 10,
