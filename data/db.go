@@ -33,6 +33,9 @@ type DB struct {
 	Path string
 	// ReadOnly: opened for reading commands; every write fails.
 	ReadOnly bool
+	// Scrub, when set, removes credentials from every run message and log
+	// entry before it is stored, so history, logs and exports never hold one.
+	Scrub func(string) string
 	// Now is the clock; tests replace it to control time.
 	Now func() time.Time
 

@@ -108,13 +108,21 @@ type LogEntry struct {
 	Rows int `json:"rows,omitempty"`
 }
 
+// scrub removes credentials from text before it is stored (see DB.Scrub).
+func (db *DB) scrub(s string) string {
+	if db.Scrub == nil || s == "" {
+		return s
+	}
+	return db.Scrub(s)
+}
+
 // InsertRun records a run and returns its id.
 func (tx *Tx) InsertRun(r *Run) (int64, error) {
 	counts, _ := json.Marshal(r.Counts)
 	res, err := tx.exec(`INSERT INTO runs (scope, trigger, status, source, started_at, finished_at, errors, warnings, counts, message, admin_id,
 		options, held_source, undoes, inputs, tripped)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.Scope, r.Trigger, r.Status, r.Source, r.StartedAt, r.FinishedAt, r.Errors, r.Warnings, string(counts), r.Message, nullID(r.AdminID),
+		r.Scope, r.Trigger, r.Status, tx.db.scrub(r.Source), r.StartedAt, r.FinishedAt, r.Errors, r.Warnings, string(counts), tx.db.scrub(r.Message), nullID(r.AdminID),
 		orJSON(r.Options, "{}"), r.HeldSource, nullID(r.Undoes), orJSON(r.Inputs, "{}"), orJSON(r.Tripped, "[]"))
 	if err != nil {
 		return 0, err
@@ -126,21 +134,21 @@ func (tx *Tx) InsertRun(r *Run) (int64, error) {
 func (tx *Tx) FinishRun(r *Run) error {
 	counts, _ := json.Marshal(r.Counts)
 	_, err := tx.exec(`UPDATE runs SET status = ?, finished_at = ?, errors = ?, warnings = ?, counts = ?, message = ?, inputs = ?, tripped = ?, options = ? WHERE id = ?`,
-		r.Status, r.FinishedAt, r.Errors, r.Warnings, string(counts), r.Message, orJSON(r.Inputs, "{}"), orJSON(r.Tripped, "[]"), orJSON(r.Options, "{}"), r.ID)
+		r.Status, r.FinishedAt, r.Errors, r.Warnings, string(counts), tx.db.scrub(r.Message), orJSON(r.Inputs, "{}"), orJSON(r.Tripped, "[]"), orJSON(r.Options, "{}"), r.ID)
 	return err
 }
 
 // ResolveRun marks run id with a new status (approved, discarded, rolled-back) and the run that did it.
 func (tx *Tx) ResolveRun(id int64, status string, by int64, message string) error {
 	_, err := tx.exec(`UPDATE runs SET status = ?, resolved_by = ?, message = CASE WHEN ? = '' THEN message ELSE ? END WHERE id = ?`,
-		status, nullID(by), message, message, id)
+		status, nullID(by), message, tx.db.scrub(message), id)
 	return err
 }
 
 // UpdateHeld records a held run's new numbers after it was planned again.
 func (tx *Tx) UpdateHeld(id int64, counts Counts, message, tripped string) error {
 	c, _ := json.Marshal(counts)
-	_, err := tx.exec(`UPDATE runs SET counts = ?, message = ?, tripped = ? WHERE id = ?`, string(c), message, orJSON(tripped, "[]"), id)
+	_, err := tx.exec(`UPDATE runs SET counts = ?, message = ?, tripped = ? WHERE id = ?`, string(c), tx.db.scrub(message), orJSON(tripped, "[]"), id)
 	return err
 }
 
@@ -156,7 +164,7 @@ func (tx *Tx) AddLog(runID int64, entries []LogEntry) error {
 	for _, e := range entries {
 		if _, err := tx.exec(`INSERT INTO run_log (run_id, severity, phase, file, line, col, sourced_id, field, rule, message, name, raw, value, rows)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			runID, e.Severity, e.Phase, e.File, e.Line, e.Column, e.SourcedID, e.Field, e.Rule, e.Message, e.Name, e.Raw, e.Value, e.Rows); err != nil {
+			runID, e.Severity, e.Phase, e.File, e.Line, e.Column, e.SourcedID, e.Field, e.Rule, tx.db.scrub(e.Message), e.Name, tx.db.scrub(e.Raw), tx.db.scrub(e.Value), e.Rows); err != nil {
 			return err
 		}
 	}

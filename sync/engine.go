@@ -12,6 +12,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"rosterdesk/data"
+	"rosterdesk/sync/rest"
 )
 
 // Engine runs syncs against one local roster.
@@ -27,6 +28,8 @@ type Engine struct {
 
 	running gosync.RWMutex               // one run that writes at a time in this process (dry runs share)
 	holder  atomic.Pointer[data.RunLock] // who holds it in this process
+
+	scrubber *rest.Scrubber // the provider's credentials, kept out of everything stored
 }
 
 // Limits bound what a source may hold before it is refused as unusable, and
@@ -100,7 +103,8 @@ func OpenWith(path string, log zerolog.Logger, opts OpenOptions) (*Engine, error
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{DB: db, Log: log, Limits: DefaultLimits}
+	e := &Engine{DB: db, Log: log, Limits: DefaultLimits, scrubber: &rest.Scrubber{}}
+	db.Scrub = e.scrubber.Scrub
 	if !opts.ReadOnly {
 		e.sweepTemp()
 	}

@@ -426,6 +426,9 @@ func (e *Engine) providerClient(ctx context.Context) (ProviderSettings, rest.Con
 	if secret == "" {
 		return p, cfg, "", &RefusedError{Reason: "no client secret for the REST provider: " + st.Note}
 	}
+	e.scrubber.Add(secret)
+	e.scrubber.AddBasic(cfg.ClientID, secret)
+	cfg.Scrubber = e.scrubber
 	return p, cfg, secret, nil
 }
 
@@ -529,13 +532,9 @@ type pullError struct {
 func (e *pullError) Error() string { return e.msg }
 func (e *pullError) Unwrap() error { return e.err }
 
-func scrub(s, secret string) string {
-	if len(secret) >= 4 {
-		s = strings.ReplaceAll(s, secret, "[secret]")
-		s = strings.ReplaceAll(s, url.QueryEscape(secret), "[secret]")
-	}
-	return s
-}
+// scrub takes every credential the engine knows of (the secret in all its
+// forms, the tokens it was given) and anything like one out of s.
+func (e *Engine) scrub(s string) string { return e.scrubber.Scrub(s) }
 
 // SyncProvider pulls the configured REST provider and syncs what it sent,
 // through the same validate → plan → guard → apply as a CSV bundle. A full
@@ -544,7 +543,7 @@ func scrub(s, secret string) string {
 // fails or comes back incomplete applies nothing: the run is recorded as
 // failed, its log naming the collection and how many records were missing.
 func (e *Engine) SyncProvider(ctx context.Context, opt Options) (*Result, error) {
-	p, cfg, secret, err := e.providerClient(ctx)
+	p, cfg, _, err := e.providerClient(ctx)
 	if err != nil {
 		return e.refused(opt, err)
 	}
@@ -558,7 +557,7 @@ func (e *Engine) SyncProvider(ctx context.Context, opt Options) (*Result, error)
 	since, why := e.pullSince(ctx, p, opt.Scope, started)
 	client, err := rest.New(cfg)
 	if err != nil {
-		return e.refused(opt, &RefusedError{Reason: "the REST provider settings are not usable: " + scrub(err.Error(), secret)})
+		return e.refused(opt, &RefusedError{Reason: "the REST provider settings are not usable: " + e.scrub(err.Error())})
 	}
 	dir, err := e.TempDir(p.Type + "-pull")
 	if err != nil {
@@ -587,7 +586,7 @@ func (e *Engine) SyncProvider(ctx context.Context, opt Options) (*Result, error)
 	var re *rest.Error
 	if err != nil && !since.IsZero() && errors.As(err, &re) && re.Kind == rest.KindBadRequest {
 		// The server does not take the dateLastModified filter: read everything instead.
-		e.Log.Warn().Str("provider", name).Str("error", scrub(err.Error(), secret)).Msg("delta filter refused; pulling in full")
+		e.Log.Warn().Str("provider", name).Str("error", e.scrub(err.Error())).Msg("delta filter refused; pulling in full")
 		since, mode = time.Time{}, "full"
 		if err = os.RemoveAll(dir); err == nil {
 			err = os.MkdirAll(dir, 0o700)
@@ -601,8 +600,8 @@ func (e *Engine) SyncProvider(ctx context.Context, opt Options) (*Result, error)
 		if ctx.Err() != nil {
 			return nil, ctx.Err() // cancelled: nothing is recorded
 		}
-		perr := &pullError{msg: scrub(err.Error(), secret), err: err}
-		entries := pullLog(stats, err, secret, mode)
+		perr := &pullError{msg: e.scrub(err.Error()), err: err}
+		entries := pullLog(stats, err, e.scrub, mode)
 		res, rerr := e.RecordFailed(ctx, opt, name, perr, entries)
 		if rerr == nil {
 			rerr = perr
@@ -675,7 +674,7 @@ func (e *Engine) SyncProvider(ctx context.Context, opt Options) (*Result, error)
 }
 
 // pullLog explains a failed pull: what was read, then what went wrong.
-func pullLog(stats []rest.FileStats, err error, secret, mode string) []data.LogEntry {
+func pullLog(stats []rest.FileStats, err error, scrub func(string) string, mode string) []data.LogEntry {
 	var out []data.LogEntry
 	for _, st := range stats {
 		total := ""
@@ -688,7 +687,7 @@ func pullLog(stats []rest.FileStats, err error, secret, mode string) []data.LogE
 	var inc *rest.IncompleteError
 	var capErr *rest.PageCapError
 	var re *rest.Error
-	en := data.LogEntry{Severity: SevError, Phase: "pull", Rule: "rest.failed", Message: scrub(err.Error(), secret)}
+	en := data.LogEntry{Severity: SevError, Phase: "pull", Rule: "rest.failed", Message: scrub(err.Error())}
 	switch {
 	case errors.As(err, &inc):
 		en.File, en.Rule = inc.Collection, "rest.incomplete"

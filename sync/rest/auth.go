@@ -159,6 +159,7 @@ func (a *oauth2Auth) token(ctx context.Context) (*oauth2.Token, error) {
 		return nil, err
 	}
 	a.tok = tok
+	a.c.cfg.Scrubber.Add(tok.AccessToken, tok.RefreshToken)
 	a.c.tokens.Add(1)
 	return tok, nil
 }

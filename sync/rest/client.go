@@ -34,6 +34,11 @@ type Client struct {
 // New checks cfg and returns a client for it.
 func New(cfg Config) (*Client, error) {
 	cfg = cfg.withDefaults()
+	if cfg.Scrubber == nil {
+		cfg.Scrubber = &Scrubber{}
+	}
+	cfg.Scrubber.Add(cfg.ClientSecret)
+	cfg.Scrubber.AddBasic(cfg.ClientID, cfg.ClientSecret)
 	if err := CheckURL(cfg.BaseURL); err != nil {
 		return nil, fmt.Errorf("base URL: %w", err)
 	}

@@ -64,6 +64,9 @@ type Config struct {
 	Now        func() time.Time                                 // clock for OAuth 1 timestamps; nil: time.Now
 	Sleep      func(ctx context.Context, d time.Duration) error // waits between retries; nil: a timer
 	UserAgent  string
+	// Scrubber, when set, learns the secret and every token the client gets,
+	// so the caller can take them out of anything it shows or stores.
+	Scrubber *Scrubber
 }
 
 // withDefaults fills the zero fields.

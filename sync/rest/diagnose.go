@@ -53,6 +53,20 @@ func (r *Report) Text() string {
 // one page of orgs and one page of users. It does not retry long: a test
 // should answer quickly.
 func Test(ctx context.Context, cfg Config) *Report {
+	if cfg.Scrubber == nil {
+		cfg.Scrubber = &Scrubber{}
+	}
+	r := test(ctx, cfg)
+	// The server's words may echo the request: no secret or token is shown.
+	sc := cfg.Scrubber
+	for i := range r.Steps {
+		r.Steps[i].Detail = sc.Scrub(r.Steps[i].Detail)
+	}
+	r.Problem, r.Suggestion, r.ServerSays = sc.Scrub(r.Problem), sc.Scrub(r.Suggestion), sc.Scrub(r.ServerSays)
+	return r
+}
+
+func test(ctx context.Context, cfg Config) *Report {
 	r := &Report{}
 	cfg.MaxRetries = 1
 	cfg.MaxBackoff = min(cfg.withDefaults().MaxBackoff, 2*time.Second)
