@@ -633,8 +633,8 @@ func (e *Engine) SyncProvider(ctx context.Context, opt Options) (*Result, error)
 				if ctx.Err() != nil {
 					return nil, ctx.Err()
 				}
-				perr := &pullError{msg: scrub(err.Error(), secret), err: err}
-				res, rerr := e.RecordFailed(ctx, opt, name, perr, pullLog(stats, err, secret, mode))
+				perr := &pullError{msg: e.scrub(err.Error()), err: err}
+				res, rerr := e.RecordFailed(ctx, opt, name, perr, pullLog(stats, err, e.scrub, mode))
 				if rerr == nil {
 					rerr = perr
 				}
