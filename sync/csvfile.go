@@ -458,21 +458,34 @@ func (t *table) displayName() string {
 
 // raw is the current row as the SIS sent it: the CSV line (its fields as
 // read, quoted again where CSV needs it) or, for a REST collection, the
-// record's fields as a JSON object.
+// record's fields as a JSON object. A password is never kept: its value is
+// replaced by "***".
 func (t *table) raw() string {
-	var b strings.Builder
+	pw := -1
+	if i, ok := t.col["password"]; ok && i < len(t.rec) && t.rec[i] != "" {
+		pw = i
+	}
 	if t.lineOffset < 0 {
 		m := make(map[string]string, len(t.rec))
 		for i, v := range t.rec {
 			if i < len(t.Header) && v != "" {
+				if i == pw {
+					v = "***"
+				}
 				m[t.Header[i]] = v
 			}
 		}
 		j, _ := json.Marshal(m)
 		return string(j)
 	}
+	rec := t.rec
+	if pw >= 0 {
+		rec = append([]string(nil), t.rec...)
+		rec[pw] = "***"
+	}
+	var b strings.Builder
 	w := csv.NewWriter(&b)
-	w.Write(t.rec)
+	w.Write(rec)
 	w.Flush()
 	return strings.TrimRight(b.String(), "\n")
 }

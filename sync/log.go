@@ -50,7 +50,7 @@ func (l *runLog) add(e data.LogEntry) {
 	}
 	if t := l.cur; t != nil && e.Severity != SevInfo && e.Line > 0 && t.rec != nil && e.File == t.File && e.Line == t.Line {
 		e.Name, e.Raw = t.displayName(), t.raw()
-		if e.Field != "" && t.has(e.Field) {
+		if e.Field != "" && e.Field != "password" && t.has(e.Field) {
 			e.Value = t.get(e.Field)
 		}
 	}

@@ -48,7 +48,7 @@ func TestSummaryByCause(t *testing.T) {
 	// (another error), and TRUE for true on two rows (one aggregated warning).
 	users = append(users,
 		"u7,,,true,sch1,wizard,a,,Ada,Lovelace,,,,,,,05,",
-		"u8,,,true,sch1,wizard,b,,Bo,Diddley,,,,,,,05,",
+		"u8,,,true,sch1,wizard,b,,Bo,Diddley,,,,,,,05,s3cret", // a password is never kept
 		"u9,,,true,sch1,wizard,c,,Cy,Young,,,,,,,05,",
 		"u6,,,maybe,sch1,student,d,,Di,Prince,,,,,,,05,",
 		"u5,,,TRUE,sch1,student,e,,Ed,Sheeran,,,,,,,05,",
@@ -132,7 +132,7 @@ func TestSummaryByCause(t *testing.T) {
 	for _, r := range rows(t, f, SheetErrors)[1:] {
 		if len(r) == 10 && r[3] == "u8" {
 			found++
-			if r[4] != "Bo Diddley (wizard)" || r[6] != "wizard" || r[9] != "u8,,,true,sch1,wizard,b,,Bo,Diddley,,,,,,,05," {
+			if r[4] != "Bo Diddley (wizard)" || r[6] != "wizard" || r[9] != "u8,,,true,sch1,wizard,b,,Bo,Diddley,,,,,,,05,***" {
 				t.Errorf("error row of u8: %q", r)
 			}
 		}

@@ -186,7 +186,7 @@ func (wb *workbook) planned(ctx context.Context, eng *rsync.Engine, runID int64)
 	}
 	t := wb.table(SheetPlanned, plannedColumns)
 	for _, r := range page.Records {
-		if err := t.add([]any{r.Action, string(r.Entity), r.Name, r.Detail, r.SourcedID, r.Line, r.Reason}); err != nil {
+		if err := t.add([]any{r.Action, string(r.Entity), wb.text(r.Name), wb.text(r.Detail), wb.text(r.SourcedID), number(r.Line), wb.text(r.Reason)}); err != nil {
 			return t.close(err)
 		}
 	}

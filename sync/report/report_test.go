@@ -467,7 +467,8 @@ func TestHeldRunExportListsWhoItChanges(t *testing.T) {
 	if _, err := e.SetSetting(ctx, "guard.users.deactivate.count", "1"); err != nil {
 		t.Fatal(err)
 	}
-	third := bundle(user("u1", "student", "Ann"), user("t1", "teacher", "Thomas"))
+	// A name a spreadsheet would run as a formula stays text on the sheet.
+	third := bundle(user("u1", "student", "Ann"), user("t1", "teacher", "Thomas"), "u7,,,true,sch1,student,new,,@SUM(1),-Smith,,,,,,,05,")
 	res, err := e.Sync(ctx, writeZip(t, third), rsync.Options{Scope: rsync.ScopeUsersCourses, Trigger: rsync.TriggerManual})
 	if !rsync.IsHeld(err) {
 		t.Fatalf("not held: %v", err)
@@ -485,6 +486,19 @@ func TestHeldRunExportListsWhoItChanges(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("s10 not listed by name: %q", got)
+	}
+	formula, seen := false, false
+	for i, r := range got {
+		if len(r) > 2 && strings.HasPrefix(r[2], "@SUM(1)") {
+			seen = true
+			st, _ := f.GetCellStyle("Who it changes", "C"+strconv.Itoa(i+1))
+			s, _ := f.GetStyle(st)
+			typ, _ := f.GetCellType("Who it changes", "C"+strconv.Itoa(i+1))
+			formula = s == nil || s.NumFmt != 49 || typ != excelize.CellTypeInlineString
+		}
+	}
+	if formula || !seen {
+		t.Errorf("a formula-like name on Who it changes is not kept as text (listed: %v)", seen)
 	}
 	planned := false
 	for _, r := range rows(t, f, "Summary") {
