@@ -260,10 +260,11 @@ func newPreferencesScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) 
 	for _, s := range p.sections {
 		items = append(items, s.item)
 	}
-	p.tabs = container.NewAppTabs(items...)
+	nav := newKeyTabs(items...)
+	p.tabs = nav.Tabs()
 	p.current = p.tabs.Selected()
 	p.tabs.OnSelected = p.sectionSelected
-	p.root = container.NewBorder(p.bar.content(), nil, nil, nil, p.tabs)
+	p.root = container.NewBorder(p.bar.content(), nil, nil, nil, nav)
 	return p
 }
 

@@ -105,20 +105,21 @@ func newRosterScreen(l *loader, eng *rsync.Engine) *rosterScreen {
 	s.coursesSplit = container.NewHSplit(s.courses.content(), s.course.content())
 	s.coursesSplit.Offset = 0.62
 
-	s.tabs = container.NewAppTabs(
+	nav := newKeyTabs(
 		container.NewTabItem(tabOverview, container.NewVScroll(container.NewVBox(s.body))),
 		container.NewTabItem(tabBuildings, container.NewBorder(s.buildingTable.status, s.building.content(), nil, nil, s.buildingTable.table)),
 		container.NewTabItem(tabUsers, s.usersSplit),
 		container.NewTabItem(tabCourses, s.coursesSplit),
 		container.NewTabItem(tabClasses, s.classes.content()),
 	)
+	s.tabs = nav.Tabs()
 	s.tabs.OnSelected = func(item *container.TabItem) { s.loadTab(item.Text) }
 	s.exportNote = widget.NewLabel("")
 	s.exportNote.Wrapping = fyne.TextWrapWord
 	s.exportNote.Hide()
 	s.exportBtn = widget.NewButtonWithIcon("Export roster…", theme.DocumentSaveIcon(), s.exportRoster)
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, s.exportBtn, s.bar.content()), s.exportNote)
-	s.root = container.NewBorder(top, nil, nil, nil, s.tabs)
+	s.root = container.NewBorder(top, nil, nil, nil, nav)
 	return s
 }
 

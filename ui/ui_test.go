@@ -12,7 +12,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/rs/zerolog"
@@ -178,7 +177,7 @@ func newTestUI(t *testing.T, eng *rsync.Engine) (*mainUI, fyne.Window) {
 	test.NewTempApp(t)
 	m := newMainUI(eng)
 	t.Cleanup(func() { m.cancel(); idle(t, m) })
-	w := test.NewTempWindow(t, m.tabs)
+	w := test.NewTempWindow(t, m.nav)
 	m.win = w
 	w.Resize(fyne.NewSize(1600, 1000))
 	return m, w
@@ -303,7 +302,8 @@ func TestMainWindowRemembersSize(t *testing.T) {
 	if got := w.Canvas().Size(); got != defaultSize {
 		t.Errorf("first size = %v, want default %v", got, defaultSize)
 	}
-	tabs, ok := w.Content().(*container.AppTabs)
+	nav, ok := w.Content().(*keyTabs)
+	tabs := nav.Tabs()
 	if !ok || tabs.Selected() == nil || tabs.Selected().Text != NavRoster {
 		t.Fatalf("content %T does not open on the Roster screen", w.Content())
 	}
@@ -322,7 +322,7 @@ func TestMainWindowRemembersSize(t *testing.T) {
 	if got := w2.Canvas().Size(); got != fyne.NewSize(900, 600) {
 		t.Errorf("reopened size = %v, want 900x600", got)
 	}
-	if sel := w2.Content().(*container.AppTabs).Selected(); sel.Text != NavHistory {
+	if sel := w2.Content().(*keyTabs).Selected(); sel.Text != NavHistory {
 		t.Errorf("reopened on %q, want History", sel.Text)
 	}
 }

@@ -341,7 +341,7 @@ func (m *mainUI) closeWelcome() {
 	}
 	m.first = nil
 	if m.win != nil {
-		m.win.SetContent(m.tabs)
+		m.win.SetContent(m.nav)
 	}
 }
 

@@ -67,7 +67,7 @@ func TestWelcomeFirstRunWithSample(t *testing.T) {
 		t.Errorf("no progress while loading: visible %v, title %q", f.job.box.Visible(), f.job.title.Text)
 	}
 	idle(t, m)
-	if m.first != nil || w.Content() != m.tabs || m.tabs.Selected().Text != NavRoster {
+	if m.first != nil || w.Content() != m.nav || m.tabs.Selected().Text != NavRoster {
 		t.Fatalf("after loading: content %T, tab %q, result %q", w.Content(), m.tabs.Selected().Text, f.result.Text)
 	}
 	if txt := overlayText(w); !strings.Contains(txt, "The sample district is loaded") || !strings.Contains(txt, "Both are in History") {
@@ -92,7 +92,7 @@ func TestWelcomeFirstRunWithSample(t *testing.T) {
 	w2, m2 := newMainWindow(a, eng)
 	defer w2.Close()
 	idle(t, m2)
-	if m2.first != nil || m2.welcome != nil || w2.Content() != m2.tabs {
+	if m2.first != nil || m2.welcome != nil || w2.Content() != m2.nav {
 		t.Error("welcome shown again on a roster with data")
 	}
 }
@@ -120,7 +120,7 @@ func TestWelcomeConnectYourSIS(t *testing.T) {
 	wait(t, f.form.submit())
 	test.Tap(f.connect)
 	idle(t, m)
-	if m.first != nil || w.Content() != m.tabs || m.tabs.Selected().Text != NavOneRoster {
+	if m.first != nil || w.Content() != m.nav || m.tabs.Selected().Text != NavOneRoster {
 		t.Fatalf("Connect your SIS: content %T, tab %q", w.Content(), m.tabs.Selected().Text)
 	}
 }

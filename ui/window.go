@@ -62,6 +62,7 @@ type mainUI struct {
 	win    fyne.Window
 
 	tabs        *container.AppTabs
+	nav         *keyTabs // tabs, as the window shows them (reachable with Tab)
 	current     *container.TabItem
 	oneRoster   *oneRosterScreen
 	preferences *preferencesScreen
@@ -92,7 +93,7 @@ func newMainUI(eng *rsync.Engine) *mainUI {
 		m.screens[item] = s
 		return item
 	}
-	m.tabs = container.NewAppTabs(
+	m.nav = newKeyTabs(
 		add(NavOneRoster, theme.ViewRefreshIcon(), m.oneRoster),
 		add(NavPreferences, theme.SettingsIcon(), m.preferences),
 		add(NavUploads, theme.UploadIcon(), m.uploads),
@@ -100,6 +101,7 @@ func newMainUI(eng *rsync.Engine) *mainUI {
 		add(NavRoster, theme.AccountIcon(), m.roster),
 		add(NavAbout, theme.InfoIcon(), m.about),
 	)
+	m.tabs = m.nav.Tabs()
 	m.tabs.SetTabLocation(container.TabLocationLeading)
 	m.current = m.tabs.Selected()
 	// Each visit reloads the screen, so runs made from the CLI show up.
@@ -217,7 +219,7 @@ func newMainWindow(a fyne.App, eng *rsync.Engine) (fyne.Window, *mainUI) {
 	m := newMainUI(eng)
 	w := a.NewWindow(Title)
 	m.win = w
-	w.SetContent(m.tabs)
+	w.SetContent(m.nav)
 	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { m.handleDrop(uris) })
 
 	prefs := a.Preferences()
