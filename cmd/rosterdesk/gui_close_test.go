@@ -69,13 +69,35 @@ func startDesktop(t *testing.T) *desktop {
 		t.Fatal("Xvfb did not start")
 	}
 	os.MkdirAll(filepath.Join(d.home, ".cache"), 0o755)
-	wm := exec.Command("openbox")
-	wm.Env = d.env()
-	if err := wm.Start(); err != nil {
-		t.Fatal(err)
+	// openbox, restarted if it ends before it manages the display (a busy machine).
+	var wmOut bytes.Buffer
+	var wm *exec.Cmd
+	exited := make(chan struct{})
+	startWM := func() {
+		wm = exec.Command("openbox")
+		wm.Env = d.env()
+		wm.Stdout, wm.Stderr = &wmOut, &wmOut
+		if err := wm.Start(); err != nil {
+			t.Fatal(err)
+		}
+		exited = make(chan struct{})
+		go func(c *exec.Cmd, done chan struct{}) { c.Wait(); close(done) }(wm, exited)
 	}
-	t.Cleanup(func() { wm.Process.Kill(); wm.Wait() })
-	d.waitFor(t, "the window manager", func() bool { _, err := d.run("wmctrl", "-m"); return err == nil })
+	startWM()
+	t.Cleanup(func() { wm.Process.Kill(); <-exited })
+	for end := time.Now().Add(2 * time.Minute); ; time.Sleep(200 * time.Millisecond) {
+		if _, err := d.run("wmctrl", "-m"); err == nil {
+			break
+		}
+		select {
+		case <-exited:
+			startWM()
+		default:
+		}
+		if time.Now().After(end) {
+			t.Fatalf("timed out waiting for the window manager on %s:\n%s", d.display, wmOut.String())
+		}
+	}
 	return d
 }
 
