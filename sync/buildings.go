@@ -117,6 +117,9 @@ func (p *planner) planBuildings() error {
 		}
 	}
 	p.read(t)
+	if t.Rows == 0 && p.src.Collections && !p.src.Bulk("orgs") {
+		return nil // a REST delta pull in which no org changed
+	}
 	if t.Rows == 0 {
 		p.log.warnf("validate", t.File, 1, 0, "", "", "file.header_only", "has a header but no rows; nothing in it is changed")
 		return nil

@@ -186,3 +186,27 @@ func TestReferenceMessagesSayWhatIsTrue(t *testing.T) {
 		t.Fatalf("no 'not in this pull': %+v", res.Log)
 	}
 }
+
+// TestProviderDeltaKeepsBuildingsQuiet: with OneRoster enabled, a delta pull
+// in which no org changed steps no building and warns of nothing.
+func TestProviderDeltaKeepsBuildingsQuiet(t *testing.T) {
+	mockKeychain(t)
+	fastREST(t)
+	dir, _ := smallDistrict(t, "1.1")
+	cfg := resttest.Generic11()
+	cfg.Modified = "2026-11-01T00:00:00.000Z"
+	s := resttest.New(cfg)
+	defer s.Close()
+	s.Load(dir)
+	e := newEngine(t)
+	setProvider(t, e, s, "oneroster11")
+	if _, err := e.SetSetting(context.Background(), KeyOneRosterOn, "true"); err != nil {
+		t.Fatal(err)
+	}
+	mustProviderSync(t, e, ScopeBuildings)
+	mustProviderSync(t, e, ScopeUsersCourses)
+	res := mustProviderSync(t, e, ScopeUsersCourses)
+	if res.Warnings != 0 || res.Counts != (data.Counts{}) {
+		t.Fatalf("delta: %d warnings %+v %+v", res.Warnings, res.Counts, res.Log)
+	}
+}
