@@ -330,6 +330,8 @@ type planner struct {
 	enrolledIDs []byte
 	roles       map[string][]roleRow // 1.2 roles.csv, to name a user's role in the log
 
+	rolesDamaged bool // a bulk roles.csv is damaged: it only adds to users' stored roles and schools
+
 	// collect: the validator reads on past an unusable file; unusable says which and why.
 	collect  bool
 	unusable map[string]string
@@ -1180,7 +1182,8 @@ func (p *planner) rolesFor(t *table, id string, roles map[string][]roleRow) (str
 	var role string
 	var orgs []string
 	stored := false
-	if !p.src.Bulk("roles") {
+	if !p.src.Bulk("roles") || p.rolesDamaged {
+		// A damaged roles.csv may have lost a user's rows: it adds roles and schools, never takes one away.
 		if st, ok := p.res[data.EntityUser].state(id); ok {
 			stored = true
 			if vals, err := p.e.DB.Vals(p.ctx, data.Users, st.ID); err == nil {
@@ -1276,6 +1279,11 @@ func (p *planner) readRoles() (map[string][]roleRow, error) {
 		out[user] = append(out[user], roleRow{role: role, roleType: rt, org: org, gone: gone})
 	}
 	p.read(t)
+	if t.Damaged != "" && p.src.Bulk("roles") {
+		p.rolesDamaged = true
+		p.log.warnf("plan", t.File, 0, 0, "", "", "file.damaged",
+			"is damaged (%s): its rows were read where they could be, but no user loses a role or school for being absent from it in this run; fix the file and sync again", t.Damaged)
+	}
 	return out, nil
 }
 

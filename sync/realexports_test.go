@@ -526,3 +526,30 @@ func TestBuildingSyncSaysRolesLacking(t *testing.T) {
 		t.Fatalf("%+v", res.Log)
 	}
 }
+
+// A damaged bulk roles.csv (1.2) takes no school or role away from anyone.
+func TestDamagedRolesTakeNothingAway(t *testing.T) {
+	h12 := "sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone," +
+		"agentSourcedIds,grades,password,userMasterIdentifier,preferredGivenName,preferredMiddleName,preferredFamilyName,primaryOrgSourcedId,pronouns"
+	rolesH := "sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,endDate,orgSourcedId,userProfileSourcedId"
+	d := district()
+	d["manifest.csv"] = strings.Replace(d["manifest.csv"], "oneroster.version,1.1", "oneroster.version,1.2", 1) + "file.roles,bulk\n"
+	d["users.csv"] = lines(h12, "u1,,,true,ann,,Ann,Smith,,,,,,,05,,,,,,sch1,", "t1,,,true,tom,,Tom,Lee,,,,,,,,,,,,,sch1,")
+	d["roles.csv"] = lines(rolesH, "r1,,,u1,primary,student,,,sch1,", "r2,,,t1,primary,teacher,,,sch1,", "r3,,,t1,secondary,teacher,,,sch2,")
+	d["enrollments.csv"] = lines(hEnroll, "e1,,,k1,sch1,u1,student,false,,")
+	e := newEngine(t)
+	mustSync(t, e, d.zip(t, ""), ScopeBuildings)
+	mustSync(t, e, d.zip(t, ""), ScopeUsers)
+	if r := record(t, e, data.Users, "t1"); r.Fields["org_ids"] != "sch1,sch2" {
+		t.Fatalf("t1 %+v", r.Fields)
+	}
+	// r2's quote never closes and swallows r3, t1's role at sch2.
+	d["roles.csv"] = lines(rolesH, "r1,,,u1,primary,student,,,sch1,", `r2,,,t1,primary,"teacher,,,sch1,`, "r3,,,t1,secondary,teacher,,,sch2,")
+	res := mustSync(t, e, d.zip(t, ""), ScopeUsers)
+	if findLog(res.Log, SevWarning, "roles.csv", "file.damaged") == nil {
+		t.Fatalf("no damaged warning %+v", res.Log)
+	}
+	if r := record(t, e, data.Users, "t1"); r.Fields["org_ids"] != "sch1,sch2" || r.Fields["role"] != "teacher" || !r.Active {
+		t.Fatalf("t1 lost something to a damaged roles.csv: %+v", r.Fields)
+	}
+}
