@@ -192,3 +192,4 @@ shot "$rest" Preferences ',"window.preferences_section":"Schedule"' "snap prefer
 rm -f "$restinfo"
 small_shots
 bash scripts/screenshots-safeguards.sh
+bash scripts/screenshots-review.sh

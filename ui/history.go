@@ -32,10 +32,10 @@ var historyColumns = []pagedColumn{
 	{"Date time\n(UTC)", "0000-00-00 00:00:00"},
 	{"Sync type", "Users + Courses, Automated"},
 	{"Status", "Held — needs review: deactivate 27.5% of"},
-	{"Buildings\nadded / upd. / deact.", "planned 000 / 000 / 000"},
-	{"Users\nadded / deact. / errors", "planned 000000 / 000000 / 0000"},
-	{"Courses\nadded / removed / errors", "planned 00000 / 00000 / 0000"},
-	{"Course assignments\nadded / removed / errors", "planned 0000000 / 000000 / 0000"},
+	{"Buildings\nadded / upd. / deact.", "planned 00 / 00 / 00"},
+	{"Users\nadded / deact. / errors", "planned 00000 / 0000 / 000"},
+	{"Courses\nadded / removed / errors", "planned 0000 / 000 / 00"},
+	{"Course assignments\nadded / removed / errors", "planned 000000 / 00000 / 000"},
 }
 
 // historyRow is one run as the table shows it. A run that applied nothing

@@ -20,7 +20,7 @@ var recordColumns = []pagedColumn{
 	{"Change", "deactivate"},
 	{"Record", "assignment"},
 	{"Name", strings.Repeat("m", 22)},
-	{"Details", strings.Repeat("m", 40)},
+	{"Details", strings.Repeat("m", 32)},
 	{"sourcedId", "stu-0000000-0000"},
 	{"Reason", strings.Repeat("m", 24)},
 }
