@@ -121,9 +121,10 @@ shot() {
 # window RosterDesk is made for (1366x768 at 125%, 1280x800 at 150%).
 small_shots() {
 	local width=1024 height=640 s p
-	for s in OneRoster Preferences Uploads History Roster About; do
+	for s in OneRoster Uploads History Roster About; do
 		shot "$db" "$s" "" "snap small-$(echo "$s" | tr '[:upper:]' '[:lower:]')"
 	done
+	shot "$db" Preferences ',"window.preferences_section":"Schedule"' "snap small-preferences"
 	for p in "Admin account" "Synchronization processes" "Teacher permissions" Automation Safeguards; do
 		shot "$db" Preferences ",\"window.preferences_section\":\"$p\"" "snap small-preferences-$(echo "$p" | tr '[:upper:] ' '[:lower:]-')"
 	done
