@@ -76,6 +76,11 @@ func DetectUpload(p string) (Upload, error) {
 		return Upload{}, srcErr(base, 1, "is not a CSV file with a header row (%v); %s", err, expected)
 	}
 	kind := headerKind(hdr)
+	if _, comma := csvReader(newTextReader(bytes.NewReader(head), headerPeek)); comma != ',' && (kind == "" || !hasAny(hdr, "sourcedid")) {
+		// Saved by Excel with another delimiter, and its header does not prove what it is.
+		return Upload{}, srcErr(base, 1, "has %s between its columns, not commas, and its header (%s) is not that of a OneRoster file. %s",
+			delimName(comma), shortHeader(hdr), saveAsCSV)
+	}
 	canon, named := canonicalFile(base)
 	switch {
 	case named && canon == "users":

@@ -131,6 +131,9 @@ func TestDetectUpload(t *testing.T) {
 		{"UTF-16 text (Excel's Unicode Text)", func(t *testing.T) string {
 			return put(t, "users.csv", []byte(utf16le(strings.ReplaceAll(string(usersCSV), ",", "\t"))))
 		}, ok(UploadUsers, ScopeUsers)},
+		{"tabs without a OneRoster header", func(t *testing.T) string {
+			return put(t, "users.csv", []byte("id\tname\temail\n1\tAnn\tann@example.org\n"))
+		}, fails("has tabs between its columns, not commas", `"CSV UTF-8 (Comma delimited)"`)},
 		{"semicolons", func(t *testing.T) string {
 			return put(t, "export.csv", []byte(strings.ReplaceAll(string(usersCSV), ",", ";")))
 		}, ok(UploadUsers, ScopeUsers)},
