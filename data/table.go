@@ -123,21 +123,13 @@ type Key struct{ A, B uint64 }
 var keySeedA, keySeedB = maphash.MakeSeed(), maphash.MakeSeed()
 
 // KeyOf is the Key of a sourcedId.
+// B is never 0: a StateMap slot whose B is 0 is empty.
 func KeyOf(id string) Key {
-	return Key{maphash.String(keySeedA, id), maphash.String(keySeedB, id)}
+	return Key{maphash.String(keySeedA, id), maphash.String(keySeedB, id) | 1}
 }
 
 func keyOfBytes(b []byte) Key {
-	return Key{maphash.Bytes(keySeedA, b), maphash.Bytes(keySeedB, b)}
-}
-
-// StateMap is the stored state of a table's records, by sourcedId Key.
-type StateMap map[Key]State
-
-// Get returns the stored state of sourcedId id.
-func (m StateMap) Get(id string) (State, bool) {
-	st, ok := m[KeyOf(id)]
-	return st, ok && st.ID != 0
+	return Key{maphash.Bytes(keySeedA, b), maphash.Bytes(keySeedB, b) | 1}
 }
 
 // LoadState returns every record of t keyed by sourcedId.
@@ -167,12 +159,12 @@ func (db *DB) LoadState(ctx context.Context, t *Table) (map[string]State, error)
 
 // LoadStateMap returns every record of t keyed by the Key of its sourcedId:
 // what the planner holds for a bulk file.
-func (db *DB) LoadStateMap(ctx context.Context, t *Table) (StateMap, error) {
+func (db *DB) LoadStateMap(ctx context.Context, t *Table) (*StateMap, error) {
 	var n int
 	if err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM `+t.Name).Scan(&n); err != nil {
 		return nil, err
 	}
-	out := make(StateMap, n)
+	out := NewStateMap(n)
 	rows, err := db.sql.QueryContext(ctx, `SELECT sourced_id, id, active, row_hash, `+t.protectedExpr()+` FROM `+t.Name)
 	if err != nil {
 		return nil, err
@@ -186,11 +178,11 @@ func (db *DB) LoadStateMap(ctx context.Context, t *Table) (StateMap, error) {
 			return nil, err
 		}
 		st.Hash = uint64(h)
-		k := keyOfBytes(id)
-		if _, dup := out[k]; dup {
+		slot := out.Ref(keyOfBytes(id))
+		if slot.ID != 0 {
 			return nil, fmt.Errorf("%s: two sourcedIds share a key (%s); cannot plan against this roster", t.Name, id)
 		}
-		out[k] = st
+		*slot = st
 	}
 	return out, rows.Err()
 }

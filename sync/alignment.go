@@ -356,7 +356,7 @@ func (e *Engine) AnalyzeSwitch(ctx context.Context, path string, progress func(P
 		users, err = e.readBundleUsers(ctx, src)
 		if err == nil {
 			s.IncomingUsers = len(users)
-			var known data.StateMap
+			var known *data.StateMap
 			if known, err = e.DB.LoadStateMap(ctx, data.Users); err == nil {
 				for id := range users {
 					if _, ok := known.Get(id); ok {

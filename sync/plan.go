@@ -169,7 +169,7 @@ type resolver struct {
 	unknown bool // the validator could not read the file
 	bulk    bool
 	src     map[data.Key]ref // rows of this run's file; nil when nothing refers to the entity
-	db      data.StateMap    // every stored record, loaded for a bulk file only
+	db      *data.StateMap   // every stored record, loaded for a bulk file only
 	lookup  func(id string) (data.State, bool)
 	cache   map[data.Key]cached // lookups already made: enrollments name the same class and user often
 	// keepsAbsent: records absent from the bulk file stay as they are (users
@@ -209,7 +209,7 @@ func (r *resolver) state(id string) (data.State, bool) {
 // stateK is state with the id's Key already made.
 func (r *resolver) stateK(id string, k data.Key) (data.State, bool) {
 	if r.db != nil {
-		st := r.db[k]
+		st := r.db.Lookup(k)
 		return st, st.ID != 0 // ID 0: only seen in the file, not stored
 	}
 	if c, hit := r.cache[k]; hit {
@@ -227,33 +227,34 @@ func (r *resolver) stateK(id string, k data.Key) (data.State, bool) {
 // file it lives in the stored-state map itself, which a large district cannot
 // afford to hold twice.
 type seenSet struct {
-	db    data.StateMap
+	db    *data.StateMap
+	last  *data.State // the slot visit found, for mark
 	lines map[data.Key]int32
 }
 
-func newSeenSet(db data.StateMap) seenSet {
+func newSeenSet(db *data.StateMap) *seenSet {
 	if db != nil {
-		return seenSet{db: db}
+		return &seenSet{db: db}
 	}
-	return seenSet{lines: map[data.Key]int32{}}
+	return &seenSet{lines: map[data.Key]int32{}}
 }
 
 // visit tells the line id was first seen on (0 if never) and its stored
-// state, with one map lookup for a bulk file.
-func (s seenSet) visit(r *resolver, id string, k data.Key) (int32, data.State, bool) {
+// state, with one probe of the state map for a bulk file.
+func (s *seenSet) visit(r *resolver, id string, k data.Key) (int32, data.State, bool) {
 	if s.db != nil {
-		st := s.db[k]
+		s.last = s.db.Ref(k)
+		st := *s.last
 		return st.Line, st, st.ID != 0 // ID 0: only seen in the file, not stored
 	}
 	st, ok := r.stateK(id, k)
 	return s.lines[k], st, ok
 }
 
-// mark records that the id of Key k was read on line; st is what visit returned.
-func (s seenSet) mark(k data.Key, st data.State, line int) {
+// mark records that the id of Key k was read on line; it follows visit(k).
+func (s *seenSet) mark(k data.Key, st data.State, line int) {
 	if s.db != nil {
-		st.Line = int32(line)
-		s.db[k] = st
+		s.last.Line = int32(line)
 		return
 	}
 	s.lines[k] = int32(line)
@@ -377,7 +378,7 @@ func (p *planner) markUnusable(canon string, err error) {
 }
 
 type stateResult struct {
-	m   data.StateMap
+	m   *data.StateMap
 	err error
 }
 
@@ -412,7 +413,7 @@ func (p *planner) preloadStates(tables map[*data.Table]string) {
 	}
 }
 
-func (p *planner) loadState(t *data.Table) (data.StateMap, error) {
+func (p *planner) loadState(t *data.Table) (*data.StateMap, error) {
 	if ch, ok := p.preload[t]; ok {
 		r := <-ch
 		return r.m, r.err
@@ -665,11 +666,11 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 			return err
 		}
 		n := 0
-		for _, st := range r.db {
+		r.db.Each(func(st data.State) {
 			if st.Active {
 				n++
 			}
-		}
+		})
 		p.plan.active[tbl.Name] = n // the guards' percentages need it; counting here is free
 	}
 	waited := time.Since(started)
@@ -843,13 +844,13 @@ func (p *planner) damaged(t *table) {
 
 // absent plans taking away every active stored record the bulk file did not
 // name, in sourcedId order. The state map holds Keys, so their sourcedIds are read back.
-func (p *planner) absent(ep *EntityPlan, db data.StateMap, reason string) error {
+func (p *planner) absent(ep *EntityPlan, db *data.StateMap, reason string) error {
 	var gone []data.State
-	for _, st := range db {
+	db.Each(func(st data.State) {
 		if st.Line == 0 && st.Active && st.ID != 0 {
 			gone = append(gone, st)
 		}
-	}
+	})
 	if len(gone) == 0 {
 		return nil
 	}
@@ -1368,7 +1369,7 @@ func (p *planner) userRow(t *table, roles map[string][]roleRow) rowResult {
 		// District-level staff are kept without a building.
 	}
 	sort.Strings(linked)
-	p.userRole[data.KeyOf(id)] = role
+	p.userRole[data.KeyOf(id)] = internRole(role)
 	vals := p.vals(role, username, given, family, t.get("middleName"), t.get("identifier"), t.get("email"),
 		p.grades(t), enabled, strings.Join(linked, ","))
 	res := kept(vals)
@@ -1469,6 +1470,20 @@ func (p *planner) sameEnrollment(t *table, id, class, user, role string) {
 }
 
 var enrollSeed = maphash.MakeSeed()
+
+// internRole returns role as a constant string where it is one of OneRoster's:
+// the planner keeps a role per user, and a substring of the CSV line would
+// keep the whole line alive.
+func internRole(role string) string {
+	for _, r := range internedRoles {
+		if r == role {
+			return r
+		}
+	}
+	return strings.Clone(role)
+}
+
+var internedRoles = []string{"student", "teacher", "administrator", "aide", "proctor", "guardian", "parent", "relative"}
 
 func dedupe(xs []string) []string {
 	seen := map[string]bool{}

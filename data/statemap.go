@@ -1,0 +1,85 @@
+package data
+
+import "math/bits"
+
+// StateMap is the stored state of a table's records by sourcedId Key: an
+// open-addressing hash table whose slots hold the key and the state side by
+// side. A million-record bulk file looks up, then marks, every row: here that
+// is one probe into one cache line (Ref), where a Go map costs a control-word
+// and a slot miss for each of the two operations. It holds no pointers.
+type StateMap struct {
+	slots []stateSlot
+	n     int
+}
+
+type stateSlot struct {
+	k  Key // B == 0: empty
+	st State
+}
+
+// NewStateMap makes a map for about n records.
+func NewStateMap(n int) *StateMap {
+	return &StateMap{slots: make([]stateSlot, max(64, n+n/3))}
+}
+
+// Len is the number of keys in the map.
+func (m *StateMap) Len() int { return m.n }
+
+// find returns the slot of k, or the empty slot where it would go.
+func (m *StateMap) find(k Key) *stateSlot {
+	n := uint64(len(m.slots))
+	i, _ := bits.Mul64(k.A, n) // k.A is uniform: its top bits pick the slot
+	for {
+		s := &m.slots[i]
+		if s.k == k || s.k.B == 0 {
+			return s
+		}
+		if i++; i == n {
+			i = 0
+		}
+	}
+}
+
+// Lookup returns the state kept for k (ID 0 when it is not a stored record).
+func (m *StateMap) Lookup(k Key) State {
+	return m.find(k).st
+}
+
+// Get returns the stored state of sourcedId id.
+func (m *StateMap) Get(id string) (State, bool) {
+	st := m.Lookup(KeyOf(id))
+	return st, st.ID != 0
+}
+
+// Ref returns the state kept for k to read or change, adding a zero one if
+// there is none. It stays valid until the next Ref.
+func (m *StateMap) Ref(k Key) *State {
+	if (m.n+1)*4 > len(m.slots)*3 {
+		m.grow()
+	}
+	s := m.find(k)
+	if s.k.B == 0 {
+		s.k = k
+		m.n++
+	}
+	return &s.st
+}
+
+func (m *StateMap) grow() {
+	old := m.slots
+	m.slots = make([]stateSlot, 2*len(old))
+	for i := range old {
+		if old[i].k.B != 0 {
+			*m.find(old[i].k) = old[i]
+		}
+	}
+}
+
+// Each calls f with every state kept.
+func (m *StateMap) Each(f func(State)) {
+	for i := range m.slots {
+		if m.slots[i].k.B != 0 {
+			f(m.slots[i].st)
+		}
+	}
+}
