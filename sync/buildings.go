@@ -121,7 +121,7 @@ func (p *planner) planBuildings() error {
 		return nil // a REST delta pull in which no org changed
 	}
 	if t.Rows == 0 {
-		p.log.warnf("validate", t.File, 1, 0, "", "", "file.header_only", "has a header but no rows; nothing in it is changed")
+		p.log.warnf("validate", t.File, 1, 0, "", "", "file.header_only", "has a header but no rows; %s", p.would("nothing in it is changed", "a sync would change nothing in it"))
 		return nil
 	}
 	if p.src.Bulk("orgs") && t.Damaged != "" {

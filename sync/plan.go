@@ -338,6 +338,14 @@ type planner struct {
 	unusable map[string]string
 }
 
+// would words a consequence for a sync, or for the validator, which changes nothing.
+func (p *planner) would(sync, validate string) string {
+	if p.collect {
+		return validate
+	}
+	return sync
+}
+
 // org tells an org's type; when the validator could not read orgs.csv, every org counts as a school.
 func (p *planner) org(id string) (string, bool) {
 	typ, ok := p.orgs[id]
@@ -815,12 +823,12 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 	}
 	if t.Rows == 0 {
 		p.log.warnf("validate", t.File, 1, 0, "", "", "file.header_only",
-			"has a header but no rows (OneRoster says to declare such a file absent); nothing in it is changed")
+			"has a header but no rows (OneRoster says to declare such a file absent); %s", p.would("nothing in it is changed", "a sync would change nothing in it"))
 		return nil
 	}
 	if p.src.Bulk(file) && usable == 0 {
 		p.log.warnf("plan", t.File, 0, 0, "", "", "file.no_usable_rows",
-			"no row of %s could be used; nothing is deactivated or removed for being absent from it", t.File)
+			"no row of %s could be used; %s", t.File, p.would("nothing is deactivated or removed for being absent from it", "a sync would deactivate or remove nothing for being absent from it"))
 	} else if p.src.Bulk(file) && t.Damaged != "" {
 		p.damaged(t)
 	} else if p.src.Bulk(file) {
@@ -839,7 +847,8 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 // damaged says why a damaged bulk file takes nothing away in this run.
 func (p *planner) damaged(t *table) {
 	p.log.warnf("plan", t.File, 0, 0, "", "", "file.damaged",
-		"is damaged (%s): its rows were read where they could be, but nothing absent from it is deactivated or removed in this run; fix the file and sync again", t.Damaged)
+		"is damaged (%s): its rows were read where they could be, but %s; fix the file and sync again", t.Damaged,
+		p.would("nothing absent from it is deactivated or removed in this run", "a sync would deactivate or remove nothing for being absent from it"))
 }
 
 // absent plans taking away every active stored record the bulk file did not
@@ -1283,7 +1292,8 @@ func (p *planner) readRoles() (map[string][]roleRow, error) {
 	if t.Damaged != "" && p.src.Bulk("roles") {
 		p.rolesDamaged = true
 		p.log.warnf("plan", t.File, 0, 0, "", "", "file.damaged",
-			"is damaged (%s): its rows were read where they could be, but no user loses a role or school for being absent from it in this run; fix the file and sync again", t.Damaged)
+			"is damaged (%s): its rows were read where they could be, but %s; fix the file and sync again", t.Damaged,
+			p.would("no user loses a role or school for being absent from it in this run", "in a sync no user would lose a role or school for being absent from it"))
 	}
 	return out, nil
 }

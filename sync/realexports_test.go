@@ -553,3 +553,21 @@ func TestDamagedRolesTakeNothingAway(t *testing.T) {
 		t.Fatalf("t1 lost something to a damaged roles.csv: %+v", r.Fields)
 	}
 }
+
+// The validator speaks of what a sync would do: it changes nothing itself.
+func TestValidatorWords(t *testing.T) {
+	d := district()
+	d["courses.csv"] = lines(hCourses)
+	rep, err := newEngine(t).Validate(context.Background(), d.zip(t, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := findLog(rep.Log, SevWarning, "courses.csv", "file.header_only"); l == nil || !strings.HasSuffix(l.Message, "a sync would change nothing in it") {
+		t.Fatalf("%+v", l)
+	}
+	for _, l := range rep.Log {
+		if strings.Contains(l.Message, "nothing was imported") || strings.Contains(l.Message, "is changed") {
+			t.Errorf("importer's words in the validator: %+v", l)
+		}
+	}
+}
