@@ -17,9 +17,10 @@ type stateSlot struct {
 	st State
 }
 
-// NewStateMap makes a map for about n records.
+// NewStateMap makes a map for n records and a tenth more (a bulk file's new
+// rows) before it must grow.
 func NewStateMap(n int) *StateMap {
-	return &StateMap{slots: make([]stateSlot, max(64, n+n/3))}
+	return &StateMap{slots: make([]stateSlot, max(64, n+n/2))}
 }
 
 // Len is the number of keys in the map.
@@ -67,7 +68,7 @@ func (m *StateMap) Ref(k Key) *State {
 
 func (m *StateMap) grow() {
 	old := m.slots
-	m.slots = make([]stateSlot, 2*len(old))
+	m.slots = make([]stateSlot, len(old)+len(old)/2) // by half: the old table is still held while the new fills
 	for i := range old {
 		if old[i].k.B != 0 {
 			*m.find(old[i].k) = old[i]

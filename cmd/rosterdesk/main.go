@@ -14,12 +14,14 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/metrics"
 	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
 	"syscall"
 	"text/tabwriter"
+	"time"
 
 	"github.com/mattn/go-sqlite3"
 	"github.com/rs/zerolog"
@@ -84,9 +86,30 @@ func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		// A first sync of a large district plans a million records; collecting
 		// garbage sooner keeps the process within a laptop's means.
-		debug.SetMemoryLimit(256 << 20)
+		go softMemoryLimit(256 << 20)
 	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// softMemoryLimit keeps Go's soft memory limit at floor, or a quarter above
+// the live heap when that is larger. A fixed limit below what a very large
+// district must hold (its stored state) would make the collector run back to
+// back for the whole sync.
+func softMemoryLimit(floor int64) {
+	debug.SetMemoryLimit(floor)
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	limit := floor
+	for range time.Tick(100 * time.Millisecond) {
+		metrics.Read(sample)
+		if sample[0].Value.Kind() != metrics.KindUint64 {
+			return
+		}
+		want := max(floor, int64(sample[0].Value.Uint64())*9/8)
+		if want > limit+limit/20 || want < limit-limit/5 {
+			limit = want
+			debug.SetMemoryLimit(limit)
+		}
+	}
 }
 
 type cli struct {
