@@ -175,7 +175,9 @@ func TestSafeguardMatrix(t *testing.T) {
 			case testing.Short() && sz.students > 300:
 				t.Skip("-short runs the 300-student district only")
 			}
-			matrixResults = append(matrixResults, runMatrix(t, sz))
+			r := runMatrix(t, sz)
+			t.Log("\n" + matrixMarkdown([]matrixResult{r})) // each size as soon as it is done
+			matrixResults = append(matrixResults, r)
 		})
 	}
 	if out := os.Getenv("MATRIX_OUT"); out != "" && len(matrixResults) > 0 {
