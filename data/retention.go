@@ -18,5 +18,12 @@ func (db *DB) PruneLogs(ctx context.Context, keep int) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	// A dry run's list of who it would change goes with its log (a held run's
+	// goes when it is approved or discarded).
+	if _, err := db.sql.ExecContext(ctx, `DELETE FROM planned_records WHERE run_id < (
+		SELECT min(id) FROM (SELECT id FROM runs ORDER BY id DESC LIMIT ?))
+		AND run_id NOT IN (SELECT id FROM runs WHERE status = 'held')`, keep); err != nil {
+		return 0, err
+	}
 	return res.RowsAffected()
 }

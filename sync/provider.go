@@ -342,6 +342,8 @@ func (e *Engine) secretAccount() string {
 type SecretStatus struct {
 	Where string `json:"where"` // keychain, session, environment, none
 	Note  string `json:"note,omitempty"`
+	// NoKeychain: no OS keychain works here (the note says why).
+	NoKeychain bool `json:"no_keychain,omitempty"`
 }
 
 // StoreClientSecret puts the secret in the OS keychain. Where no keychain
@@ -356,7 +358,7 @@ func (e *Engine) StoreClientSecret(ctx context.Context, secret string) (SecretSt
 		sessionSecrets.Store(acct, secret)
 		nk := &NoKeychainError{Err: err}
 		e.Log.Warn().Str("keychain", err.Error()).Msg("client secret kept for this session only")
-		return SecretStatus{Where: "session", Note: nk.Error()}, nil
+		return SecretStatus{Where: "session", Note: nk.Error(), NoKeychain: true}, nil
 	}
 	sessionSecrets.Delete(acct)
 	return SecretStatus{Where: "keychain", Note: "the client secret is stored in the OS keychain"}, nil
@@ -400,7 +402,7 @@ func (e *Engine) clientSecret(ctx context.Context) (string, SecretStatus) {
 	case err == nil || errors.Is(err, keyring.ErrNotFound):
 		return "", SecretStatus{Where: "none", Note: "no client secret is stored: set it with the provider settings"}
 	}
-	return "", SecretStatus{Where: "none", Note: (&NoKeychainError{Err: err}).Error()}
+	return "", SecretStatus{Where: "none", Note: (&NoKeychainError{Err: err}).Error(), NoKeychain: true}
 }
 
 // SecretStatus says where the client secret would come from, without showing it.

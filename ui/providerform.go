@@ -201,7 +201,7 @@ func (f *ProviderForm) showSecretStatus(st rsync.SecretStatus) {
 		f.Status.SetText(st.Note)
 	default:
 		f.Secret.SetPlaceHolder("client secret")
-		if strings.Contains(st.Note, "keychain") {
+		if st.NoKeychain {
 			f.Status.SetText(st.Note)
 		} else {
 			f.Status.SetText("")

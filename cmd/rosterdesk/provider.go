@@ -158,7 +158,7 @@ func (c *cli) providerSet(args []string) int {
 		fmt.Fprintln(c.out, "client secret: taken from", rsync.EnvClientSecret, "at each run")
 	default:
 		fmt.Fprintf(c.out, "client secret: none yet — pipe it in (printf %%s \"$SECRET\" | rosterdesk provider set ...) or set %s\n", rsync.EnvClientSecret)
-		if st.Note != "" && strings.Contains(st.Note, "keychain") {
+		if st.NoKeychain {
 			fmt.Fprintln(c.out, " ", st.Note)
 		}
 	}
