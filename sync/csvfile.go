@@ -30,6 +30,7 @@ type table struct {
 	src      *Source
 	comma    rune
 	restarts int
+	badID    bool // this row was rejected for an identifier: get returns its ids cleaned
 	// Damaged says why rows of the file could not be told apart (a quote that
 	// swallowed lines, a row whose sourcedId cannot be read): nothing absent
 	// from it may be taken away in this run. "" for a sound file.
@@ -365,6 +366,9 @@ func (t *table) next() error {
 		t.log.warnOnce(t.File, t.Line, len(t.Header)+1, t.get("sourcedId"), "", "csv.extra_fields",
 			fmt.Sprintf("row has %d fields but the header has %d; extra fields ignored", len(rec), len(t.Header)))
 	}
+	if !t.checkIDs(rec) {
+		return errRowSkipped
+	}
 	return nil
 }
 
@@ -414,6 +418,9 @@ func (t *table) get(c string) string {
 	i, ok := t.col[c]
 	if !ok || i >= len(t.rec) {
 		return ""
+	}
+	if t.badID && isIDColumn(c) {
+		return strings.TrimSpace(cleanID(t.rec[i]))
 	}
 	return strings.TrimSpace(t.rec[i])
 }

@@ -64,6 +64,8 @@ var ruleHelp = map[string]string{
 	"grade.ceds":          "A grade was read as the CEDS grade code shown (a grade name or an unpadded number, say); if your district means something else by it, set it in Preferences › Grade level matrix, or use the CEDS codes in the SIS.",
 	"year.invalid":        "A school year is not a four-digit year, so the record was skipped; correct the school year in the SIS.",
 	"list.empty_item":     "A list of sourcedIds has an empty item (two commas in a row, say), which was dropped; nothing to fix unless an id is missing there.",
+	"id.invisible":        "An identifier holds a character that cannot be seen (a byte-order mark, a zero-width space, a right-to-left override) or a control character; it would make a twin of a real record, so the row was skipped and that record kept as it is; fix the identifier in the SIS.",
+	"id.spaces":           "An identifier had spaces before or after it; they were trimmed, and removing them in the SIS lets every system read the same identifier.",
 	"sourcedId.duplicate": "Two rows have the same sourcedId and only the first was used; merge or renumber the duplicate record in the SIS.",
 
 	// References between records.

@@ -136,6 +136,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *verbose {
 		level = zerolog.InfoLevel
 	}
+	// Names and messages come from the SIS: none may drive the terminal.
+	stdout, stderr = &termWriter{w: stdout}, &termWriter{w: stderr}
 	log := zerolog.New(zerolog.ConsoleWriter{Out: stderr, NoColor: true}).Level(level).With().Timestamp().Logger()
 	rest := global.Args()
 	if len(rest) == 0 {
