@@ -424,3 +424,58 @@ func TestLogRowsPerRunAreBounded(t *testing.T) {
 		t.Fatalf("%d log rows stored, summary %+v", n, summary)
 	}
 }
+
+// Failure 6: invisible and control characters in identifiers reject their row
+// (naming file, line, field and the id) and never make a twin that
+// deactivates the real record; names keep their characters.
+func TestInvisibleCharactersInIdentifiers(t *testing.T) {
+	ctx := context.Background()
+	e := newEngine(t)
+	d := district()
+	mustSync(t, e, d.zip(t, ""), ScopeBuildings)
+	mustSync(t, e, d.zip(t, ""), ScopeUsers)
+	evil := "\x1b[31mAnn\x1b[0m\u202e"
+	users := lines(hUsers,
+		user("\ufeffu1", "sch1", "student", "Ann"), // a BOM: the export's only row for u1
+		user("u2\u200b", "sch1", "student", "Ben"), // zero-width space
+		user("u3", "sch2\u202e", "student", "Cat"), // a bidi override in a reference
+		user("t1\t", "sch1", "teacher", "Tom"),     // a tab
+		user(" t2 ", "sch2", "teacher", "Tia"),     // spaces around: trimmed
+		user("a1", "dist1", "administrator", "Ada"),
+		strings.Replace(user("u4", "sch1", "student", "Gus"), ",Gus,", ","+evil+",", 1))
+	res, err := e.Sync(ctx, d.with("users.csv", users).zip(t, ""), Options{Scope: ScopeUsers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		line        int
+		field, char string
+	}{{2, "sourcedId", "U+FEFF"}, {3, "sourcedId", "U+200B"}, {4, "orgSourcedIds", "U+202E"}, {5, "sourcedId", "U+0009"}} {
+		var hit *data.LogEntry
+		for i, en := range res.Log {
+			if en.Rule == "id.invisible" && en.Line == c.line {
+				hit = &res.Log[i]
+			}
+		}
+		if hit == nil || hit.Severity != SevError || hit.File != "users.csv" || hit.Field != c.field || !strings.Contains(hit.Message, c.char) || hit.SourcedID == "" {
+			t.Errorf("line %d: %+v", c.line, hit)
+		}
+	}
+	// No twin, and nobody deactivated for a rejected row.
+	for _, id := range []string{"u1", "u2", "u3", "t1", "t2"} {
+		if u := record(t, e, data.Users, id); !u.Active {
+			t.Errorf("%s was deactivated by a rejected row", id)
+		}
+	}
+	for _, twin := range []string{"\ufeffu1", "u2\u200b"} {
+		if _, err := e.DB.Record(ctx, data.Users, twin); err == nil {
+			t.Errorf("a twin %+q was added", twin)
+		}
+	}
+	if findLog(res.Log, SevWarning, "users.csv", "id.spaces") == nil {
+		t.Error("spaces around t2 trimmed without a word")
+	}
+	if g := record(t, e, data.Users, "u4"); g.Fields["given_name"] != evil {
+		t.Errorf("the name lost its characters: %+q", g.Fields["given_name"])
+	}
+}

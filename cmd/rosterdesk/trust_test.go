@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"os"
 	"os/exec"
@@ -144,5 +145,33 @@ func TestCLIWritersRefusedByTheRunLock(t *testing.T) {
 	unlock()
 	if code, _, errs := rd(t, db, "settings", "set", "sync.time", "06:00"); code != 0 {
 		t.Fatal(errs)
+	}
+}
+
+// Failure 6 (CLI): a name holding ANSI escapes and a bidi override never
+// reaches the terminal raw; --json stays valid JSON with the name intact.
+func TestCLIEscapesControlCharacters(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "roster.db")
+	rd(t, db, "admin", "add", "it@example.org", "IT Admin")
+	rd(t, db, "settings", "set", "credited_admin", "it@example.org")
+	evil := "\x1b[2J\x1b[31mAnn\r\u202e"
+	src := writeZip(t, bundle("u1,,,true,s1,student,ann,,"+evil+",Lee,,,,,,,05,\nu\x1b2,,,true,s1,student,x,,X,Y,,,,,,,05,\n"))
+	rd(t, db, "sync", src, "--scope", "buildings")
+	var all strings.Builder
+	for _, args := range [][]string{{"sync", src, "--scope", "users"}, {"show", "user", "u1"}, {"log", "2"}, {"history"}} {
+		_, out, errs := rd(t, db, args...)
+		all.WriteString(out + errs)
+	}
+	if s := all.String(); strings.ContainsAny(s, "\x1b\r\u202e") || !strings.Contains(s, `\u001b[31mAnn`) {
+		t.Fatalf("raw control characters reached the terminal:\n%q", s)
+	}
+	_, out, _ := rd(t, db, "show", "user", "u1", "--json")
+	var v struct {
+		Record struct {
+			Fields map[string]string `json:"fields"`
+		} `json:"record"`
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil || v.Record.Fields["given_name"] != evil {
+		t.Fatalf("--json: %v %+q", err, v.Record.Fields["given_name"])
 	}
 }
