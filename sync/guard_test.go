@@ -158,6 +158,13 @@ func TestApproveAfterTheRosterChangedPlansAgain(t *testing.T) {
 	if dumpRoster(t, e) != before {
 		t.Fatal("a replanned approval applied something")
 	}
+	// Its list of who it changes is the new plan's: no user any more.
+	if p, err := e.RunRecords(ctx, held.RunID, RecordQuery{}); err != nil || p.Total != res.Counts.Changes() || p.Total == 0 {
+		t.Fatalf("replanned list: %d records for %d changes (%v)", p.Total, res.Counts.Changes(), err)
+	}
+	if p, _ := e.RunRecords(ctx, held.RunID, RecordQuery{Entity: data.EntityUser, Action: "deactivate"}); p.Total != 0 {
+		t.Fatalf("the replanned list still deactivates %d users", p.Total)
+	}
 	// Approving again applies the new numbers.
 	if ok, err := e.Approve(ctx, held.RunID); err != nil || ok.Counts.Users.Deactivated != 0 {
 		t.Fatalf("second approval %v %+v", err, ok)

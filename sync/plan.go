@@ -983,7 +983,7 @@ func (p *planner) change(ep *EntityPlan, c Change) {
 		}
 		p.plan.gone[ep.Table] = append(p.plan.gone[ep.Table], c.ID) // for the per-school safeguard
 	}
-	if p.plan.touched != nil && p.plan.opt.approving == nil {
+	if p.plan.touched != nil {
 		p.plan.touched.add(ep, &c)
 	}
 	if ep.sampled == nil {
