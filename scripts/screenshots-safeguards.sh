@@ -14,6 +14,10 @@
 # Clicks are window-relative and assume the default theme at 1440x900.
 set -euo pipefail
 
+# Click and scroll heights below are measured from the top of the screens; the
+# window's File/View menu bar sits above them.
+menu=${MENU_H:-28}
+
 bin=${BIN:-bin/rosterdesk}
 out=${OUT:-docs/screenshots}
 width=1440
@@ -67,7 +71,7 @@ shot() {
 	for a in "$@"; do
 		set -- $a
 		case $1 in
-		click) xdotool mousemove --window "$wid" "$2" "$3" click 1; sleep 1 ;;
+		click) xdotool mousemove --window "$wid" "$2" "$(($3 + menu))" click 1; sleep 1 ;;
 		key) xdotool key --clearmodifiers "$2"; sleep 0.5 ;;
 		type) shift; xdotool type --delay 20 "$*"; sleep 0.5 ;;
 		wait) sleep "$2" ;;

@@ -16,6 +16,10 @@
 # clicks are window-relative and assume the default theme at that size.
 set -euo pipefail
 
+# Click and scroll heights below are measured from the top of the screens; the
+# window's File/View menu bar sits above them.
+menu=${MENU_H:-28}
+
 bin=${BIN:-bin/rosterdesk}
 out=${OUT:-docs/screenshots}
 width=${WIDTH:-1440}
@@ -102,8 +106,8 @@ shot() {
 	for a in "$@"; do
 		set -- $a
 		case $1 in
-		click) xdotool mousemove --window "$wid" "$2" "$3" click 1; sleep 1 ;;
-		scroll) xdotool mousemove --window "$wid" "$3" "$4" click --repeat "$2" --delay 30 5; sleep 1 ;; # scroll N X Y: N wheel steps down
+		click) xdotool mousemove --window "$wid" "$2" "$(($3 + menu))" click 1; sleep 1 ;;
+		scroll) xdotool mousemove --window "$wid" "$3" "$(($4 + menu))" click --repeat "$2" --delay 30 5; sleep 1 ;; # scroll N X Y: N wheel steps down
 		wait) sleep "$2" ;;
 		key) xdotool key --clearmodifiers "$2"; sleep 0.5 ;;
 		type) xdotool type --delay 30 -- "${a#type }"; sleep 0.5 ;;
