@@ -15,7 +15,8 @@
 set -euo pipefail
 
 # Click and scroll heights below are measured from the top of the screens; the
-# window's File/View menu bar sits above them.
+# window's File/View menu bar sits above them (History's bottom buttons, at 877
+# in the window, are written 849).
 menu=${MENU_H:-28}
 
 bin=${BIN:-bin/rosterdesk}
@@ -94,10 +95,10 @@ shot Roster "" "click 622 215" "type Dana Whitfield" "click 622 253" "type dana.
 mkdir -p "$home/Downloads"
 cp "$work/withdrawn.zip" "$home/Downloads/OneRoster.zip"
 "$bin" --db "$db" sync "$home/Downloads/OneRoster.zip" >/dev/null 2>&1 || true
-shot History "" "click 600 155" "snap history-held" "click 511 877" "wait 2" "snap history-review"
+shot History "" "click 600 155" "snap history-held" "click 511 849" "wait 2" "snap history-review"
 # Approved from its review, then undone; the undone run selected.
-shot History "" "click 600 155" "click 511 877" "wait 2" "click 205 123" "click 790 640" "wait 3" \
-	"click 600 155" "click 534 877" "click 780 554" "wait 3" "click 600 194" "snap history-undone"
+shot History "" "click 600 155" "click 511 849" "wait 2" "click 205 200" "click 790 640" "wait 3" \
+	"click 600 155" "click 534 849" "click 780 526" "wait 3" "click 600 194" "snap history-undone"
 # Never deactivate on a teacher.
 shot Roster ',"window.roster_tab":"Users"' "click 155 253" "wait 2" "click 949 298" "wait 1" "snap roster-protect"
 shot About "" "click 411 718" "snap about"

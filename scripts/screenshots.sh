@@ -17,7 +17,8 @@
 set -euo pipefail
 
 # Click and scroll heights below are measured from the top of the screens; the
-# window's File/View menu bar sits above them.
+# window's File/View menu bar sits above them (Save at the bottom of a
+# scrolled page, at 874 in the window, is written 846).
 menu=${MENU_H:-28}
 
 bin=${BIN:-bin/rosterdesk}
@@ -154,10 +155,10 @@ shot "$sample/alignment.db" OneRoster "" "snap oneroster"
 # After the initial sync, with OneRoster enabled.
 shot "$db" OneRoster "" "snap oneroster-synced"
 # A users sync of 150,000 students under way: phase, running counts, Cancel.
-shot "$large" OneRoster "" "wait 5" "click 866 277" "wait 3" "snap oneroster-progress" "wait 15" "snap oneroster-done"
+shot "$large" OneRoster "" "wait 20" "click 866 277" "wait 3" "snap oneroster-progress" "wait 15" "snap oneroster-done"
 shot "$db" Preferences ',"window.preferences_section":"Schedule"' "snap preferences"
 # A pause date that is no date: Save (at the bottom) refuses, the engine's message beside the field, and the change stays unsaved.
-shot "$db" Preferences ',"window.preferences_section":"Schedule"' "click 887 467" "type 2027-13-01" "scroll 10 700 600" "click 138 874" "wait 1" "scroll 5 700 600" \
+shot "$db" Preferences ',"window.preferences_section":"Schedule"' "click 887 467" "type 2027-13-01" "scroll 10 700 600" "click 138 846" "wait 1" "scroll 5 700 600" \
 	"snap preferences-validation"
 shot "$db" Preferences ',"window.preferences_section":"Automation"' "snap preferences-automation"
 # The roster's inactive users, and the first one opened: why it left.
@@ -166,7 +167,7 @@ shot "$db" Roster ',"window.roster_tab":"Users"' "click 860 101" "click 830 213"
 # folder; its path typed, as on Linux without a system dialog), read the preview, apply it.
 shot "$db" Uploads ",\"dialog.folder\":\"$sample\"" \
 	"click 1100 178" "wait 2" "snap uploads-dialog" "key ctrl+a" "type $sample/day2.zip" "key Return" "wait 6" "snap uploads" \
-	"click 140 503" "wait 8" "snap uploads-applied"
+	"click 140 530" "wait 8" "snap uploads-applied"
 shot "$db" History "" "click 700 194" "wait 1" "snap history"
 # The upload's full log: its errors and warnings, then the changes with their reasons.
 shot "$db" History "" "click 1316 154" "wait 3" "snap log"
