@@ -49,7 +49,8 @@ bench-xl: deps
 
 # The safeguard matrix at all four sizes (300, 3,000, 30,000 and 150,000
 # students; `make test` runs the first two): 30 ordinary days bulk and delta,
-# then each unusual export. About 10 minutes on 2 cores; the results table is
+# then each unusual export. About 15 minutes on 2 idle cores (an hour on a busy
+# machine); the results table is
 # written to docs/safeguards-matrix.md (copied into docs/SAFEGUARDS.md).
 safeguards-matrix: deps
 	ROSTERDESK_MATRIX=all MATRIX_OUT=$(CURDIR)/docs/safeguards-matrix.md $(GO) test ./sync -run TestSafeguardMatrix -v -timeout 60m
