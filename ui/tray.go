@@ -83,7 +83,7 @@ func newDesktop(a fyne.App, w fyne.Window, m *mainUI, eng *rsync.Engine, opt Des
 		now: time.Now, loc: time.Local, notify: a.SendNotification}
 	d.exit = func() {
 		w.Close() // saves the window's size and screen, abandons engine calls
-		a.Quit()
+		quitApp(a)
 	}
 	p := m.preferences
 	p.auto.sched = opt.Scheduler
@@ -103,6 +103,15 @@ func newDesktop(a fyne.App, w fyne.Window, m *mainUI, eng *rsync.Engine, opt Des
 	d.setMenu()
 	d.refreshTray()
 	return d
+}
+
+// quitApp quits a. Fyne 2.8.1's Quit panics after it has stopped the driver
+// when its settings file watcher could not start (no inotify instance left,
+// "too many open files"): the app has quit by then, so RosterDesk goes on to
+// wait for its engine calls and close the roster instead of crashing.
+func quitApp(a fyne.App) {
+	defer func() { recover() }()
+	a.Quit()
 }
 
 // Window is the main window.
