@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	gosync "sync"
 	"sync/atomic"
 
@@ -132,8 +133,11 @@ func createRoster(path string) error {
 	return nil
 }
 
-// Close closes the roster.
-func (e *Engine) Close() error { return e.DB.Close() }
+// Close closes the roster, and removes this process's temporary folder when it is empty.
+func (e *Engine) Close() error {
+	os.Remove(filepath.Join(e.tempRoot(), strconv.Itoa(os.Getpid())))
+	return e.DB.Close()
+}
 
 // RefusedError is a precondition that stops a run before anything is written (exit 3).
 type RefusedError struct {

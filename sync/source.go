@@ -71,6 +71,10 @@ func openSource(p string, lim Limits, log *runLog) (*Source, error) {
 	if err != nil {
 		return nil, srcErr(p, 0, "cannot open: %v", err)
 	}
+	if !st.IsDir() && !st.Mode().IsRegular() {
+		// A pipe or a device would be read forever (or block): only exported files are sources.
+		return nil, srcErr(filepath.Base(p), 0, "is not a file or a folder (it is a %s); choose the exported OneRoster.zip, CSV file or folder", fileKind(st.Mode()))
+	}
 	s := &Source{Path: p, Modes: map[string]Mode{}, Files: map[string]string{}, limits: lim, log: log}
 	raw := map[string]string{} // name in source → how to open (path or zip name)
 	switch {
@@ -82,6 +86,13 @@ func openSource(p string, lim Limits, log *runLog) (*Source, error) {
 		}
 		for _, e := range ents {
 			if !e.IsDir() && strings.HasSuffix(strings.ToLower(e.Name()), ".csv") {
+				if fi, err := os.Stat(filepath.Join(p, e.Name())); err != nil || !fi.Mode().IsRegular() {
+					kind := "cannot be read"
+					if err == nil {
+						kind = "is a " + fileKind(fi.Mode())
+					}
+					return nil, srcErr(e.Name(), 0, "%s, not a file; remove it from the folder or export the bundle again", kind)
+				}
 				raw[e.Name()] = filepath.Join(p, e.Name())
 			}
 		}
@@ -133,6 +144,19 @@ func openSource(p string, lim Limits, log *runLog) (*Source, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// fileKind names what a path that is not a file or folder is.
+func fileKind(m os.FileMode) string {
+	switch {
+	case m&os.ModeNamedPipe != 0:
+		return "named pipe (FIFO)"
+	case m&os.ModeSocket != 0:
+		return "socket"
+	case m&os.ModeDevice != 0:
+		return "device"
+	}
+	return "special file"
 }
 
 func peek(p string, n int) ([]byte, error) {

@@ -3,13 +3,18 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -173,5 +178,59 @@ func TestCLIEscapesControlCharacters(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(out), &v); err != nil || v.Record.Fields["given_name"] != evil {
 		t.Fatalf("--json: %v %+q", err, v.Record.Fields["given_name"])
+	}
+}
+
+// Failure 7 (SIGTERM): a REST pull stopped by SIGTERM leaves no pulled file behind.
+func TestSIGTERMRemovesThePull(t *testing.T) {
+	hang := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select { // a server that never answers
+		case <-hang:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(hang)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "roster.db")
+	t.Setenv("ROSTERDESK_CLIENT_SECRET", "s3cret-value")
+	rd(t, db, "admin", "add", "it@example.org", "IT Admin")
+	rd(t, db, "settings", "set", "credited_admin", "it@example.org")
+	if code, _, errs := rd(t, db, "provider", "set", "--type", "oneroster12", "--base-url", srv.URL+"/ims/oneroster/rostering/v1p2",
+		"--token-url", srv.URL+"/token", "--client-id", "cid"); code != 0 {
+		t.Fatal(errs)
+	}
+	var out bytes.Buffer
+	cmd := exec.Command(os.Args[0], "--db", db, "sync", "provider", "--scope", "buildings")
+	cmd.Env = append(os.Environ(), "ROSTERDESK_AS_CLI=1")
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(db+".runs", "tmp", strconv.Itoa(cmd.Process.Pid))
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if ents, _ := os.ReadDir(tmp); len(ents) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("the pull never started: %s", out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("SIGTERM did not stop the pull")
+	}
+	if _, err := os.Stat(tmp); !errors.Is(err, os.ErrNotExist) {
+		ents, _ := os.ReadDir(tmp)
+		t.Fatalf("SIGTERM left the pull's temporary files: %v\n%s", ents, out.String())
 	}
 }

@@ -137,6 +137,8 @@ func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 // retry calls try until it succeeds, fails for good, or the retries run
 // out; between tries it waits the server's Retry-After, else a backoff.
 func (c *Client) retry(ctx context.Context, op, rawURL string, try func(context.Context) *Error) error {
+	start := time.Now()
+	var slept time.Duration // waits asked for (a test's Sleep returns at once)
 	for attempt := 1; ; attempt++ {
 		actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 		e := try(actx)
@@ -164,7 +166,14 @@ func (c *Client) retry(ctx context.Context, op, rawURL string, try func(context.
 			wait = e.RetryAfter + time.Duration(rand.Int64N(int64(c.cfg.Backoff/4)+1))
 			e.RetryAfter = 0
 		}
+		if e.Kind == KindTimeout || e.Kind == KindConnect {
+			// No server answered: stop before a try that could end past the budget.
+			if spent := max(time.Since(start), slept); spent+wait+c.cfg.Timeout > c.cfg.DeadServer {
+				return e
+			}
+		}
 		c.retries.Add(1)
+		slept += wait
 		if err := c.cfg.Sleep(ctx, wait); err != nil {
 			return err
 		}

@@ -52,7 +52,11 @@ type Config struct {
 
 	PageSize       int           // records asked for per page; default 1000
 	MaxPages       int           // hard cap on pages per collection; default 20000
-	Timeout        time.Duration // per call, body included; default 2 minutes
+	Timeout        time.Duration // per call, body included (a server trickling its answer is cut off); default 50 s
+	// DeadServer bounds the retries of one call that found no server (timeouts,
+	// refused or dropped connections): no new try starts that could end past
+	// it, so a dead or blackholed server fails within it; default 2 minutes.
+	DeadServer time.Duration
 	MaxRetries     int           // retries of one call after 429, 5xx or a network failure; default 6
 	MaxRetriesPull int           // retries over a whole pull; default 60
 	Backoff        time.Duration // first wait before a retry, doubled each time (with jitter); default 1s
@@ -78,7 +82,10 @@ func (c Config) withDefaults() Config {
 		c.MaxPages = 20000
 	}
 	if c.Timeout <= 0 {
-		c.Timeout = 2 * time.Minute
+		c.Timeout = 50 * time.Second
+	}
+	if c.DeadServer <= 0 {
+		c.DeadServer = 2 * time.Minute
 	}
 	if c.MaxRetries < 0 {
 		c.MaxRetries = 0
