@@ -50,13 +50,13 @@ type Config struct {
 	// Set-Cookie) on every call: Aeries' load balancer needs them.
 	SessionCookies bool
 
-	PageSize       int           // records asked for per page; default 1000
-	MaxPages       int           // hard cap on pages per collection; default 20000
-	Timeout        time.Duration // per call, body included (a server trickling its answer is cut off); default 50 s
+	PageSize int           // records asked for per page; default 1000
+	MaxPages int           // hard cap on pages per collection; default 20000
+	Timeout  time.Duration // per call, body included (a server trickling its answer is cut off); default 50 s
 	// DeadServer bounds the retries of one call that found no server (timeouts,
 	// refused or dropped connections): no new try starts that could end past
 	// it, so a dead or blackholed server fails within it; default 2 minutes.
-	DeadServer time.Duration
+	DeadServer     time.Duration
 	MaxRetries     int           // retries of one call after 429, 5xx or a network failure; default 6
 	MaxRetriesPull int           // retries over a whole pull; default 60
 	Backoff        time.Duration // first wait before a retry, doubled each time (with jitter); default 1s
