@@ -649,6 +649,9 @@ type rowResult struct {
 	parts   []string // for refOK: the record's values in column order (reused: copy before keeping)
 	active  bool     // for refOK: whether the record should be active
 	reason  string   // why inactive, or why ignored
+	// keep: parts whose stored value stays as it is (they name a record whose
+	// row was rejected in this run: a rejected row never changes a valid one).
+	keep []int
 }
 
 // planTable streams one file and plans its entity's changes.
@@ -821,6 +824,11 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 	if t.Rows == 0 && p.src.Collections && ep.Mode == ModeDelta {
 		return nil // a REST delta pull with nothing new in this collection
 	}
+	if t.Rows == 0 || usable == 0 {
+		// Nothing in the file is taken away: a reference to a record it lacks
+		// is checked against the roster, not reported once per referring row.
+		r.keepsAbsent = true
+	}
 	if t.Rows == 0 {
 		p.log.warnf("validate", t.File, 1, 0, "", "", "file.header_only",
 			"has a header but no rows (OneRoster says to declare such a file absent); %s", p.would("nothing in it is changed", "a sync would change nothing in it"))
@@ -893,6 +901,20 @@ func (p *planner) decide(ep *EntityPlan, id string, st data.State, exists bool, 
 		}
 		p.change(ep, c)
 		return
+	}
+	if len(res.keep) > 0 {
+		old, err := p.e.DB.Vals(p.ctx, ep.Table, st.ID)
+		if err != nil {
+			p.err = err
+			return
+		}
+		stored := strings.Split(old, Sep)
+		res.parts = append([]string(nil), res.parts...)
+		for _, i := range res.keep {
+			if i < len(stored) && i < len(res.parts) {
+				res.parts[i] = stored[i]
+			}
+		}
 	}
 	changed := data.HashParts(res.parts) != st.Hash
 	if !changed && st.Active == res.active {
@@ -1112,13 +1134,22 @@ func (p *planner) courseRow(t *table) rowResult {
 		return rejected
 	}
 	year := t.get("schoolYearSourcedId")
-	if year != "" && p.res[data.EntitySession].resolve(year) != refOK {
+	var keep []int
+	switch r := p.res[data.EntitySession].resolve(year); {
+	case year == "" || r == refOK:
+	case r == refRejected:
+		p.log.warnf("validate", t.File, t.Line, t.colNo("schoolYearSourcedId"), id, "schoolYearSourcedId", "ref.rejected",
+			"%s; the course keeps the school year it has", strings.TrimSuffix(p.rejectedRef(data.EntitySession, "academicSessions.csv", "school year", year), "; row skipped"))
+		year, keep = "", []int{courseYearPart}
+	default:
 		p.log.warnf("validate", t.File, t.Line, t.colNo("schoolYearSourcedId"), id, "schoolYearSourcedId", "ref.missing",
 			"school year %s does not exist; the course is kept without it", year)
 		year = ""
 	}
 	vals := p.vals(title, t.get("courseCode"), p.grades(t), org, year, strings.Join(p.list(t, "subjects"), ","))
-	return kept(vals)
+	res := kept(vals)
+	res.keep = keep
+	return res
 }
 
 func (p *planner) classRow(t *table) rowResult {
@@ -1157,7 +1188,16 @@ func (p *planner) classRow(t *table) rowResult {
 		return rejected
 	}
 	var terms []string
+	var keep []int
 	for _, term := range p.list(t, "termSourcedIds") {
+		if p.res[data.EntitySession].resolve(term) == refRejected {
+			// A term whose row was rejected: the class keeps the terms it has.
+			p.log.warnf("validate", t.File, t.Line, t.colNo("termSourcedIds"), id, "termSourcedIds", "ref.rejected",
+				"%s; the class keeps the terms it has", strings.TrimSuffix(p.rejectedRef(data.EntitySession, "academicSessions.csv", "term", term), "; row skipped"))
+			keep = []int{classTermsPart}
+			terms = append(terms, term)
+			continue
+		}
 		if p.res[data.EntitySession].resolve(term) == refOK {
 			terms = append(terms, term)
 		} else {
@@ -1177,8 +1217,16 @@ func (p *planner) classRow(t *table) rowResult {
 			"school %s not aligned to a building; class ignored", school)
 		return rowResult{outcome: refIgnored, reason: "school " + school + " not aligned"}
 	}
-	return kept(vals)
+	res := kept(vals)
+	res.keep = keep
+	return res
 }
+
+// The parts of a course's and a class's values that name sessions (see courseRow, classRow).
+const (
+	courseYearPart = 4
+	classTermsPart = 9
+)
 
 // roleRow is one accepted row of a 1.2 roles.csv.
 type roleRow struct {

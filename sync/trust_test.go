@@ -535,3 +535,52 @@ func TestLeftoversAndHangs(t *testing.T) {
 		t.Fatalf("a dead process's pull was not swept: %v", err)
 	}
 }
+
+// Failure 8: a rejected row never changes a valid one: a school year or term
+// whose row was rejected leaves the course's and class's stored value as it
+// is, with a warning; a header-only users.csv is said once, not as an error
+// per enrollment.
+func TestRejectedRowsNeverChangeValidOnes(t *testing.T) {
+	ctx := context.Background()
+	e := newEngine(t)
+	d := district()
+	mustSync(t, e, d.zip(t, ""), ScopeBuildings)
+	mustSync(t, e, d.zip(t, ""), ScopeUsersCourses)
+	before := dumpRoster(t, e)
+	bad := d.with("academicSessions.csv", lines(hSessions,
+		"y2026,,,2026-27,schoolYear,2026-13-01,2027-06-30,,2027",
+		"t1,,,Fall,semester,2026-08-01,2026-12-40,y2026,2027"))
+	res, err := e.Sync(ctx, bad.zip(t, ""), Options{Scope: ScopeUsersCourses})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := record(t, e, data.Courses, "c1"); c.Fields["school_year_sourced_id"] != "y2026" {
+		t.Fatalf("a rejected school year blanked the course's: %+v", c.Fields)
+	}
+	if k := record(t, e, data.Classes, "k1"); k.Fields["term_ids"] != "t1" {
+		t.Fatalf("a rejected term changed the class's: %+v", k.Fields)
+	}
+	if w := findLog(res.Log, SevWarning, "courses.csv", "ref.rejected"); w == nil || !strings.Contains(w.Message, "keeps the school year it has") {
+		t.Fatalf("no warning for the course: %+v", w)
+	}
+	if dumpRoster(t, e) != before {
+		t.Fatal("rejected sessions changed the roster")
+	}
+	// A header-only users.csv: one word about it, no error per enrollment.
+	res, err = e.Sync(ctx, d.with("users.csv", lines(hUsers)).zip(t, ""), Options{Scope: ScopeUsersCourses})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, en := range res.Log {
+		if en.File == "enrollments.csv" && en.Severity == SevError {
+			n++
+		}
+	}
+	if n > 0 || findLog(res.Log, SevWarning, "users.csv", "file.header_only") == nil {
+		t.Fatalf("%d enrollment errors for users in the roster; log %+v", n, res.Log)
+	}
+	if dumpRoster(t, e) != before {
+		t.Fatal("a header-only users.csv changed the roster")
+	}
+}
