@@ -32,6 +32,8 @@ func visible(s string) string {
 		switch {
 		case r == 0x7f:
 			return '\u2421'
+		case r >= 0x80:
+			return '\ufffd' // a C1 control: no visible symbol of its own
 		case isControl(r):
 			return 0x2400 + r
 		}
@@ -40,7 +42,7 @@ func visible(s string) string {
 }
 
 func isControl(r rune) bool {
-	return (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f
+	return (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f || (r >= 0x80 && r <= 0x9f)
 }
 
 // SafeCSV is s as a CSV cell that no spreadsheet runs as a formula.
