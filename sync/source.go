@@ -6,9 +6,11 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -122,7 +124,9 @@ func openSource(p string, lim Limits, log *runLog) (*Source, error) {
 		}
 		raw[name] = p
 	}
-	for name, loc := range raw {
+	// Sorted, so warnings and the duplicate-name message come out the same on every run.
+	for _, name := range slices.Sorted(maps.Keys(raw)) {
+		loc := raw[name]
 		if strings.EqualFold(name, "manifest.csv") {
 			s.Files["manifest"] = loc
 			continue
