@@ -316,3 +316,39 @@ func (p *preferencesScreen) reloadSchedule() <-chan struct{} {
 		p.showNextRun(false)
 	})
 }
+
+// summerAdvice is the engine's: the six reasons to pause over the summer.
+var summerAdvice = rsync.SummerAdvice()
+
+// dayList is the checked days in the stored form: "mon,wed,fri".
+func (p *preferencesScreen) dayList() string {
+	var out []string
+	for _, d := range dayLabels {
+		for _, sel := range p.days.Selected {
+			if sel == d {
+				out = append(out, strings.ToLower(d))
+			}
+		}
+	}
+	return strings.Join(out, ",")
+}
+
+// updatePreview shows the chosen UTC schedule in local time as it is typed.
+func (p *preferencesScreen) updatePreview() {
+	t := strings.TrimSpace(p.at.Text)
+	days, _ := rsync.ParseDays(p.dayList())
+	switch {
+	case t == "":
+		p.preview.SetText("Local time: enter a time as HH:MM (UTC).")
+	case func() bool { _, _, err := rsync.ParseSyncTime(t); return err != nil }():
+		_, _, err := rsync.ParseSyncTime(t)
+		p.preview.SetText("Local time: " + err.Error())
+	case len(days) == 0:
+		h, m, _ := rsync.ParseSyncTime(t)
+		now := p.now()
+		at := time.Date(now.Year(), now.Month(), now.Day(), h, m, 0, 0, time.UTC).In(p.loc)
+		p.preview.SetText(fmt.Sprintf("%02d:%02d UTC is %s local time. Choose the days.", h, m, at.Format("15:04")))
+	default:
+		p.preview.SetText("Local time: " + rsync.SchedulePreview(days, t, p.loc, p.now()))
+	}
+}

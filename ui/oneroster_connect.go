@@ -1,0 +1,237 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	rsync "rosterdesk/sync"
+)
+
+// pickFile chooses a OneRoster.zip (or a lone CSV) as the source.
+func (s *oneRosterScreen) pickFile() {
+	s.l.pick(s.win(), pickRequest{kind: pickFile, title: "Choose the OneRoster export", exts: []string{".zip", ".csv"},
+		dir: s.l.startDir(s.sourcePath())}, func(p string) { s.checkSource(p, true) })
+}
+
+func (s *oneRosterScreen) pickFolder() {
+	s.l.pick(s.win(), pickRequest{kind: pickFolder, title: "Choose the folder of the OneRoster export",
+		dir: s.l.startDir(s.sourcePath())}, func(p string) { s.checkSource(p, true) })
+}
+
+// sourcePath is the connected source, if any.
+func (s *oneRosterScreen) sourcePath() string {
+	if s.state == nil {
+		return ""
+	}
+	return s.state.Source
+}
+
+// checkSource validates path and shows what was detected. With connect, a
+// usable source becomes the connected one, after the provider-switch
+// analysis when it comes from another provider.
+func (s *oneRosterScreen) checkSource(path string, connect bool) <-chan struct{} {
+	s.checkNote.Hide()
+	return startJob(s.checkJob, s.l, "Checking "+path, func(ctx context.Context, progress func(rsync.Progress)) (*rsync.Report, error) {
+		progress(rsync.Progress{Phase: "Reading and checking every file"})
+		return s.eng.Validate(ctx, path)
+	}, func(rep *rsync.Report, err error) {
+		if rep != nil {
+			s.showReport(path, rep)
+		}
+		if err != nil {
+			if rep == nil || rep.Source == nil {
+				s.detected.SetText("") // not the previous file's: this one was refused
+			}
+			text := errorText("Checking "+filepath.Base(path), err)
+			if st := s.state; connect && st != nil && st.Source != "" && st.Source != path {
+				text += "\nIt was not connected: the source is still " + st.Source + "."
+			}
+			s.say(s.checkNote, text, widget.DangerImportance)
+			return
+		}
+		if !connect {
+			return
+		}
+		st := s.state
+		provider := rep.Source.SystemName
+		if st != nil && st.UsersSynced && st.Source != "" && path != st.Source && provider != st.Provider {
+			s.confirmSwitch(path, provider)
+			return
+		}
+		s.connect(path, provider)
+	})
+}
+
+// showReport lists what Validate detected in the source.
+func (s *oneRosterScreen) showReport(path string, rep *rsync.Report) {
+	s.report = rep
+	if rep.Source == nil {
+		s.detected.SetText(path + ": " + rep.Message)
+		return
+	}
+	src := rep.Source
+	manifest := "with manifest.csv"
+	if !src.HasManifest {
+		manifest = "without manifest.csv"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Detected: OneRoster %s %s, %s", src.Version, src.Kind, manifest)
+	if src.SystemName != "" {
+		fmt.Fprintf(&b, ", provider %q", src.SystemName)
+	}
+	b.WriteString(".\n")
+	names := make([]string, 0, len(src.Modes))
+	for n := range src.Modes {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var files []string
+	for _, n := range names {
+		mode := src.Modes[n]
+		if mode == rsync.ModeAbsent {
+			continue
+		}
+		line := n + ".csv " + string(mode)
+		if rows, ok := rep.Rows[n+".csv"]; ok {
+			line += ", " + plural(rows, "row", "rows")
+		}
+		files = append(files, line)
+	}
+	if len(files) == 0 {
+		b.WriteString("No OneRoster data files.")
+	} else {
+		b.WriteString("Files: " + strings.Join(files, " · ") + ".")
+	}
+	if rep.Message != "" { // what the bundle is usable for, and which files cannot be read
+		fmt.Fprintf(&b, "\n%s.", strings.ToUpper(rep.Message[:1])+strings.TrimSuffix(rep.Message[1:], "."))
+	}
+	fmt.Fprintf(&b, "\n%s (records that would be skipped), %s (kept, corrected).",
+		plural(rep.Errors, "error", "errors"), plural(rep.Warnings, "warning", "warnings"))
+	shown := 0
+	for _, e := range rep.Log {
+		if e.Severity != rsync.SevWarning && e.Severity != rsync.SevError {
+			continue
+		}
+		if shown == 5 {
+			b.WriteString("\n… the Full log of a sync lists them all.")
+			break
+		}
+		where := e.File
+		if e.Line > 0 {
+			where += fmt.Sprintf(" line %d", e.Line)
+		}
+		fmt.Fprintf(&b, "\n• %s %s: %s", e.Severity, where, e.Message)
+		shown++
+	}
+	s.detected.SetText(b.String())
+}
+
+// connect stores path as the connected source and reloads the alignment.
+func (s *oneRosterScreen) connect(path, provider string) <-chan struct{} {
+	return run(s.l, func(ctx context.Context) (map[string]string, error) {
+		return s.eng.SaveSettings(ctx, map[string]string{rsync.KeySource: path, rsync.KeyProvider: provider})
+	}, func(_ map[string]string, err error) {
+		if err != nil {
+			s.say(s.checkNote, errorText("Connecting the source", err), widget.DangerImportance)
+			return
+		}
+		s.say(s.checkNote, "Connected. Syncs now read "+path+".", widget.SuccessImportance)
+		s.refresh()
+	})
+}
+
+// showKind shows the connection of the stored kind: the bundle pickers or the provider form.
+func (s *oneRosterScreen) showKind() {
+	label := kindCSV
+	if s.mode == modeProvider {
+		label = kindREST
+	}
+	if s.kind.Selected != label {
+		cb := s.kind.OnChanged
+		s.kind.OnChanged = nil
+		s.kind.SetSelected(label)
+		s.kind.OnChanged = cb
+	}
+	if s.mode == modeProvider {
+		s.csvBox.Hide()
+		s.tableBox.Hide()
+		s.provider.Content().Show()
+	} else {
+		s.provider.Content().Hide()
+		s.csvBox.Show()
+		s.tableBox.Show()
+	}
+}
+
+// kindChanged stores the connection's kind (sync.source), then shows it.
+func (s *oneRosterScreen) kindChanged(label string) {
+	mode := modeFolder
+	if label == kindREST {
+		mode = modeProvider
+	}
+	if s.state == nil || label == "" || mode == s.mode {
+		return
+	}
+	s.setKind(mode)
+}
+
+func (s *oneRosterScreen) setKind(mode string) <-chan struct{} {
+	s.kindNote.Hide()
+	return run(s.l, func(ctx context.Context) (map[string]string, error) {
+		return s.eng.SaveSettings(ctx, map[string]string{rsync.KeySyncSource: mode})
+	}, func(_ map[string]string, err error) {
+		if err != nil {
+			s.say(s.kindNote, errorText("Saving the connection", err), widget.DangerImportance)
+			s.showKind() // back to the stored kind
+			return
+		}
+		s.mode = mode
+		s.showKind()
+		s.showState(s.state)
+		if s.onSettings != nil {
+			s.onSettings()
+		}
+		s.refresh()
+	})
+}
+
+// connectDropHint is the OneRoster screen's drop area.
+const connectDropHint = "Or drop OneRoster.zip, the folder of an unzipped export, or its CSV files together here: " +
+	"that source is checked and connected."
+
+// dropped connects (and checks) what was dropped on the OneRoster screen:
+// one zip, CSV file or folder, or the CSV files of one export (their folder).
+func (s *oneRosterScreen) dropped(uris []fyne.URI) <-chan struct{} {
+	note := s.checkNote
+	if s.kind.Selected == kindREST {
+		note = s.kindNote // the CSV part is hidden
+	}
+	paths, ok := localPaths(uris)
+	switch {
+	case len(uris) == 0:
+		s.say(note, dropNothing, widget.WarningImportance)
+		return nil
+	case !ok:
+		s.say(note, dropNotLocal, widget.DangerImportance)
+		return nil
+	case s.kind.Selected == kindREST:
+		s.say(note, "Syncs read the REST provider: choose "+kindCSV+" above first, then drop the export again.", widget.WarningImportance)
+		return nil
+	case s.job.running || s.checkJob.running:
+		s.say(note, "Wait for the sync or check in progress to finish, then drop the export again.", widget.WarningImportance)
+		return nil
+	}
+	src, err := rsync.ConnectSource(paths)
+	if err != nil {
+		s.say(note, errorText("Reading what was dropped", err), widget.DangerImportance)
+		return nil
+	}
+	s.l.chosen(src)
+	return s.checkSource(src, true)
+}
