@@ -1,0 +1,346 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+
+	"rosterdesk/data"
+)
+
+type planner struct {
+	e    *Engine
+	ctx  context.Context
+	src  *Source
+	log  *runLog
+	plan *Plan
+	prog func(Progress)
+
+	orgs      map[string]string   // known org sourcedId → type
+	orgNames  map[string]string   // known org sourcedId → name, for messages
+	buildings map[string]int64    // active aligned building SIS id → id
+	userRole  map[data.Key]string // accepted user → role, to compare with enrollment roles
+	res       map[data.Entity]*resolver
+	preload   map[*data.Table]chan stateResult
+	err       error   // a storage error met while looking records up or writing
+	w         *writer // nil for a plan only (preview or dry run)
+	buf       []string
+	gradeMap  map[string]string
+	enrolled  map[uint64]uint64 // class, user and role → the first enrollment's sourcedId in enrolledIDs (offset<<16 | length)
+	// enrolledIDs holds those sourcedIds back to back: a million strings in a
+	// map would be scanned by every garbage collection.
+	enrolledIDs []byte
+	roles       map[string][]roleRow // 1.2 roles.csv, to name a user's role in the log
+
+	rolesDamaged bool // a bulk roles.csv is damaged: it only adds to users' stored roles and schools
+
+	// collect: the validator reads on past an unusable file; unusable says which and why.
+	collect  bool
+	unusable map[string]string
+}
+
+// would words a consequence for a sync, or for the validator, which changes nothing.
+func (p *planner) would(sync, validate string) string {
+	if p.collect {
+		return validate
+	}
+	return sync
+}
+
+// org tells an org's type; when the validator could not read orgs.csv, every org counts as a school.
+func (p *planner) org(id string) (string, bool) {
+	typ, ok := p.orgs[id]
+	if !ok && p.unusable["orgs"] != "" {
+		return "school", true
+	}
+	return typ, ok
+}
+
+// step runs one file's planning; the validator notes an unusable file and goes on.
+func (p *planner) step(canon string, ent data.Entity, f func() error) error {
+	err := f()
+	if err == nil || !p.collect || !IsSourceError(err) {
+		return err
+	}
+	p.markUnusable(canon, err)
+	if r := p.res[ent]; r != nil {
+		r.unknown = true
+	}
+	return nil
+}
+
+func (p *planner) markUnusable(canon string, err error) {
+	var se *SourceError
+	errors.As(err, &se)
+	if p.unusable == nil {
+		p.unusable = map[string]string{}
+	}
+	file := canon + ".csv"
+	if loc, ok := p.src.Files[canon]; ok {
+		file = baseName(loc)
+	}
+	if se.File == "" || se.File == p.src.Path {
+		se.File = file
+	}
+	p.unusable[canon] = se.Error()
+	p.log.errorf("open", baseName(se.File), se.Line, 0, "", "", "file.unusable", "%s", se.Message)
+}
+
+type stateResult struct {
+	m   *data.StateMap
+	err error
+}
+
+// preloadStates reads, in the background, the stored state of every table
+// whose file is bulk, so the database is read while the CSV files are parsed.
+func (p *planner) preloadStates(tables map[*data.Table]string) {
+	p.preload = map[*data.Table]chan stateResult{}
+	var todo []*data.Table
+	for _, t := range data.Tables {
+		if f, ok := tables[t]; ok && p.src.Bulk(f) {
+			p.preload[t] = make(chan stateResult, 1)
+			todo = append(todo, t)
+		}
+	}
+	// The enrollments' state is by far the largest: it loads on its own while
+	// the others load, and the CSV files are parsed, alongside.
+	var big, small []*data.Table
+	for _, t := range todo {
+		if t == data.Assignments {
+			big = append(big, t)
+		} else {
+			small = append(small, t)
+		}
+	}
+	for _, list := range [][]*data.Table{small, big} {
+		go func() {
+			for _, t := range list {
+				m, err := p.e.DB.LoadStateMap(p.ctx, t)
+				p.preload[t] <- stateResult{m, err}
+			}
+		}()
+	}
+}
+
+func (p *planner) loadState(t *data.Table) (*data.StateMap, error) {
+	if ch, ok := p.preload[t]; ok {
+		r := <-ch
+		return r.m, r.err
+	}
+	return p.e.DB.LoadStateMap(p.ctx, t)
+}
+
+// PlanRun reads and validates a source and diffs it against the roster. It
+// writes nothing. A refused precondition is a *RefusedError; an unusable
+// source a *SourceError (its log is in the returned plan when one is returned).
+func (e *Engine) PlanRun(ctx context.Context, sourcePath string, opt Options) (*Plan, error) {
+	sourcePath = exportOf(sourcePath)
+	opt, admin, err := e.preconditions(ctx, opt)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := e.plan(ctx, sourcePath, opt, admin, nil)
+	if err != nil {
+		return plan, err
+	}
+	// Say now whether applying it would be held for review.
+	if plan.Trips, err = e.guard(ctx, plan); err != nil {
+		return nil, err
+	}
+	return plan, nil
+}
+
+// preconditions fills in the options' defaults and refuses a run that may not start.
+func (e *Engine) preconditions(ctx context.Context, opt Options) (Options, data.Admin, error) {
+	if opt.Scope == "" {
+		s, err := e.Setting(ctx, KeySyncProcess)
+		if err != nil {
+			return opt, data.Admin{}, err
+		}
+		opt.Scope = Scope(s)
+	}
+	if opt.Trigger == "" {
+		opt.Trigger = TriggerManual
+	}
+	admin, err := e.CreditedAdmin(ctx)
+	if err != nil {
+		return opt, admin, err
+	}
+	if opt.Scope != ScopeBuildings {
+		ok, err := e.DB.HasAppliedRun(ctx, string(ScopeBuildings))
+		if err != nil {
+			return opt, admin, err
+		}
+		if !ok {
+			return opt, admin, &RefusedError{Reason: "synchronize buildings first: run `rosterdesk sync SOURCE --scope buildings` once so users can be linked to their buildings"}
+		}
+	}
+	return opt, admin, nil
+}
+
+// plan runs the planner over a source; with a writer, every change is also
+// written as it is planned.
+func (e *Engine) plan(ctx context.Context, sourcePath string, opt Options, admin data.Admin, w *writer) (*Plan, error) {
+	plan := &Plan{Scope: opt.Scope, Trigger: opt.Trigger, DryRun: opt.DryRun, StartedAt: e.DB.Now().UTC(), log: newRunLog(),
+		Rows: map[string]int{}, Inputs: map[string]Input{}, Admin: admin, opt: opt, active: map[string]int{}, touched: &touched{}}
+	plan.log.max = e.Limits.MaxLogRows
+	if w != nil {
+		w.plan = plan
+	}
+	src, err := openSource(sourcePath, e.Limits, plan.log)
+	if err != nil {
+		return plan, err
+	}
+	defer src.Close()
+	src.Collections = opt.Collections
+	plan.Source = src
+	for _, n := range opt.notes {
+		plan.log.add(n)
+	}
+	if src.Collections && src.Kind == "folder" {
+		// Only files this run plans take part: a users run reads no enrollments.
+		inRun := func(f string) bool { return src.Bulk(f) && (opt.Scope == ScopeUsersCourses || f == "users") }
+		if plan.pullGaps, err = scanPull(src.dir, inRun); err != nil {
+			return plan, err
+		}
+	}
+	p := &planner{e: e, ctx: ctx, src: src, log: plan.log, plan: plan, prog: opt.Progress, res: map[data.Entity]*resolver{}, userRole: map[data.Key]string{}, w: w}
+	if p.prog == nil {
+		p.prog = func(Progress) {}
+	}
+	gm, _ := e.Setting(ctx, KeyGradesMap)
+	if p.gradeMap, err = parseGradesMap(gm); err != nil {
+		return plan, err
+	}
+	if err := p.run(); err != nil {
+		return plan, err
+	}
+	p.lacking()
+	plan.log.finish()
+	return plan, nil
+}
+
+func (p *planner) run() error {
+	if err := p.loadOrgs(); err != nil {
+		return err
+	}
+	if p.plan.Scope == ScopeBuildings {
+		if !p.src.Present("orgs") {
+			return srcErr("orgs.csv", 0, "is needed for a building sync but is not in the source")
+		}
+		return p.planBuildings()
+	}
+	if on, err := p.e.OneRosterEnabled(p.ctx); err != nil {
+		return err
+	} else if on && p.src.Present("orgs") {
+		// OneRoster is the authority: buildings are brought in step first, in
+		// the same transaction, so users of a new school are linked to it.
+		if err := p.stepBuildings(); err != nil {
+			return err
+		}
+	}
+	var any bool
+	for _, f := range []string{"users", "courses", "classes", "enrollments", "academicSessions"} {
+		if p.src.Present(f) && (f == "users" || p.plan.Scope == ScopeUsersCourses) {
+			any = true
+		}
+	}
+	if !any {
+		want := "users.csv"
+		if p.plan.Scope == ScopeUsersCourses {
+			want = "users.csv, courses.csv, classes.csv or enrollments.csv"
+		}
+		return srcErr(p.src.Path, 0, "holds nothing this %s sync can use: it needs %s", p.plan.Scope, want)
+	}
+	files := map[*data.Table]string{data.Users: "users"}
+	if p.plan.Scope == ScopeUsersCourses {
+		files[data.Sessions], files[data.Courses], files[data.Classes], files[data.Assignments] = "academicSessions", "courses", "classes", "enrollments"
+	}
+	p.preloadStates(files)
+	return p.planEntities(p.plan.Scope == ScopeUsersCourses)
+}
+
+// planEntities plans users and, with courses, sessions, courses, classes and
+// enrollments, in the order references need them.
+func (p *planner) planEntities(courses bool) error {
+	if courses {
+		if err := p.step("academicSessions", data.EntitySession, func() error { return p.planTable(data.Sessions, "academicSessions", p.sessionRow) }); err != nil {
+			return err
+		}
+		if err := p.step("courses", data.EntityCourse, func() error { return p.planTable(data.Courses, "courses", p.courseRow) }); err != nil {
+			return err
+		}
+		if err := p.step("classes", data.EntityClass, func() error { return p.planTable(data.Classes, "classes", p.classRow) }); err != nil {
+			return err
+		}
+	}
+	var roles map[string][]roleRow
+	if err := p.step("roles", "", func() (err error) { roles, err = p.readRoles(); return err }); err != nil {
+		return err
+	}
+	p.roles = roles
+	if err := p.step("users", data.EntityUser, func() error {
+		return p.planTable(data.Users, "users", func(t *table) rowResult { return p.userRow(t, roles) })
+	}); err != nil {
+		return err
+	}
+	if courses {
+		return p.step("enrollments", data.EntityAssignment, func() error { return p.planTable(data.Assignments, "enrollments", p.enrollmentRow) })
+	}
+	return nil
+}
+
+// loadOrgs learns every org the run can refer to (the roster's, plus orgs.csv's)
+// and the aligned buildings users are linked to.
+func (p *planner) loadOrgs() error {
+	dbOrgs, err := p.e.DB.Orgs(p.ctx)
+	if err != nil {
+		return err
+	}
+	p.orgs = map[string]string{}
+	p.orgNames = map[string]string{}
+	for id, o := range dbOrgs {
+		p.orgs[id] = o.Type
+		p.orgNames[id] = o.Name
+	}
+	if p.plan.Scope != ScopeBuildings && p.src.Present("orgs") {
+		// Only the types matter here; orgs.csv itself is validated by a building sync.
+		t, err := p.src.openTable("orgs")
+		if err != nil {
+			return err
+		}
+		defer t.Close()
+		quiet := &planner{log: newRunLog(), src: p.src}
+		for {
+			err := t.next()
+			if err == io.EOF {
+				break
+			}
+			if errors.Is(err, errRowSkipped) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if typ, ok := quiet.enum(t, "type", orgTypes, true, true); ok && t.get("sourcedId") != "" {
+				p.orgs[t.get("sourcedId")] = typ
+				if n := strings.TrimSpace(t.get("name")); n != "" {
+					p.orgNames[t.get("sourcedId")] = n
+				}
+			}
+		}
+	}
+	bs, err := p.e.DB.Buildings(p.ctx)
+	if err != nil {
+		return err
+	}
+	p.buildings = map[string]int64{}
+	for _, b := range bs {
+		if b.Active && b.Aligned && b.SISID != "" {
+			p.buildings[b.SISID] = b.ID
+		}
+	}
+	p.plan.buildingIDs = p.buildings
+	return nil
+}

@@ -1,0 +1,247 @@
+package sync
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+
+	"rosterdesk/data"
+)
+
+// roleRow is one accepted row of a 1.2 roles.csv.
+type roleRow struct {
+	role, roleType, org string
+	gone                bool // tobedeleted
+}
+
+// rolesFor gives a 1.2 user's role and orgs. A complete (bulk) roles.csv is
+// the whole truth; a delta one only changes what the roster already holds.
+func (p *planner) rolesFor(t *table, id string, roles map[string][]roleRow) (string, []string, ref) {
+	var role string
+	var orgs []string
+	stored := false
+	if !p.src.Bulk("roles") || p.rolesDamaged {
+		// A damaged roles.csv may have lost a user's rows: it adds roles and schools, never takes one away.
+		if st, ok := p.res[data.EntityUser].state(id); ok {
+			stored = true
+			if vals, err := p.e.DB.Vals(p.ctx, data.Users, st.ID); err == nil {
+				v := strings.Split(vals, Sep)
+				role = v[data.Users.Col("role")]
+				if o := v[data.Users.Col("org_ids")]; o != "" {
+					orgs = strings.Split(o, ",")
+				}
+			}
+		}
+	}
+	primary := ""
+	for _, r := range roles[id] {
+		if r.gone {
+			orgs = slices.DeleteFunc(orgs, func(o string) bool { return o == r.org })
+			continue
+		}
+		orgs = append(orgs, r.org)
+		if primary == "" || r.roleType == "primary" {
+			primary = r.role
+		}
+	}
+	if primary != "" {
+		role = primary
+	}
+	if len(roles[id]) == 0 && !stored && !p.src.Bulk("roles") {
+		// A delta may carry a user whose roles did not change: most often a
+		// guardian, whom the roster never stored. Without a role there is nothing to place.
+		p.log.warnOnce(t.File, t.Line, 0, id, "role", "role.unknown",
+			"user is not in the roster and this delta has no roles.csv row for them, so their role is unknown; skipped (guardians and parents are never imported)")
+		return "", nil, refSkipped
+	}
+	if role == "" || len(orgs) == 0 {
+		p.log.errorf("validate", t.File, t.Line, 0, id, "role", "ref.missing", "user has no row in roles.csv, so no role or school; row skipped")
+		return "", nil, refRejected
+	}
+	return role, orgs, refOK
+}
+
+// readRoles reads roles.csv (OneRoster 1.2), which carries users' roles and schools.
+func (p *planner) readRoles() (map[string][]roleRow, error) {
+	if p.src.Version != "1.2" || !p.src.Present("users") {
+		return nil, nil
+	}
+	if !p.src.Present("roles") {
+		if !p.src.Bulk("users") {
+			return nil, nil // a delta without role changes: users keep their stored roles
+		}
+		return nil, srcErr("roles.csv", 0, "is needed with a OneRoster 1.2 users.csv (it holds each user's role and school) but is not in the source")
+	}
+	t, err := p.src.openTable("roles")
+	if err != nil {
+		return nil, err
+	}
+	defer t.Close()
+	out := map[string][]roleRow{}
+	seen := map[string]int{}
+	for {
+		err := t.next()
+		if err == io.EOF {
+			break
+		}
+		if errors.Is(err, errRowSkipped) {
+			p.plan.Counts.Users.Errors++
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		id, ok := p.required(t, "sourcedId")
+		if !ok {
+			p.plan.Counts.Users.Errors++
+			continue
+		}
+		if first, dup := seen[id]; dup {
+			p.log.errorf("validate", t.File, t.Line, t.colNo("sourcedId"), id, "sourcedId", "sourcedId.duplicate",
+				"sourcedId %s appears again (first on line %d); this row is skipped", id, first)
+			p.plan.Counts.Users.Errors++
+			continue
+		}
+		seen[id] = t.Line
+		gone, ok := p.status(t)
+		user, ok1 := p.required(t, "userSourcedId")
+		rt, ok2 := p.enum(t, "roleType", roleTypes, true, false)
+		role, ok3 := p.enum(t, "role", roles12, true, true)
+		org, ok4 := p.required(t, "orgSourcedId")
+		_, ok5 := p.date(t, "beginDate", false)
+		_, ok6 := p.date(t, "endDate", false)
+		if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) {
+			p.plan.Counts.Users.Errors++
+			continue
+		}
+		out[user] = append(out[user], roleRow{role: role, roleType: rt, org: org, gone: gone})
+	}
+	p.read(t)
+	if t.Damaged != "" && p.src.Bulk("roles") {
+		p.rolesDamaged = true
+		p.log.warnf("plan", t.File, 0, 0, "", "", "file.damaged",
+			"is damaged (%s): its rows were read where they could be, but %s; fix the file and sync again", t.Damaged,
+			p.would("no user loses a role or school for being absent from it in this run", "in a sync no user would lose a role or school for being absent from it"))
+	}
+	return out, nil
+}
+
+func (p *planner) userRow(t *table, roles map[string][]roleRow) rowResult {
+	id := t.get("sourcedId")
+	enabled, ok1 := p.boolean(t, "enabledUser", true)
+	username, ok2 := p.required(t, "username")
+	given, ok3 := p.required(t, "givenName")
+	family, ok4 := p.required(t, "familyName")
+	if !(ok1 && ok2 && ok3 && ok4) {
+		return rejected
+	}
+	var role string
+	var orgs []string
+	if p.src.Version == "1.2" && p.unusable["roles"] != "" {
+		// roles.csv could not be read: the validator checks the rest of the row.
+		return kept(p.vals("", username, given, family, t.get("middleName"), t.get("identifier"), t.get("email"), p.grades(t), enabled, ""))
+	} else if p.src.Version == "1.2" {
+		var out ref
+		switch role, orgs, out = p.rolesFor(t, id, roles); out {
+		case refRejected:
+			return rejected
+		case refSkipped:
+			p.plan.Counts.Users.Skipped++
+			return rowResult{outcome: refSkipped}
+		}
+	} else {
+		var okR bool
+		if role, okR = p.enum(t, "role", roles11, true, true); !okR {
+			return rejected
+		}
+		if orgs = p.list(t, "orgSourcedIds"); len(orgs) == 0 {
+			p.required(t, "orgSourcedIds")
+			return rejected
+		}
+	}
+	if skippedRoles[role] {
+		p.plan.Counts.Users.Skipped++
+		return rowResult{outcome: refSkipped}
+	}
+	orgField := "orgSourcedIds"
+	if p.src.Version == "1.2" {
+		orgField = "orgSourcedId"
+	}
+	var linked, unaligned, unknown []string
+	nonSchool := false
+	for _, o := range dedupe(orgs) {
+		typ, known := p.org(o)
+		switch {
+		case !known:
+			unknown = append(unknown, o)
+		case p.buildings[o] != 0 || p.unusable["orgs"] != "":
+			linked = append(linked, o)
+		case p.buildings[o] != 0:
+			linked = append(linked, o)
+		case typ == "school":
+			unaligned = append(unaligned, o)
+		default:
+			nonSchool = true
+		}
+	}
+	col := t.colNo("orgSourcedIds")
+	if len(linked) == 0 && len(unaligned) == 0 && !nonSchool {
+		p.log.errorf("validate", t.File, t.Line, col, id, orgField, "ref.missing",
+			"org %s does not exist (not in orgs.csv nor the roster); row skipped", strings.Join(unknown, ", "))
+		return rejected
+	}
+	if len(unknown) > 0 {
+		p.log.warnf("validate", t.File, t.Line, col, id, orgField, "ref.missing", "org %s does not exist; dropped from the user", strings.Join(unknown, ", "))
+	}
+	if len(linked) == 0 {
+		switch {
+		case len(unaligned) > 0:
+			schools := strings.Join(unaligned, ", ")
+			p.log.warnGroup(schools, t.File, t.Line, col, id, orgField, "school.not_aligned",
+				fmt.Sprintf("school %s has no aligned building: user ignored (a user already in the roster keeps their state)", p.schoolNames(unaligned)))
+			return rowResult{outcome: refIgnored, reason: "school " + schools + " not aligned"}
+		case role == "student":
+			p.log.infof("plan", t.File, t.Line, col, id, orgField, "school.none", "student belongs to no school; user ignored")
+			return rowResult{outcome: refIgnored, reason: "student in no school"}
+		}
+		// District-level staff are kept without a building.
+	}
+	sort.Strings(linked)
+	p.userRole[data.KeyOf(id)] = internRole(role)
+	vals := p.vals(role, username, given, family, t.get("middleName"), t.get("identifier"), t.get("email"),
+		p.grades(t), enabled, strings.Join(linked, ","))
+	res := kept(vals)
+	if enabled == "false" {
+		res.active, res.reason = false, "enabledUser=false"
+	}
+	return res
+}
+
+// internRole returns role as a constant string where it is one of OneRoster's:
+// the planner keeps a role per user, and a substring of the CSV line would
+// keep the whole line alive.
+func internRole(role string) string {
+	for _, r := range internedRoles {
+		if r == role {
+			return r
+		}
+	}
+	return strings.Clone(role)
+}
+
+var internedRoles = []string{"student", "teacher", "administrator", "aide", "proctor", "guardian", "parent", "relative"}
+
+func dedupe(xs []string) []string {
+	seen := map[string]bool{}
+	out := xs[:0:0]
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
