@@ -28,7 +28,7 @@ func (c *cli) admin(args []string) int {
 		}
 		return exitOK
 	case len(pos) == 1 && pos[0] == "list":
-		as, err := c.eng.DB.Admins(c.ctx)
+		as, err := c.eng.Admins(c.ctx)
 		if err != nil {
 			return c.fail(err)
 		}

@@ -58,7 +58,7 @@ func (c *cli) log(args []string) int {
 		return exitUnusable
 	}
 	if *csvFile != "" || *xlsxFile != "" {
-		if _, err := c.eng.DB.Run(c.ctx, id); errors.Is(err, data.ErrNotFound) {
+		if _, err := c.eng.Run(c.ctx, id); errors.Is(err, data.ErrNotFound) {
 			fmt.Fprintf(c.errw, "rosterdesk log: no run %d\n", id)
 			return exitUnusable
 		} else if err != nil {

@@ -67,7 +67,7 @@ func (c *cli) review(args []string) int {
 		fmt.Fprintf(c.errw, "rosterdesk review: %q is not a run id\n", pos[0])
 		return exitUnusable
 	}
-	run, err := c.eng.DB.Run(c.ctx, id)
+	run, err := c.eng.Run(c.ctx, id)
 	if errors.Is(err, data.ErrNotFound) {
 		fmt.Fprintf(c.errw, "rosterdesk review: no run %d\n", id)
 		return exitUnusable

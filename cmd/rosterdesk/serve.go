@@ -55,7 +55,7 @@ func (c *cli) serve(args []string) int {
 	} else {
 		fmt.Fprintf(c.out, "rosterdesk serve: no automated sync is scheduled (%s); waiting for the settings to change; log %s\n", tt.Off, *logFile)
 	}
-	log.Info().Str("db", c.eng.DB.Path).Str("log", *logFile).Msg("serve started")
+	log.Info().Str("db", c.eng.Path()).Str("log", *logFile).Msg("serve started")
 	// Settings may change from the app or the CLI: look again every minute.
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
