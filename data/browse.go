@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"fmt"
+	"rosterdesk"
 	"strings"
 )
 
@@ -10,32 +11,6 @@ import (
 // search and filters, a user's buildings and classes, and a run's log page
 // by page. Every list query takes LIMIT/OFFSET so a screen never loads
 // 150,000 rows at once.
-
-// Browse kinds.
-const (
-	BrowseUsers   = "users"
-	BrowseCourses = "courses"
-	BrowseClasses = "classes"
-)
-
-// BrowseQuery selects one page of a browse list.
-type BrowseQuery struct {
-	Kind       string // BrowseUsers, BrowseCourses or BrowseClasses
-	Search     string // part of a name, title, email, username, code or sourcedId
-	Role       string // users only; "" for every role
-	BuildingID int64  // users linked to it; courses and classes of its school; 0 for all
-	Status     string // "active", "inactive" or "" for both
-	Limit      int
-	Offset     int
-}
-
-// BrowseRow is one row of a browse list: Cells follow BrowseColumns(kind).
-type BrowseRow struct {
-	ID        int64
-	SourcedID string
-	Active    bool
-	Cells     []string
-}
 
 type browseSpec struct {
 	cols   []string // headings
@@ -46,7 +21,7 @@ type browseSpec struct {
 }
 
 var browseSpecs = map[string]browseSpec{
-	BrowseUsers: {
+	rosterdesk.BrowseUsers: {
 		cols: []string{"Name", "Role", "Email", "Username", "Grades", "Buildings", "Status", "sourcedId"},
 		from: `users t`,
 		sel: []string{`t.family_name||', '||t.given_name`, `t.role`, `t.email`, `t.username`, `t.grades`,
@@ -55,7 +30,7 @@ var browseSpecs = map[string]browseSpec{
 		search: []string{"t.given_name", "t.family_name", "t.given_name||' '||t.family_name", "t.email", "t.username", "t.sourced_id", "t.identifier"},
 		order:  `t.family_name, t.given_name, t.id`,
 	},
-	BrowseCourses: {
+	rosterdesk.BrowseCourses: {
 		cols: []string{"Title", "Code", "Grades", "School", "School year", "Subjects", "Teacher permission", "Status", "sourcedId"},
 		from: `courses t LEFT JOIN buildings b ON b.sis_id = t.org_sourced_id`,
 		sel: []string{`t.title`, `t.course_code`, `t.grades`, `coalesce(b.name, t.org_sourced_id)`, `t.school_year_sourced_id`, `t.subjects`,
@@ -63,7 +38,7 @@ var browseSpecs = map[string]browseSpec{
 		search: []string{"t.title", "t.course_code", "t.sourced_id"},
 		order:  `t.title, t.id`,
 	},
-	BrowseClasses: {
+	rosterdesk.BrowseClasses: {
 		cols: []string{"Title", "Code", "Type", "Course", "School", "Periods", "Terms", "Status", "sourcedId"},
 		from: `classes t LEFT JOIN buildings b ON b.sis_id = t.school_sourced_id LEFT JOIN courses c ON c.sourced_id = t.course_sourced_id`,
 		sel: []string{`t.title`, `t.class_code`, `t.class_type`, `coalesce(c.title, t.course_sourced_id)`, `coalesce(b.name, t.school_sourced_id)`,
@@ -82,7 +57,7 @@ func likeArg(s string) string {
 	return "%" + r.Replace(s) + "%"
 }
 
-func (q BrowseQuery) where() (browseSpec, string, []any, error) {
+func browseWhere(q rosterdesk.BrowseQuery) (browseSpec, string, []any, error) {
 	spec, ok := browseSpecs[q.Kind]
 	if !ok {
 		return spec, "", nil, fmt.Errorf("nothing to browse called %q", q.Kind)
@@ -103,17 +78,17 @@ func (q BrowseQuery) where() (browseSpec, string, []any, error) {
 	case "inactive":
 		conds = append(conds, "t.active = 0")
 	}
-	if q.Role != "" && q.Kind == BrowseUsers {
+	if q.Role != "" && q.Kind == rosterdesk.BrowseUsers {
 		conds = append(conds, "t.role = ?")
 		args = append(args, q.Role)
 	}
 	if q.BuildingID != 0 {
 		switch q.Kind {
-		case BrowseUsers:
+		case rosterdesk.BrowseUsers:
 			conds = append(conds, "t.id IN (SELECT user_id FROM user_buildings WHERE building_id = ?)")
-		case BrowseCourses:
+		case rosterdesk.BrowseCourses:
 			conds = append(conds, "t.org_sourced_id = (SELECT sis_id FROM buildings WHERE id = ?)")
-		case BrowseClasses:
+		case rosterdesk.BrowseClasses:
 			conds = append(conds, "t.school_sourced_id = (SELECT sis_id FROM buildings WHERE id = ?)")
 		}
 		args = append(args, q.BuildingID)
@@ -126,13 +101,13 @@ func (q BrowseQuery) where() (browseSpec, string, []any, error) {
 }
 
 // BrowseCount counts the rows a query matches.
-func (db *DB) BrowseCount(ctx context.Context, q BrowseQuery) (int, error) {
-	spec, where, args, err := q.where()
+func (db *DB) BrowseCount(ctx context.Context, q rosterdesk.BrowseQuery) (int, error) {
+	spec, where, args, err := browseWhere(q)
 	if err != nil {
 		return 0, err
 	}
 	from := spec.from
-	if q.Kind != BrowseUsers {
+	if q.Kind != rosterdesk.BrowseUsers {
 		from = strings.SplitN(from, " LEFT JOIN", 2)[0] // the joins only name things
 	}
 	var n int
@@ -141,8 +116,8 @@ func (db *DB) BrowseCount(ctx context.Context, q BrowseQuery) (int, error) {
 }
 
 // Browse returns one page of the rows a query matches, in name order.
-func (db *DB) Browse(ctx context.Context, q BrowseQuery) ([]BrowseRow, error) {
-	spec, where, args, err := q.where()
+func (db *DB) Browse(ctx context.Context, q rosterdesk.BrowseQuery) ([]rosterdesk.BrowseRow, error) {
+	spec, where, args, err := browseWhere(q)
 	if err != nil {
 		return nil, err
 	}
@@ -156,9 +131,9 @@ func (db *DB) Browse(ctx context.Context, q BrowseQuery) ([]BrowseRow, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []BrowseRow{}
+	out := []rosterdesk.BrowseRow{}
 	for rows.Next() {
-		r := BrowseRow{Cells: make([]string, len(spec.sel))}
+		r := rosterdesk.BrowseRow{Cells: make([]string, len(spec.sel))}
 		dst := []any{&r.ID, &r.SourcedID, &r.Active}
 		for i := range r.Cells {
 			dst = append(dst, &r.Cells[i])
@@ -190,7 +165,7 @@ func (db *DB) Roles(ctx context.Context) ([]string, error) {
 }
 
 // UserBuildings lists the buildings a user is linked to.
-func (db *DB) UserBuildings(ctx context.Context, userSourcedID string) ([]Building, error) {
+func (db *DB) UserBuildings(ctx context.Context, userSourcedID string) ([]rosterdesk.Building, error) {
 	rows, err := db.sql.QueryContext(ctx, `SELECT `+buildingCols+` FROM buildings b
 		JOIN user_buildings ub ON ub.building_id = b.id JOIN users u ON u.id = ub.user_id
 		WHERE u.sourced_id = ? ORDER BY b.name`, userSourcedID)
@@ -198,7 +173,7 @@ func (db *DB) UserBuildings(ctx context.Context, userSourcedID string) ([]Buildi
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Building
+	var out []rosterdesk.Building
 	for rows.Next() {
 		b, err := scanBuilding(rows)
 		if err != nil {
@@ -209,20 +184,9 @@ func (db *DB) UserBuildings(ctx context.Context, userSourcedID string) ([]Buildi
 	return out, rows.Err()
 }
 
-// UserClass is one class a user is (or was) assigned to.
-type UserClass struct {
-	ClassSourcedID string `json:"class_sourcedId"`
-	Title          string `json:"title"`
-	Code           string `json:"code"`
-	Course         string `json:"course"`
-	School         string `json:"school"`
-	Role           string `json:"role"`
-	Active         bool   `json:"active"` // the assignment and its class are both active
-}
-
 // UserClasses lists the classes a user has course assignments in, active
 // first; two enrollments with one role in one class (per-term ones) are one line.
-func (db *DB) UserClasses(ctx context.Context, userSourcedID string) ([]UserClass, error) {
+func (db *DB) UserClasses(ctx context.Context, userSourcedID string) ([]rosterdesk.UserClass, error) {
 	rows, err := db.sql.QueryContext(ctx, `SELECT a.class_sourced_id, coalesce(c.title, ''), coalesce(c.class_code, ''),
 		coalesce(co.title, coalesce(c.course_sourced_id, '')), coalesce(b.name, a.school_sourced_id), a.role, a.active AND coalesce(c.active, 0)
 		FROM (SELECT class_sourced_id, role, max(school_sourced_id) AS school_sourced_id, max(active) AS active
@@ -235,9 +199,9 @@ func (db *DB) UserClasses(ctx context.Context, userSourcedID string) ([]UserClas
 		return nil, err
 	}
 	defer rows.Close()
-	out := []UserClass{}
+	out := []rosterdesk.UserClass{}
 	for rows.Next() {
-		var c UserClass
+		var c rosterdesk.UserClass
 		if err := rows.Scan(&c.ClassSourcedID, &c.Title, &c.Code, &c.Course, &c.School, &c.Role, &c.Active); err != nil {
 			return nil, err
 		}
@@ -262,29 +226,6 @@ func (db *DB) SetBuildingSISID(ctx context.Context, id int64, sisID string) erro
 		return ErrNotFound
 	}
 	return nil
-}
-
-// LogFilter narrows a run's log. Severity is error, warning, info, change
-// or "" for all; Entity is a data.Entity or ""; Text is searched in the
-// message, sourcedId, field and rule.
-type LogFilter struct {
-	Severity string
-	File     string
-	Entity   string
-	Text     string
-}
-
-// LogRow is one line of the full log viewer: a log entry, or a change the
-// run made (Severity "change", Rule the action, Message the reason).
-type LogRow struct {
-	Severity  string
-	Entity    string
-	File      string
-	Line      int
-	SourcedID string
-	Field     string
-	Rule      string
-	Message   string
 }
 
 // entityOfFile is the SQL giving the entity a log entry's file is about.
@@ -315,7 +256,7 @@ var logUnion = func() string {
 	return `SELECT * FROM (` + strings.Join(arms, "\n\tUNION ALL ") + `)`
 }()
 
-func (f LogFilter) where() (string, []any) {
+func logWhere(f rosterdesk.LogFilter) (string, []any) {
 	var conds []string
 	var args []any
 	if f.Severity != "" {
@@ -343,8 +284,8 @@ func (f LogFilter) where() (string, []any) {
 }
 
 // LogCounts counts a run's log rows that match f, by severity ("change" included).
-func (db *DB) LogCounts(ctx context.Context, runID int64, f LogFilter) (map[string]int, error) {
-	where, args := f.where()
+func (db *DB) LogCounts(ctx context.Context, runID int64, f rosterdesk.LogFilter) (map[string]int, error) {
+	where, args := logWhere(f)
 	rows, err := db.sql.QueryContext(ctx, `SELECT severity, count(*) FROM (`+logUnion+`)`+where+` GROUP BY severity`,
 		append([]any{runID}, args...)...)
 	if err != nil {
@@ -365,8 +306,8 @@ func (db *DB) LogCounts(ctx context.Context, runID int64, f LogFilter) (map[stri
 
 // LogPage returns one page of a run's log rows that match f: entries in the
 // order they were logged, then the records added, then the other changes.
-func (db *DB) LogPage(ctx context.Context, runID int64, f LogFilter, limit, offset int) ([]LogRow, error) {
-	where, args := f.where()
+func (db *DB) LogPage(ctx context.Context, runID int64, f rosterdesk.LogFilter, limit, offset int) ([]rosterdesk.LogRow, error) {
+	where, args := logWhere(f)
 	args = append(append([]any{runID}, args...), limit, offset)
 	rows, err := db.sql.QueryContext(ctx, `SELECT severity, entity, file, line, sourced_id, field, rule, message FROM (`+logUnion+`)`+
 		where+` LIMIT ? OFFSET ?`, args...)
@@ -374,9 +315,9 @@ func (db *DB) LogPage(ctx context.Context, runID int64, f LogFilter, limit, offs
 		return nil, err
 	}
 	defer rows.Close()
-	out := []LogRow{}
+	out := []rosterdesk.LogRow{}
 	for rows.Next() {
-		var r LogRow
+		var r rosterdesk.LogRow
 		if err := rows.Scan(&r.Severity, &r.Entity, &r.File, &r.Line, &r.SourcedID, &r.Field, &r.Rule, &r.Message); err != nil {
 			return nil, err
 		}
@@ -410,18 +351,9 @@ func (db *DB) RunCount(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// ClassMember is one person assigned to a class.
-type ClassMember struct {
-	UserSourcedID string `json:"user_sourcedId"`
-	GivenName     string `json:"given_name"`
-	FamilyName    string `json:"family_name"`
-	Role          string `json:"role"`
-	Active        bool   `json:"active"` // an active assignment of an active user
-}
-
 // ClassMembers lists the people assigned to a class, each role of a person
 // once however many enrollments carry it, active first, by name.
-func (db *DB) ClassMembers(ctx context.Context, classSourcedID string) ([]ClassMember, error) {
+func (db *DB) ClassMembers(ctx context.Context, classSourcedID string) ([]rosterdesk.ClassMember, error) {
 	rows, err := db.sql.QueryContext(ctx, `SELECT a.user_sourced_id, coalesce(u.given_name, ''), coalesce(u.family_name, ''), a.role,
 		a.active AND coalesce(u.active, 0)
 		FROM (SELECT user_sourced_id, role, max(active) AS active FROM assignments WHERE class_sourced_id = ?
@@ -432,9 +364,9 @@ func (db *DB) ClassMembers(ctx context.Context, classSourcedID string) ([]ClassM
 		return nil, err
 	}
 	defer rows.Close()
-	out := []ClassMember{}
+	out := []rosterdesk.ClassMember{}
 	for rows.Next() {
-		var m ClassMember
+		var m rosterdesk.ClassMember
 		if err := rows.Scan(&m.UserSourcedID, &m.GivenName, &m.FamilyName, &m.Role, &m.Active); err != nil {
 			return nil, err
 		}

@@ -4,40 +4,26 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"rosterdesk"
 )
-
-// Building is a place users belong to: created locally or from a OneRoster school.
-type Building struct {
-	ID            int64  `json:"id"`
-	Name          string `json:"name"`
-	SISID         string `json:"sis_id"`
-	Source        string `json:"source"` // local or oneroster
-	Aligned       bool   `json:"aligned"`
-	Active        bool   `json:"active"`
-	CreatedAt     string `json:"created_at"`
-	UpdatedAt     string `json:"updated_at"`
-	DeactivatedAt string `json:"deactivated_at,omitempty"`
-	Users         int    `json:"users"`
-	Protected     bool   `json:"protected"`
-}
 
 const buildingCols = `b.id, b.name, coalesce(b.sis_id, ''), b.source, b.aligned, b.active, b.created_at, b.updated_at, coalesce(b.deactivated_at, ''),
 	(SELECT count(*) FROM user_buildings ub JOIN users u ON u.id = ub.user_id WHERE ub.building_id = b.id AND u.active = 1), b.protected`
 
-func scanBuilding(s interface{ Scan(...any) error }) (Building, error) {
-	var b Building
+func scanBuilding(s interface{ Scan(...any) error }) (rosterdesk.Building, error) {
+	var b rosterdesk.Building
 	err := s.Scan(&b.ID, &b.Name, &b.SISID, &b.Source, &b.Aligned, &b.Active, &b.CreatedAt, &b.UpdatedAt, &b.DeactivatedAt, &b.Users, &b.Protected)
 	return b, err
 }
 
 // Buildings lists every building, active or not.
-func (db *DB) Buildings(ctx context.Context) ([]Building, error) {
+func (db *DB) Buildings(ctx context.Context) ([]rosterdesk.Building, error) {
 	rows, err := db.sql.QueryContext(ctx, `SELECT `+buildingCols+` FROM buildings b ORDER BY b.name, b.id`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Building
+	var out []rosterdesk.Building
 	for rows.Next() {
 		b, err := scanBuilding(rows)
 		if err != nil {
@@ -49,7 +35,7 @@ func (db *DB) Buildings(ctx context.Context) ([]Building, error) {
 }
 
 // BuildingBySIS finds a building by its SIS id.
-func (db *DB) BuildingBySIS(ctx context.Context, sisID string) (Building, error) {
+func (db *DB) BuildingBySIS(ctx context.Context, sisID string) (rosterdesk.Building, error) {
 	b, err := scanBuilding(db.sql.QueryRowContext(ctx, `SELECT `+buildingCols+` FROM buildings b WHERE b.sis_id = ?`, sisID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return b, ErrNotFound
@@ -93,26 +79,16 @@ func (tx *Tx) UpdateBuilding(id int64, name string, aligned, active bool) error 
 	return err
 }
 
-// Org is a OneRoster org seen by a building sync.
-type Org struct {
-	SourcedID  string `json:"sourcedId"`
-	Name       string `json:"name"`
-	Type       string `json:"type"`
-	Identifier string `json:"identifier"`
-	Parent     string `json:"parentSourcedId"`
-	Active     bool   `json:"active"`
-}
-
 // Orgs returns every org recorded by building syncs.
-func (db *DB) Orgs(ctx context.Context) (map[string]Org, error) {
+func (db *DB) Orgs(ctx context.Context) (map[string]rosterdesk.Org, error) {
 	rows, err := db.sql.QueryContext(ctx, `SELECT sourced_id, name, type, identifier, parent_sourced_id, active FROM orgs`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[string]Org{}
+	out := map[string]rosterdesk.Org{}
 	for rows.Next() {
-		var o Org
+		var o rosterdesk.Org
 		if err := rows.Scan(&o.SourcedID, &o.Name, &o.Type, &o.Identifier, &o.Parent, &o.Active); err != nil {
 			return nil, err
 		}
@@ -122,7 +98,7 @@ func (db *DB) Orgs(ctx context.Context) (map[string]Org, error) {
 }
 
 // PutOrg records an org as seen now.
-func (tx *Tx) PutOrg(o Org) error {
+func (tx *Tx) PutOrg(o rosterdesk.Org) error {
 	_, err := tx.exec(`INSERT INTO orgs (sourced_id, name, type, identifier, parent_sourced_id, active, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(sourced_id) DO UPDATE SET name = excluded.name, type = excluded.type, identifier = excluded.identifier,
 		parent_sourced_id = excluded.parent_sourced_id, active = excluded.active, updated_at = excluded.updated_at`,

@@ -4,12 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"rosterdesk"
 )
 
 // createdTable is a table whose records remember the run that added them
 // (created_run), with the key shown for a record and the file it came from.
 type createdTable struct {
-	entity Entity
+	entity rosterdesk.Entity
 	table  string
 	key    string
 	file   string
@@ -18,12 +19,12 @@ type createdTable struct {
 // createdTables are in the order a run writes them: buildings first, then
 // what users and assignments refer to.
 var createdTables = []createdTable{
-	{EntityBuilding, "buildings", "sis_id", "orgs.csv"},
-	{EntitySession, "academic_sessions", "sourced_id", "academicSessions.csv"},
-	{EntityCourse, "courses", "sourced_id", "courses.csv"},
-	{EntityClass, "classes", "sourced_id", "classes.csv"},
-	{EntityUser, "users", "sourced_id", "users.csv"},
-	{EntityAssignment, "assignments", "sourced_id", "enrollments.csv"},
+	{rosterdesk.EntityBuilding, "buildings", "sis_id", "orgs.csv"},
+	{rosterdesk.EntitySession, "academic_sessions", "sourced_id", "academicSessions.csv"},
+	{rosterdesk.EntityCourse, "courses", "sourced_id", "courses.csv"},
+	{rosterdesk.EntityClass, "classes", "sourced_id", "classes.csv"},
+	{rosterdesk.EntityUser, "users", "sourced_id", "users.csv"},
+	{rosterdesk.EntityAssignment, "assignments", "sourced_id", "enrollments.csv"},
 }
 
 // RunChanges streams every change one run made to fn, entity by entity
@@ -33,7 +34,7 @@ var createdTables = []createdTable{
 // each group in the order it was written. Audit rows of any other entity come
 // last. Nothing is collected: a first sync that added a million assignments
 // is read row by row.
-func (db *DB) RunChanges(ctx context.Context, runID int64, fn func(Audit) error) error {
+func (db *DB) RunChanges(ctx context.Context, runID int64, fn func(rosterdesk.Audit) error) error {
 	var adminID int64
 	var admin string
 	err := db.sql.QueryRowContext(ctx, `SELECT coalesce(r.admin_id, 0), coalesce(ad.email, '')
@@ -71,14 +72,14 @@ func (db *DB) RunChanges(ctx context.Context, runID int64, fn func(Audit) error)
 // streamChanges runs q and hands each row to fn as a change of entity in
 // runID. The query selects sourced_id, action, field, old, new, reason,
 // admin_id, admin email and at, preceded by the entity when entity is "".
-func (db *DB) streamChanges(ctx context.Context, runID int64, entity Entity, fn func(Audit) error, q string, args ...any) error {
+func (db *DB) streamChanges(ctx context.Context, runID int64, entity rosterdesk.Entity, fn func(rosterdesk.Audit) error, q string, args ...any) error {
 	rows, err := db.sql.QueryContext(ctx, q, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		a := Audit{Entity: entity, RunID: runID}
+		a := rosterdesk.Audit{Entity: entity, RunID: runID}
 		var old, nw sql.NullString
 		dst := []any{&a.SourcedID, &a.Action, &a.Field, &old, &nw, &a.Reason, &a.AdminID, &a.Admin, &a.At}
 		if entity == "" {

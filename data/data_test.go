@@ -2,7 +2,6 @@ package data
 
 import (
 	"context"
-	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -88,20 +87,5 @@ func TestInsertManyAndTransactionRollback(t *testing.T) {
 	}
 	if one, ok, _ := db.StateOf(ctx, Courses, "c7"); !ok || one.ID != st["c7"].ID {
 		t.Fatalf("StateOf %+v", one)
-	}
-}
-
-// A run recorded before buildings were counted as "deactivated" still reads its number.
-func TestBuildingCountsReadsOldRemoved(t *testing.T) {
-	var c Counts
-	if err := json.Unmarshal([]byte(`{"buildings":{"added":1,"updated":2,"removed":3}}`), &c); err != nil || c.Buildings != (BuildingCounts{1, 2, 3}) {
-		t.Fatalf("old shape: %+v %v", c.Buildings, err)
-	}
-	if err := json.Unmarshal([]byte(`{"buildings":{"added":1,"updated":2,"deactivated":4}}`), &c); err != nil || c.Buildings != (BuildingCounts{1, 2, 4}) {
-		t.Fatalf("new shape: %+v %v", c.Buildings, err)
-	}
-	b, _ := json.Marshal(c.Buildings)
-	if string(b) != `{"added":1,"updated":2,"deactivated":4}` {
-		t.Fatalf("written as %s", b)
 	}
 }

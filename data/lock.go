@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"rosterdesk"
 )
 
 // RunLock says who is running a sync on this roster.
@@ -83,7 +84,7 @@ func (db *DB) LastScheduled(ctx context.Context) (string, error) {
 }
 
 // LastAutomated returns the newest automated run (of any status), if any.
-func (db *DB) LastAutomated(ctx context.Context) (Run, bool, error) {
+func (db *DB) LastAutomated(ctx context.Context) (rosterdesk.Run, bool, error) {
 	r, err := scanRun(db.sql.QueryRowContext(ctx, `SELECT `+runCols+` FROM runs WHERE trigger = 'automated' ORDER BY id DESC LIMIT 1`))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, false, nil

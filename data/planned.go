@@ -2,29 +2,13 @@ package data
 
 import (
 	"context"
+	"rosterdesk"
 	"sort"
 	"strings"
 )
 
-// PlannedRecord is one record a held run or a preview would touch, with what
-// names it for the admin: a user's name, role and school; a class's title,
-// course and school; who an assignment puts in which class.
-type PlannedRecord struct {
-	Entity    Entity `json:"entity"`
-	Action    string `json:"action"`
-	SourcedID string `json:"sourcedId"`
-	Line      int    `json:"line,omitempty"`
-	Reason    string `json:"reason,omitempty"`
-	Name      string `json:"name"`
-	Detail    string `json:"detail"`
-
-	// What the planner read for an added record (the roster has nothing yet);
-	// the names are resolved from these when the list is stored.
-	Role, UserRef, ClassRef, CourseRef, SchoolRef string `json:"-"`
-}
-
 // AddPlanned stores run runID's list (replacing what it held), names resolved.
-func (tx *Tx) AddPlanned(runID int64, list []PlannedRecord) error {
+func (tx *Tx) AddPlanned(runID int64, list []rosterdesk.PlannedRecord) error {
 	if _, err := tx.exec(`DELETE FROM planned_records WHERE run_id = ?`, runID); err != nil {
 		return err
 	}
@@ -41,26 +25,26 @@ func (tx *Tx) AddPlanned(runID int64, list []PlannedRecord) error {
 // has are named from it; added ones keep what the planner read from the
 // input; what they refer to (a school, a course, a class, a user) is named
 // from the roster, else from the list itself. It only reads.
-func (db *DB) NamePlanned(ctx context.Context, list []PlannedRecord) error {
+func (db *DB) NamePlanned(ctx context.Context, list []rosterdesk.PlannedRecord) error {
 	type keyed map[string][]string
-	stored := map[Entity]keyed{}
-	ask := map[Entity][]string{}
+	stored := map[rosterdesk.Entity]keyed{}
+	ask := map[rosterdesk.Entity][]string{}
 	for _, r := range list {
 		if r.Action != "add" {
 			ask[r.Entity] = append(ask[r.Entity], r.SourcedID)
 		}
 	}
 	lookups := []struct {
-		ent        Entity
+		ent        rosterdesk.Entity
 		table, key string
 		cols       []string
 	}{
-		{EntityUser, "users", "sourced_id", []string{"given_name", "family_name", "role", "org_ids"}},
-		{EntityClass, "classes", "sourced_id", []string{"title", "course_sourced_id", "school_sourced_id"}},
-		{EntityCourse, "courses", "sourced_id", []string{"title", "org_sourced_id"}},
-		{EntitySession, "academic_sessions", "sourced_id", []string{"title"}},
-		{EntityAssignment, "assignments", "sourced_id", []string{"user_sourced_id", "class_sourced_id", "role", "school_sourced_id"}},
-		{EntityBuilding, "buildings", "sis_id", []string{"name"}},
+		{rosterdesk.EntityUser, "users", "sourced_id", []string{"given_name", "family_name", "role", "org_ids"}},
+		{rosterdesk.EntityClass, "classes", "sourced_id", []string{"title", "course_sourced_id", "school_sourced_id"}},
+		{rosterdesk.EntityCourse, "courses", "sourced_id", []string{"title", "org_sourced_id"}},
+		{rosterdesk.EntitySession, "academic_sessions", "sourced_id", []string{"title"}},
+		{rosterdesk.EntityAssignment, "assignments", "sourced_id", []string{"user_sourced_id", "class_sourced_id", "role", "school_sourced_id"}},
+		{rosterdesk.EntityBuilding, "buildings", "sis_id", []string{"name"}},
 	}
 	for _, l := range lookups {
 		m, err := db.lookup(ctx, l.table, l.key, l.cols, ask[l.ent])
@@ -77,20 +61,20 @@ func (db *DB) NamePlanned(ctx context.Context, list []PlannedRecord) error {
 			continue
 		}
 		switch r.Entity {
-		case EntityUser:
+		case rosterdesk.EntityUser:
 			r.Name, r.Role, r.SchoolRef = strings.TrimSpace(v[0]+" "+v[1]), v[2], first(v[3])
-		case EntityClass:
+		case rosterdesk.EntityClass:
 			r.Name, r.CourseRef, r.SchoolRef = v[0], v[1], v[2]
-		case EntityCourse:
+		case rosterdesk.EntityCourse:
 			r.Name, r.SchoolRef = v[0], v[1]
-		case EntitySession, EntityBuilding:
+		case rosterdesk.EntitySession, rosterdesk.EntityBuilding:
 			r.Name = v[0]
-		case EntityAssignment:
+		case rosterdesk.EntityAssignment:
 			r.UserRef, r.ClassRef, r.Role, r.SchoolRef = v[0], v[1], v[2], v[3]
 		}
 	}
 	// What they refer to: from the list first (an added user, class or course), then the roster.
-	inList := map[Entity]map[string]string{EntityUser: {}, EntityClass: {}, EntityCourse: {}}
+	inList := map[rosterdesk.Entity]map[string]string{rosterdesk.EntityUser: {}, rosterdesk.EntityClass: {}, rosterdesk.EntityCourse: {}}
 	for _, r := range list {
 		if m, ok := inList[r.Entity]; ok && r.Name != "" {
 			m[r.SourcedID] = r.Name
@@ -98,13 +82,13 @@ func (db *DB) NamePlanned(ctx context.Context, list []PlannedRecord) error {
 	}
 	need := map[string][]string{}
 	for _, r := range list {
-		if r.UserRef != "" && inList[EntityUser][r.UserRef] == "" {
+		if r.UserRef != "" && inList[rosterdesk.EntityUser][r.UserRef] == "" {
 			need["users"] = append(need["users"], r.UserRef)
 		}
-		if r.ClassRef != "" && inList[EntityClass][r.ClassRef] == "" {
+		if r.ClassRef != "" && inList[rosterdesk.EntityClass][r.ClassRef] == "" {
 			need["classes"] = append(need["classes"], r.ClassRef)
 		}
-		if r.CourseRef != "" && inList[EntityCourse][r.CourseRef] == "" {
+		if r.CourseRef != "" && inList[rosterdesk.EntityCourse][r.CourseRef] == "" {
 			need["courses"] = append(need["courses"], r.CourseRef)
 		}
 		if r.SchoolRef != "" {
@@ -131,7 +115,7 @@ func (db *DB) NamePlanned(ctx context.Context, list []PlannedRecord) error {
 	if err != nil {
 		return err
 	}
-	name := func(ent Entity, id string, stored map[string][]string, join func([]string) string) string {
+	name := func(ent rosterdesk.Entity, id string, stored map[string][]string, join func([]string) string) string {
 		if n := inList[ent][id]; n != "" {
 			return n
 		}
@@ -166,19 +150,19 @@ func (db *DB) NamePlanned(ctx context.Context, list []PlannedRecord) error {
 			sch = school(r.SchoolRef)
 		}
 		switch r.Entity {
-		case EntityUser:
+		case rosterdesk.EntityUser:
 			r.Detail = join(r.Role, sch)
-		case EntityClass:
+		case rosterdesk.EntityClass:
 			course := ""
 			if r.CourseRef != "" {
-				course = name(EntityCourse, r.CourseRef, courses, title)
+				course = name(rosterdesk.EntityCourse, r.CourseRef, courses, title)
 			}
 			r.Detail = join(course, sch)
-		case EntityCourse:
+		case rosterdesk.EntityCourse:
 			r.Detail = sch
-		case EntityAssignment:
-			r.Name = name(EntityUser, r.UserRef, users, func(v []string) string { return strings.TrimSpace(v[0] + " " + v[1]) })
-			r.Detail = join(strings.TrimSpace(r.Role+" in "+name(EntityClass, r.ClassRef, classes, title)), sch)
+		case rosterdesk.EntityAssignment:
+			r.Name = name(rosterdesk.EntityUser, r.UserRef, users, func(v []string) string { return strings.TrimSpace(v[0] + " " + v[1]) })
+			r.Detail = join(strings.TrimSpace(r.Role+" in "+name(rosterdesk.EntityClass, r.ClassRef, classes, title)), sch)
 		}
 	}
 	return nil
@@ -221,22 +205,11 @@ func (db *DB) lookup(ctx context.Context, table, key string, cols []string, keys
 	return out, nil
 }
 
-// PlannedQuery pages and searches a stored list. Search matches a name,
-// detail or sourcedId (case-insensitive, anywhere in it); Entity and Action
-// narrow it when set.
-type PlannedQuery struct {
-	Search string
-	Entity Entity
-	Action string
-	Offset int
-	Limit  int // <= 0: all
-}
-
 // plannedOrder lists what takes records away first: that is what a review is for.
 const plannedOrder = `CASE action WHEN 'deactivate' THEN 0 WHEN 'remove' THEN 0 WHEN 'reactivate' THEN 1 WHEN 'update' THEN 2 ELSE 3 END, seq`
 
 // Planned returns one page of run runID's list and how many records match.
-func (db *DB) Planned(ctx context.Context, runID int64, q PlannedQuery) ([]PlannedRecord, int, error) {
+func (db *DB) Planned(ctx context.Context, runID int64, q rosterdesk.PlannedQuery) ([]rosterdesk.PlannedRecord, int, error) {
 	where := `run_id = ?`
 	args := []any{runID}
 	if s := strings.TrimSpace(q.Search); s != "" {
@@ -266,9 +239,9 @@ func (db *DB) Planned(ctx context.Context, runID int64, q PlannedQuery) ([]Plann
 		return nil, 0, err
 	}
 	defer rows.Close()
-	out := []PlannedRecord{}
+	out := []rosterdesk.PlannedRecord{}
 	for rows.Next() {
-		var r PlannedRecord
+		var r rosterdesk.PlannedRecord
 		if err := rows.Scan(&r.Entity, &r.Action, &r.SourcedID, &r.Line, &r.Reason, &r.Name, &r.Detail); err != nil {
 			return nil, 0, err
 		}
@@ -283,22 +256,12 @@ func (tx *Tx) DeletePlanned(runID int64) error {
 	return err
 }
 
-// Changes is how many records the counts change in all.
-func (c Counts) Changes() int {
-	b, u := c.Buildings, c.Users
-	n := b.Added + b.Updated + b.Deactivated + u.Added + u.Updated + u.Deactivated + u.Reactivated
-	for _, x := range []CourseCounts{c.Courses, c.Classes, c.Assignments} {
-		n += x.Added + x.Updated + x.Removed
-	}
-	return n
-}
-
 // FilterPlanned pages and searches a list held in memory (a preview's) the
 // way Planned does a stored one.
-func FilterPlanned(list []PlannedRecord, q PlannedQuery) ([]PlannedRecord, int) {
+func FilterPlanned(list []rosterdesk.PlannedRecord, q rosterdesk.PlannedQuery) ([]rosterdesk.PlannedRecord, int) {
 	s := strings.ToLower(strings.TrimSpace(q.Search))
 	rank := map[string]int{"deactivate": 0, "remove": 0, "reactivate": 1, "update": 2}
-	var match []PlannedRecord
+	var match []rosterdesk.PlannedRecord
 	for _, r := range list {
 		if (q.Entity != "" && r.Entity != q.Entity) || (q.Action != "" && r.Action != q.Action) {
 			continue

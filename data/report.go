@@ -2,19 +2,20 @@ package data
 
 import (
 	"context"
+	"rosterdesk"
 	"sort"
 )
 
 // LogOfSeverity streams the entries of one severity (error, warning or info)
 // of run id's log, in the order they were logged.
-func (db *DB) LogOfSeverity(ctx context.Context, runID int64, severity string, fn func(LogEntry) error) error {
+func (db *DB) LogOfSeverity(ctx context.Context, runID int64, severity string, fn func(rosterdesk.LogEntry) error) error {
 	rows, err := db.sql.QueryContext(ctx, `SELECT phase, file, line, col, sourced_id, field, rule, message, name, raw, value, rows
 		FROM run_log WHERE run_id = ? AND severity = ? ORDER BY id`, runID, severity)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	e := LogEntry{Severity: severity}
+	e := rosterdesk.LogEntry{Severity: severity}
 	for rows.Next() {
 		if err := rows.Scan(&e.Phase, &e.File, &e.Line, &e.Column, &e.SourcedID, &e.Field, &e.Rule, &e.Message, &e.Name, &e.Raw, &e.Value, &e.Rows); err != nil {
 			return err
@@ -47,26 +48,16 @@ func (db *DB) LogSeverityCounts(ctx context.Context, runID int64) (map[string]in
 	return out, rows.Err()
 }
 
-// RuleCount is what one rule put in a run's log at one severity.
-type RuleCount struct {
-	Rule     string
-	Severity string
-	Count    int      // log entries
-	Rows     int      // rows they stand for (a repeated correction is logged once)
-	Files    []string // the files they are about, in name order
-	Example  LogEntry // the first entry
-}
-
 // LogByRule groups the errors and warnings of run id's log by rule and
 // severity, the most frequent first: most rows, then most entries, then
 // errors before warnings, then by rule.
-func (db *DB) LogByRule(ctx context.Context, runID int64) ([]RuleCount, error) {
+func (db *DB) LogByRule(ctx context.Context, runID int64) ([]rosterdesk.RuleCount, error) {
 	rows, err := db.sql.QueryContext(ctx, `SELECT rule, severity, file, count(*), sum(max(rows, 1)), min(id) FROM run_log
 		WHERE run_id = ? AND severity IN ('error', 'warning') GROUP BY rule, severity, file ORDER BY rule, severity, file`, runID)
 	if err != nil {
 		return nil, err
 	}
-	var out []RuleCount
+	var out []rosterdesk.RuleCount
 	var first []int64
 	for rows.Next() {
 		var rule, sev, file string
@@ -81,7 +72,7 @@ func (db *DB) LogByRule(ctx context.Context, runID int64) ([]RuleCount, error) {
 			out[k].Rows += nrows
 			first[k] = min(first[k], id)
 		} else {
-			out = append(out, RuleCount{Rule: rule, Severity: sev, Count: n, Rows: nrows})
+			out = append(out, rosterdesk.RuleCount{Rule: rule, Severity: sev, Count: n, Rows: nrows})
 			first = append(first, id)
 		}
 		if file != "" {

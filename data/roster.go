@@ -1,18 +1,14 @@
 package data
 
-import "context"
-
-// ActiveCounts counts a table's records by active flag.
-type ActiveCounts struct {
-	Active   int            `json:"active"`
-	Inactive int            `json:"inactive"`
-	ByRole   map[string]int `json:"active_by_role,omitempty"`
-}
+import (
+	"context"
+	"rosterdesk"
+)
 
 // Count returns how many records of table are active and inactive; with
 // byRole, active ones are also counted per role column value.
-func (db *DB) Count(ctx context.Context, table string, byRole bool) (ActiveCounts, error) {
-	var c ActiveCounts
+func (db *DB) Count(ctx context.Context, table string, byRole bool) (rosterdesk.ActiveCounts, error) {
+	var c rosterdesk.ActiveCounts
 	err := db.sql.QueryRowContext(ctx, `SELECT coalesce(sum(active = 1), 0), coalesce(sum(active = 0), 0) FROM `+table).Scan(&c.Active, &c.Inactive)
 	if err != nil || !byRole {
 		return c, err

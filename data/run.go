@@ -6,107 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"rosterdesk"
 )
-
-// Counts are a run's per-entity numbers, in the shape the CLI prints.
-type Counts struct {
-	Buildings   BuildingCounts `json:"buildings"`
-	Users       UserCounts     `json:"users"`
-	Courses     CourseCounts   `json:"courses"`
-	Classes     CourseCounts   `json:"classes"`
-	Assignments CourseCounts   `json:"assignments"`
-}
-
-// BuildingCounts are what a run did to buildings: every sync brings them in
-// step with OneRoster's schools while OneRoster is enabled.
-type BuildingCounts struct {
-	Added       int `json:"added"`
-	Updated     int `json:"updated"`
-	Deactivated int `json:"deactivated"`
-}
-
-// UnmarshalJSON also reads runs recorded before buildings were "deactivated" ("removed").
-func (b *BuildingCounts) UnmarshalJSON(p []byte) error {
-	var v struct {
-		Added       int  `json:"added"`
-		Updated     int  `json:"updated"`
-		Deactivated *int `json:"deactivated"`
-		Removed     int  `json:"removed"`
-	}
-	if err := json.Unmarshal(p, &v); err != nil {
-		return err
-	}
-	*b = BuildingCounts{Added: v.Added, Updated: v.Updated, Deactivated: v.Removed}
-	if v.Deactivated != nil {
-		b.Deactivated = *v.Deactivated
-	}
-	return nil
-}
-
-type UserCounts struct {
-	Added       int `json:"added"`
-	Updated     int `json:"updated"`
-	Deactivated int `json:"deactivated"`
-	Reactivated int `json:"reactivated"`
-	Ignored     int `json:"ignored"`
-	Skipped     int `json:"skipped"`
-	Errors      int `json:"errors"`
-}
-
-type CourseCounts struct {
-	Added   int `json:"added"`
-	Updated int `json:"updated"`
-	Removed int `json:"removed"`
-	Errors  int `json:"errors"`
-}
-
-// Run is one recorded sync run.
-type Run struct {
-	ID         int64  `json:"run_id"`
-	Status     string `json:"status"`
-	Scope      string `json:"scope"`
-	Trigger    string `json:"trigger"`
-	Source     string `json:"source"`
-	StartedAt  string `json:"started_at"`
-	FinishedAt string `json:"finished_at"`
-	Errors     int    `json:"errors"`
-	Warnings   int    `json:"warnings"`
-	Counts     Counts `json:"counts"`
-	Message    string `json:"message,omitempty"`
-	AdminID    int64  `json:"-"`
-
-	Options    string `json:"-"` // JSON: how the run was asked for
-	HeldSource string `json:"-"` // a held run's copy of its source
-	HeldSHA256 string `json:"-"` // the copy's content hash when it was kept
-	ResolvedBy int64  `json:"resolved_by,omitempty"`
-	Undoes     int64  `json:"undoes,omitempty"`
-	Inputs     string `json:"-"` // JSON: the files read, with rows and header
-	Tripped    string `json:"-"` // JSON: the limits a held run tripped
-}
-
-// LogEntry is one line of a run's log.
-type LogEntry struct {
-	Severity  string `json:"severity"` // error, warning, info
-	Phase     string `json:"phase"`
-	File      string `json:"file"`
-	Line      int    `json:"line"`
-	Column    int    `json:"column"`
-	SourcedID string `json:"sourcedId"`
-	Field     string `json:"field"`
-	Rule      string `json:"rule"`
-	Message   string `json:"message"`
-	// Name and Raw describe the record of an error or warning about one row:
-	// its display name (person: given and family name and role; class or
-	// course: title; org: name) and the row as the SIS sent it (a CSV line,
-	// or a REST record as JSON). They are the admin's own data, for the
-	// report; they never go to the app's log file.
-	Name string `json:"name,omitempty"`
-	Raw  string `json:"raw,omitempty"`
-	// Value is the entry's field in that row, as written.
-	Value string `json:"value,omitempty"`
-	// Rows is how many rows a correction logged once stands for (0: one).
-	Rows int `json:"rows,omitempty"`
-}
 
 // scrub removes credentials from text before it is stored (see DB.Scrub).
 func (db *DB) scrub(s string) string {
@@ -117,7 +18,7 @@ func (db *DB) scrub(s string) string {
 }
 
 // InsertRun records a run and returns its id.
-func (tx *Tx) InsertRun(r *Run) (int64, error) {
+func (tx *Tx) InsertRun(r *rosterdesk.Run) (int64, error) {
 	counts, _ := json.Marshal(r.Counts)
 	res, err := tx.exec(`INSERT INTO runs (scope, trigger, status, source, started_at, finished_at, errors, warnings, counts, message, admin_id,
 		options, held_source, undoes, inputs, tripped)
@@ -131,7 +32,7 @@ func (tx *Tx) InsertRun(r *Run) (int64, error) {
 }
 
 // FinishRun rewrites a run's outcome once apply has finished.
-func (tx *Tx) FinishRun(r *Run) error {
+func (tx *Tx) FinishRun(r *rosterdesk.Run) error {
 	counts, _ := json.Marshal(r.Counts)
 	_, err := tx.exec(`UPDATE runs SET status = ?, finished_at = ?, errors = ?, warnings = ?, counts = ?, message = ?, inputs = ?, tripped = ?, options = ? WHERE id = ?`,
 		r.Status, r.FinishedAt, r.Errors, r.Warnings, string(counts), tx.db.scrub(r.Message), orJSON(r.Inputs, "{}"), orJSON(r.Tripped, "[]"), orJSON(r.Options, "{}"), r.ID)
@@ -146,7 +47,7 @@ func (tx *Tx) ResolveRun(id int64, status string, by int64, message string) erro
 }
 
 // UpdateHeld records a held run's new numbers after it was planned again.
-func (tx *Tx) UpdateHeld(id int64, counts Counts, message, tripped string) error {
+func (tx *Tx) UpdateHeld(id int64, counts rosterdesk.Counts, message, tripped string) error {
 	c, _ := json.Marshal(counts)
 	_, err := tx.exec(`UPDATE runs SET counts = ?, message = ?, tripped = ? WHERE id = ?`, string(c), tx.db.scrub(message), orJSON(tripped, "[]"), id)
 	return err
@@ -160,7 +61,7 @@ func orJSON(s, def string) string {
 }
 
 // AddLog appends entries to run id's log.
-func (tx *Tx) AddLog(runID int64, entries []LogEntry) error {
+func (tx *Tx) AddLog(runID int64, entries []rosterdesk.LogEntry) error {
 	for _, e := range entries {
 		if _, err := tx.exec(`INSERT INTO run_log (run_id, severity, phase, file, line, col, sourced_id, field, rule, message, name, raw, value, rows)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -174,8 +75,8 @@ func (tx *Tx) AddLog(runID int64, entries []LogEntry) error {
 const runCols = `id, status, scope, trigger, source, started_at, finished_at, errors, warnings, counts, message, coalesce(admin_id, 0),
 	options, held_source, coalesce(resolved_by, 0), coalesce(undoes, 0), inputs, tripped, held_sha256`
 
-func scanRun(s interface{ Scan(...any) error }) (Run, error) {
-	var r Run
+func scanRun(s interface{ Scan(...any) error }) (rosterdesk.Run, error) {
+	var r rosterdesk.Run
 	var counts string
 	err := s.Scan(&r.ID, &r.Status, &r.Scope, &r.Trigger, &r.Source, &r.StartedAt, &r.FinishedAt, &r.Errors, &r.Warnings, &counts, &r.Message, &r.AdminID,
 		&r.Options, &r.HeldSource, &r.ResolvedBy, &r.Undoes, &r.Inputs, &r.Tripped, &r.HeldSHA256)
@@ -186,7 +87,7 @@ func scanRun(s interface{ Scan(...any) error }) (Run, error) {
 }
 
 // Runs lists runs newest first; limit <= 0 means all.
-func (db *DB) Runs(ctx context.Context, limit, offset int) ([]Run, error) {
+func (db *DB) Runs(ctx context.Context, limit, offset int) ([]rosterdesk.Run, error) {
 	if limit <= 0 {
 		limit = -1
 	}
@@ -195,7 +96,7 @@ func (db *DB) Runs(ctx context.Context, limit, offset int) ([]Run, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []Run{}
+	out := []rosterdesk.Run{}
 	for rows.Next() {
 		r, err := scanRun(rows)
 		if err != nil {
@@ -207,7 +108,7 @@ func (db *DB) Runs(ctx context.Context, limit, offset int) ([]Run, error) {
 }
 
 // Run loads one run.
-func (db *DB) Run(ctx context.Context, id int64) (Run, error) {
+func (db *DB) Run(ctx context.Context, id int64) (rosterdesk.Run, error) {
 	r, err := scanRun(db.sql.QueryRowContext(ctx, `SELECT `+runCols+` FROM runs WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, ErrNotFound
@@ -216,7 +117,7 @@ func (db *DB) Run(ctx context.Context, id int64) (Run, error) {
 }
 
 // LastApplied returns the newest applied run of scope that is still in force (not rolled back).
-func (db *DB) LastApplied(ctx context.Context, scope string) (Run, bool, error) {
+func (db *DB) LastApplied(ctx context.Context, scope string) (rosterdesk.Run, bool, error) {
 	r, err := scanRun(db.sql.QueryRowContext(ctx, `SELECT `+runCols+` FROM runs WHERE scope = ? AND status = 'applied' AND undoes IS NULL ORDER BY id DESC LIMIT 1`, scope))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, false, nil
@@ -232,14 +133,14 @@ func (db *DB) HasAppliedRun(ctx context.Context, scope string) (bool, error) {
 }
 
 // Log streams run id's log in order to fn.
-func (db *DB) Log(ctx context.Context, runID int64, fn func(LogEntry) error) error {
+func (db *DB) Log(ctx context.Context, runID int64, fn func(rosterdesk.LogEntry) error) error {
 	rows, err := db.sql.QueryContext(ctx, `SELECT severity, phase, file, line, col, sourced_id, field, rule, message, name, raw, value, rows FROM run_log WHERE run_id = ? ORDER BY id`, runID)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var e LogEntry
+		var e rosterdesk.LogEntry
 		if err := rows.Scan(&e.Severity, &e.Phase, &e.File, &e.Line, &e.Column, &e.SourcedID, &e.Field, &e.Rule, &e.Message, &e.Name, &e.Raw, &e.Value, &e.Rows); err != nil {
 			return err
 		}
@@ -251,14 +152,14 @@ func (db *DB) Log(ctx context.Context, runID int64, fn func(LogEntry) error) err
 }
 
 // entityTables maps an entity to its table and key column, for its creation event.
-var entityTables = map[Entity][2]string{
-	EntityBuilding: {"buildings", "sis_id"}, EntityUser: {"users", "sourced_id"}, EntitySession: {"academic_sessions", "sourced_id"},
-	EntityCourse: {"courses", "sourced_id"}, EntityClass: {"classes", "sourced_id"}, EntityAssignment: {"assignments", "sourced_id"},
+var entityTables = map[rosterdesk.Entity][2]string{
+	rosterdesk.EntityBuilding: {"buildings", "sis_id"}, rosterdesk.EntityUser: {"users", "sourced_id"}, rosterdesk.EntitySession: {"academic_sessions", "sourced_id"},
+	rosterdesk.EntityCourse: {"courses", "sourced_id"}, rosterdesk.EntityClass: {"classes", "sourced_id"}, rosterdesk.EntityAssignment: {"assignments", "sourced_id"},
 }
 
 // History returns the changes of one record, oldest first: its creation
 // (kept on the record as created_run) and every audited change after it.
-func (db *DB) History(ctx context.Context, entity Entity, sourcedID string) ([]Audit, error) {
+func (db *DB) History(ctx context.Context, entity rosterdesk.Entity, sourcedID string) ([]rosterdesk.Audit, error) {
 	tk, ok := entityTables[entity]
 	if !ok {
 		return nil, fmt.Errorf("unknown entity %q", entity)
@@ -275,9 +176,9 @@ func (db *DB) History(ctx context.Context, entity Entity, sourcedID string) ([]A
 		return nil, err
 	}
 	defer rows.Close()
-	out := []Audit{}
+	out := []rosterdesk.Audit{}
 	for rows.Next() {
-		a := Audit{Entity: entity, SourcedID: sourcedID}
+		a := rosterdesk.Audit{Entity: entity, SourcedID: sourcedID}
 		var old, nw sql.NullString
 		if err := rows.Scan(&a.RunID, &a.Action, &a.Field, &old, &nw, &a.Reason, &a.AdminID, &a.Admin, &a.At); err != nil {
 			return nil, err

@@ -4,7 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"time"
+	"rosterdesk"
 )
 
 // Setting returns the stored value of key and whether it was set.
@@ -42,28 +42,20 @@ func (db *DB) Settings(ctx context.Context) (map[string]string, error) {
 	return out, rows.Err()
 }
 
-// Admin is a local admin account that can be credited with changes.
-type Admin struct {
-	ID        int64     `json:"id"`
-	Email     string    `json:"email"`
-	Name      string    `json:"name"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
 // AddAdmin creates an admin account; an existing email is updated with the new name.
-func (db *DB) AddAdmin(ctx context.Context, email, name string) (Admin, error) {
+func (db *DB) AddAdmin(ctx context.Context, email, name string) (rosterdesk.Admin, error) {
 	now := FormatTime(db.Now())
 	_, err := db.sql.ExecContext(ctx, `INSERT INTO admins (email, name, created_at) VALUES (?, ?, ?)
 		ON CONFLICT(email) DO UPDATE SET name = excluded.name`, email, name, now)
 	if err != nil {
-		return Admin{}, err
+		return rosterdesk.Admin{}, err
 	}
 	return db.AdminByEmail(ctx, email)
 }
 
 // AdminByEmail finds an admin account by email (case-insensitive).
-func (db *DB) AdminByEmail(ctx context.Context, email string) (Admin, error) {
-	var a Admin
+func (db *DB) AdminByEmail(ctx context.Context, email string) (rosterdesk.Admin, error) {
+	var a rosterdesk.Admin
 	var created string
 	err := db.sql.QueryRowContext(ctx, `SELECT id, email, name, created_at FROM admins WHERE email = ?`, email).
 		Scan(&a.ID, &a.Email, &a.Name, &created)
@@ -75,15 +67,15 @@ func (db *DB) AdminByEmail(ctx context.Context, email string) (Admin, error) {
 }
 
 // Admins lists every admin account.
-func (db *DB) Admins(ctx context.Context) ([]Admin, error) {
+func (db *DB) Admins(ctx context.Context) ([]rosterdesk.Admin, error) {
 	rows, err := db.sql.QueryContext(ctx, `SELECT id, email, name, created_at FROM admins ORDER BY name, email`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Admin
+	var out []rosterdesk.Admin
 	for rows.Next() {
-		var a Admin
+		var a rosterdesk.Admin
 		var created string
 		if err := rows.Scan(&a.ID, &a.Email, &a.Name, &created); err != nil {
 			return nil, err
@@ -94,27 +86,15 @@ func (db *DB) Admins(ctx context.Context) ([]Admin, error) {
 	return out, rows.Err()
 }
 
-// SettingChange is one recorded change of a setting. Records is how many
-// stored records it reached (the courses a teacher-permission change updated).
-type SettingChange struct {
-	Key     string `json:"key"`
-	Old     string `json:"old"`
-	New     string `json:"new"`
-	AdminID int64  `json:"admin_id,omitempty"`
-	Admin   string `json:"admin,omitempty"`
-	Records int64  `json:"records,omitempty"`
-	At      string `json:"at"`
-}
-
 // AddSettingChange records a setting change stamped now.
-func (db *DB) AddSettingChange(ctx context.Context, c SettingChange) error {
+func (db *DB) AddSettingChange(ctx context.Context, c rosterdesk.SettingChange) error {
 	_, err := db.sql.ExecContext(ctx, `INSERT INTO setting_changes (key, old, new, admin_id, records, at) VALUES (?, ?, ?, ?, ?, ?)`,
 		c.Key, c.Old, c.New, nullID(c.AdminID), c.Records, FormatTime(db.Now()))
 	return err
 }
 
 // SettingChanges lists recorded setting changes newest first; key "" lists all, limit <= 0 all.
-func (db *DB) SettingChanges(ctx context.Context, key string, limit int) ([]SettingChange, error) {
+func (db *DB) SettingChanges(ctx context.Context, key string, limit int) ([]rosterdesk.SettingChange, error) {
 	if limit <= 0 {
 		limit = -1
 	}
@@ -125,9 +105,9 @@ func (db *DB) SettingChanges(ctx context.Context, key string, limit int) ([]Sett
 		return nil, err
 	}
 	defer rows.Close()
-	out := []SettingChange{}
+	out := []rosterdesk.SettingChange{}
 	for rows.Next() {
-		var c SettingChange
+		var c rosterdesk.SettingChange
 		if err := rows.Scan(&c.Key, &c.Old, &c.New, &c.AdminID, &c.Admin, &c.Records, &c.At); err != nil {
 			return nil, err
 		}

@@ -6,19 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"rosterdesk"
 	"strings"
-)
-
-// Entity names a kind of roster record, as it appears in audits and logs.
-type Entity string
-
-const (
-	EntityBuilding   Entity = "building"
-	EntityUser       Entity = "user"
-	EntitySession    Entity = "academicSession"
-	EntityCourse     Entity = "course"
-	EntityClass      Entity = "class"
-	EntityAssignment Entity = "assignment"
 )
 
 // Sep joins a record's field values into one string; it never appears in CSV text we keep.
@@ -29,7 +18,7 @@ const Sep = "\x1f"
 // planned records small in memory.
 type Table struct {
 	Name   string
-	Entity Entity
+	Entity rosterdesk.Entity
 	Cols   []string
 	// OffCol is the timestamp set when the record leaves the roster.
 	OffCol string
@@ -40,17 +29,17 @@ type Table struct {
 }
 
 var (
-	Users = &Table{Name: "users", Entity: EntityUser, OffCol: "deactivated_at", Protectable: true,
+	Users = &Table{Name: "users", Entity: rosterdesk.EntityUser, OffCol: "deactivated_at", Protectable: true,
 		Cols:  []string{"role", "username", "given_name", "family_name", "middle_name", "identifier", "email", "grades", "enabled", "org_ids"},
 		Extra: []string{"protected"}}
-	Sessions = &Table{Name: "academic_sessions", Entity: EntitySession, OffCol: "removed_at",
+	Sessions = &Table{Name: "academic_sessions", Entity: rosterdesk.EntitySession, OffCol: "removed_at",
 		Cols: []string{"title", "type", "start_date", "end_date", "parent_sourced_id", "school_year"}}
-	Courses = &Table{Name: "courses", Entity: EntityCourse, OffCol: "removed_at", Protectable: true,
+	Courses = &Table{Name: "courses", Entity: rosterdesk.EntityCourse, OffCol: "removed_at", Protectable: true,
 		Cols:  []string{"title", "course_code", "grades", "org_sourced_id", "school_year_sourced_id", "subjects"},
 		Extra: []string{"teacher_permission", "protected"}}
-	Classes = &Table{Name: "classes", Entity: EntityClass, OffCol: "removed_at",
+	Classes = &Table{Name: "classes", Entity: rosterdesk.EntityClass, OffCol: "removed_at",
 		Cols: []string{"title", "class_code", "class_type", "course_sourced_id", "school_sourced_id", "location", "grades", "subjects", "periods", "term_ids"}}
-	Assignments = &Table{Name: "assignments", Entity: EntityAssignment, OffCol: "removed_at",
+	Assignments = &Table{Name: "assignments", Entity: rosterdesk.EntityAssignment, OffCol: "removed_at",
 		Cols: []string{"class_sourced_id", "user_sourced_id", "school_sourced_id", "role", "is_primary", "begin_date", "end_date"}}
 )
 
@@ -268,7 +257,7 @@ func concatExpr(cols []string) string {
 
 // Record is a stored record as shown to people: its fields by column name.
 type Record struct {
-	Entity    Entity            `json:"entity"`
+	Entity    rosterdesk.Entity `json:"entity"`
 	SourcedID string            `json:"sourcedId"`
 	Active    bool              `json:"active"`
 	Fields    map[string]string `json:"fields"`

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"rosterdesk"
 	"strings"
 	"time"
 )
@@ -246,23 +247,8 @@ func (tx *Tx) SetUserBuildings(userID int64, buildingIDs []int64, isNew bool) er
 	return nil
 }
 
-// Audit records one change to one record.
-type Audit struct {
-	RunID     int64   `json:"run_id"`
-	Entity    Entity  `json:"entity"`
-	SourcedID string  `json:"sourcedId"`
-	Action    string  `json:"action"`
-	Field     string  `json:"field,omitempty"`
-	Old       *string `json:"old"`
-	New       *string `json:"new"`
-	Reason    string  `json:"reason,omitempty"`
-	AdminID   int64   `json:"admin_id"`
-	Admin     string  `json:"admin,omitempty"`
-	At        string  `json:"at"`
-}
-
 // AddAudit writes one audit entry stamped with the transaction's time.
-func (tx *Tx) AddAudit(a Audit) error {
+func (tx *Tx) AddAudit(a rosterdesk.Audit) error {
 	_, err := tx.exec(`INSERT INTO audit (run_id, entity, sourced_id, action, field, old, new, reason, admin_id, at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.RunID, a.Entity, a.SourcedID, a.Action, a.Field, a.Old, a.New, a.Reason, nullID(a.AdminID), tx.nowS)

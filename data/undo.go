@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"rosterdesk"
 	"strings"
 )
 
@@ -190,14 +191,14 @@ func (db *DB) UndoConflicts(ctx context.Context, runID int64) ([]int64, error) {
 }
 
 // SetProtected marks a user, course (by sourcedId) or building (by SIS id) as never to be deactivated by a sync.
-func (db *DB) SetProtected(ctx context.Context, entity Entity, key string, on bool) error {
+func (db *DB) SetProtected(ctx context.Context, entity rosterdesk.Entity, key string, on bool) error {
 	table, col := "", "sourced_id"
 	switch entity {
-	case EntityUser:
+	case rosterdesk.EntityUser:
 		table = "users"
-	case EntityCourse:
+	case rosterdesk.EntityCourse:
 		table = "courses"
-	case EntityBuilding:
+	case rosterdesk.EntityBuilding:
 		table, col = "buildings", "sis_id"
 	default:
 		return fmt.Errorf("only users, courses and buildings can be protected, not %s", entity)

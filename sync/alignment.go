@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"rosterdesk"
 	"sort"
 	"strings"
 
@@ -237,7 +238,7 @@ func (e *Engine) Alignment(ctx context.Context, path string) (*Alignment, error)
 	if err != nil {
 		return nil, err
 	}
-	bySIS := map[string]data.Building{}
+	bySIS := map[string]rosterdesk.Building{}
 	for _, b := range buildings {
 		if b.SISID != "" {
 			bySIS[b.SISID] = b
@@ -325,8 +326,8 @@ type SwitchAnalysis struct {
 	IncomingSchools int
 	MatchedSchools  int // schools whose sourcedId is a building's SIS id
 
-	Scope    Scope
-	Counts   data.Counts // the dry-run plan of a sync from the new bundle
+	Scope    rosterdesk.Scope
+	Counts   rosterdesk.Counts // the dry-run plan of a sync from the new bundle
 	Errors   int
 	Warnings int
 }
@@ -376,7 +377,7 @@ func (e *Engine) AnalyzeSwitch(ctx context.Context, path string, progress func(P
 			s.MatchedSchools++
 		}
 	}
-	plan, err := e.PlanRun(ctx, path, Options{Trigger: TriggerManual, Progress: progress})
+	plan, err := e.PlanRun(ctx, path, Options{Trigger: rosterdesk.TriggerManual, Progress: progress})
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"rosterdesk"
 	"strings"
 	gosync "sync"
 	"time"
@@ -13,9 +14,9 @@ import (
 
 // Options choose what a run does.
 type Options struct {
-	Scope    Scope // "" takes the sync.process setting
-	DryRun   bool  // stop after the plan; record only the run and its log
-	Trigger  Trigger
+	Scope    rosterdesk.Scope // "" takes the sync.process setting
+	DryRun   bool             // stop after the plan; record only the run and its log
+	Trigger  rosterdesk.Trigger
 	Progress func(Progress)
 	// Collections marks a source that is a REST pull written as CSV files (see Source.Collections).
 	Collections bool
@@ -23,9 +24,9 @@ type Options struct {
 	// source.systemName). The first run from a new provider is held for review.
 	Provider string
 
-	approving *data.Run       // the held run this run approves: its limits are waived once
-	notes     []data.LogEntry // entries the run's log starts with (a REST pull pulled again)
-	forceHold string          // hold for review whatever the numbers (the first automated run after a pause)
+	approving *rosterdesk.Run       // the held run this run approves: its limits are waived once
+	notes     []rosterdesk.LogEntry // entries the run's log starts with (a REST pull pulled again)
+	forceHold string                // hold for review whatever the numbers (the first automated run after a pause)
 }
 
 // applyHook lets the kill test stop a child process in the middle of apply.
@@ -54,7 +55,7 @@ func (e *Engine) Sync(ctx context.Context, source string, opt Options) (*Result,
 		if plan.Trips, err = e.guard(ctx, plan); err != nil {
 			return nil, err
 		}
-		return e.record(ctx, plan, StatusDryRun, "")
+		return e.record(ctx, plan, rosterdesk.StatusDryRun, "")
 	}
 	return e.applyRun(ctx, source, opt, nil)
 }
@@ -71,10 +72,10 @@ func (e *Engine) Apply(ctx context.Context, preview *Plan) (*Result, error) {
 func (e *Engine) refused(opt Options, err error) (*Result, error) {
 	var refused *RefusedError
 	if errors.As(err, &refused) {
-		return &Result{Status: StatusRefused, Scope: opt.Scope, Trigger: opt.Trigger, Message: refused.Reason}, err
+		return &Result{Status: rosterdesk.StatusRefused, Scope: opt.Scope, Trigger: opt.Trigger, Message: refused.Reason}, err
 	}
 	if IsBusy(err) {
-		return &Result{Status: StatusRefused, Scope: opt.Scope, Trigger: opt.Trigger, Message: err.Error()}, err
+		return &Result{Status: rosterdesk.StatusRefused, Scope: opt.Scope, Trigger: opt.Trigger, Message: err.Error()}, err
 	}
 	return nil, err
 }
@@ -98,7 +99,7 @@ func (e *Engine) applyRun(ctx context.Context, source string, opt Options, previ
 		return nil, err
 	}
 	defer tx.Rollback()
-	run := &data.Run{Scope: string(opt.Scope), Trigger: string(opt.Trigger), Status: StatusApplied, Source: source,
+	run := &rosterdesk.Run{Scope: string(opt.Scope), Trigger: string(opt.Trigger), Status: rosterdesk.StatusApplied, Source: source,
 		StartedAt: data.FormatTime(tx.Now()), FinishedAt: data.FormatTime(tx.Now()), AdminID: admin.ID, Options: optionsJSON(opt)}
 	if opt.Collections && opt.Provider != "" {
 		run.Source = opt.Provider // a REST pull's folder is temporary; the provider is what the admin knows
@@ -148,7 +149,7 @@ func (e *Engine) applyRun(ctx context.Context, source string, opt Options, previ
 		// The roster or the source changed since the run was held: show the new numbers, apply nothing.
 		tx.Rollback()
 		return e.replanned(ctx, held, plan)
-	} else if err := tx.ResolveRun(held.ID, StatusApproved, run.ID, ""); err != nil {
+	} else if err := tx.ResolveRun(held.ID, rosterdesk.StatusApproved, run.ID, ""); err != nil {
 		return nil, err
 	} else if err := tx.DeletePlanned(held.ID); err != nil { // its changes are now the approving run's
 		return nil, err
@@ -187,7 +188,7 @@ func (e *Engine) recordCancelled(plan *Plan, source string, cause error) (*Resul
 	}
 	plan.log.infof("apply", "", 0, 0, "", "", "run.cancelled", "cancelled before it finished; nothing was applied")
 	plan.log.finish()
-	res, err := e.record(context.Background(), plan, StatusCancelled, "cancelled; nothing was applied")
+	res, err := e.record(context.Background(), plan, rosterdesk.StatusCancelled, "cancelled; nothing was applied")
 	if err != nil {
 		return nil, errors.Join(cause, err)
 	}
@@ -209,7 +210,7 @@ func (e *Engine) recordFailed(ctx context.Context, plan *Plan, source string, ca
 		plan.Source = &Source{Path: source}
 	}
 	plan.log.finish()
-	res, err := e.record(ctx, plan, StatusFailed, cause.Error())
+	res, err := e.record(ctx, plan, rosterdesk.StatusFailed, cause.Error())
 	if err != nil {
 		return nil, errors.Join(cause, err)
 	}
@@ -234,7 +235,7 @@ func (e *Engine) record(ctx context.Context, plan *Plan, status, message string)
 	if plan.Source != nil {
 		src = plan.Source.Path
 	}
-	run := &data.Run{Scope: string(plan.Scope), Trigger: string(plan.Trigger), Status: status, Source: src,
+	run := &rosterdesk.Run{Scope: string(plan.Scope), Trigger: string(plan.Trigger), Status: status, Source: src,
 		StartedAt: data.FormatTime(plan.StartedAt), FinishedAt: data.FormatTime(tx.Now()),
 		Errors: plan.log.errors, Warnings: plan.log.warnings, Counts: plan.Counts, Message: message, AdminID: plan.Admin.ID,
 		Tripped: tripsJSON(plan.Trips), Options: runOptionsJSON(plan.opt, plan.Source)}
@@ -244,7 +245,7 @@ func (e *Engine) record(ctx context.Context, plan *Plan, status, message string)
 	if err := tx.AddLog(run.ID, plan.log.entries); err != nil {
 		return nil, err
 	}
-	if status == StatusDryRun {
+	if status == rosterdesk.StatusDryRun {
 		list, err := plan.records(ctx, e.DB)
 		if err != nil {
 			return nil, err
@@ -261,7 +262,7 @@ func (e *Engine) record(ctx context.Context, plan *Plan, status, message string)
 	return res, nil
 }
 
-func (e *Engine) result(run *data.Run, plan *Plan) *Result {
+func (e *Engine) result(run *rosterdesk.Run, plan *Plan) *Result {
 	r := FromRun(*run)
 	r.Log = plan.log.entries
 	return &r
@@ -364,8 +365,8 @@ func (w *writer) finish() error {
 	return w.failed()
 }
 
-func (w *writer) audit(ent data.Entity, id string, action Action, field string, old, nw *string, reason string) error {
-	return w.tx.AddAudit(data.Audit{RunID: w.runID, Entity: ent, SourcedID: id, Action: action.String(), Field: field, Old: old, New: nw, Reason: reason, AdminID: w.admin})
+func (w *writer) audit(ent rosterdesk.Entity, id string, action Action, field string, old, nw *string, reason string) error {
+	return w.tx.AddAudit(rosterdesk.Audit{RunID: w.runID, Entity: ent, SourcedID: id, Action: action.String(), Field: field, Old: old, New: nw, Reason: reason, AdminID: w.admin})
 }
 
 func strp(s string) *string { return &s }
@@ -394,7 +395,7 @@ func (w *writer) buildings() error {
 			if err := w.tx.UpdateBuilding(c.BuildingID, c.Name, c.Aligned, false); err != nil {
 				return err
 			}
-			if err := w.audit(data.EntityBuilding, c.SISID, c.Action, "active", strp("true"), strp("false"), c.Reason); err != nil {
+			if err := w.audit(rosterdesk.EntityBuilding, c.SISID, c.Action, "active", strp("true"), strp("false"), c.Reason); err != nil {
 				return err
 			}
 			continue
@@ -403,17 +404,17 @@ func (w *writer) buildings() error {
 			return err
 		}
 		if c.Action == ActReactivate {
-			if err := w.audit(data.EntityBuilding, c.SISID, c.Action, "active", strp("false"), strp("true"), c.Reason); err != nil {
+			if err := w.audit(rosterdesk.EntityBuilding, c.SISID, c.Action, "active", strp("false"), strp("true"), c.Reason); err != nil {
 				return err
 			}
 		}
 		if !c.Aligned {
-			if err := w.audit(data.EntityBuilding, c.SISID, c.Action, "aligned", strp("false"), strp("true"), c.Reason); err != nil {
+			if err := w.audit(rosterdesk.EntityBuilding, c.SISID, c.Action, "aligned", strp("false"), strp("true"), c.Reason); err != nil {
 				return err
 			}
 		}
 		if c.OldName != c.Name {
-			if err := w.audit(data.EntityBuilding, c.SISID, c.Action, "name", strp(c.OldName), strp(c.Name), c.Reason); err != nil {
+			if err := w.audit(rosterdesk.EntityBuilding, c.SISID, c.Action, "name", strp(c.OldName), strp(c.Name), c.Reason); err != nil {
 				return err
 			}
 		}
@@ -560,7 +561,7 @@ func (w *writer) buildingIDs(orgs string) []int64 {
 // RecordFailed records a run that failed before anything could be planned,
 // for example a REST pull cut short, with the entries that explain it.
 // The roster is not touched.
-func (e *Engine) RecordFailed(ctx context.Context, opt Options, source string, cause error, entries []data.LogEntry) (*Result, error) {
+func (e *Engine) RecordFailed(ctx context.Context, opt Options, source string, cause error, entries []rosterdesk.LogEntry) (*Result, error) {
 	opt, admin, err := e.preconditions(ctx, opt)
 	if err != nil {
 		return e.refused(opt, err)

@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"errors"
+	"rosterdesk"
 
 	"rosterdesk/data"
 )
@@ -10,14 +11,14 @@ import (
 // BrowsePage is one page of the roster browser and how many rows match in all.
 type BrowsePage struct {
 	Columns []string
-	Rows    []data.BrowseRow
+	Rows    []rosterdesk.BrowseRow
 	Total   int // -1 when not counted (a later page of the same query)
 }
 
 // Browse returns one page of users, courses or classes matching q. The total
 // is counted only for the first page (q.Offset 0); later pages of the same
 // query reuse it.
-func (e *Engine) Browse(ctx context.Context, q data.BrowseQuery) (*BrowsePage, error) {
+func (e *Engine) Browse(ctx context.Context, q rosterdesk.BrowseQuery) (*BrowsePage, error) {
 	rows, err := e.DB.Browse(ctx, q)
 	if err != nil {
 		return nil, err
@@ -39,9 +40,9 @@ func (e *Engine) Roles(ctx context.Context) ([]string, error) { return e.DB.Role
 // UserDetail is one user as the roster browser opens it.
 type UserDetail struct {
 	Record    *data.Record
-	Buildings []data.Building
-	Classes   []data.UserClass
-	History   []data.Audit // oldest first: the run that added it, then every audited change
+	Buildings []rosterdesk.Building
+	Classes   []rosterdesk.UserClass
+	History   []rosterdesk.Audit // oldest first: the run that added it, then every audited change
 }
 
 // UserDetail loads a user with its buildings, classes and change history.
@@ -65,7 +66,7 @@ func (e *Engine) UserDetail(ctx context.Context, sourcedID string) (*UserDetail,
 
 // LogPage returns one page of a run's full log (entries, then the changes it
 // made with their reasons) matching f, and for the first page the counts by severity.
-func (e *Engine) LogPage(ctx context.Context, runID int64, f data.LogFilter, limit, offset int) ([]data.LogRow, map[string]int, error) {
+func (e *Engine) LogPage(ctx context.Context, runID int64, f rosterdesk.LogFilter, limit, offset int) ([]rosterdesk.LogRow, map[string]int, error) {
 	rows, err := e.DB.LogPage(ctx, runID, f, limit, offset)
 	if err != nil || offset > 0 {
 		return rows, nil, err
@@ -89,6 +90,6 @@ func (e *Engine) Run(ctx context.Context, runID int64) (Result, error) {
 func (e *Engine) RunCount(ctx context.Context) (int, error) { return e.DB.RunCount(ctx) }
 
 // ClassMembers lists the people assigned to a class, each once per role.
-func (e *Engine) ClassMembers(ctx context.Context, classSourcedID string) ([]data.ClassMember, error) {
+func (e *Engine) ClassMembers(ctx context.Context, classSourcedID string) ([]rosterdesk.ClassMember, error) {
 	return e.DB.ClassMembers(ctx, classSourcedID)
 }

@@ -2,20 +2,19 @@ package sync
 
 import (
 	"context"
+	"rosterdesk"
 	"strings"
 	"testing"
-
-	"rosterdesk/data"
 )
 
 func TestBrowseUsersSearchFilterAndPages(t *testing.T) {
 	e := newEngine(t)
 	ctx := context.Background()
 	src := district().zip(t, "")
-	mustSync(t, e, src, ScopeBuildings)
-	mustSync(t, e, src, ScopeUsersCourses)
+	mustSync(t, e, src, rosterdesk.ScopeBuildings)
+	mustSync(t, e, src, rosterdesk.ScopeUsersCourses)
 
-	all, err := e.Browse(ctx, data.BrowseQuery{Kind: data.BrowseUsers, Limit: 100})
+	all, err := e.Browse(ctx, rosterdesk.BrowseQuery{Kind: rosterdesk.BrowseUsers, Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +27,7 @@ func TestBrowseUsersSearchFilterAndPages(t *testing.T) {
 	// Pages: two rows at a time, the total counted on the first page only.
 	var ids []string
 	for off := 0; off < 6; off += 2 {
-		p, err := e.Browse(ctx, data.BrowseQuery{Kind: data.BrowseUsers, Limit: 2, Offset: off})
+		p, err := e.Browse(ctx, rosterdesk.BrowseQuery{Kind: rosterdesk.BrowseUsers, Limit: 2, Offset: off})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -44,7 +43,7 @@ func TestBrowseUsersSearchFilterAndPages(t *testing.T) {
 			t.Fatalf("paged order %v differs from %v", ids, all.Rows)
 		}
 	}
-	count := func(q data.BrowseQuery) int {
+	count := func(q rosterdesk.BrowseQuery) int {
 		t.Helper()
 		q.Limit = 1 // forces a count
 		p, err := e.Browse(ctx, q)
@@ -58,22 +57,22 @@ func TestBrowseUsersSearchFilterAndPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, c := range map[string]struct {
-		q    data.BrowseQuery
+		q    rosterdesk.BrowseQuery
 		want int
 	}{
-		"search given name": {data.BrowseQuery{Kind: data.BrowseUsers, Search: "ann"}, 1},
-		"search full name":  {data.BrowseQuery{Kind: data.BrowseUsers, Search: "Ben Smith"}, 1},
-		"search email":      {data.BrowseQuery{Kind: data.BrowseUsers, Search: "tia@example"}, 1},
-		"search sourcedId":  {data.BrowseQuery{Kind: data.BrowseUsers, Search: "t2"}, 1},
-		"search is literal": {data.BrowseQuery{Kind: data.BrowseUsers, Search: "%"}, 0},
-		"role":              {data.BrowseQuery{Kind: data.BrowseUsers, Role: "student"}, 3},
-		"building":          {data.BrowseQuery{Kind: data.BrowseUsers, BuildingID: b1.ID}, 3},
-		"building and role": {data.BrowseQuery{Kind: data.BrowseUsers, BuildingID: b1.ID, Role: "teacher"}, 1},
-		"inactive":          {data.BrowseQuery{Kind: data.BrowseUsers, Status: "inactive"}, 0},
-		"courses":           {data.BrowseQuery{Kind: data.BrowseCourses}, 2},
-		"courses by school": {data.BrowseQuery{Kind: data.BrowseCourses, BuildingID: b1.ID}, 1},
-		"classes by code":   {data.BrowseQuery{Kind: data.BrowseClasses, Search: "bioa"}, 1},
-		"classes by school": {data.BrowseQuery{Kind: data.BrowseClasses, BuildingID: b1.ID, Status: "active"}, 1},
+		"search given name": {rosterdesk.BrowseQuery{Kind: rosterdesk.BrowseUsers, Search: "ann"}, 1},
+		"search full name":  {rosterdesk.BrowseQuery{Kind: rosterdesk.BrowseUsers, Search: "Ben Smith"}, 1},
+		"search email":      {rosterdesk.BrowseQuery{Kind: rosterdesk.BrowseUsers, Search: "tia@example"}, 1},
+		"search sourcedId":  {rosterdesk.BrowseQuery{Kind: rosterdesk.BrowseUsers, Search: "t2"}, 1},
+		"search is literal": {rosterdesk.BrowseQuery{Kind: rosterdesk.BrowseUsers, Search: "%"}, 0},
+		"role":              {rosterdesk.BrowseQuery{Kind: rosterdesk.BrowseUsers, Role: "student"}, 3},
+		"building":          {rosterdesk.BrowseQuery{Kind: rosterdesk.BrowseUsers, BuildingID: b1.ID}, 3},
+		"building and role": {rosterdesk.BrowseQuery{Kind: rosterdesk.BrowseUsers, BuildingID: b1.ID, Role: "teacher"}, 1},
+		"inactive":          {rosterdesk.BrowseQuery{Kind: rosterdesk.BrowseUsers, Status: "inactive"}, 0},
+		"courses":           {rosterdesk.BrowseQuery{Kind: rosterdesk.BrowseCourses}, 2},
+		"courses by school": {rosterdesk.BrowseQuery{Kind: rosterdesk.BrowseCourses, BuildingID: b1.ID}, 1},
+		"classes by code":   {rosterdesk.BrowseQuery{Kind: rosterdesk.BrowseClasses, Search: "bioa"}, 1},
+		"classes by school": {rosterdesk.BrowseQuery{Kind: rosterdesk.BrowseClasses, BuildingID: b1.ID, Status: "active"}, 1},
 	} {
 		if got := count(c.q); got != c.want {
 			t.Errorf("%s: %d rows, want %d", name, got, c.want)
@@ -82,8 +81,8 @@ func TestBrowseUsersSearchFilterAndPages(t *testing.T) {
 	// Deactivated users show up under the inactive filter.
 	users := district()["users.csv"]
 	next := district().with("users.csv", strings.Replace(users, user("u2", "sch1", "student", "Ben")+"\n", "", 1))
-	mustSync(t, e, next.zip(t, ""), ScopeUsers)
-	if got := count(data.BrowseQuery{Kind: data.BrowseUsers, Status: "inactive"}); got != 1 {
+	mustSync(t, e, next.zip(t, ""), rosterdesk.ScopeUsers)
+	if got := count(rosterdesk.BrowseQuery{Kind: rosterdesk.BrowseUsers, Status: "inactive"}); got != 1 {
 		t.Fatalf("inactive after removal: %d", got)
 	}
 
@@ -113,10 +112,10 @@ func TestLogPageFiltersAndCounts(t *testing.T) {
 	f := district()
 	f["users.csv"] += user("bad1", "sch1", "student", "") // no username nor givenName: rejected
 	src := f.zip(t, "")
-	mustSync(t, e, src, ScopeBuildings)
-	res := mustSync(t, e, src, ScopeUsers)
+	mustSync(t, e, src, rosterdesk.ScopeBuildings)
+	res := mustSync(t, e, src, rosterdesk.ScopeUsers)
 
-	rows, counts, err := e.LogPage(ctx, res.RunID, data.LogFilter{}, 1000, 0)
+	rows, counts, err := e.LogPage(ctx, res.RunID, rosterdesk.LogFilter{}, 1000, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,21 +129,21 @@ func TestLogPageFiltersAndCounts(t *testing.T) {
 	if len(rows) != total {
 		t.Fatalf("%d rows for counts %v", len(rows), counts)
 	}
-	errs, _, err := e.LogPage(ctx, res.RunID, data.LogFilter{Severity: "error"}, 100, 0)
+	errs, _, err := e.LogPage(ctx, res.RunID, rosterdesk.LogFilter{Severity: "error"}, 100, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(errs) != 2 || errs[1].SourcedID != "bad1" || errs[1].File != "users.csv" || errs[1].Entity != "user" || errs[1].Field != "givenName" || errs[1].Line != 9 {
 		t.Fatalf("errors %+v", errs)
 	}
-	adds, _, _ := e.LogPage(ctx, res.RunID, data.LogFilter{Severity: "change", Text: "u1"}, 100, 0)
+	adds, _, _ := e.LogPage(ctx, res.RunID, rosterdesk.LogFilter{Severity: "change", Text: "u1"}, 100, 0)
 	if len(adds) != 1 || adds[0].Rule != "add" || adds[0].Message != "new in users.csv" {
 		t.Fatalf("change rows %+v", adds)
 	}
 	// Paging: the pages put together are the whole log, in order.
-	var paged []data.LogRow
+	var paged []rosterdesk.LogRow
 	for off := 0; ; off += 3 {
-		p, _, err := e.LogPage(ctx, res.RunID, data.LogFilter{}, 3, off)
+		p, _, err := e.LogPage(ctx, res.RunID, rosterdesk.LogFilter{}, 3, off)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -163,8 +162,8 @@ func TestLogPageFiltersAndCounts(t *testing.T) {
 	}
 	// Deactivations carry their reason.
 	next := district().with("users.csv", strings.Replace(district()["users.csv"], user("u2", "sch1", "student", "Ben")+"\n", "", 1))
-	res2 := mustSync(t, e, next.zip(t, ""), ScopeUsers)
-	ch, _, _ := e.LogPage(ctx, res2.RunID, data.LogFilter{Severity: "change", Entity: "user"}, 100, 0)
+	res2 := mustSync(t, e, next.zip(t, ""), rosterdesk.ScopeUsers)
+	ch, _, _ := e.LogPage(ctx, res2.RunID, rosterdesk.LogFilter{Severity: "change", Entity: "user"}, 100, 0)
 	if len(ch) != 1 || ch[0].SourcedID != "u2" || ch[0].Rule != "deactivate" || !strings.HasPrefix(ch[0].Message, "absent from users.csv") {
 		t.Fatalf("deactivation rows %+v", ch)
 	}

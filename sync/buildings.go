@@ -3,10 +3,9 @@ package sync
 import (
 	"errors"
 	"io"
+	"rosterdesk"
 	"sort"
 	"strings"
-
-	"rosterdesk/data"
 )
 
 // planBuildings aligns OneRoster schools with buildings by building SIS id =
@@ -22,7 +21,7 @@ func (p *planner) planBuildings() error {
 	if err != nil {
 		return err
 	}
-	bySIS := map[string]data.Building{}
+	bySIS := map[string]rosterdesk.Building{}
 	for _, b := range existing {
 		if b.SISID != "" {
 			bySIS[b.SISID] = b
@@ -80,7 +79,7 @@ func (p *planner) planBuildings() error {
 		if !(ok1 && ok2) {
 			continue
 		}
-		org := data.Org{SourcedID: id, Name: name, Type: typ, Identifier: t.get("identifier"), Parent: t.get("parentSourcedId"), Active: true}
+		org := rosterdesk.Org{SourcedID: id, Name: name, Type: typ, Identifier: t.get("identifier"), Parent: t.get("parentSourcedId"), Active: true}
 		if org.Parent != "" {
 			parents[id] = [2]any{org.Parent, t.Line}
 		}
@@ -127,7 +126,7 @@ func (p *planner) planBuildings() error {
 	if p.src.Bulk("orgs") && t.Damaged != "" {
 		p.damaged(t)
 	} else if p.src.Bulk("orgs") {
-		var gone []data.Building
+		var gone []rosterdesk.Building
 		for _, b := range existing {
 			if _, ok := seen[b.SISID]; !ok && b.Active && b.Aligned {
 				gone = append(gone, b)

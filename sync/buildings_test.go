@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"path/filepath"
+	"rosterdesk"
 	"slices"
 	"strings"
 	"testing"
@@ -22,8 +23,8 @@ func newSchoolDistrict(t *testing.T, e *Engine) (day1 string, moved []string) {
 	if err := d0.WriteZip(day0, gen.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	mustSync(t, e, day0, ScopeBuildings)
-	mustSync(t, e, day0, ScopeUsersCourses)
+	mustSync(t, e, day0, rosterdesk.ScopeBuildings)
+	mustSync(t, e, day0, rosterdesk.ScopeUsersCourses)
 
 	d1 := *d0
 	d1.Orgs = append(slices.Clone(d0.Orgs), gen.Org{SourcedID: "sch-new", Name: "Riverside Academy", Type: "school", Identifier: "RA", ParentSourcedID: gen.DistrictID})
@@ -58,9 +59,9 @@ func TestNewSchoolInRoutineSync(t *testing.T) {
 	}
 	day1, moved := newSchoolDistrict(t, e)
 	active := roster(t, e).Assignments.Active
-	res := mustSync(t, e, day1, ScopeUsersCourses)
+	res := mustSync(t, e, day1, rosterdesk.ScopeUsersCourses)
 	k := res.Counts
-	if k.Buildings != (data.BuildingCounts{Added: 1}) {
+	if k.Buildings != (rosterdesk.BuildingCounts{Added: 1}) {
 		t.Fatalf("buildings %+v, want 1 added", k.Buildings)
 	}
 	if k.Users.Deactivated != 0 || k.Users.Ignored != 0 || k.Users.Updated != 20 || k.Assignments.Removed != 0 {
@@ -99,8 +100,8 @@ func TestNewSchoolInRoutineSync(t *testing.T) {
 	if err := renamed.WriteZip(p, gen.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	res, err = e.Sync(ctx, p, Options{Scope: ScopeUsersCourses})
-	if err != nil || res.Counts.Buildings != (data.BuildingCounts{Updated: 1}) {
+	res, err = e.Sync(ctx, p, Options{Scope: rosterdesk.ScopeUsersCourses})
+	if err != nil || res.Counts.Buildings != (rosterdesk.BuildingCounts{Updated: 1}) {
 		t.Fatalf("renamed: %+v %v", res, err)
 	}
 	if b, _ := e.DB.BuildingBySIS(ctx, closing); b.Name != "Lincoln Renamed" {
@@ -117,7 +118,7 @@ func TestNewSchoolInRoutineSync(t *testing.T) {
 		t.Fatal(err)
 	}
 	users := roster(t, e).Users.Active
-	res, err = e.Sync(ctx, p, Options{Scope: ScopeUsersCourses})
+	res, err = e.Sync(ctx, p, Options{Scope: rosterdesk.ScopeUsersCourses})
 	if !IsHeld(err) || res.Counts.Buildings.Deactivated != 1 || len(res.Tripped) == 0 || res.Tripped[0].Entity != "buildings" {
 		t.Fatalf("closing a school: %+v %v", res, err)
 	}
@@ -142,9 +143,9 @@ func TestNewSchoolWithOneRosterOff(t *testing.T) {
 	guardsDefault(t, e)
 	day1, moved := newSchoolDistrict(t, e)
 	before := roster(t, e)
-	res := mustSync(t, e, day1, ScopeUsersCourses)
+	res := mustSync(t, e, day1, rosterdesk.ScopeUsersCourses)
 	k := res.Counts
-	if k.Buildings != (data.BuildingCounts{}) {
+	if k.Buildings != (rosterdesk.BuildingCounts{}) {
 		t.Fatalf("buildings %+v with OneRoster off", k.Buildings)
 	}
 	if k.Users.Deactivated != 0 || k.Users.Ignored != 20 || k.Assignments.Removed != 0 {

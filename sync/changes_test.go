@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"errors"
+	"rosterdesk"
 	"slices"
 	"strings"
 	"testing"
@@ -16,23 +17,23 @@ func TestRunChanges(t *testing.T) {
 	e := newEngine(t)
 	ctx := context.Background()
 	d := district()
-	r1 := mustSync(t, e, d.zip(t, ""), ScopeBuildings)
-	r2 := mustSync(t, e, d.zip(t, ""), ScopeUsersCourses)
+	r1 := mustSync(t, e, d.zip(t, ""), rosterdesk.ScopeBuildings)
+	r2 := mustSync(t, e, d.zip(t, ""), rosterdesk.ScopeUsersCourses)
 	users := strings.Replace(d["users.csv"], user("u2", "sch1", "student", "Ben")+"\n", "", 1)
 	users = strings.Replace(users, ",Tom,Smith,", ",Thomas,Smith,", 1)
 	d3 := d.with("users.csv", users).with("enrollments.csv", strings.Replace(d["enrollments.csv"], "e2,,,k1,sch1,u2,student,false,,\n", "", 1))
-	r3 := mustSync(t, e, d3.zip(t, ""), ScopeUsersCourses)
+	r3 := mustSync(t, e, d3.zip(t, ""), rosterdesk.ScopeUsersCourses)
 
-	collect := func(id int64) []data.Audit {
-		var out []data.Audit
-		res, err := e.RunChanges(ctx, id, func(a data.Audit) error { out = append(out, a); return nil })
+	collect := func(id int64) []rosterdesk.Audit {
+		var out []rosterdesk.Audit
+		res, err := e.RunChanges(ctx, id, func(a rosterdesk.Audit) error { out = append(out, a); return nil })
 		if err != nil || res.RunID != id {
 			t.Fatalf("run %d: %v %+v", id, err, res)
 		}
 		return out
 	}
-	order := []data.Entity{data.EntityBuilding, data.EntitySession, data.EntityCourse, data.EntityClass, data.EntityUser, data.EntityAssignment}
-	check := func(id int64, ch []data.Audit) {
+	order := []rosterdesk.Entity{rosterdesk.EntityBuilding, rosterdesk.EntitySession, rosterdesk.EntityCourse, rosterdesk.EntityClass, rosterdesk.EntityUser, rosterdesk.EntityAssignment}
+	check := func(id int64, ch []rosterdesk.Audit) {
 		prev, audited := -1, false
 		for i, a := range ch {
 			k := slices.Index(order, a.Entity)
@@ -54,18 +55,18 @@ func TestRunChanges(t *testing.T) {
 	}
 	c1 := collect(r1.RunID)
 	check(r1.RunID, c1)
-	if len(c1) != 2 || c1[0].Entity != data.EntityBuilding || c1[0].SourcedID != "sch1" || c1[0].Reason != "new in orgs.csv" || c1[0].Old != nil {
+	if len(c1) != 2 || c1[0].Entity != rosterdesk.EntityBuilding || c1[0].SourcedID != "sch1" || c1[0].Reason != "new in orgs.csv" || c1[0].Old != nil {
 		t.Fatalf("run 1 changes %+v", c1)
 	}
 	c2 := collect(r2.RunID)
 	check(r2.RunID, c2)
-	byEntity := map[data.Entity]int{}
+	byEntity := map[rosterdesk.Entity]int{}
 	for _, a := range c2 {
 		byEntity[a.Entity]++
 	}
 	k := r2.Counts
-	if byEntity[data.EntityUser] != k.Users.Added || byEntity[data.EntityCourse] != k.Courses.Added || byEntity[data.EntityClass] != k.Classes.Added ||
-		byEntity[data.EntityAssignment] != k.Assignments.Added || byEntity[data.EntitySession] != 2 || k.Users.Added != 6 {
+	if byEntity[rosterdesk.EntityUser] != k.Users.Added || byEntity[rosterdesk.EntityCourse] != k.Courses.Added || byEntity[rosterdesk.EntityClass] != k.Classes.Added ||
+		byEntity[rosterdesk.EntityAssignment] != k.Assignments.Added || byEntity[rosterdesk.EntitySession] != 2 || k.Users.Added != 6 {
 		t.Fatalf("run 2 changes by entity %v, counts %+v", byEntity, k)
 	}
 	c3 := collect(r3.RunID)
@@ -85,12 +86,12 @@ func TestRunChanges(t *testing.T) {
 			t.Errorf("run 3 lacks %q: %+v", key, c3)
 		}
 	}
-	if _, err := e.RunChanges(ctx, 999, func(data.Audit) error { return nil }); !errors.Is(err, data.ErrNotFound) {
+	if _, err := e.RunChanges(ctx, 999, func(rosterdesk.Audit) error { return nil }); !errors.Is(err, data.ErrNotFound) {
 		t.Fatalf("unknown run: %v", err)
 	}
 	stop := errors.New("stop")
 	n := 0
-	if _, err := e.RunChanges(ctx, r2.RunID, func(data.Audit) error { n++; return stop }); !errors.Is(err, stop) || n != 1 {
+	if _, err := e.RunChanges(ctx, r2.RunID, func(rosterdesk.Audit) error { n++; return stop }); !errors.Is(err, stop) || n != 1 {
 		t.Fatalf("fn's error must stop the stream: %v after %d", err, n)
 	}
 }

@@ -3,6 +3,7 @@ package sync
 import (
 	"errors"
 	"io"
+	"rosterdesk"
 	"slices"
 	"sort"
 	"strings"
@@ -388,9 +389,9 @@ func (p *planner) change(ep *EntityPlan, c Change) {
 	}
 }
 
-func countChange(c *data.Counts, ent data.Entity, a Action) {
+func countChange(c *rosterdesk.Counts, ent rosterdesk.Entity, a Action) {
 	switch ent {
-	case data.EntityUser:
+	case rosterdesk.EntityUser:
 		switch a {
 		case ActAdd:
 			c.Users.Added++
@@ -401,11 +402,11 @@ func countChange(c *data.Counts, ent data.Entity, a Action) {
 		case ActReactivate:
 			c.Users.Reactivated++
 		}
-	case data.EntityCourse, data.EntityClass, data.EntityAssignment:
+	case rosterdesk.EntityCourse, rosterdesk.EntityClass, rosterdesk.EntityAssignment:
 		cc := &c.Courses
-		if ent == data.EntityClass {
+		if ent == rosterdesk.EntityClass {
 			cc = &c.Classes
-		} else if ent == data.EntityAssignment {
+		} else if ent == rosterdesk.EntityAssignment {
 			cc = &c.Assignments
 		}
 		switch a {
@@ -419,15 +420,15 @@ func countChange(c *data.Counts, ent data.Entity, a Action) {
 	}
 }
 
-func (p *planner) countError(ent data.Entity) {
+func (p *planner) countError(ent rosterdesk.Entity) {
 	switch ent {
-	case data.EntityUser:
+	case rosterdesk.EntityUser:
 		p.plan.Counts.Users.Errors++
-	case data.EntityCourse:
+	case rosterdesk.EntityCourse:
 		p.plan.Counts.Courses.Errors++
-	case data.EntityClass:
+	case rosterdesk.EntityClass:
 		p.plan.Counts.Classes.Errors++
-	case data.EntityAssignment:
+	case rosterdesk.EntityAssignment:
 		p.plan.Counts.Assignments.Errors++
 	}
 }

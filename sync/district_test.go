@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"path/filepath"
+	"rosterdesk"
 	"testing"
 
 	"rosterdesk/data"
@@ -68,19 +69,19 @@ func TestGeneratedDistrictBulkAndDeltaAgree(t *testing.T) {
 			}
 			a, b := newEngine(t), newEngine(t)
 			for _, e := range []*Engine{a, b} {
-				mustSync(t, e, day0, ScopeBuildings)
-				res := mustSync(t, e, day0, ScopeUsersCourses)
+				mustSync(t, e, day0, rosterdesk.ScopeBuildings)
+				res := mustSync(t, e, day0, rosterdesk.ScopeUsersCourses)
 				if res.Errors != 0 {
 					t.Fatalf("day 0: %d errors, first %+v", res.Errors, findLog(res.Log, SevError, "", "").Message)
 				}
 			}
 			// A no-change resync changes nothing.
-			if res := mustSync(t, a, day0, ScopeUsersCourses); res.Counts.Users.Added+res.Counts.Users.Updated+res.Counts.Users.Deactivated+
+			if res := mustSync(t, a, day0, rosterdesk.ScopeUsersCourses); res.Counts.Users.Added+res.Counts.Users.Updated+res.Counts.Users.Deactivated+
 				res.Counts.Assignments.Added+res.Counts.Assignments.Removed+res.Counts.Assignments.Updated != 0 {
 				t.Fatalf("no-change resync %+v", res.Counts)
 			}
-			ra := mustSync(t, a, bulk1, ScopeUsersCourses)
-			rb := mustSync(t, b, delta1, ScopeUsersCourses)
+			ra := mustSync(t, a, bulk1, rosterdesk.ScopeUsersCourses)
+			rb := mustSync(t, b, delta1, rosterdesk.ScopeUsersCourses)
 			if ra.Errors != 0 || rb.Errors != 0 {
 				t.Fatalf("day 1 errors: bulk %d delta %d (%+v)", ra.Errors, rb.Errors, rb.Log)
 			}

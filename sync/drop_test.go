@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"rosterdesk"
 	"strings"
 	"testing"
 )
@@ -13,14 +14,14 @@ import (
 func TestUploadFilesFolder(t *testing.T) {
 	e := newEngine(t)
 	d := district()
-	mustSync(t, e, d.zip(t, ""), ScopeBuildings)
+	mustSync(t, e, d.zip(t, ""), rosterdesk.ScopeBuildings)
 	dir := d.dir(t)
 	src, u, cleanup, err := e.UploadFiles([]string{dir})
 	defer cleanup()
 	if err != nil || src != dir || u.Kind != UploadFiles || u.Scope != "" {
 		t.Fatalf("folder: %q %v %v", src, u, err)
 	}
-	if _, err := e.PlanRun(context.Background(), src, Options{Scope: ScopeUsersCourses, Trigger: TriggerUpload}); err != nil {
+	if _, err := e.PlanRun(context.Background(), src, Options{Scope: rosterdesk.ScopeUsersCourses, Trigger: rosterdesk.TriggerUpload}); err != nil {
 		t.Fatalf("plan of the folder: %v", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"rosterdesk"
 	"strconv"
 	gosync "sync"
 	"sync/atomic"
@@ -192,7 +193,7 @@ func (e *Engine) History(ctx context.Context, limit, offset int) ([]Result, erro
 }
 
 // RunLog streams one run's log.
-func (e *Engine) RunLog(ctx context.Context, runID int64, fn func(data.LogEntry) error) (Result, error) {
+func (e *Engine) RunLog(ctx context.Context, runID int64, fn func(rosterdesk.LogEntry) error) (Result, error) {
 	r, err := e.DB.Run(ctx, runID)
 	if err != nil {
 		return Result{}, err
@@ -202,11 +203,11 @@ func (e *Engine) RunLog(ctx context.Context, runID int64, fn func(data.LogEntry)
 
 // RosterCounts is what the roster holds now (`roster --json`).
 type RosterCounts struct {
-	Buildings   data.ActiveCounts `json:"buildings"`
-	Users       data.ActiveCounts `json:"users"`
-	Courses     RemovedCounts     `json:"courses"`
-	Classes     RemovedCounts     `json:"classes"`
-	Assignments RemovedCounts     `json:"assignments"`
+	Buildings   rosterdesk.ActiveCounts `json:"buildings"`
+	Users       rosterdesk.ActiveCounts `json:"users"`
+	Courses     RemovedCounts           `json:"courses"`
+	Classes     RemovedCounts           `json:"classes"`
+	Assignments RemovedCounts           `json:"assignments"`
 }
 
 // RemovedCounts counts records that can be removed (courses, classes, assignments).

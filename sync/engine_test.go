@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"rosterdesk"
 	"strings"
 	"testing"
 
@@ -19,8 +20,8 @@ func TestRefusesWithoutCreditedAdmin(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer e.Close()
-	res, err := e.Sync(context.Background(), district().zip(t, ""), Options{Scope: ScopeBuildings})
-	if !IsRefused(err) || res.Status != StatusRefused || !strings.Contains(res.Message, "admin") {
+	res, err := e.Sync(context.Background(), district().zip(t, ""), Options{Scope: rosterdesk.ScopeBuildings})
+	if !IsRefused(err) || res.Status != rosterdesk.StatusRefused || !strings.Contains(res.Message, "admin") {
 		t.Fatalf("want refusal naming the admin, got %v %+v", err, res)
 	}
 	runs, _ := e.History(context.Background(), 0, 0)
@@ -31,7 +32,7 @@ func TestRefusesWithoutCreditedAdmin(t *testing.T) {
 
 func TestUsersRefusedBeforeBuildingSync(t *testing.T) {
 	e := newEngine(t)
-	_, err := e.Sync(context.Background(), district().zip(t, ""), Options{Scope: ScopeUsers})
+	_, err := e.Sync(context.Background(), district().zip(t, ""), Options{Scope: rosterdesk.ScopeUsers})
 	if !IsRefused(err) || !strings.Contains(err.Error(), "buildings") {
 		t.Fatalf("want refusal until a building sync, got %v", err)
 	}
@@ -50,7 +51,7 @@ func TestBuildingSyncAlignsBySISID(t *testing.T) {
 	if _, err := e.DB.AddLocalBuilding(ctx, "Bus Depot", "depot"); err != nil {
 		t.Fatal(err)
 	}
-	res := mustSync(t, e, district().zip(t, ""), ScopeBuildings)
+	res := mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
 	if got := res.Counts.Buildings; got.Added != 1 || got.Updated != 1 || got.Deactivated != 0 {
 		t.Fatalf("building counts %+v", got)
 	}
@@ -67,7 +68,7 @@ func TestBuildingSyncAlignsBySISID(t *testing.T) {
 	}
 	// Resync without sch1: it is removed (deactivated), the local depot stays.
 	src := district().with("orgs.csv", lines(hOrgs, "dist1,,,Maple District,district,,", "sch2,,,Maple High,school,,dist1"))
-	res = mustSync(t, e, src.zip(t, ""), ScopeBuildings)
+	res = mustSync(t, e, src.zip(t, ""), rosterdesk.ScopeBuildings)
 	if res.Counts.Buildings.Deactivated != 1 {
 		t.Fatalf("want sch1 removed, got %+v", res.Counts.Buildings)
 	}
@@ -81,8 +82,8 @@ func TestBuildingSyncAlignsBySISID(t *testing.T) {
 
 func TestUsersAndCoursesLifecycle(t *testing.T) {
 	e := newEngine(t)
-	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
-	res := mustSync(t, e, district().zip(t, ""), ScopeUsersCourses)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
+	res := mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeUsersCourses)
 	u := res.Counts.Users
 	if u.Added != 6 || u.Skipped != 1 || u.Errors != 0 || res.Errors != 0 {
 		t.Fatalf("users %+v errors %d log %+v", u, res.Errors, res.Log)
@@ -107,8 +108,8 @@ func TestUsersAndCoursesLifecycle(t *testing.T) {
 	}
 
 	// The same bundle again changes nothing.
-	res = mustSync(t, e, district().zip(t, ""), ScopeUsersCourses)
-	if res.Counts != (data.Counts{Users: data.UserCounts{Skipped: 1}}) {
+	res = mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeUsersCourses)
+	if res.Counts != (rosterdesk.Counts{Users: rosterdesk.UserCounts{Skipped: 1}}) {
 		t.Fatalf("no-change resync changed %+v", res.Counts)
 	}
 
@@ -122,7 +123,7 @@ func TestUsersAndCoursesLifecycle(t *testing.T) {
 			user("a1", "dist1", "administrator", "Ada"))).
 		with("classes.csv", lines(hClasses, "k1,,,Math 5 - A,05,c1,M5A,scheduled,R1,sch1,t1,Math,,1")).
 		with("enrollments.csv", lines(hEnroll, "e1,,,k1,sch1,u1,student,false,,", "e3,,,k1,sch1,t1,teacher,true,,"))
-	res = mustSync(t, e, next.zip(t, ""), ScopeUsersCourses)
+	res = mustSync(t, e, next.zip(t, ""), rosterdesk.ScopeUsersCourses)
 	u = res.Counts.Users
 	if u.Deactivated != 2 || u.Updated != 1 || u.Added != 0 {
 		t.Fatalf("next day users %+v", u)
@@ -152,7 +153,7 @@ func TestUsersAndCoursesLifecycle(t *testing.T) {
 	}
 
 	// u2 returns: reactivated, never duplicated.
-	res = mustSync(t, e, district().zip(t, ""), ScopeUsersCourses)
+	res = mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeUsersCourses)
 	if res.Counts.Users.Reactivated != 2 || res.Counts.Users.Added != 0 {
 		t.Fatalf("return %+v", res.Counts.Users)
 	}
@@ -163,15 +164,15 @@ func TestUsersAndCoursesLifecycle(t *testing.T) {
 
 func TestDeltaAndMarkMissingSetting(t *testing.T) {
 	e := newEngine(t)
-	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
-	mustSync(t, e, district().zip(t, ""), ScopeUsers)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeUsers)
 	delta := files{
 		"manifest.csv": manifest(map[string]string{"users": "delta"}),
 		"users.csv": lines(hUsers,
 			"u1,tobedeleted,2026-11-23T05:00:00.000Z,true,sch1,student,ann,,Ann,Smith,,,ann@example.org,,,,05,",
 			"u9,active,2026-11-23T05:00:00.000Z,true,sch2,student,zoe,,Zoë,Smith,,,zoe@example.org,,,,05,"),
 	}
-	res := mustSync(t, e, delta.zip(t, ""), ScopeUsers)
+	res := mustSync(t, e, delta.zip(t, ""), rosterdesk.ScopeUsers)
 	if u := res.Counts.Users; u.Deactivated != 1 || u.Added != 1 {
 		t.Fatalf("delta %+v", u)
 	}
@@ -186,7 +187,7 @@ func TestDeltaAndMarkMissingSetting(t *testing.T) {
 		t.Fatal(err)
 	}
 	bulk := district().with("users.csv", lines(hUsers, user("u3", "sch2", "student", "Cat")))
-	res = mustSync(t, e, bulk.zip(t, ""), ScopeUsers)
+	res = mustSync(t, e, bulk.zip(t, ""), rosterdesk.ScopeUsers)
 	if res.Counts.Users.Deactivated != 0 {
 		t.Fatalf("deactivated with the setting off: %+v", res.Counts.Users)
 	}
@@ -195,8 +196,8 @@ func TestDeltaAndMarkMissingSetting(t *testing.T) {
 func TestUnalignedSchoolUsersIgnored(t *testing.T) {
 	e := newEngine(t)
 	onlySch1 := district().with("orgs.csv", lines(hOrgs, "dist1,,,Maple District,district,,", "sch1,,,Maple Elementary,school,,dist1"))
-	mustSync(t, e, onlySch1.zip(t, ""), ScopeBuildings)
-	res := mustSync(t, e, district().zip(t, ""), ScopeUsersCourses)
+	mustSync(t, e, onlySch1.zip(t, ""), rosterdesk.ScopeBuildings)
+	res := mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeUsersCourses)
 	if u := res.Counts.Users; u.Ignored != 2 || u.Added != 4 {
 		t.Fatalf("users %+v", u)
 	}
@@ -211,23 +212,23 @@ func TestUnalignedSchoolUsersIgnored(t *testing.T) {
 
 func TestDryRunWritesOnlyTheRun(t *testing.T) {
 	e := newEngine(t)
-	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
-	res, err := e.Sync(context.Background(), district().zip(t, ""), Options{Scope: ScopeUsersCourses, DryRun: true})
-	if err != nil || res.Status != StatusDryRun || res.Counts.Users.Added != 6 {
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
+	res, err := e.Sync(context.Background(), district().zip(t, ""), Options{Scope: rosterdesk.ScopeUsersCourses, DryRun: true})
+	if err != nil || res.Status != rosterdesk.StatusDryRun || res.Counts.Users.Added != 6 {
 		t.Fatalf("dry run %+v %v", res, err)
 	}
 	if rc := roster(t, e); rc.Users.Active != 0 || rc.Assignments.Active != 0 {
 		t.Fatalf("dry run changed the roster %+v", rc)
 	}
 	runs, _ := e.History(context.Background(), 0, 0)
-	if len(runs) != 2 || runs[0].Status != StatusDryRun {
+	if len(runs) != 2 || runs[0].Status != rosterdesk.StatusDryRun {
 		t.Fatalf("history %+v", runs)
 	}
 }
 
 func TestBadRowsRejectedGoodRowsKept(t *testing.T) {
 	e := newEngine(t)
-	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
 	bad := district().with("users.csv", lines(hUsers,
 		user("u1", "sch1", "student", "Ann"),
 		user("u1", "sch1", "student", "Dup"),             // line 3: duplicate
@@ -241,8 +242,8 @@ func TestBadRowsRejectedGoodRowsKept(t *testing.T) {
 			"e2,,,k1,sch1,u2,student,false,,",          // user rejected
 			"e3,,,k1,sch1,t1,teacher,true,2026-13-01,", // bad date
 			"e4,,,kX,sch1,t1,teacher,true,,"))          // unknown class
-	res, err := e.Sync(context.Background(), bad.zip(t, ""), Options{Scope: ScopeUsersCourses})
-	if err != nil || res.Status != StatusApplied {
+	res, err := e.Sync(context.Background(), bad.zip(t, ""), Options{Scope: rosterdesk.ScopeUsersCourses})
+	if err != nil || res.Status != rosterdesk.StatusApplied {
 		t.Fatalf("%v %+v", err, res)
 	}
 	if res.Counts.Users.Added != 2 || res.Counts.Users.Errors != 5 {
@@ -286,14 +287,14 @@ func TestBadRowsRejectedGoodRowsKept(t *testing.T) {
 
 func TestRejectedRowNeverDeactivates(t *testing.T) {
 	e := newEngine(t)
-	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
-	mustSync(t, e, district().zip(t, ""), ScopeUsers)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeUsers)
 	// u1's row is broken today: it must be reported, not treated as absent.
 	src := district().with("users.csv", lines(hUsers,
 		"u1,,,true,sch1,student,,,Ann,Smith,,,,,,,,",
 		user("u2", "sch1", "student", "Ben"), user("u3", "sch2", "student", "Cat"),
 		user("t1", "sch1", "teacher", "Tom"), user("t2", "sch2", "teacher", "Tia"), user("a1", "dist1", "administrator", "Ada")))
-	res := mustSync(t, e, src.zip(t, ""), ScopeUsers)
+	res := mustSync(t, e, src.zip(t, ""), rosterdesk.ScopeUsers)
 	if res.Counts.Users.Deactivated != 0 || res.Counts.Users.Errors != 1 {
 		t.Fatalf("%+v", res.Counts.Users)
 	}
@@ -308,12 +309,12 @@ func TestOneRunAtATime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := e.Sync(context.Background(), district().zip(t, ""), Options{Scope: ScopeBuildings})
+	res, err := e.Sync(context.Background(), district().zip(t, ""), Options{Scope: rosterdesk.ScopeBuildings})
 	if !IsRefused(err) || !strings.Contains(res.Message, "in progress") {
 		t.Fatalf("want a refusal while another run writes, got %v", err)
 	}
 	unlock()
-	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
 }
 
 func TestTeacherPermissionAndGradeMatrix(t *testing.T) {
@@ -331,8 +332,8 @@ func TestTeacherPermissionAndGradeMatrix(t *testing.T) {
 	if _, err := e.SetSetting(ctx, KeyGradesMap, `{"05":""}`); err == nil {
 		t.Fatal("an empty label was accepted")
 	}
-	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
-	mustSync(t, e, district().zip(t, ""), ScopeUsersCourses)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeUsersCourses)
 	if c := record(t, e, data.Courses, "c1"); c.Fields["teacher_permission"] != PermLessonsOnly || c.Fields["grades"] != "Grade 5" {
 		t.Fatalf("c1 %+v", c.Fields)
 	}
@@ -350,9 +351,9 @@ func TestTeacherPermissionAndGradeMatrix(t *testing.T) {
 
 func TestCollectionsAreLoggedByNameAndPosition(t *testing.T) {
 	e := newEngine(t)
-	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
 	src := district().with("users.csv", lines(hUsers, user("u1", "sch1", "student", "Ann"), user("u2", "sch1", "wizard", "Ben")))
-	res, err := e.Sync(context.Background(), src.dir(t), Options{Scope: ScopeUsers, Collections: true})
+	res, err := e.Sync(context.Background(), src.dir(t), Options{Scope: rosterdesk.ScopeUsers, Collections: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -373,7 +374,7 @@ func TestRosterLockAcrossProcesses(t *testing.T) {
 	if _, ok, err := e.DB.AcquireRunLock(ctx, other, func(data.RunLock) bool { return false }); !ok || err != nil {
 		t.Fatal(ok, err)
 	}
-	_, err := e.Sync(ctx, district().zip(t, ""), Options{Scope: ScopeBuildings})
+	_, err := e.Sync(ctx, district().zip(t, ""), Options{Scope: rosterdesk.ScopeBuildings})
 	if !IsRefused(err) || !strings.Contains(err.Error(), "rosterdesk serve") || !strings.Contains(err.Error(), "sis-server") {
 		t.Fatalf("want a refusal naming the holder, got %v", err)
 	}
@@ -381,12 +382,12 @@ func TestRosterLockAcrossProcesses(t *testing.T) {
 	// A holder on this machine whose process is gone left a stale claim: it is taken over.
 	dead := data.RunLock{Holder: "RosterDesk app", PID: 1 << 22, Host: host}
 	e.DB.AcquireRunLock(ctx, dead, func(data.RunLock) bool { return false })
-	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
 }
 
 func TestCancelRollsBackAndIsRecorded(t *testing.T) {
 	e := newEngine(t)
-	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
 	before := dumpRoster(t, e)
 	ctx, cancel := context.WithCancel(context.Background())
 	applyHook = func(done int) {
@@ -395,29 +396,29 @@ func TestCancelRollsBackAndIsRecorded(t *testing.T) {
 		}
 	}
 	defer func() { applyHook = nil }()
-	res, err := e.Sync(ctx, district().zip(t, ""), Options{Scope: ScopeUsersCourses})
-	if !errors.Is(err, context.Canceled) || res == nil || res.Status != StatusCancelled {
+	res, err := e.Sync(ctx, district().zip(t, ""), Options{Scope: rosterdesk.ScopeUsersCourses})
+	if !errors.Is(err, context.Canceled) || res == nil || res.Status != rosterdesk.StatusCancelled {
 		t.Fatalf("want a cancelled run, got %v %+v", err, res)
 	}
 	if dumpRoster(t, e) != before {
 		t.Fatal("a cancelled run changed the roster")
 	}
-	if h, _ := e.History(context.Background(), 1, 0); h[0].Status != StatusCancelled {
+	if h, _ := e.History(context.Background(), 1, 0); h[0].Status != rosterdesk.StatusCancelled {
 		t.Fatalf("history %+v", h[0])
 	}
 }
 
 func TestPreviewSaysItWouldBeHeld(t *testing.T) {
 	e := newEngine(t)
-	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
-	mustSync(t, e, district().zip(t, ""), ScopeUsers)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeUsers)
 	guardsDefault(t, e)
 	small := district().with("users.csv", lines(hUsers, user("u1", "sch1", "student", "Ann")))
-	plan, err := e.PlanRun(context.Background(), small.zip(t, ""), Options{Scope: ScopeUsers})
+	plan, err := e.PlanRun(context.Background(), small.zip(t, ""), Options{Scope: rosterdesk.ScopeUsers})
 	if err != nil || len(plan.Trips) == 0 || plan.Trips[0].Entity != "users" {
 		t.Fatalf("preview trips %v %+v", err, plan.Trips)
 	}
-	res, err := e.Sync(context.Background(), small.zip(t, ""), Options{Scope: ScopeUsers, DryRun: true})
+	res, err := e.Sync(context.Background(), small.zip(t, ""), Options{Scope: rosterdesk.ScopeUsers, DryRun: true})
 	if err != nil || len(res.Tripped) == 0 {
 		t.Fatalf("dry run %v %+v", err, res)
 	}

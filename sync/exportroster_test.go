@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"rosterdesk"
 	"slices"
 	"strings"
 	"testing"
@@ -72,8 +73,8 @@ func TestExportOneRosterRoundTrips(t *testing.T) {
 				t.Fatal(err)
 			}
 			a := newEngine(t)
-			mustSync(t, a, src, ScopeBuildings)
-			if res := mustSync(t, a, src, ScopeUsersCourses); res.Errors != 0 {
+			mustSync(t, a, src, rosterdesk.ScopeBuildings)
+			if res := mustSync(t, a, src, rosterdesk.ScopeUsersCourses); res.Errors != 0 {
 				t.Fatalf("sync: %d errors", res.Errors)
 			}
 			dir := filepath.Join(t.TempDir(), "export")
@@ -96,8 +97,8 @@ func TestExportOneRosterRoundTrips(t *testing.T) {
 			}
 
 			b := newEngine(t)
-			mustSync(t, b, dir, ScopeBuildings)
-			if res := mustSync(t, b, dir, ScopeUsersCourses); res.Errors != 0 || res.Warnings != 0 {
+			mustSync(t, b, dir, rosterdesk.ScopeBuildings)
+			if res := mustSync(t, b, dir, rosterdesk.ScopeUsersCourses); res.Errors != 0 || res.Warnings != 0 {
 				t.Fatalf("re-import: %d errors, %d warnings: %+v", res.Errors, res.Warnings, res.Log)
 			}
 			ra, rb := roster(t, a), roster(t, b)
@@ -136,9 +137,9 @@ func TestExportOneRosterLeavesOutWhatCannotImport(t *testing.T) {
 	d0.WriteZip(day0, gen.WriteOptions{})
 	d1.WriteZip(day1, gen.WriteOptions{})
 	a := newEngine(t)
-	mustSync(t, a, day0, ScopeBuildings)
-	mustSync(t, a, day0, ScopeUsersCourses)
-	if res := mustSync(t, a, day1, ScopeUsersCourses); res.Counts.Users.Deactivated == 0 {
+	mustSync(t, a, day0, rosterdesk.ScopeBuildings)
+	mustSync(t, a, day0, rosterdesk.ScopeUsersCourses)
+	if res := mustSync(t, a, day1, rosterdesk.ScopeUsersCourses); res.Counts.Users.Deactivated == 0 {
 		t.Fatalf("day 1 deactivated nobody: %+v", res.Counts)
 	}
 	out := filepath.Join(dir, "export")
@@ -156,8 +157,8 @@ func TestExportOneRosterLeavesOutWhatCannotImport(t *testing.T) {
 		t.Fatal("version 2.0 accepted")
 	}
 	b := newEngine(t)
-	mustSync(t, b, out, ScopeBuildings)
-	mustSync(t, b, out, ScopeUsersCourses)
+	mustSync(t, b, out, rosterdesk.ScopeBuildings)
+	mustSync(t, b, out, rosterdesk.ScopeUsersCourses)
 	active := func(e *Engine) map[string]map[string]data.State {
 		s := rosterState(t, e)
 		for _, m := range s {
@@ -213,8 +214,8 @@ func TestRESTErrorCarriesTheRecord(t *testing.T) {
 	}
 	e := newEngine(t)
 	setProvider(t, e, s, "oneroster11")
-	mustProviderSync(t, e, ScopeBuildings)
-	res, err := e.SyncProvider(context.Background(), Options{Scope: ScopeUsersCourses})
+	mustProviderSync(t, e, rosterdesk.ScopeBuildings)
+	res, err := e.SyncProvider(context.Background(), Options{Scope: rosterdesk.ScopeUsersCourses})
 	if err != nil {
 		t.Fatal(err)
 	}

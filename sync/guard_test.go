@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"path/filepath"
+	"rosterdesk"
 	"strconv"
 	"strings"
 	"testing"
@@ -86,13 +87,13 @@ func TestMassWithdrawalIsHeldThenApprovedExactly(t *testing.T) {
 	ctx := context.Background()
 	day0, cut := withdraw(t, 0.30)
 	e := newEngine(t)
-	mustSync(t, e, day0, ScopeBuildings)
-	mustSync(t, e, day0, ScopeUsersCourses)
+	mustSync(t, e, day0, rosterdesk.ScopeBuildings)
+	mustSync(t, e, day0, rosterdesk.ScopeUsersCourses)
 	guardsDefault(t, e)
 	before := dumpRoster(t, e)
 
-	res, err := e.Sync(ctx, cut, Options{Scope: ScopeUsersCourses})
-	if !IsHeld(err) || res.Status != StatusHeld || len(res.Tripped) == 0 {
+	res, err := e.Sync(ctx, cut, Options{Scope: rosterdesk.ScopeUsersCourses})
+	if !IsHeld(err) || res.Status != rosterdesk.StatusHeld || len(res.Tripped) == 0 {
 		t.Fatalf("want held, got %v %+v", err, res)
 	}
 	if tr := res.Tripped[0]; tr.Entity != "users" || tr.Action != "deactivate" || tr.Percent < 25 {
@@ -102,17 +103,17 @@ func TestMassWithdrawalIsHeldThenApprovedExactly(t *testing.T) {
 		t.Fatal("a held run changed the roster")
 	}
 	hist, _ := e.History(ctx, 1, 0)
-	if hist[0].Status != StatusHeld || !strings.HasPrefix(hist[0].Message, "Held — needs review") || len(hist[0].Tripped) == 0 {
+	if hist[0].Status != rosterdesk.StatusHeld || !strings.HasPrefix(hist[0].Message, "Held — needs review") || len(hist[0].Tripped) == 0 {
 		t.Fatalf("history %+v", hist[0])
 	}
 	heldCounts := res.Counts
 
 	// Approving applies exactly the numbers that were held, even if the original file is gone.
 	approved, err := e.Approve(ctx, res.RunID)
-	if err != nil || approved.Status != StatusApplied || approved.Counts != heldCounts {
+	if err != nil || approved.Status != rosterdesk.StatusApplied || approved.Counts != heldCounts {
 		t.Fatalf("approve: %v %+v, held %+v", err, approved, heldCounts)
 	}
-	if r, _ := e.DB.Run(ctx, res.RunID); r.Status != StatusApproved || r.ResolvedBy != approved.RunID {
+	if r, _ := e.DB.Run(ctx, res.RunID); r.Status != rosterdesk.StatusApproved || r.ResolvedBy != approved.RunID {
 		t.Fatalf("held run after approval %+v", r)
 	}
 	if _, err := e.Approve(ctx, res.RunID); !IsRefused(err) {
@@ -120,9 +121,9 @@ func TestMassWithdrawalIsHeldThenApprovedExactly(t *testing.T) {
 	}
 	// The same result as applying it with the limits off.
 	f := newEngine(t)
-	mustSync(t, f, day0, ScopeBuildings)
-	mustSync(t, f, day0, ScopeUsersCourses)
-	direct := mustSync(t, f, cut, ScopeUsersCourses)
+	mustSync(t, f, day0, rosterdesk.ScopeBuildings)
+	mustSync(t, f, day0, rosterdesk.ScopeUsersCourses)
+	direct := mustSync(t, f, cut, rosterdesk.ScopeUsersCourses)
 	if direct.Counts != heldCounts {
 		t.Fatalf("direct %+v vs approved %+v", direct.Counts, heldCounts)
 	}
@@ -133,10 +134,10 @@ func TestApproveAfterTheRosterChangedPlansAgain(t *testing.T) {
 	ctx := context.Background()
 	day0, cut := withdraw(t, 0.30)
 	e := newEngine(t)
-	mustSync(t, e, day0, ScopeBuildings)
-	mustSync(t, e, day0, ScopeUsersCourses)
+	mustSync(t, e, day0, rosterdesk.ScopeBuildings)
+	mustSync(t, e, day0, rosterdesk.ScopeUsersCourses)
 	guardsDefault(t, e)
-	held, err := e.Sync(ctx, cut, Options{Scope: ScopeUsersCourses})
+	held, err := e.Sync(ctx, cut, Options{Scope: rosterdesk.ScopeUsersCourses})
 	if !IsHeld(err) {
 		t.Fatal(err)
 	}
@@ -162,7 +163,7 @@ func TestApproveAfterTheRosterChangedPlansAgain(t *testing.T) {
 	if p, err := e.RunRecords(ctx, held.RunID, RecordQuery{}); err != nil || p.Total != res.Counts.Changes() || p.Total == 0 {
 		t.Fatalf("replanned list: %d records for %d changes (%v)", p.Total, res.Counts.Changes(), err)
 	}
-	if p, _ := e.RunRecords(ctx, held.RunID, RecordQuery{Entity: data.EntityUser, Action: "deactivate"}); p.Total != 0 {
+	if p, _ := e.RunRecords(ctx, held.RunID, RecordQuery{Entity: rosterdesk.EntityUser, Action: "deactivate"}); p.Total != 0 {
 		t.Fatalf("the replanned list still deactivates %d users", p.Total)
 	}
 	// Approving again applies the new numbers.
@@ -175,11 +176,11 @@ func TestDiscardAndCLIStatuses(t *testing.T) {
 	ctx := context.Background()
 	day0, cut := withdraw(t, 0.30)
 	e := newEngine(t)
-	mustSync(t, e, day0, ScopeBuildings)
-	mustSync(t, e, day0, ScopeUsersCourses)
+	mustSync(t, e, day0, rosterdesk.ScopeBuildings)
+	mustSync(t, e, day0, rosterdesk.ScopeUsersCourses)
 	guardsDefault(t, e)
-	held, _ := e.Sync(ctx, cut, Options{Scope: ScopeUsersCourses})
-	if res, err := e.Discard(ctx, held.RunID); err != nil || res.Status != StatusDiscarded {
+	held, _ := e.Sync(ctx, cut, Options{Scope: rosterdesk.ScopeUsersCourses})
+	if res, err := e.Discard(ctx, held.RunID); err != nil || res.Status != rosterdesk.StatusDiscarded {
 		t.Fatalf("discard %v %+v", err, res)
 	}
 	if _, err := e.Approve(ctx, held.RunID); !IsRefused(err) {
@@ -191,12 +192,12 @@ func TestIncompleteInputDeactivatesNoOne(t *testing.T) {
 	ctx := context.Background()
 	e := newEngine(t)
 	guardsDefault(t, e)
-	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
-	mustSync(t, e, district().zip(t, ""), ScopeUsersCourses)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeUsersCourses)
 	before := dumpRoster(t, e)
 
 	// users.csv left out of the zip: nobody is deactivated.
-	res, err := e.Sync(ctx, district().with("users.csv", "").zip(t, ""), Options{Scope: ScopeUsersCourses})
+	res, err := e.Sync(ctx, district().with("users.csv", "").zip(t, ""), Options{Scope: rosterdesk.ScopeUsersCourses})
 	if err != nil && !IsHeld(err) {
 		t.Fatal(err)
 	}
@@ -206,7 +207,7 @@ func TestIncompleteInputDeactivatesNoOne(t *testing.T) {
 	// A renamed header column (email → e-mail): every email would be blanked; held, nothing changes.
 	renamed := district()
 	renamed["users.csv"] = strings.Replace(renamed["users.csv"], ",email,", ",e-mail,", 1)
-	res, err = e.Sync(ctx, renamed.zip(t, ""), Options{Scope: ScopeUsersCourses})
+	res, err = e.Sync(ctx, renamed.zip(t, ""), Options{Scope: rosterdesk.ScopeUsersCourses})
 	if !IsHeld(err) {
 		t.Fatalf("renamed header: want held, got %v %+v", err, res)
 	}
@@ -216,7 +217,7 @@ func TestIncompleteInputDeactivatesNoOne(t *testing.T) {
 	if _, err := e.SetSetting(ctx, KeyInputDrop, "20"); err != nil {
 		t.Fatal(err)
 	}
-	res, err = e.Sync(ctx, cut.zip(t, ""), Options{Scope: ScopeUsersCourses})
+	res, err = e.Sync(ctx, cut.zip(t, ""), Options{Scope: rosterdesk.ScopeUsersCourses})
 	if !IsHeld(err) || !strings.Contains(res.Tripped[0].Reason, "enrollments.csv has 1 rows") {
 		t.Fatalf("cut file: %v %+v", err, res.Tripped)
 	}
@@ -228,8 +229,8 @@ func TestIncompleteInputDeactivatesNoOne(t *testing.T) {
 func TestProtectedRecordsAreNeverDeactivated(t *testing.T) {
 	ctx := context.Background()
 	e := newEngine(t)
-	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
-	mustSync(t, e, district().zip(t, ""), ScopeUsersCourses)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeUsersCourses)
 	for _, p := range [][2]string{{"user", "u2"}, {"course", "c2"}, {"building", "sch2"}} {
 		if err := e.Protect(ctx, p[0], p[1], true); err != nil {
 			t.Fatal(err)
@@ -244,11 +245,11 @@ func TestProtectedRecordsAreNeverDeactivated(t *testing.T) {
 		with("courses.csv", lines(hCourses, "c1,,,y2026,Math 5,M5,05,sch1,Math,")).
 		with("classes.csv", lines(hClasses, "k1,,,Math 5 - A,05,c1,M5A,scheduled,R1,sch1,t1,Math,,1")).
 		with("enrollments.csv", lines(hEnroll, "e1,,,k1,sch1,u1,student,false,,"))
-	b := mustSync(t, e, next.zip(t, ""), ScopeBuildings)
+	b := mustSync(t, e, next.zip(t, ""), rosterdesk.ScopeBuildings)
 	if b.Counts.Buildings.Deactivated != 0 || findLog(b.Log, SevInfo, "orgs.csv", "record.protected") == nil {
 		t.Fatalf("protected building %+v", b.Counts.Buildings)
 	}
-	res := mustSync(t, e, next.zip(t, ""), ScopeUsersCourses)
+	res := mustSync(t, e, next.zip(t, ""), rosterdesk.ScopeUsersCourses)
 	if !record(t, e, data.Users, "u2").Active || !record(t, e, data.Courses, "c2").Active {
 		t.Fatal("a protected record was deactivated")
 	}
@@ -265,12 +266,12 @@ func TestRollbackRestoresTheRosterExactly(t *testing.T) {
 	ctx := context.Background()
 	days := genDays(t, 10)
 	e := newEngine(t)
-	mustSync(t, e, days[0], ScopeBuildings)
-	mustSync(t, e, days[0], ScopeUsersCourses)
+	mustSync(t, e, days[0], rosterdesk.ScopeBuildings)
+	mustSync(t, e, days[0], rosterdesk.ScopeUsersCourses)
 	day1 := dumpRoster(t, e)
 	var applied []int64
 	for _, d := range days[1:] {
-		applied = append(applied, mustSync(t, e, d, ScopeUsersCourses).RunID)
+		applied = append(applied, mustSync(t, e, d, rosterdesk.ScopeUsersCourses).RunID)
 	}
 	// An older run cannot be undone while newer ones changed the same records.
 	if _, err := e.Rollback(ctx, applied[0]); !IsRefused(err) || !strings.Contains(err.Error(), "first") {
@@ -282,7 +283,7 @@ func TestRollbackRestoresTheRosterExactly(t *testing.T) {
 		if err != nil || res.Undoes != applied[i] {
 			t.Fatalf("rollback %d: %v %+v", applied[i], err, res)
 		}
-		if r, _ := e.DB.Run(ctx, applied[i]); r.Status != StatusRolledBack || r.ResolvedBy != res.RunID {
+		if r, _ := e.DB.Run(ctx, applied[i]); r.Status != rosterdesk.StatusRolledBack || r.ResolvedBy != res.RunID {
 			t.Fatalf("run %d not marked rolled back: %+v", applied[i], r)
 		}
 	}
@@ -307,7 +308,7 @@ func TestRollbackRestoresTheRosterExactly(t *testing.T) {
 	if rc := roster(t, e); rc.Buildings.Active+rc.Buildings.Inactive+rc.Users.Active+rc.Users.Inactive != 0 {
 		t.Fatalf("an empty roster was expected: %+v", rc)
 	}
-	if _, err := e.Sync(ctx, days[0], Options{Scope: ScopeUsers}); !IsRefused(err) {
+	if _, err := e.Sync(ctx, days[0], Options{Scope: rosterdesk.ScopeUsers}); !IsRefused(err) {
 		t.Fatalf("users synced without a building sync in force: %v", err)
 	}
 }
@@ -316,10 +317,10 @@ func TestRollbackOfOneRunEqualsTheDumpBefore(t *testing.T) {
 	ctx := context.Background()
 	days := genDays(t, 1)
 	e := newEngine(t)
-	mustSync(t, e, days[0], ScopeBuildings)
-	mustSync(t, e, days[0], ScopeUsersCourses)
+	mustSync(t, e, days[0], rosterdesk.ScopeBuildings)
+	mustSync(t, e, days[0], rosterdesk.ScopeUsersCourses)
 	before := dumpRoster(t, e)
-	res := mustSync(t, e, days[1], ScopeUsersCourses)
+	res := mustSync(t, e, days[1], rosterdesk.ScopeUsersCourses)
 	if res.Counts.Users.Updated == 0 || res.Counts.Users.Deactivated == 0 || res.Counts.Assignments.Added == 0 {
 		t.Fatalf("day 2 changed too little: %+v", res.Counts)
 	}
@@ -330,7 +331,7 @@ func TestRollbackOfOneRunEqualsTheDumpBefore(t *testing.T) {
 		t.Fatalf("rollback is not exact:\n%s", firstDiff(before, after))
 	}
 	// And the day can be applied again.
-	again := mustSync(t, e, days[1], ScopeUsersCourses)
+	again := mustSync(t, e, days[1], rosterdesk.ScopeUsersCourses)
 	if again.Counts != res.Counts {
 		t.Fatalf("reapplied %+v vs %+v", again.Counts, res.Counts)
 	}
@@ -354,10 +355,10 @@ func TestFirstRunFromANewProviderIsHeld(t *testing.T) {
 		d["manifest.csv"] += "source.systemName," + name + "\n"
 		return d
 	}
-	mustSync(t, e, withSystem("Campus").zip(t, ""), ScopeBuildings)
-	mustSync(t, e, withSystem("Campus").zip(t, ""), ScopeUsersCourses)
-	mustSync(t, e, withSystem("Campus").zip(t, ""), ScopeUsersCourses)
-	res, err := e.Sync(ctx, withSystem("ClassLink").zip(t, ""), Options{Scope: ScopeUsersCourses})
+	mustSync(t, e, withSystem("Campus").zip(t, ""), rosterdesk.ScopeBuildings)
+	mustSync(t, e, withSystem("Campus").zip(t, ""), rosterdesk.ScopeUsersCourses)
+	mustSync(t, e, withSystem("Campus").zip(t, ""), rosterdesk.ScopeUsersCourses)
+	res, err := e.Sync(ctx, withSystem("ClassLink").zip(t, ""), Options{Scope: rosterdesk.ScopeUsersCourses})
 	if !IsHeld(err) || res.Tripped[0].Entity != "provider" || !strings.Contains(res.Tripped[0].Reason, "ClassLink") {
 		t.Fatalf("want held for a new provider, got %v %+v", err, res)
 	}
@@ -365,5 +366,5 @@ func TestFirstRunFromANewProviderIsHeld(t *testing.T) {
 		t.Fatal(err)
 	}
 	// From then on the new provider is the known one.
-	mustSync(t, e, withSystem("ClassLink").zip(t, ""), ScopeUsersCourses)
+	mustSync(t, e, withSystem("ClassLink").zip(t, ""), rosterdesk.ScopeUsersCourses)
 }

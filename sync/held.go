@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"rosterdesk"
 
 	"rosterdesk/data"
 )
@@ -53,10 +54,10 @@ func (e *Engine) checkProvider(ctx context.Context, plan *Plan) (*Trip, error) {
 	if now == "" && plan.Source != nil && plan.Source.SystemName != "absent" {
 		now = plan.Source.SystemName
 	}
-	if now == "" || plan.Scope == ScopeBuildings {
+	if now == "" || plan.Scope == rosterdesk.ScopeBuildings {
 		return nil, nil
 	}
-	for _, scope := range []Scope{ScopeUsersCourses, ScopeUsers} {
+	for _, scope := range []rosterdesk.Scope{rosterdesk.ScopeUsersCourses, rosterdesk.ScopeUsers} {
 		last, ok, err := e.DB.LastApplied(ctx, string(scope))
 		if err != nil || !ok {
 			if err != nil {
@@ -75,10 +76,10 @@ func (e *Engine) checkProvider(ctx context.Context, plan *Plan) (*Trip, error) {
 }
 
 type storedOptions struct {
-	Scope       Scope   `json:"scope"`
-	Trigger     Trigger `json:"trigger"`
-	Provider    string  `json:"provider,omitempty"`
-	Collections bool    `json:"collections,omitempty"`
+	Scope       rosterdesk.Scope   `json:"scope"`
+	Trigger     rosterdesk.Trigger `json:"trigger"`
+	Provider    string             `json:"provider,omitempty"`
+	Collections bool               `json:"collections,omitempty"`
 	// What the source was, for the report: its OneRoster version and manifest.
 	Version  string `json:"oneroster_version,omitempty"`
 	Manifest string `json:"manifest,omitempty"`
@@ -123,7 +124,7 @@ func (e *Engine) hold(ctx context.Context, plan *Plan, source string, opt Option
 	if len(trips) > 1 {
 		msg += fmt.Sprintf(" (and %d more)", len(trips)-1)
 	}
-	run := &data.Run{Scope: string(plan.Scope), Trigger: string(plan.Trigger), Status: StatusHeld, Source: source,
+	run := &rosterdesk.Run{Scope: string(plan.Scope), Trigger: string(plan.Trigger), Status: rosterdesk.StatusHeld, Source: source,
 		StartedAt: data.FormatTime(plan.StartedAt), FinishedAt: data.FormatTime(tx.Now()), Errors: plan.log.errors, Warnings: plan.log.warnings,
 		Counts: plan.Counts, Message: msg, AdminID: plan.Admin.ID, Options: runOptionsJSON(opt, plan.Source), Inputs: inputsJSON(plan.Inputs), Tripped: tripsJSON(trips)}
 	if run.ID, err = tx.InsertRun(run); err != nil {
@@ -209,7 +210,7 @@ func copyFile(src, dst string) error {
 	return out.Close()
 }
 
-func (e *Engine) heldRun(ctx context.Context, runID int64) (data.Run, error) {
+func (e *Engine) heldRun(ctx context.Context, runID int64) (rosterdesk.Run, error) {
 	run, err := e.DB.Run(ctx, runID)
 	if errors.Is(err, data.ErrNotFound) {
 		return run, &RefusedError{Reason: fmt.Sprintf("there is no run %d", runID)}
@@ -217,7 +218,7 @@ func (e *Engine) heldRun(ctx context.Context, runID int64) (data.Run, error) {
 	if err != nil {
 		return run, err
 	}
-	if run.Status != StatusHeld {
+	if run.Status != rosterdesk.StatusHeld {
 		return run, &RefusedError{Reason: fmt.Sprintf("run %d is %s, not held for review", runID, run.Status)}
 	}
 	return run, nil
@@ -244,7 +245,7 @@ func (e *Engine) Approve(ctx context.Context, runID int64) (*Result, error) {
 }
 
 // replanned updates a held run whose numbers changed since it was held.
-func (e *Engine) replanned(ctx context.Context, held *data.Run, plan *Plan) (*Result, error) {
+func (e *Engine) replanned(ctx context.Context, held *rosterdesk.Run, plan *Plan) (*Result, error) {
 	trips, err := e.guard(ctx, plan)
 	if err != nil {
 		return nil, err
@@ -293,7 +294,7 @@ func (e *Engine) discard(ctx context.Context, runID int64) (*Result, error) {
 		return nil, err
 	}
 	defer tx.Rollback()
-	if err := tx.ResolveRun(runID, StatusDiscarded, 0, ""); err != nil {
+	if err := tx.ResolveRun(runID, rosterdesk.StatusDiscarded, 0, ""); err != nil {
 		return nil, err
 	}
 	if err := tx.DeletePlanned(runID); err != nil { // names are kept no longer than the held input

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"rosterdesk"
 	"strings"
 	"testing"
 	"time"
@@ -173,13 +174,13 @@ func guardsDefault(t *testing.T, e *Engine) {
 	}
 }
 
-func mustSync(t *testing.T, e *Engine, src string, scope Scope) *Result {
+func mustSync(t *testing.T, e *Engine, src string, scope rosterdesk.Scope) *Result {
 	t.Helper()
 	res, err := e.Sync(context.Background(), src, Options{Scope: scope})
 	if err != nil {
 		t.Fatalf("sync %s %s: %v", scope, src, err)
 	}
-	if res.Status != StatusApplied {
+	if res.Status != rosterdesk.StatusApplied {
 		t.Fatalf("status %s", res.Status)
 	}
 	return res
@@ -204,7 +205,7 @@ func record(t *testing.T, e *Engine, tbl *data.Table, id string) *data.Record {
 }
 
 // findLog returns the first log entry matching rule (and file when given).
-func findLog(entries []data.LogEntry, sev, file, rule string) *data.LogEntry {
+func findLog(entries []rosterdesk.LogEntry, sev, file, rule string) *rosterdesk.LogEntry {
 	for i, e := range entries {
 		if e.Severity == sev && e.Rule == rule && (file == "" || e.File == file) {
 			return &entries[i]

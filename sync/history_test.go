@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"rosterdesk"
 	"testing"
 )
 
@@ -12,18 +13,18 @@ func TestHistoryTellsTheTruth(t *testing.T) {
 	ctx := context.Background()
 	day0, cut := withdraw(t, 0.30)
 	e := newEngine(t)
-	b := mustSync(t, e, day0, ScopeBuildings)
+	b := mustSync(t, e, day0, rosterdesk.ScopeBuildings)
 	if b.Counts.Buildings.Added == 0 || b.CountsAre != CountsApplied {
 		t.Fatalf("building run: %+v (%s)", b.Counts.Buildings, b.CountsAre)
 	}
-	first := mustSync(t, e, day0, ScopeUsersCourses)
+	first := mustSync(t, e, day0, rosterdesk.ScopeUsersCourses)
 	guardsDefault(t, e)
 
-	preview, err := e.PlanRun(ctx, cut, Options{Scope: ScopeUsersCourses})
+	preview, err := e.PlanRun(ctx, cut, Options{Scope: rosterdesk.ScopeUsersCourses})
 	if err != nil || len(preview.Trips) == 0 {
 		t.Fatalf("preview: %v, trips %v", err, preview.Trips)
 	}
-	res, err := e.Sync(ctx, cut, Options{Scope: ScopeUsersCourses})
+	res, err := e.Sync(ctx, cut, Options{Scope: rosterdesk.ScopeUsersCourses})
 	if !IsHeld(err) {
 		t.Fatal(err)
 	}
@@ -35,7 +36,7 @@ func TestHistoryTellsTheTruth(t *testing.T) {
 	if h.Counts != preview.Counts || h.CountsAre != CountsPlanned || h.Applied() {
 		t.Errorf("held run in History: %+v (%s), preview %+v", h.Counts, h.CountsAre, preview.Counts)
 	}
-	dry, _ := e.Sync(ctx, cut, Options{Scope: ScopeUsersCourses, DryRun: true})
+	dry, _ := e.Sync(ctx, cut, Options{Scope: rosterdesk.ScopeUsersCourses, DryRun: true})
 	if dry.Warnings != preview.Warnings() || dry.Counts != preview.Counts || dry.CountsAre != CountsPlanned {
 		t.Errorf("dry run %d warnings %+v (%s), preview %d", dry.Warnings, dry.Counts, dry.CountsAre, preview.Warnings())
 	}

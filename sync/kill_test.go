@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"rosterdesk"
 	"testing"
 	"time"
 
@@ -18,8 +19,8 @@ func TestKillDuringApply(t *testing.T) {
 		t.Skip("this is the child")
 	}
 	e := newEngine(t)
-	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
-	mustSync(t, e, district().with("users.csv", lines(hUsers, user("u1", "sch1", "student", "Ann"))).zip(t, ""), ScopeUsers)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
+	mustSync(t, e, district().with("users.csv", lines(hUsers, user("u1", "sch1", "student", "Ann"))).zip(t, ""), rosterdesk.ScopeUsers)
 	ctx := context.Background()
 	before, err := e.DB.Dump(ctx)
 	if err != nil {
@@ -91,6 +92,6 @@ func TestKillChild(t *testing.T) {
 			time.Sleep(time.Minute)
 		}
 	}
-	e.Sync(context.Background(), os.Getenv("ROSTERDESK_KILL_SRC"), Options{Scope: ScopeUsersCourses})
+	e.Sync(context.Background(), os.Getenv("ROSTERDESK_KILL_SRC"), Options{Scope: rosterdesk.ScopeUsersCourses})
 	t.Fatal("the child should have been killed during apply")
 }

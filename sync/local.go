@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"rosterdesk"
 	"strings"
 
 	"rosterdesk/data"
@@ -76,10 +77,12 @@ func (e *Engine) setBuildingSISID(ctx context.Context, buildingID int64, sisID s
 }
 
 // Buildings lists every building, active or not, with its active users.
-func (e *Engine) Buildings(ctx context.Context) ([]data.Building, error) { return e.DB.Buildings(ctx) }
+func (e *Engine) Buildings(ctx context.Context) ([]rosterdesk.Building, error) {
+	return e.DB.Buildings(ctx)
+}
 
 // Admins lists the admin accounts that can be credited with changes.
-func (e *Engine) Admins(ctx context.Context) ([]data.Admin, error) { return e.DB.Admins(ctx) }
+func (e *Engine) Admins(ctx context.Context) ([]rosterdesk.Admin, error) { return e.DB.Admins(ctx) }
 
 // SyncState is where the initial OneRoster synchronization stands.
 type SyncState struct {
@@ -104,10 +107,10 @@ func (e *Engine) SyncState(ctx context.Context) (*SyncState, error) {
 	if st.Provider, err = e.Setting(ctx, KeyProvider); err != nil {
 		return nil, err
 	}
-	if st.BuildingsSynced, err = e.DB.HasAppliedRun(ctx, string(ScopeBuildings)); err != nil {
+	if st.BuildingsSynced, err = e.DB.HasAppliedRun(ctx, string(rosterdesk.ScopeBuildings)); err != nil {
 		return nil, err
 	}
-	for _, s := range []Scope{ScopeUsers, ScopeUsersCourses} {
+	for _, s := range []rosterdesk.Scope{rosterdesk.ScopeUsers, rosterdesk.ScopeUsersCourses} {
 		ok, err := e.DB.HasAppliedRun(ctx, string(s))
 		if err != nil {
 			return nil, err

@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"path/filepath"
+	"rosterdesk"
 	"strings"
 	"testing"
 
@@ -50,14 +51,14 @@ func TestSyncStateGatesUsers(t *testing.T) {
 	if st.BuildingsSynced || st.UsersBlocked() == "" {
 		t.Fatalf("fresh roster: %+v", st)
 	}
-	if _, err := e.Sync(ctx, src, Options{Scope: ScopeUsers}); !IsRefused(err) {
+	if _, err := e.Sync(ctx, src, Options{Scope: rosterdesk.ScopeUsers}); !IsRefused(err) {
 		t.Fatalf("users before buildings: %v", err)
 	}
-	mustSync(t, e, src, ScopeBuildings)
+	mustSync(t, e, src, rosterdesk.ScopeBuildings)
 	if st, _ = e.SyncState(ctx); !st.BuildingsSynced || st.UsersBlocked() != "" || st.UsersSynced || st.Buildings != 2 {
 		t.Fatalf("after buildings: %+v", st)
 	}
-	mustSync(t, e, src, ScopeUsers)
+	mustSync(t, e, src, rosterdesk.ScopeUsers)
 	if st, _ = e.SyncState(ctx); !st.UsersSynced {
 		t.Fatalf("after users: %+v", st)
 	}
@@ -128,7 +129,7 @@ func TestAlignmentCountsAndSentence(t *testing.T) {
 		t.Errorf("sentence %q", s)
 	}
 	// After the building sync every school is aligned: nobody is ignored.
-	mustSync(t, e, p, ScopeBuildings)
+	mustSync(t, e, p, rosterdesk.ScopeBuildings)
 	a, err = e.Alignment(ctx, p)
 	if err != nil {
 		t.Fatal(err)
@@ -146,8 +147,8 @@ func TestAnalyzeSwitch(t *testing.T) {
 	if err := gen.Generate(gen.Small()).WriteZip(old, gen.WriteOptions{SystemName: "Old SIS"}); err != nil {
 		t.Fatal(err)
 	}
-	mustSync(t, e, old, ScopeBuildings)
-	mustSync(t, e, old, ScopeUsersCourses)
+	mustSync(t, e, old, rosterdesk.ScopeBuildings)
+	mustSync(t, e, old, rosterdesk.ScopeUsersCourses)
 	if _, err := e.SetSetting(ctx, KeyProvider, "Old SIS"); err != nil {
 		t.Fatal(err)
 	}

@@ -2,9 +2,8 @@ package sync
 
 import (
 	"fmt"
+	"rosterdesk"
 	"sort"
-
-	"rosterdesk/data"
 )
 
 // Severities. An error means the record was skipped; a warning means it was
@@ -19,7 +18,7 @@ const (
 // file and field (TRUE for true, say) become one warning with a count, so a
 // district-wide quirk does not bury the real problems.
 type runLog struct {
-	entries  []data.LogEntry
+	entries  []rosterdesk.LogEntry
 	errors   int
 	warnings int
 	agg      map[aggKey]int // index into entries
@@ -41,7 +40,7 @@ func newRunLog() *runLog {
 	return &runLog{agg: map[aggKey]int{}, aggN: map[aggKey]int{}, max: DefaultLimits.MaxLogRows, over: map[overKey]int{}}
 }
 
-func (l *runLog) add(e data.LogEntry) {
+func (l *runLog) add(e rosterdesk.LogEntry) {
 	switch e.Severity {
 	case SevError:
 		l.errors++
@@ -63,17 +62,17 @@ func (l *runLog) add(e data.LogEntry) {
 
 // errorf rejects a record.
 func (l *runLog) errorf(phase, file string, line, col int, id, field, rule, format string, a ...any) {
-	l.add(data.LogEntry{Severity: SevError, Phase: phase, File: file, Line: line, Column: col, SourcedID: id, Field: field, Rule: rule, Message: fmt.Sprintf(format, a...)})
+	l.add(rosterdesk.LogEntry{Severity: SevError, Phase: phase, File: file, Line: line, Column: col, SourcedID: id, Field: field, Rule: rule, Message: fmt.Sprintf(format, a...)})
 }
 
 // warnf reports something kept with a correction.
 func (l *runLog) warnf(phase, file string, line, col int, id, field, rule, format string, a ...any) {
-	l.add(data.LogEntry{Severity: SevWarning, Phase: phase, File: file, Line: line, Column: col, SourcedID: id, Field: field, Rule: rule, Message: fmt.Sprintf(format, a...)})
+	l.add(rosterdesk.LogEntry{Severity: SevWarning, Phase: phase, File: file, Line: line, Column: col, SourcedID: id, Field: field, Rule: rule, Message: fmt.Sprintf(format, a...)})
 }
 
 // infof explains a decision.
 func (l *runLog) infof(phase, file string, line, col int, id, field, rule, format string, a ...any) {
-	l.add(data.LogEntry{Severity: SevInfo, Phase: phase, File: file, Line: line, Column: col, SourcedID: id, Field: field, Rule: rule, Message: fmt.Sprintf(format, a...)})
+	l.add(rosterdesk.LogEntry{Severity: SevInfo, Phase: phase, File: file, Line: line, Column: col, SourcedID: id, Field: field, Rule: rule, Message: fmt.Sprintf(format, a...)})
 }
 
 // warnOnce records a correction that may repeat on many rows: the first
@@ -124,7 +123,7 @@ func (l *runLog) summarizeOver() {
 	for _, k := range keys {
 		n := l.over[k]
 		what := map[string]string{SevError: "errors", SevWarning: "warnings", SevInfo: "notes"}[k.sev]
-		l.entries = append(l.entries, data.LogEntry{Severity: k.sev, Phase: k.phase, File: k.file, Rule: k.rule, Rows: n,
+		l.entries = append(l.entries, rosterdesk.LogEntry{Severity: k.sev, Phase: k.phase, File: k.file, Rule: k.rule, Rows: n,
 			Message: fmt.Sprintf("%d more %s of this kind (%s) are not listed one by one: a run's log keeps at most %d entries; they are counted in the run's totals",
 				n, what, k.rule, l.max)})
 	}

@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"rosterdesk"
 	gosync "sync"
 	"time"
 
@@ -103,17 +104,17 @@ type BuildingChange struct {
 
 // Plan is the diff between a source and the roster, ready to preview or apply.
 type Plan struct {
-	Scope     Scope
-	Trigger   Trigger
+	Scope     rosterdesk.Scope
+	Trigger   rosterdesk.Trigger
 	DryRun    bool
 	Source    *Source
 	StartedAt time.Time
-	Admin     data.Admin
+	Admin     rosterdesk.Admin
 	Entities  []*EntityPlan
 	Buildings []BuildingChange
-	Orgs      []data.Org
+	Orgs      []rosterdesk.Org
 	OrgsGone  []string
-	Counts    data.Counts
+	Counts    rosterdesk.Counts
 
 	// Rows counts the data rows read per file.
 	Rows map[string]int
@@ -129,15 +130,15 @@ type Plan struct {
 	Trips []Trip
 
 	opt         Options
-	touched     *touched             // the records it touches, for a review's list
-	named       []data.PlannedRecord // the list with its names, once asked for
+	touched     *touched                   // the records it touches, for a review's list
+	named       []rosterdesk.PlannedRecord // the list with its names, once asked for
 	mu          gosync.Mutex
 	buildingIDs map[string]int64 // aligned building SIS id → building id, for user links
 	log         *runLog
 }
 
 // Log returns the plan's log so far.
-func (p *Plan) Log() []data.LogEntry { return p.log.entries }
+func (p *Plan) Log() []rosterdesk.LogEntry { return p.log.entries }
 
 // Errors and Warnings count the log's entries.
 func (p *Plan) Errors() int   { return p.log.errors }

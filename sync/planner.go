@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"rosterdesk"
 	"strings"
 
 	"rosterdesk/data"
@@ -21,7 +22,7 @@ type planner struct {
 	orgNames  map[string]string   // known org sourcedId → name, for messages
 	buildings map[string]int64    // active aligned building SIS id → id
 	userRole  map[data.Key]string // accepted user → role, to compare with enrollment roles
-	res       map[data.Entity]*resolver
+	res       map[rosterdesk.Entity]*resolver
 	preload   map[*data.Table]chan stateResult
 	err       error   // a storage error met while looking records up or writing
 	w         *writer // nil for a plan only (preview or dry run)
@@ -58,7 +59,7 @@ func (p *planner) org(id string) (string, bool) {
 }
 
 // step runs one file's planning; the validator notes an unusable file and goes on.
-func (p *planner) step(canon string, ent data.Entity, f func() error) error {
+func (p *planner) step(canon string, ent rosterdesk.Entity, f func() error) error {
 	err := f()
 	if err == nil || !p.collect || !IsSourceError(err) {
 		return err
@@ -152,23 +153,23 @@ func (e *Engine) PlanRun(ctx context.Context, sourcePath string, opt Options) (*
 }
 
 // preconditions fills in the options' defaults and refuses a run that may not start.
-func (e *Engine) preconditions(ctx context.Context, opt Options) (Options, data.Admin, error) {
+func (e *Engine) preconditions(ctx context.Context, opt Options) (Options, rosterdesk.Admin, error) {
 	if opt.Scope == "" {
 		s, err := e.Setting(ctx, KeySyncProcess)
 		if err != nil {
-			return opt, data.Admin{}, err
+			return opt, rosterdesk.Admin{}, err
 		}
-		opt.Scope = Scope(s)
+		opt.Scope = rosterdesk.Scope(s)
 	}
 	if opt.Trigger == "" {
-		opt.Trigger = TriggerManual
+		opt.Trigger = rosterdesk.TriggerManual
 	}
 	admin, err := e.CreditedAdmin(ctx)
 	if err != nil {
 		return opt, admin, err
 	}
-	if opt.Scope != ScopeBuildings {
-		ok, err := e.DB.HasAppliedRun(ctx, string(ScopeBuildings))
+	if opt.Scope != rosterdesk.ScopeBuildings {
+		ok, err := e.DB.HasAppliedRun(ctx, string(rosterdesk.ScopeBuildings))
 		if err != nil {
 			return opt, admin, err
 		}
@@ -181,7 +182,7 @@ func (e *Engine) preconditions(ctx context.Context, opt Options) (Options, data.
 
 // plan runs the planner over a source; with a writer, every change is also
 // written as it is planned.
-func (e *Engine) plan(ctx context.Context, sourcePath string, opt Options, admin data.Admin, w *writer) (*Plan, error) {
+func (e *Engine) plan(ctx context.Context, sourcePath string, opt Options, admin rosterdesk.Admin, w *writer) (*Plan, error) {
 	plan := &Plan{Scope: opt.Scope, Trigger: opt.Trigger, DryRun: opt.DryRun, StartedAt: e.DB.Now().UTC(), log: newRunLog(),
 		Rows: map[string]int{}, Inputs: map[string]Input{}, Admin: admin, opt: opt, active: map[string]int{}, touched: &touched{}}
 	plan.log.max = e.Limits.MaxLogRows
@@ -200,12 +201,12 @@ func (e *Engine) plan(ctx context.Context, sourcePath string, opt Options, admin
 	}
 	if src.Collections && src.Kind == "folder" {
 		// Only files this run plans take part: a users run reads no enrollments.
-		inRun := func(f string) bool { return src.Bulk(f) && (opt.Scope == ScopeUsersCourses || f == "users") }
+		inRun := func(f string) bool { return src.Bulk(f) && (opt.Scope == rosterdesk.ScopeUsersCourses || f == "users") }
 		if plan.pullGaps, err = scanPull(src.dir, inRun); err != nil {
 			return plan, err
 		}
 	}
-	p := &planner{e: e, ctx: ctx, src: src, log: plan.log, plan: plan, prog: opt.Progress, res: map[data.Entity]*resolver{}, userRole: map[data.Key]string{}, w: w}
+	p := &planner{e: e, ctx: ctx, src: src, log: plan.log, plan: plan, prog: opt.Progress, res: map[rosterdesk.Entity]*resolver{}, userRole: map[data.Key]string{}, w: w}
 	if p.prog == nil {
 		p.prog = func(Progress) {}
 	}
@@ -225,7 +226,7 @@ func (p *planner) run() error {
 	if err := p.loadOrgs(); err != nil {
 		return err
 	}
-	if p.plan.Scope == ScopeBuildings {
+	if p.plan.Scope == rosterdesk.ScopeBuildings {
 		if !p.src.Present("orgs") {
 			return srcErr("orgs.csv", 0, "is needed for a building sync but is not in the source")
 		}
@@ -242,36 +243,36 @@ func (p *planner) run() error {
 	}
 	var any bool
 	for _, f := range []string{"users", "courses", "classes", "enrollments", "academicSessions"} {
-		if p.src.Present(f) && (f == "users" || p.plan.Scope == ScopeUsersCourses) {
+		if p.src.Present(f) && (f == "users" || p.plan.Scope == rosterdesk.ScopeUsersCourses) {
 			any = true
 		}
 	}
 	if !any {
 		want := "users.csv"
-		if p.plan.Scope == ScopeUsersCourses {
+		if p.plan.Scope == rosterdesk.ScopeUsersCourses {
 			want = "users.csv, courses.csv, classes.csv or enrollments.csv"
 		}
 		return srcErr(p.src.Path, 0, "holds nothing this %s sync can use: it needs %s", p.plan.Scope, want)
 	}
 	files := map[*data.Table]string{data.Users: "users"}
-	if p.plan.Scope == ScopeUsersCourses {
+	if p.plan.Scope == rosterdesk.ScopeUsersCourses {
 		files[data.Sessions], files[data.Courses], files[data.Classes], files[data.Assignments] = "academicSessions", "courses", "classes", "enrollments"
 	}
 	p.preloadStates(files)
-	return p.planEntities(p.plan.Scope == ScopeUsersCourses)
+	return p.planEntities(p.plan.Scope == rosterdesk.ScopeUsersCourses)
 }
 
 // planEntities plans users and, with courses, sessions, courses, classes and
 // enrollments, in the order references need them.
 func (p *planner) planEntities(courses bool) error {
 	if courses {
-		if err := p.step("academicSessions", data.EntitySession, func() error { return p.planTable(data.Sessions, "academicSessions", p.sessionRow) }); err != nil {
+		if err := p.step("academicSessions", rosterdesk.EntitySession, func() error { return p.planTable(data.Sessions, "academicSessions", p.sessionRow) }); err != nil {
 			return err
 		}
-		if err := p.step("courses", data.EntityCourse, func() error { return p.planTable(data.Courses, "courses", p.courseRow) }); err != nil {
+		if err := p.step("courses", rosterdesk.EntityCourse, func() error { return p.planTable(data.Courses, "courses", p.courseRow) }); err != nil {
 			return err
 		}
-		if err := p.step("classes", data.EntityClass, func() error { return p.planTable(data.Classes, "classes", p.classRow) }); err != nil {
+		if err := p.step("classes", rosterdesk.EntityClass, func() error { return p.planTable(data.Classes, "classes", p.classRow) }); err != nil {
 			return err
 		}
 	}
@@ -280,13 +281,13 @@ func (p *planner) planEntities(courses bool) error {
 		return err
 	}
 	p.roles = roles
-	if err := p.step("users", data.EntityUser, func() error {
+	if err := p.step("users", rosterdesk.EntityUser, func() error {
 		return p.planTable(data.Users, "users", func(t *table) rowResult { return p.userRow(t, roles) })
 	}); err != nil {
 		return err
 	}
 	if courses {
-		return p.step("enrollments", data.EntityAssignment, func() error { return p.planTable(data.Assignments, "enrollments", p.enrollmentRow) })
+		return p.step("enrollments", rosterdesk.EntityAssignment, func() error { return p.planTable(data.Assignments, "enrollments", p.enrollmentRow) })
 	}
 	return nil
 }
@@ -304,7 +305,7 @@ func (p *planner) loadOrgs() error {
 		p.orgs[id] = o.Type
 		p.orgNames[id] = o.Name
 	}
-	if p.plan.Scope != ScopeBuildings && p.src.Present("orgs") {
+	if p.plan.Scope != rosterdesk.ScopeBuildings && p.src.Present("orgs") {
 		// Only the types matter here; orgs.csv itself is validated by a building sync.
 		t, err := p.src.openTable("orgs")
 		if err != nil {

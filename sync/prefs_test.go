@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"rosterdesk"
 	"strings"
 	"testing"
 	"time"
@@ -171,8 +172,8 @@ func TestEveryDoorValidatesTheSameWay(t *testing.T) {
 func TestTeacherPermissionChangeIsAudited(t *testing.T) {
 	e := newEngine(t)
 	ctx := context.Background()
-	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
-	mustSync(t, e, district().zip(t, ""), ScopeUsersCourses)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeUsersCourses)
 	if _, err := e.SetSetting(ctx, KeyTeacherPerm, PermLessonsOnly); err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"rosterdesk"
 	"strconv"
 	"strings"
 	gosync "sync"
@@ -14,7 +15,6 @@ import (
 
 	"github.com/zalando/go-keyring"
 
-	"rosterdesk/data"
 	"rosterdesk/sync/rest"
 )
 
@@ -118,7 +118,7 @@ func init() {
 	settingDefs[KeyProviderLastFull] = settingDef{def: "", check: when, help: "when the last full REST pull was applied (set by syncs)"}
 	settingDefs[KeyProviderFullScope] = settingDef{def: "", help: "the scope of the last full REST pull (set by syncs)",
 		check: func(_ context.Context, _ *Engine, v string) (string, error) {
-			if s, ok := ParseScope(strings.TrimSpace(v)); ok || strings.TrimSpace(v) == "" {
+			if s, ok := rosterdesk.ParseScope(strings.TrimSpace(v)); ok || strings.TrimSpace(v) == "" {
 				return string(s), nil
 			}
 			return "", fmt.Errorf("%q is not a scope", v)
@@ -475,22 +475,22 @@ func (e *Engine) TestProvider(ctx context.Context, p ProviderSettings, secret st
 // --- pulling ---
 
 // pullFiles are the collections a scope needs, in the order references need them.
-func pullFiles(scope Scope) []string {
+func pullFiles(scope rosterdesk.Scope) []string {
 	switch scope {
-	case ScopeBuildings:
+	case rosterdesk.ScopeBuildings:
 		return []string{"orgs"}
-	case ScopeUsers:
+	case rosterdesk.ScopeUsers:
 		return []string{"orgs", "users"}
 	}
 	return []string{"orgs", "academicSessions", "courses", "classes", "users", "enrollments"}
 }
 
 // neededFiles are the files of which a sync needs at least one (users first).
-func neededFiles(scope Scope) []string {
+func neededFiles(scope rosterdesk.Scope) []string {
 	switch scope {
-	case ScopeBuildings:
+	case rosterdesk.ScopeBuildings:
 		return []string{"orgs"}
-	case ScopeUsers:
+	case rosterdesk.ScopeUsers:
 		return []string{"users"}
 	}
 	return []string{"users", "academicSessions", "courses", "classes", "enrollments"}
@@ -502,8 +502,8 @@ const deltaOverlap = 10 * time.Minute
 
 // pullSince decides between a full pull (zero time) and a delta pull of the
 // records changed since the returned time, and says why.
-func (e *Engine) pullSince(ctx context.Context, p ProviderSettings, scope Scope, now time.Time) (time.Time, string) {
-	if scope == ScopeBuildings {
+func (e *Engine) pullSince(ctx context.Context, p ProviderSettings, scope rosterdesk.Scope, now time.Time) (time.Time, string) {
+	if scope == rosterdesk.ScopeBuildings {
 		return time.Time{}, "a building sync reads every org"
 	}
 	if p.FullEveryDays == 0 {
@@ -519,7 +519,7 @@ func (e *Engine) pullSince(ctx context.Context, p ProviderSettings, scope Scope,
 		return time.Time{}, "no full pull has been applied yet"
 	case now.Sub(lf) >= time.Duration(p.FullEveryDays)*24*time.Hour:
 		return time.Time{}, fmt.Sprintf("the last full pull was %s (a full pull every %d days)", lastFull, p.FullEveryDays)
-	case Scope(fullScope) != scope && Scope(fullScope) != ScopeUsersCourses:
+	case rosterdesk.Scope(fullScope) != scope && rosterdesk.Scope(fullScope) != rosterdesk.ScopeUsersCourses:
 		return time.Time{}, fmt.Sprintf("the last full pull was for %s only", fullScope)
 	}
 	return lp.Add(-deltaOverlap), fmt.Sprintf("records changed since %s (the last pull, less %s)", lp.Add(-deltaOverlap).Format(time.RFC3339), deltaOverlap)
@@ -649,19 +649,19 @@ func (e *Engine) SyncProvider(ctx context.Context, opt Options) (*Result, error)
 			if gaps.n() > 0 {
 				then = "the second pull is not consistent either (it lacks " + gaps.summary() + ")"
 			}
-			opt.notes = append(opt.notes, data.LogEntry{Severity: SevWarning, Phase: "pull", Rule: "pull.repulled",
+			opt.notes = append(opt.notes, rosterdesk.LogEntry{Severity: SevWarning, Phase: "pull", Rule: "pull.repulled",
 				Message: fmt.Sprintf("the first full pull was not consistent: its own enrollments or classes named %s that it did not return "+
 					"(the data changed on the server while it was read, or a page was lost); it was pulled again once: %s", first, then)})
 		}
 	}
 	res, err := e.Sync(ctx, dir, opt)
-	if err == nil && res != nil && res.Status == StatusApplied && !opt.DryRun {
+	if err == nil && res != nil && res.Status == rosterdesk.StatusApplied && !opt.DryRun {
 		at := started.Format(time.RFC3339)
 		vals := map[string]string{KeyProviderLastPull: at}
 		if since.IsZero() {
 			vals[KeyProviderLastFull], vals[KeyProviderFullScope] = at, string(opt.Scope)
 		}
-		if opt.Scope == ScopeBuildings {
+		if opt.Scope == rosterdesk.ScopeBuildings {
 			delete(vals, KeyProviderLastPull) // orgs alone say nothing about users' changes
 			delete(vals, KeyProviderLastFull)
 			delete(vals, KeyProviderFullScope)
@@ -676,20 +676,20 @@ func (e *Engine) SyncProvider(ctx context.Context, opt Options) (*Result, error)
 }
 
 // pullLog explains a failed pull: what was read, then what went wrong.
-func pullLog(stats []rest.FileStats, err error, scrub func(string) string, mode string) []data.LogEntry {
-	var out []data.LogEntry
+func pullLog(stats []rest.FileStats, err error, scrub func(string) string, mode string) []rosterdesk.LogEntry {
+	var out []rosterdesk.LogEntry
 	for _, st := range stats {
 		total := ""
 		if st.Total >= 0 {
 			total = fmt.Sprintf(" of %d", st.Total)
 		}
-		out = append(out, data.LogEntry{Severity: SevInfo, Phase: "pull", File: st.Collection, Rule: "rest.pulled",
+		out = append(out, rosterdesk.LogEntry{Severity: SevInfo, Phase: "pull", File: st.Collection, Rule: "rest.pulled",
 			Message: fmt.Sprintf("%s pull: %d records%s in %d page(s)", mode, st.Rows, total, st.Pages)})
 	}
 	var inc *rest.IncompleteError
 	var capErr *rest.PageCapError
 	var re *rest.Error
-	en := data.LogEntry{Severity: SevError, Phase: "pull", Rule: "rest.failed", Message: scrub(err.Error())}
+	en := rosterdesk.LogEntry{Severity: SevError, Phase: "pull", Rule: "rest.failed", Message: scrub(err.Error())}
 	switch {
 	case errors.As(err, &inc):
 		en.File, en.Rule = inc.Collection, "rest.incomplete"

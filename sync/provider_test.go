@@ -6,13 +6,13 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"rosterdesk"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/zalando/go-keyring"
 
-	"rosterdesk/data"
 	"rosterdesk/sync/gen"
 	"rosterdesk/sync/rest"
 	"rosterdesk/sync/rest/resttest"
@@ -65,13 +65,13 @@ func setProvider(t *testing.T, e *Engine, s *resttest.Server, typ string) {
 	}
 }
 
-func mustProviderSync(t *testing.T, e *Engine, scope Scope) *Result {
+func mustProviderSync(t *testing.T, e *Engine, scope rosterdesk.Scope) *Result {
 	t.Helper()
 	res, err := e.SyncProvider(context.Background(), Options{Scope: scope})
 	if err != nil {
 		t.Fatalf("provider sync %s: %v", scope, err)
 	}
-	if res.Status != StatusApplied {
+	if res.Status != rosterdesk.StatusApplied {
 		t.Fatalf("status %s: %s", res.Status, res.Message)
 	}
 	return res
@@ -93,8 +93,8 @@ func smallDistrict(t *testing.T, version string) (string, *gen.District) {
 func csvImport(t *testing.T, dir string) *Engine {
 	t.Helper()
 	e := newEngine(t)
-	mustSync(t, e, dir, ScopeBuildings)
-	if res := mustSync(t, e, dir, ScopeUsersCourses); res.Errors != 0 {
+	mustSync(t, e, dir, rosterdesk.ScopeBuildings)
+	if res := mustSync(t, e, dir, rosterdesk.ScopeUsersCourses); res.Errors != 0 {
 		t.Fatalf("CSV import: %d errors", res.Errors)
 	}
 	return e
@@ -162,8 +162,8 @@ func TestProviderPullEqualsCSVImport(t *testing.T) {
 				}
 				e := newEngine(t)
 				setProvider(t, e, s, pc.typ)
-				mustProviderSync(t, e, ScopeBuildings)
-				res := mustProviderSync(t, e, ScopeUsersCourses)
+				mustProviderSync(t, e, rosterdesk.ScopeBuildings)
+				res := mustProviderSync(t, e, rosterdesk.ScopeUsersCourses)
 				if res.Errors != 0 {
 					t.Fatalf("%d errors: %+v", res.Errors, findLog(res.Log, SevError, "", ""))
 				}
@@ -205,10 +205,10 @@ func TestProviderFaultsThatRecover(t *testing.T) {
 			}
 			e := newEngine(t)
 			setProvider(t, e, s, "aeries")
-			mustProviderSync(t, e, ScopeBuildings)
+			mustProviderSync(t, e, rosterdesk.ScopeBuildings)
 			*waits = nil
 			s.SetFaults(f)
-			mustProviderSync(t, e, ScopeUsersCourses)
+			mustProviderSync(t, e, rosterdesk.ScopeUsersCourses)
 			sameRoster(t, want, e)
 			if f.RateLimit > 0 {
 				if len(*waits) != f.RateLimit {
@@ -241,8 +241,8 @@ func TestProviderFaultsThatFail(t *testing.T) {
 	}
 	e := newEngine(t)
 	setProvider(t, e, s, "infinitecampus")
-	mustProviderSync(t, e, ScopeBuildings)
-	mustProviderSync(t, e, ScopeUsersCourses)
+	mustProviderSync(t, e, rosterdesk.ScopeBuildings)
+	mustProviderSync(t, e, rosterdesk.ScopeUsersCourses)
 	before, err := e.DB.Dump(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -272,9 +272,9 @@ func TestProviderFaultsThatFail(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			s.SetFaults(c.f)
-			res, err := e.SyncProvider(context.Background(), Options{Scope: ScopeUsersCourses})
+			res, err := e.SyncProvider(context.Background(), Options{Scope: rosterdesk.ScopeUsersCourses})
 			s.SetFaults(resttest.Faults{})
-			if err == nil || res == nil || res.Status != StatusFailed {
+			if err == nil || res == nil || res.Status != rosterdesk.StatusFailed {
 				t.Fatalf("res %+v err %v", res, err)
 			}
 			switch c.errAs.(type) {
@@ -299,8 +299,8 @@ func TestProviderFaultsThatFail(t *testing.T) {
 				}
 			}
 			// The stored log says the same.
-			var stored []data.LogEntry
-			if _, err := e.RunLog(context.Background(), res.RunID, func(l data.LogEntry) error { stored = append(stored, l); return nil }); err != nil {
+			var stored []rosterdesk.LogEntry
+			if _, err := e.RunLog(context.Background(), res.RunID, func(l rosterdesk.LogEntry) error { stored = append(stored, l); return nil }); err != nil {
 				t.Fatal(err)
 			}
 			if findLog(stored, SevError, c.file, c.rule) == nil {
@@ -313,7 +313,7 @@ func TestProviderFaultsThatFail(t *testing.T) {
 		})
 	}
 	// Fixed, it syncs.
-	mustProviderSync(t, e, ScopeUsersCourses)
+	mustProviderSync(t, e, rosterdesk.ScopeUsersCourses)
 }
 
 // stripRuns drops the run bookkeeping from a dump: the roster itself must not change.
@@ -354,7 +354,7 @@ func TestProviderDeltaPulls(t *testing.T) {
 					t.Fatal(err)
 				}
 				want := csvImport(t, dir0)
-				mustSync(t, want, dir1, ScopeUsersCourses) // day 0, then day 1's bulk bundle
+				mustSync(t, want, dir1, rosterdesk.ScopeUsersCourses) // day 0, then day 1's bulk bundle
 				cfg := resttest.Generic12()
 				typ := "oneroster12"
 				if version == "1.1" {
@@ -368,13 +368,13 @@ func TestProviderDeltaPulls(t *testing.T) {
 				}
 				e := newEngine(t)
 				setProvider(t, e, s, typ)
-				mustProviderSync(t, e, ScopeBuildings)
-				mustProviderSync(t, e, ScopeUsersCourses)
+				mustProviderSync(t, e, rosterdesk.ScopeBuildings)
+				mustProviderSync(t, e, rosterdesk.ScopeUsersCourses)
 				if err := s.ApplyDelta(delta, tombstones); err != nil {
 					t.Fatal(err)
 				}
 				calls := len(s.Requests())
-				res := mustProviderSync(t, e, ScopeUsersCourses)
+				res := mustProviderSync(t, e, rosterdesk.ScopeUsersCourses)
 				if res.Errors != 0 {
 					t.Fatalf("delta: %d errors %+v", res.Errors, findLog(res.Log, SevError, "", ""))
 				}
@@ -411,7 +411,7 @@ func TestProviderDeltaPulls(t *testing.T) {
 				if _, err := e.SetSetting(context.Background(), KeyProviderLastFull, "2026-01-01T00:00:00Z"); err != nil {
 					t.Fatal(err)
 				}
-				res = mustProviderSync(t, e, ScopeUsersCourses)
+				res = mustProviderSync(t, e, rosterdesk.ScopeUsersCourses)
 				if res.Counts.Users.Deactivated == 0 {
 					t.Fatalf("full pull counts %+v", res.Counts)
 				}
@@ -426,27 +426,27 @@ func TestPullSince(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	p := ProviderSettings{FullEveryDays: 7}
-	if since, why := e.pullSince(ctx, p, ScopeUsers, now); !since.IsZero() || !strings.Contains(why, "no full pull") {
+	if since, why := e.pullSince(ctx, p, rosterdesk.ScopeUsers, now); !since.IsZero() || !strings.Contains(why, "no full pull") {
 		t.Fatal(since, why)
 	}
 	e.SetSetting(ctx, KeyProviderLastFull, "2026-11-20T06:00:00Z")
 	e.SetSetting(ctx, KeyProviderFullScope, "users+courses")
 	e.SetSetting(ctx, KeyProviderLastPull, "2026-11-22T06:00:00Z")
-	since, _ := e.pullSince(ctx, p, ScopeUsers, now)
+	since, _ := e.pullSince(ctx, p, rosterdesk.ScopeUsers, now)
 	if !since.Equal(time.Date(2026, 11, 22, 5, 50, 0, 0, time.UTC)) {
 		t.Fatal(since)
 	}
-	if since, _ := e.pullSince(ctx, p, ScopeBuildings, now); !since.IsZero() {
+	if since, _ := e.pullSince(ctx, p, rosterdesk.ScopeBuildings, now); !since.IsZero() {
 		t.Fatal("a building sync is always full")
 	}
-	if since, why := e.pullSince(ctx, p, ScopeUsersCourses, now.Add(5*24*time.Hour)); !since.IsZero() || !strings.Contains(why, "every 7 days") {
+	if since, why := e.pullSince(ctx, p, rosterdesk.ScopeUsersCourses, now.Add(5*24*time.Hour)); !since.IsZero() || !strings.Contains(why, "every 7 days") {
 		t.Fatal(since, why)
 	}
 	e.SetSetting(ctx, KeyProviderFullScope, "users")
-	if since, why := e.pullSince(ctx, p, ScopeUsersCourses, now); !since.IsZero() || !strings.Contains(why, "users only") {
+	if since, why := e.pullSince(ctx, p, rosterdesk.ScopeUsersCourses, now); !since.IsZero() || !strings.Contains(why, "users only") {
 		t.Fatal(since, why)
 	}
-	if since, _ := e.pullSince(ctx, ProviderSettings{FullEveryDays: 0}, ScopeUsers, now); !since.IsZero() {
+	if since, _ := e.pullSince(ctx, ProviderSettings{FullEveryDays: 0}, rosterdesk.ScopeUsers, now); !since.IsZero() {
 		t.Fatal("0 days: always full")
 	}
 }
@@ -465,10 +465,10 @@ func TestSecretOnlyInKeychain(t *testing.T) {
 	if got, err := keyring.Get(keychainService, e.secretAccount()); err != nil || got != resttest.ClientSecret {
 		t.Fatalf("keychain holds %q %v", got, err)
 	}
-	mustProviderSync(t, e, ScopeBuildings)
-	mustProviderSync(t, e, ScopeUsersCourses)
+	mustProviderSync(t, e, rosterdesk.ScopeBuildings)
+	mustProviderSync(t, e, rosterdesk.ScopeUsersCourses)
 	s.SetFaults(resttest.Faults{FailAlways: "users"})
-	e.SyncProvider(context.Background(), Options{Scope: ScopeUsersCourses})
+	e.SyncProvider(context.Background(), Options{Scope: rosterdesk.ScopeUsersCourses})
 	s.SetFaults(resttest.Faults{})
 	if r, err := e.TestConnection(context.Background()); err != nil || !r.OK {
 		t.Fatalf("test connection %v %+v", err, r)
@@ -513,24 +513,24 @@ func TestNoKeychain(t *testing.T) {
 	if st.Where != "session" || !strings.Contains(st.Note, "no OS keychain") || !strings.Contains(st.Note, EnvClientSecret) {
 		t.Fatalf("status %+v", st)
 	}
-	mustProviderSync(t, e, ScopeBuildings) // this session still has it
+	mustProviderSync(t, e, rosterdesk.ScopeBuildings) // this session still has it
 	sessionSecrets.Delete(e.secretAccount())
-	_, err = e.SyncProvider(context.Background(), Options{Scope: ScopeUsers})
+	_, err = e.SyncProvider(context.Background(), Options{Scope: rosterdesk.ScopeUsers})
 	if !IsRefused(err) || !strings.Contains(err.Error(), "no OS keychain") {
 		t.Fatalf("without a secret: %v", err)
 	}
-	mustProviderSyncCtx(t, e, WithClientSecret(context.Background(), resttest.ClientSecret+"\n"), ScopeUsers)
+	mustProviderSyncCtx(t, e, WithClientSecret(context.Background(), resttest.ClientSecret+"\n"), rosterdesk.ScopeUsers)
 	t.Setenv(EnvClientSecret, resttest.ClientSecret)
-	mustProviderSync(t, e, ScopeUsers)
+	mustProviderSync(t, e, rosterdesk.ScopeUsers)
 	if st := e.SecretStatus(context.Background()); st.Where != "environment" {
 		t.Fatalf("status %+v", st)
 	}
 }
 
-func mustProviderSyncCtx(t *testing.T, e *Engine, ctx context.Context, scope Scope) {
+func mustProviderSyncCtx(t *testing.T, e *Engine, ctx context.Context, scope rosterdesk.Scope) {
 	t.Helper()
 	res, err := e.SyncProvider(ctx, Options{Scope: scope})
-	if err != nil || res.Status != StatusApplied {
+	if err != nil || res.Status != rosterdesk.StatusApplied {
 		t.Fatalf("%v %+v", err, res)
 	}
 }
@@ -568,7 +568,7 @@ func TestProviderSettingsChecked(t *testing.T) {
 	if cfg, err := p.restConfig("tok"); err != nil || cfg.Auth != rest.AuthBearer {
 		t.Fatalf("%+v %v", cfg, err)
 	}
-	if _, err := e.SyncProvider(ctx, Options{Scope: ScopeBuildings}); !IsRefused(err) || !strings.Contains(err.Error(), "no OneRoster REST provider") {
+	if _, err := e.SyncProvider(ctx, Options{Scope: rosterdesk.ScopeBuildings}); !IsRefused(err) || !strings.Contains(err.Error(), "no OneRoster REST provider") {
 		t.Fatalf("unconfigured: %v", err)
 	}
 }
@@ -586,11 +586,11 @@ func TestProviderDeltaWithoutChanges(t *testing.T) {
 	s.Load(dir)
 	e := newEngine(t)
 	setProvider(t, e, s, "oneroster12")
-	mustProviderSync(t, e, ScopeBuildings)
-	mustProviderSync(t, e, ScopeUsersCourses)
-	for _, scope := range []Scope{ScopeUsersCourses, ScopeUsers} {
+	mustProviderSync(t, e, rosterdesk.ScopeBuildings)
+	mustProviderSync(t, e, rosterdesk.ScopeUsersCourses)
+	for _, scope := range []rosterdesk.Scope{rosterdesk.ScopeUsersCourses, rosterdesk.ScopeUsers} {
 		res := mustProviderSync(t, e, scope)
-		if res.Errors != 0 || res.Counts != (data.Counts{}) {
+		if res.Errors != 0 || res.Counts != (rosterdesk.Counts{}) {
 			t.Fatalf("%s: %+v", scope, res.Counts)
 		}
 	}
@@ -609,13 +609,13 @@ func TestProviderTruncatedWithoutCount(t *testing.T) {
 	e := newEngine(t)
 	guardsDefault(t, e)
 	setProvider(t, e, s, "oneroster11")
-	mustProviderSync(t, e, ScopeBuildings)
-	mustProviderSync(t, e, ScopeUsersCourses)
+	mustProviderSync(t, e, rosterdesk.ScopeBuildings)
+	mustProviderSync(t, e, rosterdesk.ScopeUsersCourses)
 	before := rosterState(t, e)
 	e.SetSetting(context.Background(), KeyProviderFullEvery, "0")
 	s.SetFaults(resttest.Faults{NoPagingHeaders: true, Truncate: map[string]int{"users": 80}})
-	res, err := e.SyncProvider(context.Background(), Options{Scope: ScopeUsersCourses})
-	if !IsHeld(err) || res == nil || res.Status != StatusHeld {
+	res, err := e.SyncProvider(context.Background(), Options{Scope: rosterdesk.ScopeUsersCourses})
+	if !IsHeld(err) || res == nil || res.Status != rosterdesk.StatusHeld {
 		t.Fatalf("res %+v err %v", res, err)
 	}
 	diffStates(t, before, rosterState(t, e))
@@ -634,11 +634,11 @@ func TestProviderDeltaFilterRefused(t *testing.T) {
 	s.Load(dir)
 	e := newEngine(t)
 	setProvider(t, e, s, "powerschool")
-	mustProviderSync(t, e, ScopeBuildings)
-	mustProviderSync(t, e, ScopeUsersCourses)
+	mustProviderSync(t, e, rosterdesk.ScopeBuildings)
+	mustProviderSync(t, e, rosterdesk.ScopeUsersCourses)
 	first, _ := e.Setting(context.Background(), KeyProviderLastFull)
 	e.SetSetting(context.Background(), KeyProviderLastFull, "2026-11-22T06:00:00Z")
-	res := mustProviderSync(t, e, ScopeUsersCourses)
+	res := mustProviderSync(t, e, rosterdesk.ScopeUsersCourses)
 	if res.Errors != 0 || res.Counts.Users.Deactivated != 0 {
 		t.Fatalf("%+v", res.Counts)
 	}

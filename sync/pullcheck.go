@@ -7,10 +7,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"rosterdesk"
 	"sort"
 	"strings"
-
-	"rosterdesk/data"
 )
 
 // A full REST pull is read page by page, often from a server whose data
@@ -22,7 +21,7 @@ import (
 
 // pullGaps are the records a pull's own enrollments (users, classes) and
 // classes (courses) name but the same pull did not return, by entity.
-type pullGaps map[data.Entity]map[string]bool
+type pullGaps map[rosterdesk.Entity]map[string]bool
 
 func (g pullGaps) n() int {
 	n := 0
@@ -32,15 +31,15 @@ func (g pullGaps) n() int {
 	return n
 }
 
-func (g pullGaps) has(ent data.Entity, id string) bool { return g[ent][id] }
+func (g pullGaps) has(ent rosterdesk.Entity, id string) bool { return g[ent][id] }
 
 // summary names what is missing: "2 users (u7, u9) and 1 class (k3)".
 func (g pullGaps) summary() string {
 	var parts []string
 	for _, x := range []struct {
-		ent       data.Entity
+		ent       rosterdesk.Entity
 		one, many string
-	}{{data.EntityUser, "user", "users"}, {data.EntityClass, "class", "classes"}, {data.EntityCourse, "course", "courses"}} {
+	}{{rosterdesk.EntityUser, "user", "users"}, {rosterdesk.EntityClass, "class", "classes"}, {rosterdesk.EntityCourse, "course", "courses"}} {
 		ids := make([]string, 0, len(g[x.ent]))
 		for id := range g[x.ent] {
 			ids = append(ids, id)
@@ -89,7 +88,7 @@ func scanPull(dir string, bulk func(file string) bool) (pullGaps, error) {
 		return nil, err
 	}
 	gaps := pullGaps{}
-	miss := func(ent data.Entity, set map[string]bool, id string) {
+	miss := func(ent rosterdesk.Entity, set map[string]bool, id string) {
 		if set != nil && id != "" && !set[id] {
 			if gaps[ent] == nil {
 				gaps[ent] = map[string]bool{}
@@ -99,15 +98,15 @@ func scanPull(dir string, bulk func(file string) bool) (pullGaps, error) {
 	}
 	if bulk("classes") && courses != nil {
 		if err := scanCSV(filepath.Join(dir, "classes.csv"), []string{"courseSourcedId"}, func(v []string) {
-			miss(data.EntityCourse, courses, v[0])
+			miss(rosterdesk.EntityCourse, courses, v[0])
 		}); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return nil, err
 		}
 	}
 	if bulk("enrollments") && (users != nil || classes != nil) {
 		if err := scanCSV(filepath.Join(dir, "enrollments.csv"), []string{"classSourcedId", "userSourcedId"}, func(v []string) {
-			miss(data.EntityClass, classes, v[0])
-			miss(data.EntityUser, users, v[1])
+			miss(rosterdesk.EntityClass, classes, v[0])
+			miss(rosterdesk.EntityUser, users, v[1])
 		}); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"rosterdesk"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -67,8 +68,8 @@ func pullEngine(t *testing.T) (*Engine, *resttest.Server, *gen.District) {
 	if _, err := e.SaveProvider(context.Background(), p, resttest.ClientSecret); err != nil {
 		t.Fatal(err)
 	}
-	mustProviderSync(t, e, ScopeBuildings)
-	mustProviderSync(t, e, ScopeUsersCourses)
+	mustProviderSync(t, e, rosterdesk.ScopeBuildings)
+	mustProviderSync(t, e, rosterdesk.ScopeUsersCourses)
 	guardsDefault(t, e)
 	return e, s, d
 }
@@ -81,8 +82,8 @@ func TestPullChangedBetweenPages(t *testing.T) {
 	var rebuilds atomic.Int32
 	rebuilds.Store(1)
 	skipped := shiftingServer(t, d, s, &rebuilds)
-	res, err := e.SyncProvider(context.Background(), Options{Scope: ScopeUsersCourses})
-	if err != nil || res.Status != StatusApplied {
+	res, err := e.SyncProvider(context.Background(), Options{Scope: rosterdesk.ScopeUsersCourses})
+	if err != nil || res.Status != rosterdesk.StatusApplied {
 		t.Fatalf("%v %+v", err, res)
 	}
 	if rebuilds.Load() != 0 {
@@ -109,8 +110,8 @@ func TestPullInconsistentTwiceIsHeld(t *testing.T) {
 	rebuilds.Store(-1)
 	skipped := shiftingServer(t, d, s, &rebuilds)
 	ctx := context.Background()
-	res, err := e.SyncProvider(ctx, Options{Scope: ScopeUsersCourses})
-	if !IsHeld(err) || res.Status != StatusHeld {
+	res, err := e.SyncProvider(ctx, Options{Scope: rosterdesk.ScopeUsersCourses})
+	if !IsHeld(err) || res.Status != rosterdesk.StatusHeld {
 		t.Fatalf("want held: %v %+v", err, res)
 	}
 	var tr *Trip
@@ -125,11 +126,11 @@ func TestPullInconsistentTwiceIsHeld(t *testing.T) {
 	if k := res.Counts; k.Users.Deactivated != 0 || k.Assignments.Removed != 0 || res.Errors != 0 {
 		t.Fatalf("held counts %+v, %d errors", k, res.Errors)
 	}
-	if r, _ := e.DB.Run(ctx, res.RunID); r.Status != StatusHeld {
+	if r, _ := e.DB.Run(ctx, res.RunID); r.Status != rosterdesk.StatusHeld {
 		t.Fatalf("run %+v", r)
 	}
 	ap, err := e.Approve(ctx, res.RunID)
-	if err != nil || ap.Status != StatusApplied || ap.Counts.Users.Deactivated != 0 {
+	if err != nil || ap.Status != rosterdesk.StatusApplied || ap.Counts.Users.Deactivated != 0 {
 		t.Fatalf("approved: %v %+v", err, ap)
 	}
 	if l := findLog(ap.Log, SevWarning, "", "pull.inconsistent"); l == nil || l.SourcedID != skipped || !strings.Contains(l.Message, "not in this pull") {
@@ -144,8 +145,8 @@ func TestPullInconsistentTwiceIsHeld(t *testing.T) {
 // why: rejected on line N, deactivated by this run, not in this pull.
 func TestReferenceMessagesSayWhatIsTrue(t *testing.T) {
 	e := newEngine(t)
-	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
-	mustSync(t, e, district().zip(t, ""), ScopeUsersCourses)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeUsersCourses)
 	bad := district().with("users.csv", lines(hUsers,
 		"u1,,,maybe,sch1,student,ann,,Ann,Smith,,,,,,,05,", // line 2: bad boolean
 		user("u3", "sch2", "student", "Cat"), user("t1", "sch1", "teacher", "Tom"), user("t2", "sch2", "teacher", "Tia"),
@@ -154,7 +155,7 @@ func TestReferenceMessagesSayWhatIsTrue(t *testing.T) {
 			"e1,,,k1,sch1,u1,student,false,,",
 			"e2,,,k1,sch1,u2,student,false,,",
 			"e6,,,k1,sch1,u8,student,false,,"))
-	res, err := e.Sync(context.Background(), bad.zip(t, ""), Options{Scope: ScopeUsersCourses, DryRun: true})
+	res, err := e.Sync(context.Background(), bad.zip(t, ""), Options{Scope: rosterdesk.ScopeUsersCourses, DryRun: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +175,7 @@ func TestReferenceMessagesSayWhatIsTrue(t *testing.T) {
 
 	// A REST pull: "not in this pull".
 	pull := district().with("enrollments.csv", lines(hEnroll, "e6,,,k1,sch1,u8,student,false,,")).dir(t)
-	res, err = e.Sync(context.Background(), pull, Options{Scope: ScopeUsersCourses, DryRun: true, Collections: true})
+	res, err = e.Sync(context.Background(), pull, Options{Scope: rosterdesk.ScopeUsersCourses, DryRun: true, Collections: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,10 +204,10 @@ func TestProviderDeltaKeepsBuildingsQuiet(t *testing.T) {
 	if _, err := e.SetSetting(context.Background(), KeyOneRosterOn, "true"); err != nil {
 		t.Fatal(err)
 	}
-	mustProviderSync(t, e, ScopeBuildings)
-	mustProviderSync(t, e, ScopeUsersCourses)
-	res := mustProviderSync(t, e, ScopeUsersCourses)
-	if res.Warnings != 0 || res.Counts != (data.Counts{}) {
+	mustProviderSync(t, e, rosterdesk.ScopeBuildings)
+	mustProviderSync(t, e, rosterdesk.ScopeUsersCourses)
+	res := mustProviderSync(t, e, rosterdesk.ScopeUsersCourses)
+	if res.Warnings != 0 || res.Counts != (rosterdesk.Counts{}) {
 		t.Fatalf("delta: %d warnings %+v %+v", res.Warnings, res.Counts, res.Log)
 	}
 }

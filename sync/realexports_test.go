@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"rosterdesk"
 	"strings"
 	"testing"
 
@@ -23,9 +24,9 @@ func TestTobedeletedClassInBulkIsRowError(t *testing.T) {
 		"k1,,,Math 5 - A,05,c1,M5A,scheduled,R1,sch1,t1,Math,,1",
 		"k2,tobedeleted,2026-01-01,Biology - A,09,c2,BIOA,scheduled,R2,sch2,t1,Science,,2")
 	src := b.zip(t, "")
-	mustSync(t, e, src, ScopeBuildings)
-	res, err := e.Sync(context.Background(), src, Options{Scope: ScopeUsersCourses})
-	if err != nil || res.Status != StatusApplied {
+	mustSync(t, e, src, rosterdesk.ScopeBuildings)
+	res, err := e.Sync(context.Background(), src, Options{Scope: rosterdesk.ScopeUsersCourses})
+	if err != nil || res.Status != rosterdesk.StatusApplied {
 		t.Fatalf("status %s err %v", res.Status, err)
 	}
 	if l := findLog(res.Log, SevInfo, "classes.csv", "bulk.tobedeleted"); l == nil || l.Line != 3 || l.Message != "marked tobedeleted in a bulk file: not imported" {
@@ -59,8 +60,8 @@ func TestBooleanWords(t *testing.T) {
 		"e5,,,k2,sch2,t2,teacher,Y,,")
 	b["users.csv"] = strings.Replace(b["users.csv"], "u1,,,true,", "u1,,,1,", 1)
 	src := b.zip(t, "")
-	mustSync(t, e, src, ScopeBuildings)
-	res := mustSync(t, e, src, ScopeUsersCourses)
+	mustSync(t, e, src, rosterdesk.ScopeBuildings)
+	res := mustSync(t, e, src, rosterdesk.ScopeUsersCourses)
 	if res.Errors != 0 || res.Counts.Assignments.Added != 5 {
 		t.Fatalf("errors %d %+v", res.Errors, res.Counts.Assignments)
 	}
@@ -92,8 +93,8 @@ func TestDuplicateEnrollmentsWarnedAndKept(t *testing.T) {
 		"e1b,,,k1,sch1,u1,student,false,2027-01-05,2027-06-30",
 		"e4,,,k1,sch1,u1,teacher,false,,")
 	src := b.zip(t, "")
-	mustSync(t, e, src, ScopeBuildings)
-	res := mustSync(t, e, src, ScopeUsersCourses)
+	mustSync(t, e, src, rosterdesk.ScopeBuildings)
+	res := mustSync(t, e, src, rosterdesk.ScopeUsersCourses)
 	if res.Counts.Assignments.Added != 5 {
 		t.Fatalf("%+v", res.Counts.Assignments)
 	}
@@ -156,8 +157,8 @@ func TestGradeNamesMappedToCEDS(t *testing.T) {
 		"ben@example.org,,,,05,", "ben@example.org,,,,9,", 1),
 		"cat@example.org,,,,05,", "cat@example.org,,,,Kindergarten,", 1)
 	src := b.zip(t, "")
-	mustSync(t, e, src, ScopeBuildings)
-	res := mustSync(t, e, src, ScopeUsersCourses)
+	mustSync(t, e, src, rosterdesk.ScopeBuildings)
+	res := mustSync(t, e, src, rosterdesk.ScopeUsersCourses)
 	want := map[string]string{"u1": "02", "u2": "09", "u3": "K"} // the matrix says what Kindergarten is
 	for id, g := range want {
 		if r := record(t, e, data.Users, id); r.Fields["grades"] != g {
@@ -203,10 +204,10 @@ func utf16le(s string) string {
 func TestExcelUnicodeTextAndDelimiters(t *testing.T) {
 	e := newEngine(t)
 	d := district()
-	mustSync(t, e, d.zip(t, ""), ScopeBuildings)
+	mustSync(t, e, d.zip(t, ""), rosterdesk.ScopeBuildings)
 	// Excel's "Unicode Text": UTF-16 and tab-separated.
 	tabbed := strings.NewReplacer(",", "\t").Replace(strings.Replace(d["users.csv"], "Ann,Smith", "Renée,Smith", 1))
-	res := mustSync(t, e, d.with("users.csv", utf16le(tabbed)).zip(t, ""), ScopeUsers)
+	res := mustSync(t, e, d.with("users.csv", utf16le(tabbed)).zip(t, ""), rosterdesk.ScopeUsers)
 	if res.Errors != 0 || res.Counts.Users.Added != 6 {
 		t.Fatalf("UTF-16 tab file: errors %d %+v %+v", res.Errors, res.Counts.Users, res.Log)
 	}
@@ -223,7 +224,7 @@ func TestExcelUnicodeTextAndDelimiters(t *testing.T) {
 	}
 	// Semicolons, as Excel saves CSV in many European locales; the manifest too.
 	semi := d.with("users.csv", strings.ReplaceAll(d["users.csv"], ",", ";")).with("manifest.csv", strings.ReplaceAll(d["manifest.csv"], ",", ";"))
-	res = mustSync(t, e, semi.zip(t, ""), ScopeUsers)
+	res = mustSync(t, e, semi.zip(t, ""), rosterdesk.ScopeUsers)
 	if res.Errors != 0 {
 		t.Fatalf("semicolons %+v", res.Log)
 	}
@@ -232,7 +233,7 @@ func TestExcelUnicodeTextAndDelimiters(t *testing.T) {
 	}
 	// A header that does not prove the delimiter is refused with how to save the file.
 	bad := d.with("users.csv", "id;name;email\n1;Ann;ann@example.org\n")
-	_, err := e.Sync(context.Background(), bad.zip(t, ""), Options{Scope: ScopeUsers})
+	_, err := e.Sync(context.Background(), bad.zip(t, ""), Options{Scope: rosterdesk.ScopeUsers})
 	if !IsSourceError(err) || !strings.Contains(err.Error(), "has semicolons (;) between its columns, not commas") ||
 		!strings.Contains(err.Error(), `"CSV UTF-8 (Comma delimited)"`) || strings.Contains(err.Error(), "School Data Sync") {
 		t.Fatalf("unproven delimiter: %v", err)
@@ -283,7 +284,7 @@ func TestDuplicateZipEntriesRefused(t *testing.T) {
 	f.Close()
 	zr.Close()
 	e := newEngine(t)
-	_, err = e.Sync(context.Background(), out, Options{Scope: ScopeBuildings})
+	_, err = e.Sync(context.Background(), out, Options{Scope: rosterdesk.ScopeBuildings})
 	if !IsSourceError(err) || !strings.Contains(err.Error(), "holds two entries named users.csv") {
 		t.Fatalf("want refusal, got %v", err)
 	}
@@ -335,7 +336,7 @@ func TestValidateReportsEveryFileInOnePass(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a bundle usable for buildings is not an error: %v", err)
 	}
-	if len(rep.UsableFor) != 1 || rep.UsableFor[0] != ScopeBuildings || !rep.Usable {
+	if len(rep.UsableFor) != 1 || rep.UsableFor[0] != rosterdesk.ScopeBuildings || !rep.Usable {
 		t.Fatalf("usable for %v", rep.UsableFor)
 	}
 	want := map[string]string{
@@ -377,7 +378,7 @@ func TestValidateReportsEveryFileInOnePass(t *testing.T) {
 		}
 	}
 	// The building sync works, and its log says what the rest of the bundle lacks.
-	res := mustSync(t, e, d.zip(t, ""), ScopeBuildings)
+	res := mustSync(t, e, d.zip(t, ""), rosterdesk.ScopeBuildings)
 	for _, f := range []string{"users.csv", "classes.csv", "academicSessions.csv"} {
 		if l := findLog(res.Log, SevWarning, f, "bundle.lacking"); l == nil || !strings.Contains(l.Message, "sync of this bundle would be refused") {
 			t.Errorf("building sync says nothing of %s: %+v", f, l)
@@ -426,7 +427,7 @@ func TestOneRoster10Recognised(t *testing.T) {
 		t.Errorf("1.0 column not named %+v", l)
 	}
 	// Its orgs.csv has every 1.1 column: usable for buildings, and said so.
-	if len(rep.UsableFor) != 1 || rep.UsableFor[0] != ScopeBuildings {
+	if len(rep.UsableFor) != 1 || rep.UsableFor[0] != rosterdesk.ScopeBuildings {
 		t.Fatalf("usable for %v (%s)", rep.UsableFor, rep.Message)
 	}
 }
@@ -436,14 +437,14 @@ func TestOneRoster10Recognised(t *testing.T) {
 func TestBrokenQuoteTakesNothingAway(t *testing.T) {
 	e := newEngine(t)
 	d := district()
-	mustSync(t, e, d.zip(t, ""), ScopeBuildings)
-	mustSync(t, e, d.zip(t, ""), ScopeUsersCourses)
+	mustSync(t, e, d.zip(t, ""), rosterdesk.ScopeBuildings)
+	mustSync(t, e, d.zip(t, ""), rosterdesk.ScopeUsersCourses)
 	// u1's given name opens a quote that never closes; u2 (and the rest) follow.
 	broken := lines(hUsers,
 		strings.Replace(user("u1", "sch1", "student", "Ann"), ",Ann,", `,"Ann,`, 1),
 		user("u2", "sch1", "student", "Ben"),
 		user("t1", "sch1", "teacher", "Tom"))
-	res := mustSync(t, e, d.with("users.csv", broken).zip(t, ""), ScopeUsers)
+	res := mustSync(t, e, d.with("users.csv", broken).zip(t, ""), rosterdesk.ScopeUsers)
 	l := findLog(res.Log, SevError, "users.csv", "csv.quote")
 	if l == nil || l.Line != 2 || !strings.Contains(l.Message, "lines 2 to 4 read as one field; this row is skipped and reading resumes on line 3") {
 		t.Fatalf("quote error %+v", res.Log)
@@ -521,7 +522,7 @@ func TestBuildingSyncSaysRolesLacking(t *testing.T) {
 	d["manifest.csv"] = strings.Replace(d["manifest.csv"], "oneroster.version,1.1", "oneroster.version,1.2", 1)
 	d["users.csv"] = lines("sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password,userMasterIdentifier,preferredGivenName,preferredMiddleName,preferredFamilyName,primaryOrgSourcedId,pronouns",
 		"u1,,,true,ann,,Ann,Smith,,,,,,,05,,,,,,sch1,")
-	res := mustSync(t, newEngine(t), d.zip(t, ""), ScopeBuildings)
+	res := mustSync(t, newEngine(t), d.zip(t, ""), rosterdesk.ScopeBuildings)
 	if l := findLog(res.Log, SevWarning, "roles.csv", "bundle.lacking"); l == nil || !strings.Contains(l.Message, "a users sync of this bundle would be refused") {
 		t.Fatalf("%+v", res.Log)
 	}
@@ -538,14 +539,14 @@ func TestDamagedRolesTakeNothingAway(t *testing.T) {
 	d["roles.csv"] = lines(rolesH, "r1,,,u1,primary,student,,,sch1,", "r2,,,t1,primary,teacher,,,sch1,", "r3,,,t1,secondary,teacher,,,sch2,")
 	d["enrollments.csv"] = lines(hEnroll, "e1,,,k1,sch1,u1,student,false,,")
 	e := newEngine(t)
-	mustSync(t, e, d.zip(t, ""), ScopeBuildings)
-	mustSync(t, e, d.zip(t, ""), ScopeUsers)
+	mustSync(t, e, d.zip(t, ""), rosterdesk.ScopeBuildings)
+	mustSync(t, e, d.zip(t, ""), rosterdesk.ScopeUsers)
 	if r := record(t, e, data.Users, "t1"); r.Fields["org_ids"] != "sch1,sch2" {
 		t.Fatalf("t1 %+v", r.Fields)
 	}
 	// r2's quote never closes and swallows r3, t1's role at sch2.
 	d["roles.csv"] = lines(rolesH, "r1,,,u1,primary,student,,,sch1,", `r2,,,t1,primary,"teacher,,,sch1,`, "r3,,,t1,secondary,teacher,,,sch2,")
-	res := mustSync(t, e, d.zip(t, ""), ScopeUsers)
+	res := mustSync(t, e, d.zip(t, ""), rosterdesk.ScopeUsers)
 	if findLog(res.Log, SevWarning, "roles.csv", "file.damaged") == nil {
 		t.Fatalf("no damaged warning %+v", res.Log)
 	}

@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"rosterdesk"
 	"strings"
 
 	"rosterdesk/data"
@@ -18,7 +19,7 @@ const ListCap = 100_000
 
 // touched collects a plan's records as they are planned.
 type touched struct {
-	list  []data.PlannedRecord
+	list  []rosterdesk.PlannedRecord
 	total int // every change, listed or not
 }
 
@@ -27,7 +28,7 @@ func (t *touched) add(ep *EntityPlan, c *Change) {
 	if len(t.list) >= ListCap {
 		return
 	}
-	r := data.PlannedRecord{Entity: ep.Table.Entity, Action: actionWord(ep.Table, c.Action), SourcedID: strings.Clone(c.SourcedID),
+	r := rosterdesk.PlannedRecord{Entity: ep.Table.Entity, Action: actionWord(ep.Table, c.Action), SourcedID: strings.Clone(c.SourcedID),
 		Line: int(c.Line), Reason: strings.Clone(ep.Reason(c))}
 	if c.Action == ActAdd && c.Vals != "" {
 		// Not in the roster yet: its names come from the input.
@@ -66,13 +67,13 @@ func actionWord(t *data.Table, a Action) string {
 }
 
 // records is the plan's full list, named: its buildings, then every other record.
-func (p *Plan) records(ctx context.Context, db *data.DB) ([]data.PlannedRecord, error) {
+func (p *Plan) records(ctx context.Context, db *data.DB) ([]rosterdesk.PlannedRecord, error) {
 	if p.named != nil {
 		return p.named, nil
 	}
-	var out []data.PlannedRecord
+	var out []rosterdesk.PlannedRecord
 	for _, b := range p.Buildings {
-		out = append(out, data.PlannedRecord{Entity: data.EntityBuilding, Action: b.Action.String(), SourcedID: b.SISID, Line: b.Line,
+		out = append(out, rosterdesk.PlannedRecord{Entity: rosterdesk.EntityBuilding, Action: b.Action.String(), SourcedID: b.SISID, Line: b.Line,
 			Reason: b.Reason, Name: b.Name})
 	}
 	if p.touched != nil {
@@ -89,12 +90,12 @@ func (p *Plan) records(ctx context.Context, db *data.DB) ([]data.PlannedRecord, 
 // touch: Search matches a name, a school, a class or a sourcedId; Entity
 // (user, class, course, building, assignment, academicSession) and Action
 // (add, update, deactivate, remove, reactivate) narrow it when set.
-type RecordQuery = data.PlannedQuery
+type RecordQuery = rosterdesk.PlannedQuery
 
 // RecordPage is one page of such a list. Total is how many records match;
 // Listed and Changes say whether the plan had more changes than it lists.
 type RecordPage struct {
-	Records []data.PlannedRecord
+	Records []rosterdesk.PlannedRecord
 	Total   int
 	Listed  int
 	Changes int

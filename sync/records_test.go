@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"rosterdesk"
 	"strings"
 	"testing"
 
@@ -16,16 +17,16 @@ func TestHeldRunListsWhoItTouches(t *testing.T) {
 	ctx := context.Background()
 	day0, cut := withdraw(t, 0.30)
 	e := newEngine(t)
-	mustSync(t, e, day0, ScopeBuildings)
-	mustSync(t, e, day0, ScopeUsersCourses)
+	mustSync(t, e, day0, rosterdesk.ScopeBuildings)
+	mustSync(t, e, day0, rosterdesk.ScopeUsersCourses)
 	guardsDefault(t, e)
 
-	res, err := e.Sync(ctx, cut, Options{Scope: ScopeUsersCourses})
+	res, err := e.Sync(ctx, cut, Options{Scope: rosterdesk.ScopeUsersCourses})
 	if !IsHeld(err) {
 		t.Fatal(err)
 	}
 	gone := res.Counts.Users.Deactivated
-	page, err := e.RunRecords(ctx, res.RunID, RecordQuery{Entity: data.EntityUser, Action: "deactivate", Limit: 10})
+	page, err := e.RunRecords(ctx, res.RunID, RecordQuery{Entity: rosterdesk.EntityUser, Action: "deactivate", Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +47,7 @@ func TestHeldRunListsWhoItTouches(t *testing.T) {
 	// Every page together lists each deactivation once.
 	seen := map[string]bool{}
 	for off := 0; off < gone; off += 7 {
-		p, err := e.RunRecords(ctx, res.RunID, RecordQuery{Entity: data.EntityUser, Action: "deactivate", Offset: off, Limit: 7})
+		p, err := e.RunRecords(ctx, res.RunID, RecordQuery{Entity: rosterdesk.EntityUser, Action: "deactivate", Offset: off, Limit: 7})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -67,9 +68,9 @@ func TestHeldRunListsWhoItTouches(t *testing.T) {
 	var user, assignment bool
 	for _, r := range found.Records {
 		switch {
-		case r.Entity == data.EntityUser && r.SourcedID == target.SourcedID:
+		case r.Entity == rosterdesk.EntityUser && r.SourcedID == target.SourcedID:
 			user = true
-		case r.Entity == data.EntityAssignment && r.Name == target.Name && r.Action == "remove" && strings.Contains(r.Detail, " in "):
+		case r.Entity == rosterdesk.EntityAssignment && r.Name == target.Name && r.Action == "remove" && strings.Contains(r.Detail, " in "):
 			assignment = true
 		}
 	}
@@ -81,7 +82,7 @@ func TestHeldRunListsWhoItTouches(t *testing.T) {
 	}
 
 	// The preview of the same file lists the same records.
-	plan, err := e.PlanRun(ctx, cut, Options{Scope: ScopeUsersCourses})
+	plan, err := e.PlanRun(ctx, cut, Options{Scope: rosterdesk.ScopeUsersCourses})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,13 +122,13 @@ func TestPreviewNamesAddedRecordsFromTheInput(t *testing.T) {
 	if err := d.WriteZip(p, gen.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	mustSync(t, e, p, ScopeBuildings)
-	plan, err := e.PlanRun(ctx, p, Options{Scope: ScopeUsersCourses})
+	mustSync(t, e, p, rosterdesk.ScopeBuildings)
+	plan, err := e.PlanRun(ctx, p, Options{Scope: rosterdesk.ScopeUsersCourses})
 	if err != nil {
 		t.Fatal(err)
 	}
 	u := d.Users[len(d.Users)-1]
-	page, err := e.Records(ctx, plan, RecordQuery{Search: u.SourcedID, Entity: data.EntityUser})
+	page, err := e.Records(ctx, plan, RecordQuery{Search: u.SourcedID, Entity: rosterdesk.EntityUser})
 	if err != nil || page.Total != 1 {
 		t.Fatalf("%v, %d found", err, page.Total)
 	}
@@ -139,11 +140,11 @@ func TestPreviewNamesAddedRecordsFromTheInput(t *testing.T) {
 	if len(u.OrgSourcedIDs) > 0 && b.Name != "" && !strings.HasSuffix(r.Detail, b.Name) {
 		t.Errorf("detail %q lacks the school %q", r.Detail, b.Name)
 	}
-	cls, err := e.Records(ctx, plan, RecordQuery{Entity: data.EntityClass, Limit: 1})
+	cls, err := e.Records(ctx, plan, RecordQuery{Entity: rosterdesk.EntityClass, Limit: 1})
 	if err != nil || cls.Total == 0 || cls.Records[0].Name == "" || cls.Records[0].Detail == "" || strings.Contains(cls.Records[0].Detail, "course-") {
 		t.Fatalf("class %+v %v", cls.Records, err)
 	}
-	as, err := e.Records(ctx, plan, RecordQuery{Entity: data.EntityAssignment, Limit: 1})
+	as, err := e.Records(ctx, plan, RecordQuery{Entity: rosterdesk.EntityAssignment, Limit: 1})
 	if err != nil || as.Total == 0 || as.Records[0].Name == "" || !strings.Contains(as.Records[0].Detail, " in ") {
 		t.Fatalf("assignment %+v %v", as.Records, err)
 	}

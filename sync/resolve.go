@@ -2,6 +2,7 @@ package sync
 
 import (
 	"fmt"
+	"rosterdesk"
 
 	"rosterdesk/data"
 )
@@ -134,7 +135,7 @@ func (r *resolver) resolve(id string) ref {
 // missingRef says, truthfully, why a reference names no record this run
 // keeps: not in this pull, deactivated (or removed) by this run, inactive,
 // or in neither the file nor the roster.
-func (p *planner) missingRef(ent data.Entity, file, what, id string) string {
+func (p *planner) missingRef(ent rosterdesk.Entity, file, what, id string) string {
 	r := p.res[ent]
 	st, stored := r.state(id)
 	switch {
@@ -144,7 +145,7 @@ func (p *planner) missingRef(ent data.Entity, file, what, id string) string {
 		return fmt.Sprintf("%s %s is not in this pull nor in the roster; row skipped", what, id)
 	case stored && st.Active && r.inFile && r.bulk:
 		verb := "deactivated"
-		if ent != data.EntityUser {
+		if ent != rosterdesk.EntityUser {
 			verb = "removed"
 		}
 		return fmt.Sprintf("%s %s is not in %s, so it is %s by this run; row skipped", what, id, file, verb)
@@ -155,7 +156,7 @@ func (p *planner) missingRef(ent data.Entity, file, what, id string) string {
 }
 
 // rejectedRef names the line a referenced record was rejected on.
-func (p *planner) rejectedRef(ent data.Entity, file, what, id string) string {
+func (p *planner) rejectedRef(ent rosterdesk.Entity, file, what, id string) string {
 	if line := p.res[ent].rejLine[data.KeyOf(id)]; line > 0 {
 		return fmt.Sprintf("%s %s was rejected on line %d of %s; row skipped", what, id, line, file)
 	}

@@ -2,10 +2,9 @@ package sync
 
 import (
 	"context"
+	"rosterdesk"
 	"strings"
 	"testing"
-
-	"rosterdesk/data"
 )
 
 func TestRetentionSetting(t *testing.T) {
@@ -34,8 +33,8 @@ func TestRetentionKeepsTheNewestLogs(t *testing.T) {
 	}
 	d := district()
 	src := d.with("users.csv", d["users.csv"]+user("x1", "sch1", "wizard", "Zed")).zip(t, "") // one rejected row: every run logs it
-	r1 := mustSync(t, e, src, ScopeBuildings)
-	r2 := mustSync(t, e, src, ScopeUsersCourses)
+	r1 := mustSync(t, e, src, rosterdesk.ScopeBuildings)
+	r2 := mustSync(t, e, src, rosterdesk.ScopeUsersCourses)
 	logged := func(id int64) int {
 		n, err := e.DB.LogSeverityCounts(ctx, id)
 		if err != nil {
@@ -47,7 +46,7 @@ func TestRetentionKeepsTheNewestLogs(t *testing.T) {
 	if before1 == 0 || before2 == 0 {
 		t.Fatalf("the fixture's runs must log something: %d, %d", before1, before2)
 	}
-	r3 := mustSync(t, e, src, ScopeUsersCourses)
+	r3 := mustSync(t, e, src, rosterdesk.ScopeUsersCourses)
 
 	if n := logged(r1.RunID); n != 0 {
 		t.Fatalf("run %d still has %d log entries", r1.RunID, n)
@@ -63,12 +62,12 @@ func TestRetentionKeepsTheNewestLogs(t *testing.T) {
 		t.Fatalf("history %v %v", hist, err)
 	}
 	first := hist[2]
-	if first.RunID != r1.RunID || first.Status != StatusApplied || first.Counts != r1.Counts || first.Counts.Buildings.Added != 2 {
+	if first.RunID != r1.RunID || first.Status != rosterdesk.StatusApplied || first.Counts != r1.Counts || first.Counts.Buildings.Added != 2 {
 		t.Fatalf("run 1 in the history: %+v, want counts %+v", first, r1.Counts)
 	}
 	// What run 1 changed stays too: it is the audit, not the log.
 	var adds int
-	if _, err := e.RunChanges(ctx, r1.RunID, func(a data.Audit) error { adds++; return nil }); err != nil || adds != 2 {
+	if _, err := e.RunChanges(ctx, r1.RunID, func(a rosterdesk.Audit) error { adds++; return nil }); err != nil || adds != 2 {
 		t.Fatalf("run 1 changes after retention: %d %v", adds, err)
 	}
 }

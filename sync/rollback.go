@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"rosterdesk"
 	"strings"
 
 	"rosterdesk/data"
@@ -31,7 +32,7 @@ func (e *Engine) Rollback(ctx context.Context, runID int64) (*Result, error) {
 		return nil, err
 	}
 	switch {
-	case target.Status != StatusApplied:
+	case target.Status != rosterdesk.StatusApplied:
 		return e.refused(Options{}, &RefusedError{Reason: fmt.Sprintf("run %d is %s; only applied runs can be undone", runID, target.Status)})
 	case target.Undoes != 0:
 		return e.refused(Options{}, &RefusedError{Reason: fmt.Sprintf("run %d is itself the undoing of run %d; sync again instead", runID, target.Undoes)})
@@ -52,7 +53,7 @@ func (e *Engine) Rollback(ctx context.Context, runID int64) (*Result, error) {
 		return nil, err
 	}
 	defer tx.Rollback()
-	run := &data.Run{Scope: target.Scope, Trigger: string(TriggerManual), Status: StatusApplied, Source: target.Source,
+	run := &rosterdesk.Run{Scope: target.Scope, Trigger: string(rosterdesk.TriggerManual), Status: rosterdesk.StatusApplied, Source: target.Source,
 		StartedAt: data.FormatTime(tx.Now()), FinishedAt: data.FormatTime(tx.Now()), AdminID: admin.ID, Undoes: runID,
 		Message: fmt.Sprintf("rollback of run %d", runID)}
 	if run.ID, err = tx.InsertRun(run); err != nil {
@@ -65,14 +66,14 @@ func (e *Engine) Rollback(ctx context.Context, runID int64) (*Result, error) {
 	log := newRunLog()
 	log.infof("rollback", "", 0, 0, "", "", "rollback.done",
 		"run %d undone: %d records restored to their state before it, %d records it created removed", runID, restored, removed)
-	if err := tx.AddAudit(data.Audit{RunID: run.ID, Entity: "run", SourcedID: fmt.Sprint(runID), Action: "rollback",
+	if err := tx.AddAudit(rosterdesk.Audit{RunID: run.ID, Entity: "run", SourcedID: fmt.Sprint(runID), Action: "rollback",
 		Reason: fmt.Sprintf("%d restored, %d removed", restored, removed), AdminID: admin.ID}); err != nil {
 		return nil, err
 	}
 	if err := tx.AddLog(run.ID, log.entries); err != nil {
 		return nil, err
 	}
-	if err := tx.ResolveRun(runID, StatusRolledBack, run.ID, ""); err != nil {
+	if err := tx.ResolveRun(runID, rosterdesk.StatusRolledBack, run.ID, ""); err != nil {
 		return nil, err
 	}
 	run.FinishedAt = data.FormatTime(e.DB.Now())
@@ -92,13 +93,13 @@ func (e *Engine) Rollback(ctx context.Context, runID int64) (*Result, error) {
 // reversed is what undoing a run with counts c does: what it added is taken
 // away, what it took away is back, what it updated is updated back. Courses,
 // classes and assignments count a record back as added, like a sync.
-func reversed(c data.Counts) data.Counts {
-	back := func(x data.CourseCounts) data.CourseCounts {
-		return data.CourseCounts{Added: x.Removed, Updated: x.Updated, Removed: x.Added}
+func reversed(c rosterdesk.Counts) rosterdesk.Counts {
+	back := func(x rosterdesk.CourseCounts) rosterdesk.CourseCounts {
+		return rosterdesk.CourseCounts{Added: x.Removed, Updated: x.Updated, Removed: x.Added}
 	}
-	return data.Counts{
-		Buildings:   data.BuildingCounts{Added: c.Buildings.Deactivated, Updated: c.Buildings.Updated, Deactivated: c.Buildings.Added},
-		Users:       data.UserCounts{Deactivated: c.Users.Added + c.Users.Reactivated, Updated: c.Users.Updated, Reactivated: c.Users.Deactivated},
+	return rosterdesk.Counts{
+		Buildings:   rosterdesk.BuildingCounts{Added: c.Buildings.Deactivated, Updated: c.Buildings.Updated, Deactivated: c.Buildings.Added},
+		Users:       rosterdesk.UserCounts{Deactivated: c.Users.Added + c.Users.Reactivated, Updated: c.Users.Updated, Reactivated: c.Users.Deactivated},
 		Courses:     back(c.Courses),
 		Classes:     back(c.Classes),
 		Assignments: back(c.Assignments),
@@ -111,7 +112,7 @@ func (e *Engine) Protect(ctx context.Context, kind, key string, on bool) error {
 }
 
 func (e *Engine) protect(ctx context.Context, kind, key string, on bool) error {
-	ents := map[string]data.Entity{"user": data.EntityUser, "course": data.EntityCourse, "building": data.EntityBuilding}
+	ents := map[string]rosterdesk.Entity{"user": rosterdesk.EntityUser, "course": rosterdesk.EntityCourse, "building": rosterdesk.EntityBuilding}
 	ent, ok := ents[kind]
 	if !ok {
 		return fmt.Errorf("only a user, course or building can be protected, not %q", kind)

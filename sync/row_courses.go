@@ -1,9 +1,8 @@
 package sync
 
 import (
+	"rosterdesk"
 	"strings"
-
-	"rosterdesk/data"
 )
 
 func (p *planner) sessionRow(t *table) rowResult {
@@ -32,11 +31,11 @@ func (p *planner) courseRow(t *table) rowResult {
 	}
 	year := t.get("schoolYearSourcedId")
 	var keep []int
-	switch r := p.res[data.EntitySession].resolve(year); {
+	switch r := p.res[rosterdesk.EntitySession].resolve(year); {
 	case year == "" || r == refOK:
 	case r == refRejected:
 		p.log.warnf("validate", t.File, t.Line, t.colNo("schoolYearSourcedId"), id, "schoolYearSourcedId", "ref.rejected",
-			"%s; the course keeps the school year it has", strings.TrimSuffix(p.rejectedRef(data.EntitySession, "academicSessions.csv", "school year", year), "; row skipped"))
+			"%s; the course keeps the school year it has", strings.TrimSuffix(p.rejectedRef(rosterdesk.EntitySession, "academicSessions.csv", "school year", year), "; row skipped"))
 		year, keep = "", []int{courseYearPart}
 	default:
 		p.log.warnf("validate", t.File, t.Line, t.colNo("schoolYearSourcedId"), id, "schoolYearSourcedId", "ref.missing",
@@ -58,11 +57,11 @@ func (p *planner) classRow(t *table) rowResult {
 	if !(ok1 && ok2 && ok3 && ok4) {
 		return rejected
 	}
-	switch p.res[data.EntityCourse].resolve(course) {
+	switch p.res[rosterdesk.EntityCourse].resolve(course) {
 	case refOK:
 	case refRejected:
 		p.log.errorf("validate", t.File, t.Line, t.colNo("courseSourcedId"), id, "courseSourcedId", "ref.rejected",
-			"%s", p.rejectedRef(data.EntityCourse, "courses.csv", "course", course))
+			"%s", p.rejectedRef(rosterdesk.EntityCourse, "courses.csv", "course", course))
 		return rejected
 	case refGone:
 		p.log.errorf("validate", t.File, t.Line, t.colNo("courseSourcedId"), id, "courseSourcedId", "ref.tobedeleted",
@@ -70,7 +69,7 @@ func (p *planner) classRow(t *table) rowResult {
 		return rejected
 	default:
 		p.log.errorf("validate", t.File, t.Line, t.colNo("courseSourcedId"), id, "courseSourcedId", "ref.missing",
-			"%s", p.missingRef(data.EntityCourse, "courses.csv", "course", course))
+			"%s", p.missingRef(rosterdesk.EntityCourse, "courses.csv", "course", course))
 		return rejected
 	}
 	typOrg, known := p.org(school)
@@ -87,15 +86,15 @@ func (p *planner) classRow(t *table) rowResult {
 	var terms []string
 	var keep []int
 	for _, term := range p.list(t, "termSourcedIds") {
-		if p.res[data.EntitySession].resolve(term) == refRejected {
+		if p.res[rosterdesk.EntitySession].resolve(term) == refRejected {
 			// A term whose row was rejected: the class keeps the terms it has.
 			p.log.warnf("validate", t.File, t.Line, t.colNo("termSourcedIds"), id, "termSourcedIds", "ref.rejected",
-				"%s; the class keeps the terms it has", strings.TrimSuffix(p.rejectedRef(data.EntitySession, "academicSessions.csv", "term", term), "; row skipped"))
+				"%s; the class keeps the terms it has", strings.TrimSuffix(p.rejectedRef(rosterdesk.EntitySession, "academicSessions.csv", "term", term), "; row skipped"))
 			keep = []int{classTermsPart}
 			terms = append(terms, term)
 			continue
 		}
-		if p.res[data.EntitySession].resolve(term) == refOK {
+		if p.res[rosterdesk.EntitySession].resolve(term) == refOK {
 			terms = append(terms, term)
 		} else {
 			p.log.warnf("validate", t.File, t.Line, t.colNo("termSourcedIds"), id, "termSourcedIds", "ref.missing",

@@ -3,6 +3,7 @@ package sync
 import (
 	"fmt"
 	"hash/maphash"
+	"rosterdesk"
 
 	"rosterdesk/data"
 )
@@ -19,13 +20,13 @@ func (p *planner) enrollmentRow(t *table) rowResult {
 	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) {
 		return rejected
 	}
-	switch p.res[data.EntityClass].resolve(class) {
+	switch p.res[rosterdesk.EntityClass].resolve(class) {
 	case refOK:
 	case refIgnored:
 		return rowResult{outcome: refIgnored, reason: "class " + class + " ignored (school not aligned)"}
 	case refRejected:
 		p.log.errorf("validate", t.File, t.Line, t.colNo("classSourcedId"), id, "classSourcedId", "ref.rejected",
-			"%s", p.rejectedRef(data.EntityClass, "classes.csv", "class", class))
+			"%s", p.rejectedRef(rosterdesk.EntityClass, "classes.csv", "class", class))
 		return rejected
 	case refGone:
 		p.log.errorf("validate", t.File, t.Line, t.colNo("classSourcedId"), id, "classSourcedId", "ref.tobedeleted",
@@ -33,10 +34,10 @@ func (p *planner) enrollmentRow(t *table) rowResult {
 		return rejected
 	default:
 		p.log.errorf("validate", t.File, t.Line, t.colNo("classSourcedId"), id, "classSourcedId", "ref.missing",
-			"%s", p.missingRef(data.EntityClass, "classes.csv", "class", class))
+			"%s", p.missingRef(rosterdesk.EntityClass, "classes.csv", "class", class))
 		return rejected
 	}
-	switch p.res[data.EntityUser].resolve(user) {
+	switch p.res[rosterdesk.EntityUser].resolve(user) {
 	case refOK:
 	case refIgnored:
 		return rowResult{outcome: refIgnored, reason: "user " + user + " ignored (school not aligned)"}
@@ -46,7 +47,7 @@ func (p *planner) enrollmentRow(t *table) rowResult {
 		return rowResult{outcome: refSkipped}
 	case refRejected:
 		p.log.errorf("validate", t.File, t.Line, t.colNo("userSourcedId"), id, "userSourcedId", "ref.rejected",
-			"%s", p.rejectedRef(data.EntityUser, "users.csv", "user", user))
+			"%s", p.rejectedRef(rosterdesk.EntityUser, "users.csv", "user", user))
 		return rejected
 	case refGone:
 		p.log.errorf("validate", t.File, t.Line, t.colNo("userSourcedId"), id, "userSourcedId", "ref.tobedeleted",
@@ -54,7 +55,7 @@ func (p *planner) enrollmentRow(t *table) rowResult {
 		return rejected
 	default:
 		p.log.errorf("validate", t.File, t.Line, t.colNo("userSourcedId"), id, "userSourcedId", "ref.missing",
-			"%s", p.missingRef(data.EntityUser, "users.csv", "user", user))
+			"%s", p.missingRef(rosterdesk.EntityUser, "users.csv", "user", user))
 		return rejected
 	}
 	if _, known := p.org(school); !known {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"rosterdesk"
 	"slices"
 	"sort"
 	"strings"
@@ -25,7 +26,7 @@ func (p *planner) rolesFor(t *table, id string, roles map[string][]roleRow) (str
 	stored := false
 	if !p.src.Bulk("roles") || p.rolesDamaged {
 		// A damaged roles.csv may have lost a user's rows: it adds roles and schools, never takes one away.
-		if st, ok := p.res[data.EntityUser].state(id); ok {
+		if st, ok := p.res[rosterdesk.EntityUser].state(id); ok {
 			stored = true
 			if vals, err := p.e.DB.Vals(p.ctx, data.Users, st.ID); err == nil {
 				v := strings.Split(vals, Sep)

@@ -2,10 +2,9 @@ package sync
 
 import (
 	"encoding/json"
+	"rosterdesk"
 	"sort"
 	"strings"
-
-	"rosterdesk/data"
 )
 
 // RunSource is what a run read, for the error report's context.
@@ -18,7 +17,7 @@ type RunSource struct {
 }
 
 // RunSourceOf tells what run r read, from what it recorded.
-func RunSourceOf(r data.Run) RunSource {
+func RunSourceOf(r rosterdesk.Run) RunSource {
 	var so storedOptions
 	json.Unmarshal([]byte(r.Options), &so)
 	return RunSource{Path: r.Source, Provider: so.Provider, REST: so.Collections, Version: so.Version, Manifest: so.Manifest}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"rosterdesk"
 	"slices"
 	"strings"
 	"testing"
@@ -205,8 +206,8 @@ func runMatrix(t *testing.T, sz matrixSize) matrixResult {
 		if _, err := e.SetSetting(ctx, KeyOneRosterOn, "true"); err != nil {
 			t.Fatal(err)
 		}
-		mustSync(t, e, day0, ScopeBuildings)
-		mustSync(t, e, day0, ScopeUsersCourses)
+		mustSync(t, e, day0, rosterdesk.ScopeBuildings)
+		mustSync(t, e, day0, rosterdesk.ScopeUsersCourses)
 		guardsDefault(t, e)
 	}
 	rc := roster(t, bulk)
@@ -236,7 +237,7 @@ func runMatrix(t *testing.T, sz matrixSize) matrixResult {
 		}{{bulk, bz, &res.heldBulk, true}, {delta, dz, &res.heldDelta, false}} {
 			if x.bulk {
 				before := roster(t, x.e)
-				plan, err := x.e.PlanRun(ctx, x.src, Options{Scope: ScopeUsersCourses})
+				plan, err := x.e.PlanRun(ctx, x.src, Options{Scope: rosterdesk.ScopeUsersCourses})
 				if err != nil {
 					t.Fatalf("day %d: %v", day, err)
 				}
@@ -246,7 +247,7 @@ func runMatrix(t *testing.T, sz matrixSize) matrixResult {
 				res.maxCl = max(res.maxCl, pct(k.Classes.Removed, before.Classes.Active))
 				res.maxSchool = max(res.maxSchool, schoolShare(t, x.e, plan))
 			}
-			r, err := x.e.Sync(ctx, x.src, Options{Scope: ScopeUsersCourses})
+			r, err := x.e.Sync(ctx, x.src, Options{Scope: rosterdesk.ScopeUsersCourses})
 			if IsHeld(err) {
 				*x.held++
 				t.Errorf("ordinary day %d (bulk %v) held: %v", day, x.bulk, err)
@@ -290,7 +291,7 @@ func runMatrix(t *testing.T, sz matrixSize) matrixResult {
 		if c.bundle != nil {
 			c.bundle(t, src)
 		}
-		plan, err := bulk.PlanRun(ctx, src, Options{Scope: ScopeUsersCourses})
+		plan, err := bulk.PlanRun(ctx, src, Options{Scope: rosterdesk.ScopeUsersCourses})
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}

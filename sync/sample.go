@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"rosterdesk"
 
 	sampledistrict "rosterdesk/assets/sample"
 )
@@ -22,7 +23,7 @@ import (
 // or the building run's when that one did not apply.
 func (e *Engine) LoadSample(ctx context.Context, progress func(Progress)) (*Result, error) {
 	refuse := func(err error) (*Result, error) {
-		return e.refused(Options{Scope: ScopeBuildings, Trigger: TriggerManual}, err)
+		return e.refused(Options{Scope: rosterdesk.ScopeBuildings, Trigger: rosterdesk.TriggerManual}, err)
 	}
 	if _, err := e.CreditedAdmin(ctx); err != nil {
 		return refuse(err)
@@ -48,13 +49,13 @@ func (e *Engine) LoadSample(ctx context.Context, progress func(Progress)) (*Resu
 		return nil, err
 	}
 
-	opt := Options{Trigger: TriggerManual, Progress: progress}
-	opt.Scope = ScopeBuildings
+	opt := Options{Trigger: rosterdesk.TriggerManual, Progress: progress}
+	opt.Scope = rosterdesk.ScopeBuildings
 	res, err := e.Sync(ctx, path, opt)
-	if err != nil || res.Status != StatusApplied {
+	if err != nil || res.Status != rosterdesk.StatusApplied {
 		return res, err
 	}
-	opt.Scope = ScopeUsersCourses
+	opt.Scope = rosterdesk.ScopeUsersCourses
 	return e.Sync(ctx, path, opt)
 }
 

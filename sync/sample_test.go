@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"rosterdesk"
 	"strings"
 	"testing"
 
@@ -19,7 +20,7 @@ func TestLoadSampleRefusedWithoutCreditedAdmin(t *testing.T) {
 	}
 	defer e.Close()
 	res, err := e.LoadSample(context.Background(), nil)
-	if !IsRefused(err) || res == nil || res.Status != StatusRefused || !strings.Contains(res.Message, "admin") {
+	if !IsRefused(err) || res == nil || res.Status != rosterdesk.StatusRefused || !strings.Contains(res.Message, "admin") {
 		t.Fatalf("want a refusal naming the admin, got %v %+v", err, res)
 	}
 	if n, _ := e.RunCount(context.Background()); n != 0 {
@@ -35,7 +36,7 @@ func TestLoadSample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Status != StatusApplied || res.Scope != ScopeUsersCourses || res.Trigger != TriggerManual {
+	if res.Status != rosterdesk.StatusApplied || res.Scope != rosterdesk.ScopeUsersCourses || res.Trigger != rosterdesk.TriggerManual {
 		t.Fatalf("want an applied users+courses run, got %+v", res)
 	}
 	if res.Errors != 0 {
@@ -53,7 +54,7 @@ func TestLoadSample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(runs) != 2 || runs[1].Scope != ScopeBuildings || runs[1].Status != StatusApplied || runs[0].RunID != res.RunID {
+	if len(runs) != 2 || runs[1].Scope != rosterdesk.ScopeBuildings || runs[1].Status != rosterdesk.StatusApplied || runs[0].RunID != res.RunID {
 		t.Fatalf("history %+v", runs)
 	}
 
@@ -72,7 +73,7 @@ func TestLoadSample(t *testing.T) {
 
 	// Loaded once: a second load would mix two districts, so it is refused.
 	res, err = e.LoadSample(ctx, nil)
-	if !IsRefused(err) || res.Status != StatusRefused || !strings.Contains(res.Message, "empty roster") {
+	if !IsRefused(err) || res.Status != rosterdesk.StatusRefused || !strings.Contains(res.Message, "empty roster") {
 		t.Fatalf("second load: want a refusal, got %v %+v", err, res)
 	}
 	if n, _ := e.RunCount(ctx); n != 2 {
@@ -88,7 +89,7 @@ func TestLoadSampleRefusedOnRosterWithData(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, err := e.LoadSample(ctx, nil)
-	if !IsRefused(err) || res.Status != StatusRefused || !strings.Contains(res.Message, "1 building,") {
+	if !IsRefused(err) || res.Status != rosterdesk.StatusRefused || !strings.Contains(res.Message, "1 building,") {
 		t.Fatalf("want a refusal, got %v %+v", err, res)
 	}
 }

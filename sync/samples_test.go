@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"rosterdesk"
 	"strings"
 	"testing"
 
@@ -31,11 +32,11 @@ func TestSampleLepoHappyPath(t *testing.T) {
 		t.Run(lang, func(t *testing.T) {
 			src := sample(t, "lepo-roster-hub/"+lang+"/oneroster.zip")
 			e := newEngine(t)
-			b := mustSync(t, e, src, ScopeBuildings)
+			b := mustSync(t, e, src, rosterdesk.ScopeBuildings)
 			if b.Counts.Buildings.Added != 1 {
 				t.Fatalf("buildings %+v", b.Counts.Buildings)
 			}
-			res := mustSync(t, e, src, ScopeUsersCourses)
+			res := mustSync(t, e, src, rosterdesk.ScopeUsersCourses)
 			k := res.Counts
 			if res.Errors != 0 || k.Users.Added != 20 || k.Courses.Added != 2 || k.Classes.Added != 5 || k.Assignments.Added != 30 {
 				t.Fatalf("errors %d counts %+v", res.Errors, k)
@@ -100,8 +101,8 @@ func TestSampleMoodleMinimal(t *testing.T) {
 func TestSampleMoodle12Delta(t *testing.T) {
 	e := newEngine(t)
 	src := sample(t, "moodle-enrol-oneroster/oneroster_test_data.zip")
-	mustSync(t, e, src, ScopeBuildings)
-	res := mustSync(t, e, src, ScopeUsersCourses)
+	mustSync(t, e, src, rosterdesk.ScopeBuildings)
+	res := mustSync(t, e, src, rosterdesk.ScopeUsersCourses)
 	if res.Errors != 0 || res.Counts.Users.Added != 1 || res.Counts.Assignments.Added != 1 {
 		t.Fatalf("1.2 delta: errors %d %+v %+v", res.Errors, res.Counts, res.Log)
 	}
@@ -135,16 +136,16 @@ func TestSampleOATNonConformantRejected(t *testing.T) {
 	e := newEngine(t)
 	src := sample(t, "oat-oneroster-import/OneRosterv1p1BaseCSV")
 	// Its orgs.csv is usable (extension columns warned); the building sync works.
-	b := mustSync(t, e, src, ScopeBuildings)
+	b := mustSync(t, e, src, rosterdesk.ScopeBuildings)
 	if findLog(b.Log, SevWarning, "orgs.csv", "header.extension") == nil {
 		t.Fatalf("no extension warning %+v", b.Log)
 	}
 	// academicSessions.csv lacks the required schoolYear column: the whole source is refused.
-	res, err := e.Sync(context.Background(), src, Options{Scope: ScopeUsersCourses})
+	res, err := e.Sync(context.Background(), src, Options{Scope: rosterdesk.ScopeUsersCourses})
 	if !IsSourceError(err) || !strings.Contains(err.Error(), "academicSessions.csv") || !strings.Contains(err.Error(), "schoolYear") {
 		t.Fatalf("want a refusal naming academicSessions.csv and schoolYear, got %v", err)
 	}
-	if res.Status != StatusFailed {
+	if res.Status != rosterdesk.StatusFailed {
 		t.Fatalf("status %s", res.Status)
 	}
 	if rc := roster(t, e); rc.Users.Active+rc.Courses.Active+rc.Classes.Active != 0 {
@@ -154,11 +155,11 @@ func TestSampleOATNonConformantRejected(t *testing.T) {
 
 func TestSampleSDSLookalikeRejected(t *testing.T) {
 	e := newEngine(t)
-	res, err := e.Sync(context.Background(), sample(t, "ms-sds-v2.1-lookalike"), Options{Scope: ScopeBuildings})
+	res, err := e.Sync(context.Background(), sample(t, "ms-sds-v2.1-lookalike"), Options{Scope: rosterdesk.ScopeBuildings})
 	if !IsSourceError(err) || !strings.Contains(err.Error(), "not a OneRoster file") || !strings.Contains(err.Error(), "School Data Sync") {
 		t.Fatalf("want SDS rejection, got %v", err)
 	}
-	if res.Status != StatusFailed || roster(t, e).Buildings.Active != 0 {
+	if res.Status != rosterdesk.StatusFailed || roster(t, e).Buildings.Active != 0 {
 		t.Fatal("SDS files were imported")
 	}
 }
@@ -167,7 +168,7 @@ func TestSampleNicelion(t *testing.T) {
 	e := newEngine(t)
 	// Header-only templates declared bulk: nothing changes, each file is warned about.
 	tpl := sample(t, "nicelion-oneroster-mocker/oneroster-example-csv")
-	res, err := e.Sync(context.Background(), tpl, Options{Scope: ScopeBuildings})
+	res, err := e.Sync(context.Background(), tpl, Options{Scope: rosterdesk.ScopeBuildings})
 	if err != nil || res.Counts.Buildings.Added != 0 || findLog(res.Log, SevWarning, "orgs.csv", "file.header_only") == nil {
 		t.Fatalf("templates %v %+v", err, res)
 	}
@@ -177,14 +178,14 @@ func TestSampleNicelion(t *testing.T) {
 		b, _ := os.ReadFile(filepath.Join(sample(t, "nicelion-oneroster-mocker/outputs"), f))
 		os.WriteFile(filepath.Join(dir, f), b, 0o644)
 	}
-	mustSync(t, e, dir, ScopeBuildings)
-	res = mustSync(t, e, dir, ScopeUsers)
+	mustSync(t, e, dir, rosterdesk.ScopeBuildings)
+	res = mustSync(t, e, dir, rosterdesk.ScopeUsers)
 	if u := res.Counts.Users; u.Added != 2 || u.Skipped != 1 || u.Errors != 1 {
 		t.Fatalf("outputs set %+v", u)
 	}
 	// 1999 users that all point at an org that exists nowhere: every student/staff row is an error, none is written.
 	vol := sample(t, "nicelion-oneroster-mocker/outputs/test-csv.csv")
-	res, err = e.Sync(context.Background(), vol, Options{Scope: ScopeUsers})
+	res, err = e.Sync(context.Background(), vol, Options{Scope: rosterdesk.ScopeUsers})
 	if err != nil {
 		t.Fatal(err)
 	}

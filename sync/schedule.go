@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"rosterdesk"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,12 +34,6 @@ const (
 	KeyLogLevel         = "log.level"              // the log file's level: debug, info, warn or error
 	keySchedSince       = "sched.since"            // internal: when the timetable last changed
 	keySchedSignature   = "sched.signature"        // internal: the timetable last seen
-)
-
-// Statuses of automated runs that did not run.
-const (
-	StatusSkipped = "skipped" // paused, nothing new in the folder, or another run in progress
-	StatusMissed  = "missed"  // the app was closed and it is too late to catch up
 )
 
 func init() {
@@ -287,7 +282,7 @@ func (s *Scheduler) catchUp(ctx context.Context) error {
 		}()
 		return nil
 	}
-	_, err := s.e.recordEvent(ctx, StatusMissed, prev, fmt.Sprintf("missed: RosterDesk was not running at %s UTC, and %s later is past the %d hours of %s",
+	_, err := s.e.recordEvent(ctx, rosterdesk.StatusMissed, prev, fmt.Sprintf("missed: RosterDesk was not running at %s UTC, and %s later is past the %d hours of %s",
 		prev.Format("2006-01-02 15:04"), late.Round(time.Minute), hours, KeyMissedRunHours))
 	return err
 }
@@ -308,10 +303,10 @@ func (e *Engine) recordSkip(ctx context.Context, status string, at time.Time, me
 		return nil, err
 	}
 	defer tx.Rollback()
-	run := &data.Run{Scope: scope, Trigger: string(TriggerAutomated), Status: status, StartedAt: data.FormatTime(tx.Now()),
+	run := &rosterdesk.Run{Scope: scope, Trigger: string(rosterdesk.TriggerAutomated), Status: status, StartedAt: data.FormatTime(tx.Now()),
 		FinishedAt: data.FormatTime(tx.Now()), Message: message}
 	if why != "" {
-		b, _ := json.Marshal(storedOptions{Trigger: TriggerAutomated, Skip: why})
+		b, _ := json.Marshal(storedOptions{Trigger: rosterdesk.TriggerAutomated, Skip: why})
 		run.Options = string(b)
 	}
 	if run.ID, err = tx.InsertRun(run); err != nil {
@@ -332,14 +327,14 @@ func (e *Engine) recordSkip(ctx context.Context, status string, at time.Time, me
 func (e *Engine) AutomatedRun(ctx context.Context, at time.Time) (*Result, error) {
 	t := e.Timetable(ctx)
 	if !t.On {
-		return e.recordEvent(ctx, StatusSkipped, at, "skipped: "+t.Off)
+		return e.recordEvent(ctx, rosterdesk.StatusSkipped, at, "skipped: "+t.Off)
 	}
 	if p, err := e.Pause(ctx); err == nil && p.On(at) {
-		return e.recordSkip(ctx, StatusSkipped, at, fmt.Sprintf("skipped: paused from %s until %s", orDash(p.From), orDash(p.Until)), SkipPaused)
+		return e.recordSkip(ctx, rosterdesk.StatusSkipped, at, fmt.Sprintf("skipped: paused from %s until %s", orDash(p.From), orDash(p.Until)), SkipPaused)
 	}
-	opt := Options{Trigger: TriggerAutomated}
+	opt := Options{Trigger: rosterdesk.TriggerAutomated}
 	// The first automated run after a pause is held for review.
-	if last, ok, err := e.DB.LastAutomated(ctx); err == nil && ok && last.Status == StatusSkipped && skipOf(last) == SkipPaused {
+	if last, ok, err := e.DB.LastAutomated(ctx); err == nil && ok && last.Status == rosterdesk.StatusSkipped && skipOf(last) == SkipPaused {
 		opt.forceHold = "first automated run after a pause"
 	}
 	var res *Result
@@ -354,17 +349,17 @@ func (e *Engine) AutomatedRun(ctx context.Context, at time.Time) (*Result, error
 		res, err = e.SyncProvider(ctx, opt)
 	case SourceBundle:
 		if bundle, err = NewestExport(src.Path); err != nil {
-			return e.recordEvent(ctx, StatusSkipped, at, "skipped: "+err.Error())
+			return e.recordEvent(ctx, rosterdesk.StatusSkipped, at, "skipped: "+err.Error())
 		}
 		res, err = e.Sync(ctx, bundle, opt)
 	default:
 		if src.Path == "" {
-			return e.recordEvent(ctx, StatusSkipped, at, "skipped: no watched folder is set ("+KeyWatchFolder+")")
+			return e.recordEvent(ctx, rosterdesk.StatusSkipped, at, "skipped: no watched folder is set ("+KeyWatchFolder+")")
 		}
 		// A bundle still being written is waited for, then taken.
 		bundle, signature, err = e.waitForBundle(ctx, src.Path, at)
 		if err != nil {
-			return e.recordEvent(ctx, StatusSkipped, at, "skipped: "+err.Error())
+			return e.recordEvent(ctx, rosterdesk.StatusSkipped, at, "skipped: "+err.Error())
 		}
 		res, err = e.Sync(ctx, bundle, opt)
 	}
@@ -397,17 +392,17 @@ func (e *Engine) afterBusy(ctx context.Context, at time.Time, busy error, again 
 	for {
 		select {
 		case <-ctx.Done():
-			return e.recordEvent(context.Background(), StatusSkipped, at, "skipped: "+busy.Error()+"; RosterDesk stopped before it had finished")
+			return e.recordEvent(context.Background(), rosterdesk.StatusSkipped, at, "skipped: "+busy.Error()+"; RosterDesk stopped before it had finished")
 		case <-time.After(busyPoll):
 		}
 		if _, held := e.LockHolder(ctx); held {
 			if time.Since(start) < busyWindow {
 				continue
 			}
-			return e.recordEvent(ctx, StatusSkipped, at, fmt.Sprintf("skipped: %v; it was still running %s later, so this run waits for the next scheduled time",
+			return e.recordEvent(ctx, rosterdesk.StatusSkipped, at, fmt.Sprintf("skipped: %v; it was still running %s later, so this run waits for the next scheduled time",
 				busy, busyWindow))
 		}
-		if _, err := e.recordEvent(ctx, StatusSkipped, at, fmt.Sprintf("skipped: %v; run again at %s UTC when it had finished",
+		if _, err := e.recordEvent(ctx, rosterdesk.StatusSkipped, at, fmt.Sprintf("skipped: %v; run again at %s UTC when it had finished",
 			busy, e.DB.Now().UTC().Format("15:04"))); err != nil {
 			return nil, err
 		}
@@ -418,7 +413,7 @@ func (e *Engine) afterBusy(ctx context.Context, at time.Time, busy error, again 
 // SkipPaused marks an automated run skipped because the schedule was paused.
 const SkipPaused = "paused"
 
-func skipOf(r data.Run) string {
+func skipOf(r rosterdesk.Run) string {
 	var so storedOptions
 	json.Unmarshal([]byte(r.Options), &so)
 	return so.Skip

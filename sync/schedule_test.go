@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"rosterdesk"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +19,7 @@ func scheduled(t *testing.T, days, hhmm string) (*Engine, string) {
 	t.Helper()
 	e := newEngine(t)
 	ctx := context.Background()
-	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
 	folder := t.TempDir()
 	if _, err := e.SaveSettings(ctx, map[string]string{KeyOneRosterOn: "true", KeySyncEnabled: "true", KeySyncDays: days, KeySyncTime: hhmm,
 		KeySyncSource: "folder", KeyWatchFolder: folder}); err != nil {
@@ -48,7 +49,7 @@ func waitRuns(t *testing.T, e *Engine, n int) []Result {
 		h, _ := e.History(context.Background(), 0, 0)
 		var auto []Result
 		for _, r := range h {
-			if r.Trigger == TriggerAutomated {
+			if r.Trigger == rosterdesk.TriggerAutomated {
 				auto = append(auto, r)
 			}
 		}
@@ -93,7 +94,7 @@ func TestSchedulerRunsOnUTCDaysAcrossDST(t *testing.T) {
 	}
 	clock.Advance(2 * time.Hour) // Sunday 06:00 UTC
 	auto := waitRuns(t, e, 1)
-	if auto[0].Status != StatusApplied || auto[0].Counts.Users.Added != 6 {
+	if auto[0].Status != rosterdesk.StatusApplied || auto[0].Counts.Users.Added != 6 {
 		t.Fatalf("Sunday's run %+v", auto[0])
 	}
 	if next, _ := s.Next(); !next.Equal(time.Date(2026, 3, 9, 6, 0, 0, 0, time.UTC)) {
@@ -102,7 +103,7 @@ func TestSchedulerRunsOnUTCDaysAcrossDST(t *testing.T) {
 	// Monday: the same bundle is not processed twice; the run is recorded as skipped.
 	clock.Advance(24 * time.Hour)
 	auto = waitRuns(t, e, 2)
-	if auto[0].Status != StatusSkipped || !strings.Contains(auto[0].Message, "no new bundle") {
+	if auto[0].Status != rosterdesk.StatusSkipped || !strings.Contains(auto[0].Message, "no new bundle") {
 		t.Fatalf("Monday %+v", auto[0])
 	}
 }
@@ -113,7 +114,7 @@ func TestAutomatedRunRules(t *testing.T) {
 	e, folder := scheduled(t, "mon", "06:00")
 
 	// Nothing in the folder.
-	if res, _ := e.AutomatedRun(ctx, at); res.Status != StatusSkipped {
+	if res, _ := e.AutomatedRun(ctx, at); res.Status != rosterdesk.StatusSkipped {
 		t.Fatalf("empty folder %+v", res)
 	}
 	// A bundle still being written (just modified) is waited for; still
@@ -121,7 +122,7 @@ func TestAutomatedRunRules(t *testing.T) {
 	e.WatchWait = WatchWait{Every: 10 * time.Millisecond, Patience: 60 * time.Millisecond}
 	p := drop(t, folder, "OneRoster.zip", district(), at)
 	os.Chtimes(p, at, at)
-	if res, _ := e.AutomatedRun(ctx, at); res.Status != StatusSkipped || !strings.Contains(res.Message, "still being written; waited") {
+	if res, _ := e.AutomatedRun(ctx, at); res.Status != rosterdesk.StatusSkipped || !strings.Contains(res.Message, "still being written; waited") {
 		t.Fatalf("fresh bundle %+v", res)
 	}
 	// A half-copied zip (no central directory) is not read either.
@@ -130,19 +131,19 @@ func TestAutomatedRunRules(t *testing.T) {
 	os.Chtimes(filepath.Join(folder, "partial.zip"), old, old)
 	os.Chtimes(p, old, old)
 	res, err := e.AutomatedRun(ctx, at)
-	if err != nil || res.Status != StatusApplied {
+	if err != nil || res.Status != rosterdesk.StatusApplied {
 		t.Fatalf("settled bundle %v %+v", err, res)
 	}
 	// Paused: skipped and logged; the first run after the pause is held for review.
 	e.SetSetting(ctx, KeyPauseFrom, "2026-06-20")
 	e.SetSetting(ctx, KeyPauseUntil, "2026-08-31")
-	if res, _ := e.AutomatedRun(ctx, time.Date(2026, 7, 6, 6, 0, 0, 0, time.UTC)); res.Status != StatusSkipped || !strings.Contains(res.Message, "paused") {
+	if res, _ := e.AutomatedRun(ctx, time.Date(2026, 7, 6, 6, 0, 0, 0, time.UTC)); res.Status != rosterdesk.StatusSkipped || !strings.Contains(res.Message, "paused") {
 		t.Fatalf("paused %+v", res)
 	}
 	after := time.Date(2026, 9, 7, 6, 0, 0, 0, time.UTC)
 	drop(t, folder, "OneRoster-2.zip", district().with("users.csv", lines(hUsers, user("u1", "sch1", "student", "Ann"))), after)
 	res, err = e.AutomatedRun(ctx, after)
-	if !IsHeld(err) || res.Status != StatusHeld || !strings.Contains(res.Tripped[len(res.Tripped)-1].Reason, "after a pause") {
+	if !IsHeld(err) || res.Status != rosterdesk.StatusHeld || !strings.Contains(res.Tripped[len(res.Tripped)-1].Reason, "after a pause") {
 		t.Fatalf("first run after the pause %v %+v", err, res)
 	}
 	// Another run in progress: the scheduled one is recorded as skipped, and run
@@ -158,7 +159,7 @@ func TestAutomatedRunRules(t *testing.T) {
 	unlock()
 	res = <-done
 	hist, _ := e.History(ctx, 2, 0)
-	if res == nil || res.Status == StatusSkipped || res.RunID == 0 || hist[1].Status != StatusSkipped || !strings.Contains(hist[1].Message, "in progress") {
+	if res == nil || res.Status == rosterdesk.StatusSkipped || res.RunID == 0 || hist[1].Status != rosterdesk.StatusSkipped || !strings.Contains(hist[1].Message, "in progress") {
 		t.Fatalf("overlap %+v, history %+v", res, hist)
 	}
 	// OneRoster off: nothing is scheduled.
@@ -174,7 +175,7 @@ func TestMissedRunRule(t *testing.T) {
 		name   string
 		late   time.Duration
 		status string
-	}{{"caught up", 2 * time.Hour, StatusApplied}, {"too late", 20 * time.Hour, StatusMissed}} {
+	}{{"caught up", 2 * time.Hour, rosterdesk.StatusApplied}, {"too late", 20 * time.Hour, rosterdesk.StatusMissed}} {
 		t.Run(c.name, func(t *testing.T) {
 			monday := time.Date(2026, 6, 15, 6, 0, 0, 0, time.UTC)
 			e, folder := scheduled(t, "mon", "06:00")
@@ -237,7 +238,7 @@ func TestScheduledRunWaitsForABundleBeingWritten(t *testing.T) {
 	os.Rename(part+".tmp", part)
 	select {
 	case res := <-done:
-		if res.Status != StatusApplied || res.Counts.Users.Added == 0 {
+		if res.Status != rosterdesk.StatusApplied || res.Counts.Users.Added == 0 {
 			t.Fatalf("after the wait %+v", res)
 		}
 	case <-time.After(8 * time.Second):
@@ -271,7 +272,7 @@ func TestConnectedBundleIsAScheduledSource(t *testing.T) {
 		t.Fatalf("scheduled source %+v", src)
 	}
 	res, err := e.AutomatedRun(ctx, at)
-	if err != nil || res.Status != StatusApplied || res.Source != newer || res.Counts.Users.Added != 6 {
+	if err != nil || res.Status != rosterdesk.StatusApplied || res.Source != newer || res.Counts.Users.Added != 6 {
 		t.Fatalf("scheduled run of the connected bundle: %v %+v", err, res)
 	}
 	// Sync now reads the same rule.
@@ -279,13 +280,13 @@ func TestConnectedBundleIsAScheduledSource(t *testing.T) {
 	if err != nil || now.Kind != SourceBundle || now.Path != exports {
 		t.Fatalf("manual source %+v %v", now, err)
 	}
-	res, err = e.SyncNow(ctx, Options{Trigger: TriggerManual})
+	res, err = e.SyncNow(ctx, Options{Trigger: rosterdesk.TriggerManual})
 	if err != nil || res.Source != newer {
 		t.Fatalf("sync now %v %+v", err, res)
 	}
 	// A run refused because another holds the lock is typed, not told by its text.
 	unlock, _ := e.lock()
-	_, err = e.SyncNow(ctx, Options{Trigger: TriggerManual})
+	_, err = e.SyncNow(ctx, Options{Trigger: rosterdesk.TriggerManual})
 	unlock()
 	if !IsBusy(err) || !IsRefused(err) {
 		t.Fatalf("busy: %v", err)

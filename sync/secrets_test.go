@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"rosterdesk"
 	"sort"
 	"strings"
 	"testing"
@@ -20,7 +21,6 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/zalando/go-keyring"
 
-	"rosterdesk/data"
 	rsync "rosterdesk/sync"
 	"rosterdesk/sync/report"
 )
@@ -102,7 +102,7 @@ func TestSecretsNeverStoredEvenWhenEchoed(t *testing.T) {
 					}
 				}
 			}
-			res, err := e.SyncProvider(ctx, rsync.Options{Scope: rsync.ScopeBuildings})
+			res, err := e.SyncProvider(ctx, rsync.Options{Scope: rosterdesk.ScopeBuildings})
 			if err == nil || res == nil || res.RunID == 0 {
 				t.Fatalf("want a failed, recorded run: %v %+v", err, res)
 			}
@@ -114,7 +114,7 @@ func TestSecretsNeverStoredEvenWhenEchoed(t *testing.T) {
 			b, _ := json.Marshal(hist)
 			check("history --json", string(b))
 			var log bytes.Buffer
-			e.RunLog(ctx, res.RunID, func(en data.LogEntry) error { b, _ := json.Marshal(en); log.Write(b); return nil })
+			e.RunLog(ctx, res.RunID, func(en rosterdesk.LogEntry) error { b, _ := json.Marshal(en); log.Write(b); return nil })
 			check("log --json", log.String())
 			var csvOut, xlsxOut bytes.Buffer
 			if err := report.WriteCSV(ctx, e, res.RunID, &csvOut); err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"rosterdesk"
 	"sort"
 	"strings"
 
@@ -53,9 +54,9 @@ var settingDefs = map[string]settingDef{
 			return a.Email, err
 		}},
 	KeyOneRosterOn: {def: "false", check: boolSetting, help: "OneRoster is the authoritative source"},
-	KeySyncProcess: {def: string(ScopeUsersCourses), help: "users or users+courses",
+	KeySyncProcess: {def: string(rosterdesk.ScopeUsersCourses), help: "users or users+courses",
 		check: func(_ context.Context, _ *Engine, v string) (string, error) {
-			if s, ok := ParseScope(v); ok && s != ScopeBuildings {
+			if s, ok := rosterdesk.ParseScope(v); ok && s != rosterdesk.ScopeBuildings {
 				return string(s), nil
 			}
 			return "", fmt.Errorf("%q is not users or users+courses", v)
@@ -139,7 +140,7 @@ func (e *Engine) SetSetting(ctx context.Context, key, value string) (string, err
 
 // storeSetting writes a validated value and records the change (who, when,
 // old and new value) when it differs from the stored one.
-func (e *Engine) storeSetting(ctx context.Context, key, v string, admin data.Admin) error {
+func (e *Engine) storeSetting(ctx context.Context, key, v string, admin rosterdesk.Admin) error {
 	old, err := e.Setting(ctx, key)
 	if err != nil {
 		return err
@@ -158,11 +159,11 @@ func (e *Engine) storeSetting(ctx context.Context, key, v string, admin data.Adm
 	if old == v || key == KeyProviderLastPull || key == KeyProviderLastFull || key == KeyProviderFullScope {
 		return nil // the engine's own bookkeeping, not an admin's choice
 	}
-	return e.DB.AddSettingChange(ctx, data.SettingChange{Key: key, Old: old, New: v, AdminID: admin.ID, Records: n})
+	return e.DB.AddSettingChange(ctx, rosterdesk.SettingChange{Key: key, Old: old, New: v, AdminID: admin.ID, Records: n})
 }
 
 // SettingChanges lists the recorded setting changes, newest first; key "" lists all.
-func (e *Engine) SettingChanges(ctx context.Context, key string, limit int) ([]data.SettingChange, error) {
+func (e *Engine) SettingChanges(ctx context.Context, key string, limit int) ([]rosterdesk.SettingChange, error) {
 	return e.DB.SettingChanges(ctx, key, limit)
 }
 
@@ -185,13 +186,13 @@ func (e *Engine) boolSetting(ctx context.Context, key string) bool {
 }
 
 // CreditedAdmin returns the admin account credited with changes, or a refusal.
-func (e *Engine) CreditedAdmin(ctx context.Context) (data.Admin, error) {
+func (e *Engine) CreditedAdmin(ctx context.Context) (rosterdesk.Admin, error) {
 	email, err := e.Setting(ctx, KeyCreditedAdmin)
 	if err != nil {
-		return data.Admin{}, err
+		return rosterdesk.Admin{}, err
 	}
 	if email == "" {
-		return data.Admin{}, &RefusedError{Reason: "no admin account is credited with changes: add one with `rosterdesk admin add EMAIL \"Full Name\"`, then `rosterdesk settings set credited_admin EMAIL`"}
+		return rosterdesk.Admin{}, &RefusedError{Reason: "no admin account is credited with changes: add one with `rosterdesk admin add EMAIL \"Full Name\"`, then `rosterdesk settings set credited_admin EMAIL`"}
 	}
 	a, err := e.DB.AdminByEmail(ctx, email)
 	if errors.Is(err, data.ErrNotFound) {

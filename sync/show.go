@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/mail"
+	"rosterdesk"
 	"strings"
 
 	"rosterdesk/data"
@@ -11,16 +12,16 @@ import (
 
 // Show returns one record and its change history. kind is user, course, class,
 // building (by SIS id), session or assignment.
-func (e *Engine) Show(ctx context.Context, kind, sourcedID string) (*data.Record, []data.Audit, error) {
+func (e *Engine) Show(ctx context.Context, kind, sourcedID string) (*data.Record, []rosterdesk.Audit, error) {
 	var rec *data.Record
-	var ent data.Entity
+	var ent rosterdesk.Entity
 	switch kind {
 	case "building":
 		b, err := e.DB.BuildingBySIS(ctx, sourcedID)
 		if err != nil {
 			return nil, nil, err
 		}
-		ent = data.EntityBuilding
+		ent = rosterdesk.EntityBuilding
 		rec = &data.Record{Entity: ent, SourcedID: sourcedID, Active: b.Active, CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt, OffAt: b.DeactivatedAt,
 			Fields: map[string]string{"name": b.Name, "sis_id": b.SISID, "source": b.Source, "aligned": fmt.Sprint(b.Aligned), "active_users": fmt.Sprint(b.Users)}}
 	default:
@@ -41,20 +42,20 @@ func (e *Engine) Show(ctx context.Context, kind, sourcedID string) (*data.Record
 }
 
 // AddAdmin adds a local admin account that can be credited with changes.
-func (e *Engine) AddAdmin(ctx context.Context, email, name string) (a data.Admin, err error) {
+func (e *Engine) AddAdmin(ctx context.Context, email, name string) (a rosterdesk.Admin, err error) {
 	if werr := e.writing(func() error { a, err = e.addAdmin(ctx, email, name); return nil }); werr != nil {
 		return a, werr
 	}
 	return a, err
 }
 
-func (e *Engine) addAdmin(ctx context.Context, email, name string) (data.Admin, error) {
+func (e *Engine) addAdmin(ctx context.Context, email, name string) (rosterdesk.Admin, error) {
 	email, name = strings.TrimSpace(email), strings.TrimSpace(name)
 	if _, err := mail.ParseAddress(email); err != nil || !strings.Contains(email, "@") {
-		return data.Admin{}, fmt.Errorf("%q is not an email address", email)
+		return rosterdesk.Admin{}, fmt.Errorf("%q is not an email address", email)
 	}
 	if name == "" {
-		return data.Admin{}, fmt.Errorf("a full name is required")
+		return rosterdesk.Admin{}, fmt.Errorf("a full name is required")
 	}
 	return e.DB.AddAdmin(ctx, email, name)
 }

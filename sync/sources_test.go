@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"rosterdesk"
 	"strings"
 	"testing"
 
@@ -12,7 +13,7 @@ import (
 
 func TestUnusableSourcesWriteNothing(t *testing.T) {
 	e := newEngine(t)
-	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
 	before := roster(t, e)
 	small := district().with("users.csv", lines(hUsers, user("u1", "sch1", "student", "Ann")))
 	cases := map[string]struct {
@@ -38,12 +39,12 @@ func TestUnusableSourcesWriteNothing(t *testing.T) {
 	e.Limits.MaxLine = 2048
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			res, err := e.Sync(context.Background(), c.src(t), Options{Scope: ScopeUsersCourses})
+			res, err := e.Sync(context.Background(), c.src(t), Options{Scope: rosterdesk.ScopeUsersCourses})
 			var se *SourceError
 			if !errors.As(err, &se) || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("want a source error containing %q, got %v", c.want, err)
 			}
-			if res == nil || res.Status != StatusFailed || res.RunID == 0 || findLog(res.Log, SevError, "", "source.unusable") == nil {
+			if res == nil || res.Status != rosterdesk.StatusFailed || res.RunID == 0 || findLog(res.Log, SevError, "", "source.unusable") == nil {
 				t.Fatalf("the failed run should be recorded with its cause: %+v", res)
 			}
 			if after := roster(t, e); !reflect.DeepEqual(after, before) {
@@ -55,10 +56,10 @@ func TestUnusableSourcesWriteNothing(t *testing.T) {
 
 func TestZipBombRefused(t *testing.T) {
 	e := newEngine(t)
-	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
 	e.Limits.MaxUncompressed = 1000
 	big := district().with("users.csv", lines(hUsers, strings.Repeat(user("u1", "sch1", "student", "Ann")+"\n", 50)))
-	_, err := e.Sync(context.Background(), big.zip(t, ""), Options{Scope: ScopeUsers})
+	_, err := e.Sync(context.Background(), big.zip(t, ""), Options{Scope: rosterdesk.ScopeUsers})
 	if !IsSourceError(err) || !strings.Contains(err.Error(), "zip bomb") {
 		t.Fatalf("want zip bomb refusal, got %v", err)
 	}
@@ -66,7 +67,7 @@ func TestZipBombRefused(t *testing.T) {
 
 func TestTolerantReading(t *testing.T) {
 	e := newEngine(t)
-	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
 	// BOM, CRLF, header case, an extension column, trailing empty header cells,
 	// TRUE, a capitalised role, Windows-1252 bytes and quoted commas/newlines.
 	hdr := "\ufeffSourcedId,status,dateLastModified,EnabledUser,orgSourcedIds,role,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password,metadata.nick,,"
@@ -74,7 +75,7 @@ func TestTolerantReading(t *testing.T) {
 		"u1,,,TRUE,\"sch1, sch2\",Student,ann,,Ren\xe9e,Smith,,,ann@example.org,,,,\"04,05\",,Nan,,\r\n" +
 		"u2,,,true,sch1,student,ben,,\"Ben, Jr\",\"Multi\nLine\",,,,,,,,,,,\r\n"
 	src := district().with("users.csv", body)
-	res := mustSync(t, e, src.zip(t, "district-export/"), ScopeUsers)
+	res := mustSync(t, e, src.zip(t, "district-export/"), rosterdesk.ScopeUsers)
 	if res.Errors != 0 || res.Counts.Users.Added != 2 {
 		t.Fatalf("errors %d %+v log %+v", res.Errors, res.Counts.Users, res.Log)
 	}
@@ -100,22 +101,22 @@ func TestTolerantReading(t *testing.T) {
 func TestLoneFilesAndFolders(t *testing.T) {
 	e := newEngine(t)
 	d := district()
-	mustSync(t, e, d.dir(t), ScopeBuildings)
+	mustSync(t, e, d.dir(t), rosterdesk.ScopeBuildings)
 	// A lone users.csv is a complete users set without a manifest.
 	lone := files{"users.csv": d["users.csv"]}.dir(t) + "/users.csv"
-	res := mustSync(t, e, lone, ScopeUsersCourses)
+	res := mustSync(t, e, lone, rosterdesk.ScopeUsersCourses)
 	if res.Counts.Users.Added != 6 || res.Counts.Courses.Added != 0 || findLog(res.Log, SevWarning, "users.csv", "manifest.missing") == nil {
 		t.Fatalf("lone users.csv %+v", res.Counts)
 	}
 	// A lone courses.csv touches courses only.
 	courses := files{"courses.csv": d["courses.csv"]}.dir(t) + "/courses.csv"
-	res = mustSync(t, e, courses, ScopeUsersCourses)
-	if res.Counts.Courses.Added != 2 || res.Counts.Users != (data.UserCounts{}) {
+	res = mustSync(t, e, courses, rosterdesk.ScopeUsersCourses)
+	if res.Counts.Courses.Added != 2 || res.Counts.Users != (rosterdesk.UserCounts{}) {
 		t.Fatalf("lone courses.csv %+v", res.Counts)
 	}
 	// A folder without manifest: warned, read as bulk.
 	noManifest := d.with("manifest.csv", "")
-	res = mustSync(t, e, noManifest.dir(t), ScopeUsersCourses)
+	res = mustSync(t, e, noManifest.dir(t), rosterdesk.ScopeUsersCourses)
 	if findLog(res.Log, SevWarning, "manifest.csv", "manifest.missing") == nil || res.Counts.Assignments.Added != 5 {
 		t.Fatalf("folder without manifest %+v %+v", res.Counts, res.Log)
 	}
@@ -123,11 +124,11 @@ func TestLoneFilesAndFolders(t *testing.T) {
 
 func TestMissingAndEmptyFilesNeverDeactivate(t *testing.T) {
 	e := newEngine(t)
-	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
-	mustSync(t, e, district().zip(t, ""), ScopeUsersCourses)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeUsersCourses)
 	// users.csv declared bulk but left out of the zip; enrollments.csv header only.
 	src := district().with("users.csv", "").with("enrollments.csv", lines(hEnroll))
-	res := mustSync(t, e, src.zip(t, ""), ScopeUsersCourses)
+	res := mustSync(t, e, src.zip(t, ""), rosterdesk.ScopeUsersCourses)
 	if res.Counts.Users.Deactivated != 0 || res.Counts.Assignments.Removed != 0 {
 		t.Fatalf("a missing or empty file deactivated records: %+v", res.Counts)
 	}
@@ -138,7 +139,7 @@ func TestMissingAndEmptyFilesNeverDeactivate(t *testing.T) {
 
 func TestOneRoster12Roles(t *testing.T) {
 	e := newEngine(t)
-	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
 	m := strings.Replace(manifest(map[string]string{"users": "bulk", "orgs": "bulk"}), "oneroster.version,1.1", "oneroster.version,1.2", 1) + "file.roles,bulk\n"
 	src := files{
 		"manifest.csv": m,
@@ -153,7 +154,7 @@ func TestOneRoster12Roles(t *testing.T) {
 			"r3,,,p1,secondary,teacher,,,sch2,",
 			"r4,,,s1,primary,student,15/06/2023,,sch1,"),
 	}
-	res := mustSync(t, e, src.zip(t, ""), ScopeUsers)
+	res := mustSync(t, e, src.zip(t, ""), rosterdesk.ScopeUsers)
 	if res.Counts.Users.Added != 2 || res.Counts.Users.Errors != 2 {
 		t.Fatalf("%+v %+v", res.Counts.Users, res.Log)
 	}
@@ -167,7 +168,7 @@ func TestOneRoster12Roles(t *testing.T) {
 
 func TestOneRoster12DeltaWithoutRoles(t *testing.T) {
 	e := newEngine(t)
-	mustSync(t, e, district().zip(t, ""), ScopeBuildings)
+	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
 	h12 := "sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password,userMasterIdentifier,preferredGivenName,preferredMiddleName,preferredFamilyName,primaryOrgSourcedId,pronouns"
 	m := func(modes map[string]string, roles string) string {
 		return strings.Replace(manifest(modes), "oneroster.version,1.1", "oneroster.version,1.2", 1) + "file.roles," + roles + "\n"
@@ -177,7 +178,7 @@ func TestOneRoster12DeltaWithoutRoles(t *testing.T) {
 		"users.csv":    lines(h12, "u1,,,true,ann,,Ann,Smith,,,ann@example.org,,,,05,,,,,,sch1,"),
 		"roles.csv":    lines("sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,endDate,orgSourcedId,userProfileSourcedId", "r1,,,u1,primary,student,,,sch1,"),
 	}
-	mustSync(t, e, bulk.zip(t, ""), ScopeUsers)
+	mustSync(t, e, bulk.zip(t, ""), rosterdesk.ScopeUsers)
 	// The next delta changes u1's email and names a guardian the roster never stored; no roles.csv at all.
 	delta := files{
 		"manifest.csv": m(map[string]string{"users": "delta"}, "absent"),
@@ -185,7 +186,7 @@ func TestOneRoster12DeltaWithoutRoles(t *testing.T) {
 			"u1,active,2026-11-24T06:00:00.000Z,true,ann,,Ann,Smith,,,ann.smith@example.org,,,,05,,,,,,sch1,",
 			"g1,active,2026-11-24T06:00:00.000Z,true,gus,,Gus,Smith,,,,,,u1,,,,,,,,"),
 	}
-	res := mustSync(t, e, delta.zip(t, ""), ScopeUsers)
+	res := mustSync(t, e, delta.zip(t, ""), rosterdesk.ScopeUsers)
 	if res.Errors != 0 || res.Counts.Users.Updated != 1 || res.Counts.Users.Skipped != 1 {
 		t.Fatalf("%+v %+v", res.Counts.Users, res.Log)
 	}

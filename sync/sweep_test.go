@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"rosterdesk"
 	"sort"
 	"strings"
 	"testing"
@@ -84,7 +85,7 @@ func TestSweepPublicSamples(t *testing.T) {
 				usable[i] = string(s)
 			}
 			row := []string{rel, strings.Join(usable, ", ")}
-			for _, sc := range []Scope{ScopeBuildings, ScopeUsersCourses} {
+			for _, sc := range []rosterdesk.Scope{rosterdesk.ScopeBuildings, rosterdesk.ScopeUsersCourses} {
 				res, err := e.Sync(ctx, b, Options{Scope: sc})
 				what, code := outcome(res, err)
 				if code < 0 {
@@ -93,24 +94,24 @@ func TestSweepPublicSamples(t *testing.T) {
 				if res == nil {
 					t.Fatalf("%s sync: no result (%v)", sc, err)
 				}
-				want := map[int]string{0: StatusApplied, 1: StatusApplied, 2: StatusFailed, 3: StatusRefused}[code]
+				want := map[int]string{0: rosterdesk.StatusApplied, 1: rosterdesk.StatusApplied, 2: rosterdesk.StatusFailed, 3: rosterdesk.StatusRefused}[code]
 				if res.Status != want {
 					t.Errorf("%s sync: %s (exit %d) but status %s", sc, what, code, res.Status)
 				}
-				if res.Status == StatusFailed && strings.Contains(res.Message, "constraint") {
+				if res.Status == rosterdesk.StatusFailed && strings.Contains(res.Message, "constraint") {
 					t.Errorf("%s sync: a constraint failed in apply: %s", sc, res.Message)
 				}
 				// A scope the validator calls usable must not be refused as unusable, and the other way round.
-				if sc == ScopeBuildings && (code == 2) == slicesContains(rep.UsableFor, sc) {
+				if sc == rosterdesk.ScopeBuildings && (code == 2) == slicesContains(rep.UsableFor, sc) {
 					t.Errorf("validate says usable for %v; building sync: %s", rep.UsableFor, what)
 				}
-				if sc == ScopeUsersCourses && code != 3 && (code == 2) == slicesContains(rep.UsableFor, sc) {
+				if sc == rosterdesk.ScopeUsersCourses && code != 3 && (code == 2) == slicesContains(rep.UsableFor, sc) {
 					t.Errorf("validate says usable for %v; users+courses sync: %s (%v)", rep.UsableFor, what, err)
 				}
 				k := res.Counts
 				cell := fmt.Sprintf("%s (exit %d)", what, code)
 				if code < 2 {
-					if sc == ScopeBuildings {
+					if sc == rosterdesk.ScopeBuildings {
 						cell += fmt.Sprintf(": +%d buildings", k.Buildings.Added)
 					} else {
 						cell += fmt.Sprintf(": users +%d (%d rejected, %d skipped, %d ignored), courses +%d (%d rej.), classes +%d (%d rej.), enrollments +%d (%d rej.)",
@@ -128,7 +129,7 @@ func TestSweepPublicSamples(t *testing.T) {
 	t.Logf("\n| sample | validate: usable for | buildings sync | users+courses sync |\n| --- | --- | --- | --- |\n%s", strings.Join(table, "\n"))
 }
 
-func slicesContains(xs []Scope, x Scope) bool {
+func slicesContains(xs []rosterdesk.Scope, x rosterdesk.Scope) bool {
 	for _, y := range xs {
 		if y == x {
 			return true

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"rosterdesk"
 	"strings"
 	"syscall"
 	"testing"
@@ -46,22 +47,22 @@ func TestHeldRunsBelongToTheirRoster(t *testing.T) {
 	b := engineAt(t, filepath.Join(dir, "districtB.db"))
 	d := district()
 	for _, e := range []*Engine{a, b} {
-		mustSync(t, e, d.zip(t, ""), ScopeBuildings)
-		mustSync(t, e, d.zip(t, ""), ScopeUsersCourses)
+		mustSync(t, e, d.zip(t, ""), rosterdesk.ScopeBuildings)
+		mustSync(t, e, d.zip(t, ""), rosterdesk.ScopeUsersCourses)
 	}
 	// A's held export withdraws one student; B's withdraws everyone.
 	aSrc := d.with("users.csv", lines(hUsers, user("u1", "sch1", "student", "Ann"), user("u3", "sch2", "student", "Cat"),
 		user("t1", "sch1", "teacher", "Tom"), user("t2", "sch2", "teacher", "Tia"), user("a1", "dist1", "administrator", "Ada"),
 		user("g1", "sch1", "guardian", "Gus"))).zip(t, "")
 	bSrc := d.with("users.csv", lines(hUsers)).with("enrollments.csv", lines(hEnroll)).zip(t, "")
-	hold := Options{Scope: ScopeUsersCourses, forceHold: "test"}
+	hold := Options{Scope: rosterdesk.ScopeUsersCourses, forceHold: "test"}
 	ra, errA := a.Sync(ctx, aSrc, hold)
 	rb, errB := b.Sync(ctx, bSrc, hold)
 	if !IsHeld(errA) || !IsHeld(errB) || ra.RunID != rb.RunID {
 		t.Fatalf("want both held with one run id: %v %v %+v %+v", errA, errB, ra, rb)
 	}
 	res, err := a.Approve(ctx, ra.RunID)
-	if err != nil || res.Status != StatusApplied {
+	if err != nil || res.Status != rosterdesk.StatusApplied {
 		t.Fatalf("approve A: %v %+v", err, res)
 	}
 	if u := record(t, a, data.Users, "u2"); u.Active {
@@ -74,7 +75,7 @@ func TestHeldRunsBelongToTheirRoster(t *testing.T) {
 	}
 
 	// B's kept copy, swapped into A's held folder, is refused; so is a changed copy.
-	b.Sync(ctx, bSrc, Options{Scope: ScopeUsersCourses, DryRun: true}) // B's run 4, as A's approval was A's
+	b.Sync(ctx, bSrc, Options{Scope: rosterdesk.ScopeUsersCourses, DryRun: true}) // B's run 4, as A's approval was A's
 	rb2, _ := b.Sync(ctx, bSrc, hold)
 	ra2, _ := a.Sync(ctx, aSrc, hold)
 	if rb2.RunID != ra2.RunID {
@@ -116,8 +117,8 @@ func TestHeldCopyOnAFullDiskIsCleanedUpAndRecorded(t *testing.T) {
 	ctx := context.Background()
 	e := newEngine(t)
 	d := district()
-	mustSync(t, e, d.zip(t, ""), ScopeBuildings)
-	mustSync(t, e, d.zip(t, ""), ScopeUsersCourses)
+	mustSync(t, e, d.zip(t, ""), rosterdesk.ScopeBuildings)
+	mustSync(t, e, d.zip(t, ""), rosterdesk.ScopeUsersCourses)
 	before := dumpRoster(t, e)
 	orig := createFile
 	t.Cleanup(func() { createFile = orig })
@@ -128,12 +129,12 @@ func TestHeldCopyOnAFullDiskIsCleanedUpAndRecorded(t *testing.T) {
 		}
 		return &fullDisk{f: f, room: 100}, nil
 	}
-	res, err := e.Sync(ctx, d.zip(t, ""), Options{Scope: ScopeUsersCourses, forceHold: "test"})
-	if err == nil || IsHeld(err) || res == nil || res.Status != StatusFailed || !strings.Contains(res.Message, "no space left") {
+	res, err := e.Sync(ctx, d.zip(t, ""), Options{Scope: rosterdesk.ScopeUsersCourses, forceHold: "test"})
+	if err == nil || IsHeld(err) || res == nil || res.Status != rosterdesk.StatusFailed || !strings.Contains(res.Message, "no space left") {
 		t.Fatalf("want a failed run naming the full disk: %v %+v", err, res)
 	}
 	hist, _ := e.History(ctx, 1, 0)
-	if len(hist) == 0 || hist[0].RunID != res.RunID || hist[0].Status != StatusFailed {
+	if len(hist) == 0 || hist[0].RunID != res.RunID || hist[0].Status != rosterdesk.StatusFailed {
 		t.Fatalf("the run is not in History: %+v", hist)
 	}
 	ents, _ := os.ReadDir(filepath.Join(e.RunDir(), "held"))
@@ -171,7 +172,7 @@ func TestRosterPathIsAFilePath(t *testing.T) {
 		dir := filepath.Join(t.TempDir(), "new folder")
 		p := filepath.Join(dir, name)
 		e := engineAt(t, p)
-		mustSync(t, e, district().zip(t, ""), ScopeBuildings)
+		mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
 		want := roster(t, e).Buildings.Active
 		fk, journal, busy, err := e.DB.Pragmas(ctx)
 		if err != nil || !fk || journal != "wal" || busy <= 0 {
@@ -230,7 +231,7 @@ func TestRunLockHoldsUnderALongRun(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "roster.db")
 	a := engineAt(t, p)
 	a.Holder = "rosterdesk serve"
-	mustSync(t, a, district().zip(t, ""), ScopeBuildings)
+	mustSync(t, a, district().zip(t, ""), rosterdesk.ScopeBuildings)
 	b, err := OpenWith(p, zerolog.Nop(), OpenOptions{}) // another process on the same roster
 	if err != nil {
 		t.Fatal(err)
@@ -248,14 +249,17 @@ func TestRunLockHoldsUnderALongRun(t *testing.T) {
 	defer func() { applyHook = nil }()
 	long := make(chan error)
 	go func() {
-		_, err := a.Sync(ctx, district().zip(t, ""), Options{Scope: ScopeUsersCourses})
+		_, err := a.Sync(ctx, district().zip(t, ""), Options{Scope: rosterdesk.ScopeUsersCourses})
 		long <- err
 	}()
 	<-inApply
 	src := district().zip(t, "")
 	writers := map[string]func() error{
-		"sync":        func() error { _, err := b.Sync(ctx, src, Options{Scope: ScopeUsersCourses}); return err },
-		"dry run":     func() error { _, err := b.Sync(ctx, src, Options{Scope: ScopeUsersCourses, DryRun: true}); return err },
+		"sync": func() error { _, err := b.Sync(ctx, src, Options{Scope: rosterdesk.ScopeUsersCourses}); return err },
+		"dry run": func() error {
+			_, err := b.Sync(ctx, src, Options{Scope: rosterdesk.ScopeUsersCourses, DryRun: true})
+			return err
+		},
 		"settings":    func() error { _, err := b.SetSetting(ctx, KeySyncTime, "06:00"); return err },
 		"admin add":   func() error { _, err := b.AddAdmin(ctx, "new@example.org", "New Admin"); return err },
 		"protect":     func() error { return b.Protect(ctx, "building", "sch1", true) },
@@ -289,11 +293,11 @@ func TestRunLockHoldsUnderALongRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Sync(ctx, src, Options{Scope: ScopeUsersCourses}); !IsBusy(err) || !strings.Contains(err.Error(), "dry run") {
+	if _, err := a.Sync(ctx, src, Options{Scope: rosterdesk.ScopeUsersCourses}); !IsBusy(err) || !strings.Contains(err.Error(), "dry run") {
 		t.Fatalf("a sync during a dry run: %v", err)
 	}
 	unlock()
-	mustSync(t, a, src, ScopeUsersCourses)
+	mustSync(t, a, src, rosterdesk.ScopeUsersCourses)
 }
 
 // Failure 5 (schedule): a scheduled run that meets another process's long run
@@ -323,7 +327,7 @@ func TestScheduledRunMeetingALongRunIsSkippedThenRetried(t *testing.T) {
 	defer func() { applyHook = nil }()
 	long := make(chan error)
 	go func() {
-		_, err := a.Sync(ctx, district().zip(t, ""), Options{Scope: ScopeUsersCourses})
+		_, err := a.Sync(ctx, district().zip(t, ""), Options{Scope: rosterdesk.ScopeUsersCourses})
 		long <- err
 	}()
 	<-inApply
@@ -336,11 +340,11 @@ func TestScheduledRunMeetingALongRunIsSkippedThenRetried(t *testing.T) {
 	}
 	res := <-done
 	hist, _ := b.History(ctx, 3, 0)
-	if res == nil || res.RunID == 0 || res.Status == StatusSkipped || len(hist) < 2 {
+	if res == nil || res.RunID == 0 || res.Status == rosterdesk.StatusSkipped || len(hist) < 2 {
 		t.Fatalf("retried run %+v", res)
 	}
 	skip := hist[1]
-	if skip.Status != StatusSkipped || !strings.Contains(skip.Message, "rosterdesk serve") || !strings.Contains(skip.Message, "run again") {
+	if skip.Status != rosterdesk.StatusSkipped || !strings.Contains(skip.Message, "rosterdesk serve") || !strings.Contains(skip.Message, "run again") {
 		t.Fatalf("the skipped run %+v", skip)
 	}
 	if last, _ := b.DB.LastScheduled(ctx); last != data.FormatTime(monday) {
@@ -353,8 +357,8 @@ func TestBoundsRefuseCraftedInput(t *testing.T) {
 	ctx := context.Background()
 	e := newEngine(t)
 	d := district()
-	mustSync(t, e, d.zip(t, ""), ScopeBuildings)
-	mustSync(t, e, d.zip(t, ""), ScopeUsersCourses)
+	mustSync(t, e, d.zip(t, ""), rosterdesk.ScopeBuildings)
+	mustSync(t, e, d.zip(t, ""), rosterdesk.ScopeUsersCourses)
 	before := dumpRoster(t, e)
 	row := user("u9", "sch1", "student", "Dup")
 	bomb := lines(hUsers) + strings.Repeat(row+"\n", (3<<20)/len(row))
@@ -369,11 +373,11 @@ func TestBoundsRefuseCraftedInput(t *testing.T) {
 			"field givenName of sourcedId u2 is 100 KB long"},
 	}
 	for _, c := range cases {
-		res, err := e.Sync(ctx, c.src, Options{Scope: ScopeUsersCourses})
+		res, err := e.Sync(ctx, c.src, Options{Scope: rosterdesk.ScopeUsersCourses})
 		if !IsSourceError(err) || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "nothing was imported") {
 			t.Errorf("%s: %v", c.name, err)
 		}
-		if res == nil || res.Status != StatusFailed {
+		if res == nil || res.Status != rosterdesk.StatusFailed {
 			t.Errorf("%s: not recorded as failed: %+v", c.name, res)
 		}
 		if dumpRoster(t, e) != before {
@@ -382,7 +386,7 @@ func TestBoundsRefuseCraftedInput(t *testing.T) {
 	}
 	// A file's rows: the limit is lowered so the test stays small.
 	e.Limits.MaxRows = 4
-	_, err := e.Sync(ctx, d.zip(t, ""), Options{Scope: ScopeUsersCourses})
+	_, err := e.Sync(ctx, d.zip(t, ""), Options{Scope: rosterdesk.ScopeUsersCourses})
 	if !IsSourceError(err) || !strings.Contains(err.Error(), "holds more than 4 rows") {
 		t.Fatalf("rows: %v", err)
 	}
@@ -398,13 +402,13 @@ func TestLogRowsPerRunAreBounded(t *testing.T) {
 	ctx := context.Background()
 	e := newEngine(t)
 	d := district()
-	mustSync(t, e, d.zip(t, ""), ScopeBuildings)
+	mustSync(t, e, d.zip(t, ""), rosterdesk.ScopeBuildings)
 	e.Limits.MaxLogRows = 20
 	var rows []string
 	for i := 0; i < 200; i++ {
 		rows = append(rows, user("", "sch1", "student", "Nobody")) // no sourcedId: rejected, one error each
 	}
-	res, err := e.Sync(ctx, d.with("users.csv", lines(append([]string{hUsers}, rows...)...)).zip(t, ""), Options{Scope: ScopeUsers})
+	res, err := e.Sync(ctx, d.with("users.csv", lines(append([]string{hUsers}, rows...)...)).zip(t, ""), Options{Scope: rosterdesk.ScopeUsers})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -412,8 +416,8 @@ func TestLogRowsPerRunAreBounded(t *testing.T) {
 		t.Fatalf("errors counted %d", res.Errors)
 	}
 	var n int
-	var summary *data.LogEntry
-	e.RunLog(ctx, res.RunID, func(en data.LogEntry) error {
+	var summary *rosterdesk.LogEntry
+	e.RunLog(ctx, res.RunID, func(en rosterdesk.LogEntry) error {
 		n++
 		if strings.Contains(en.Message, "not listed one by one") && (summary == nil || en.Rows > summary.Rows) {
 			summary = &en
@@ -432,8 +436,8 @@ func TestInvisibleCharactersInIdentifiers(t *testing.T) {
 	ctx := context.Background()
 	e := newEngine(t)
 	d := district()
-	mustSync(t, e, d.zip(t, ""), ScopeBuildings)
-	mustSync(t, e, d.zip(t, ""), ScopeUsers)
+	mustSync(t, e, d.zip(t, ""), rosterdesk.ScopeBuildings)
+	mustSync(t, e, d.zip(t, ""), rosterdesk.ScopeUsers)
 	evil := "\x1b[31mAnn\x1b[0m\u202e"
 	users := lines(hUsers,
 		user("\ufeffu1", "sch1", "student", "Ann"), // a BOM: the export's only row for u1
@@ -443,7 +447,7 @@ func TestInvisibleCharactersInIdentifiers(t *testing.T) {
 		user(" t2 ", "sch2", "teacher", "Tia"),     // spaces around: trimmed
 		user("a1", "dist1", "administrator", "Ada"),
 		strings.Replace(user("u4", "sch1", "student", "Gus"), ",Gus,", ","+evil+",", 1))
-	res, err := e.Sync(ctx, d.with("users.csv", users).zip(t, ""), Options{Scope: ScopeUsers})
+	res, err := e.Sync(ctx, d.with("users.csv", users).zip(t, ""), Options{Scope: rosterdesk.ScopeUsers})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -451,7 +455,7 @@ func TestInvisibleCharactersInIdentifiers(t *testing.T) {
 		line        int
 		field, char string
 	}{{2, "sourcedId", "U+FEFF"}, {3, "sourcedId", "U+200B"}, {4, "orgSourcedIds", "U+202E"}, {5, "sourcedId", "U+0009"}} {
-		var hit *data.LogEntry
+		var hit *rosterdesk.LogEntry
 		for i, en := range res.Log {
 			if en.Rule == "id.invisible" && en.Line == c.line {
 				hit = &res.Log[i]
@@ -488,13 +492,13 @@ func TestRejectedRowsNeverChangeValidOnes(t *testing.T) {
 	ctx := context.Background()
 	e := newEngine(t)
 	d := district()
-	mustSync(t, e, d.zip(t, ""), ScopeBuildings)
-	mustSync(t, e, d.zip(t, ""), ScopeUsersCourses)
+	mustSync(t, e, d.zip(t, ""), rosterdesk.ScopeBuildings)
+	mustSync(t, e, d.zip(t, ""), rosterdesk.ScopeUsersCourses)
 	before := dumpRoster(t, e)
 	bad := d.with("academicSessions.csv", lines(hSessions,
 		"y2026,,,2026-27,schoolYear,2026-13-01,2027-06-30,,2027",
 		"t1,,,Fall,semester,2026-08-01,2026-12-40,y2026,2027"))
-	res, err := e.Sync(ctx, bad.zip(t, ""), Options{Scope: ScopeUsersCourses})
+	res, err := e.Sync(ctx, bad.zip(t, ""), Options{Scope: rosterdesk.ScopeUsersCourses})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -511,7 +515,7 @@ func TestRejectedRowsNeverChangeValidOnes(t *testing.T) {
 		t.Fatal("rejected sessions changed the roster")
 	}
 	// A header-only users.csv: one word about it, no error per enrollment.
-	res, err = e.Sync(ctx, d.with("users.csv", lines(hUsers)).zip(t, ""), Options{Scope: ScopeUsersCourses})
+	res, err = e.Sync(ctx, d.with("users.csv", lines(hUsers)).zip(t, ""), Options{Scope: rosterdesk.ScopeUsersCourses})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"rosterdesk"
 	"strings"
 	"syscall"
 	"testing"
@@ -22,7 +23,7 @@ func TestLeftoversAndHangs(t *testing.T) {
 	ctx := context.Background()
 	e := newEngine(t)
 	d := district()
-	mustSync(t, e, d.zip(t, ""), ScopeBuildings)
+	mustSync(t, e, d.zip(t, ""), rosterdesk.ScopeBuildings)
 	fifo := filepath.Join(t.TempDir(), "OneRoster.zip")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Skip("no FIFOs here:", err)
@@ -34,7 +35,7 @@ func TestLeftoversAndHangs(t *testing.T) {
 	}
 	for _, src := range []string{fifo, folder} {
 		done := make(chan error, 1)
-		go func() { _, err := e.Sync(ctx, src, Options{Scope: ScopeUsers}); done <- err }()
+		go func() { _, err := e.Sync(ctx, src, Options{Scope: rosterdesk.ScopeUsers}); done <- err }()
 		select {
 		case err := <-done:
 			if !IsSourceError(err) || !strings.Contains(err.Error(), "named pipe (FIFO)") {
@@ -54,7 +55,7 @@ func TestLeftoversAndHangs(t *testing.T) {
 	}
 	zw.Close()
 	f.Close()
-	if _, err := e.Sync(ctx, p, Options{Scope: ScopeUsers}); !IsSourceError(err) || !strings.Contains(err.Error(), "is encrypted (password-protected)") {
+	if _, err := e.Sync(ctx, p, Options{Scope: rosterdesk.ScopeUsers}); !IsSourceError(err) || !strings.Contains(err.Error(), "is encrypted (password-protected)") {
 		t.Fatalf("encrypted zip: %v", err)
 	}
 	// A killed process's temporary pull is swept when the roster is next opened.

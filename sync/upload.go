@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"rosterdesk"
 	"strings"
 )
 
@@ -23,8 +24,8 @@ const (
 
 // Upload says what a file handed to the app is and what a sync of it covers.
 type Upload struct {
-	Kind  string // UploadUsers, UploadCourses or UploadOneRoster
-	Scope Scope  // ScopeUsers, ScopeUsersCourses, or "" for the sync.process setting
+	Kind  string           // UploadUsers, UploadCourses or UploadOneRoster
+	Scope rosterdesk.Scope // ScopeUsers, ScopeUsersCourses, or "" for the sync.process setting
 }
 
 // expected is what every wrong upload is told.
@@ -87,12 +88,12 @@ func DetectUpload(p string) (Upload, error) {
 		if kind != "users" {
 			return Upload{}, mismatch(base, "users", kind)
 		}
-		return checkOneRoster(base, hdr, Upload{Kind: UploadUsers, Scope: ScopeUsers})
+		return checkOneRoster(base, hdr, Upload{Kind: UploadUsers, Scope: rosterdesk.ScopeUsers})
 	case named && canon == "courses":
 		if kind != "courses" {
 			return Upload{}, mismatch(base, "courses", kind)
 		}
-		return checkOneRoster(base, hdr, Upload{Kind: UploadCourses, Scope: ScopeUsersCourses})
+		return checkOneRoster(base, hdr, Upload{Kind: UploadCourses, Scope: rosterdesk.ScopeUsersCourses})
 	case named:
 		return Upload{}, alone(base, canon)
 	case strings.EqualFold(base, "manifest.csv") || kind == "manifest":
@@ -104,12 +105,12 @@ func DetectUpload(p string) (Upload, error) {
 		if !hasAny(hdr, "enableduser") || !hasAny(hdr, "username") {
 			return Upload{}, srcErr(base, 1, "looks like a users file but lacks the OneRoster columns enabledUser and username; export users.csv as OneRoster CSV from your SIS")
 		}
-		return checkOneRoster(base, hdr, Upload{Kind: UploadUsers, Scope: ScopeUsers})
+		return checkOneRoster(base, hdr, Upload{Kind: UploadUsers, Scope: rosterdesk.ScopeUsers})
 	case "courses":
 		if !hasAny(hdr, "coursecode", "schoolyearsourcedid") {
 			return Upload{}, srcErr(base, 1, "looks like a courses file, but without courseCode or schoolYearSourcedId it cannot be told from its header; rename it courses.csv")
 		}
-		return checkOneRoster(base, hdr, Upload{Kind: UploadCourses, Scope: ScopeUsersCourses})
+		return checkOneRoster(base, hdr, Upload{Kind: UploadCourses, Scope: rosterdesk.ScopeUsersCourses})
 	case "sds":
 		return Upload{}, sdsErr(base)
 	case "":
@@ -406,7 +407,7 @@ func (e *Engine) UploadFiles(paths []string) (source string, u Upload, cleanup f
 		}
 	}
 	if _, ok := names["users"]; ok && onlyUsers {
-		u = Upload{Kind: UploadUsers, Scope: ScopeUsers}
+		u = Upload{Kind: UploadUsers, Scope: rosterdesk.ScopeUsers}
 	}
 	dir, err := e.TempDir("upload")
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"rosterdesk"
 	"strings"
 	"testing"
 
@@ -68,28 +69,28 @@ func TestDetectUpload(t *testing.T) {
 	coursesCSV := []byte(d["courses.csv"])
 	type want struct {
 		kind  string
-		scope Scope
+		scope rosterdesk.Scope
 		err   []string // substrings of the error; none: no error
 	}
-	ok := func(kind string, scope Scope) want { return want{kind: kind, scope: scope} }
+	ok := func(kind string, scope rosterdesk.Scope) want { return want{kind: kind, scope: scope} }
 	fails := func(parts ...string) want { return want{err: parts} }
 	for _, c := range []struct {
 		name string
 		file func(t *testing.T) string
 		want want
 	}{
-		{"users.csv", func(t *testing.T) string { return put(t, "users.csv", usersCSV) }, ok(UploadUsers, ScopeUsers)},
+		{"users.csv", func(t *testing.T) string { return put(t, "users.csv", usersCSV) }, ok(UploadUsers, rosterdesk.ScopeUsers)},
 		{"Users.CSV with a BOM and CRLF", func(t *testing.T) string {
 			return put(t, "Users.CSV", append([]byte("\ufeff"), bytes.ReplaceAll(usersCSV, []byte("\n"), []byte("\r\n"))...))
-		}, ok(UploadUsers, ScopeUsers)},
-		{"courses.csv", func(t *testing.T) string { return put(t, "courses.csv", coursesCSV) }, ok(UploadCourses, ScopeUsersCourses)},
+		}, ok(UploadUsers, rosterdesk.ScopeUsers)},
+		{"courses.csv", func(t *testing.T) string { return put(t, "courses.csv", coursesCSV) }, ok(UploadCourses, rosterdesk.ScopeUsersCourses)},
 		{"OneRoster.zip", func(t *testing.T) string { return d.zip(t, "") }, ok(UploadOneRoster, "")},
 		{"a zip of a folder, named otherwise", func(t *testing.T) string {
 			return put(t, "district export (2).zip", zipOf(t, map[string]string{"export/users.csv": d["users.csv"], "export/orgs.csv": d["orgs.csv"]}))
 		}, ok(UploadOneRoster, "")},
 		{"a zip named users.csv", func(t *testing.T) string { return put(t, "users.csv", zipOf(t, d)) }, ok(UploadOneRoster, "")},
-		{"students export.csv: users by its header", func(t *testing.T) string { return put(t, "students export.csv", usersCSV) }, ok(UploadUsers, ScopeUsers)},
-		{"export.txt: courses by its header", func(t *testing.T) string { return put(t, "export.txt", coursesCSV) }, ok(UploadCourses, ScopeUsersCourses)},
+		{"students export.csv: users by its header", func(t *testing.T) string { return put(t, "students export.csv", usersCSV) }, ok(UploadUsers, rosterdesk.ScopeUsers)},
+		{"export.txt: courses by its header", func(t *testing.T) string { return put(t, "export.txt", coursesCSV) }, ok(UploadCourses, rosterdesk.ScopeUsersCourses)},
 
 		{"an Excel workbook", func(t *testing.T) string { return put(t, "roster.xlsx", workbook(t)) }, fails("Excel workbook", "OneRoster.zip", "users.csv or courses.csv")},
 		{"an Excel workbook named users.csv", func(t *testing.T) string { return put(t, "users.csv", workbook(t)) }, fails("users.csv", "Excel workbook")},
@@ -130,13 +131,13 @@ func TestDetectUpload(t *testing.T) {
 		}, fails("holds no CSV files", "OneRoster.zip")},
 		{"UTF-16 text (Excel's Unicode Text)", func(t *testing.T) string {
 			return put(t, "users.csv", []byte(utf16le(strings.ReplaceAll(string(usersCSV), ",", "\t"))))
-		}, ok(UploadUsers, ScopeUsers)},
+		}, ok(UploadUsers, rosterdesk.ScopeUsers)},
 		{"tabs without a OneRoster header", func(t *testing.T) string {
 			return put(t, "users.csv", []byte("id\tname\temail\n1\tAnn\tann@example.org\n"))
 		}, fails("has tabs between its columns, not commas", `"CSV UTF-8 (Comma delimited)"`)},
 		{"semicolons", func(t *testing.T) string {
 			return put(t, "export.csv", []byte(strings.ReplaceAll(string(usersCSV), ",", ";")))
-		}, ok(UploadUsers, ScopeUsers)},
+		}, ok(UploadUsers, rosterdesk.ScopeUsers)},
 		{"a missing file", func(t *testing.T) string { return filepath.Join(t.TempDir(), "users.csv") }, fails("cannot be opened")},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -177,8 +178,8 @@ func TestUploadScopes(t *testing.T) {
 	e := newEngine(t)
 	ctx := context.Background()
 	d := district()
-	mustSync(t, e, d.zip(t, ""), ScopeBuildings)
-	mustSync(t, e, d.zip(t, ""), ScopeUsersCourses)
+	mustSync(t, e, d.zip(t, ""), rosterdesk.ScopeBuildings)
+	mustSync(t, e, d.zip(t, ""), rosterdesk.ScopeUsersCourses)
 	before := roster(t, e)
 
 	coursesCSV := put(t, "courses.csv", []byte(strings.Replace(d["courses.csv"], "Math 5", "Mathematics 5", 1)))
@@ -186,12 +187,12 @@ func TestUploadScopes(t *testing.T) {
 	if err != nil || u.Kind != UploadCourses {
 		t.Fatal(u, err)
 	}
-	res, err := e.Sync(ctx, coursesCSV, Options{Scope: u.Scope, Trigger: TriggerUpload})
-	if err != nil || res.Status != StatusApplied {
+	res, err := e.Sync(ctx, coursesCSV, Options{Scope: u.Scope, Trigger: rosterdesk.TriggerUpload})
+	if err != nil || res.Status != rosterdesk.StatusApplied {
 		t.Fatalf("courses upload: %v %+v", err, res)
 	}
 	k := res.Counts
-	if k.Courses.Updated != 1 || k.Courses.Removed != 0 || k.Classes != (data.CourseCounts{}) || k.Assignments != (data.CourseCounts{}) || k.Users != (data.UserCounts{}) {
+	if k.Courses.Updated != 1 || k.Courses.Removed != 0 || k.Classes != (rosterdesk.CourseCounts{}) || k.Assignments != (rosterdesk.CourseCounts{}) || k.Users != (rosterdesk.UserCounts{}) {
 		t.Fatalf("courses upload counts %+v", k)
 	}
 	if after := roster(t, e); after.Classes.Active != before.Classes.Active || after.Courses.Active != before.Courses.Active || after.Assignments.Active != before.Assignments.Active || after.Users.Active != before.Users.Active {
@@ -205,12 +206,12 @@ func TestUploadScopes(t *testing.T) {
 	if u, err = DetectUpload(usersCSV); err != nil || u.Kind != UploadUsers {
 		t.Fatal(u, err)
 	}
-	res, err = e.Sync(ctx, usersCSV, Options{Scope: u.Scope, Trigger: TriggerUpload})
-	if err != nil || res.Status != StatusApplied || res.Scope != ScopeUsers {
+	res, err = e.Sync(ctx, usersCSV, Options{Scope: u.Scope, Trigger: rosterdesk.TriggerUpload})
+	if err != nil || res.Status != rosterdesk.StatusApplied || res.Scope != rosterdesk.ScopeUsers {
 		t.Fatalf("users upload: %v %+v", err, res)
 	}
 	k = res.Counts
-	if k.Users.Updated != 1 || k.Users.Deactivated != 0 || k.Courses != (data.CourseCounts{}) || k.Assignments != (data.CourseCounts{}) {
+	if k.Users.Updated != 1 || k.Users.Deactivated != 0 || k.Courses != (rosterdesk.CourseCounts{}) || k.Assignments != (rosterdesk.CourseCounts{}) {
 		t.Fatalf("users upload counts %+v", k)
 	}
 	if got := record(t, e, data.Users, "u1").Fields["given_name"]; got != "Anna" {
@@ -223,7 +224,7 @@ func TestUploadScopes(t *testing.T) {
 func TestUploadFiles(t *testing.T) {
 	e := newEngine(t)
 	d := district()
-	mustSync(t, e, d.zip(t, ""), ScopeBuildings)
+	mustSync(t, e, d.zip(t, ""), rosterdesk.ScopeBuildings)
 	h12 := "sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone," +
 		"agentSourcedIds,grades,password,userMasterIdentifier,preferredGivenName,preferredMiddleName,preferredFamilyName,primaryOrgSourcedId,pronouns"
 	dir := t.TempDir()
@@ -237,13 +238,13 @@ func TestUploadFiles(t *testing.T) {
 		t.Fatalf("lone 1.2 users.csv: %v", err)
 	}
 	src, u, cleanup, err := e.UploadFiles([]string{users, roles})
-	if err != nil || u.Kind != UploadUsers || u.Scope != ScopeUsers {
+	if err != nil || u.Kind != UploadUsers || u.Scope != rosterdesk.ScopeUsers {
 		t.Fatalf("pair: %v %v", u, err)
 	}
 	if !strings.HasPrefix(src, e.RunDir()) {
 		t.Fatalf("copied outside the roster's private folder: %s", src)
 	}
-	res, err := e.Sync(context.Background(), src, Options{Scope: u.Scope, Trigger: TriggerUpload})
+	res, err := e.Sync(context.Background(), src, Options{Scope: u.Scope, Trigger: rosterdesk.TriggerUpload})
 	if err != nil || res.Counts.Users.Added != 1 {
 		t.Fatalf("pair sync %v %+v %+v", err, res.Counts.Users, res.Log)
 	}
@@ -267,7 +268,7 @@ func TestUploadFiles(t *testing.T) {
 		t.Fatalf("bundle: %v %v", u, err)
 	}
 	defer cleanup()
-	res, err = e.Sync(context.Background(), src, Options{Scope: ScopeUsersCourses, Trigger: TriggerUpload})
+	res, err = e.Sync(context.Background(), src, Options{Scope: rosterdesk.ScopeUsersCourses, Trigger: rosterdesk.TriggerUpload})
 	if err != nil || res.Errors != 0 || res.Counts.Courses.Added != 2 || res.Counts.Assignments.Added != 5 {
 		t.Fatalf("bundle sync %v %+v", err, res.Counts)
 	}

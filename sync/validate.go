@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"fmt"
+	"rosterdesk"
 	"sort"
 	"strings"
 
@@ -15,13 +16,13 @@ type Report struct {
 	Rows   map[string]int `json:"rows"`
 	Usable bool           `json:"usable"` // usable for at least one kind of sync
 	// UsableFor lists the syncs the bundle is usable for: buildings, users, users+courses.
-	UsableFor []Scope `json:"usable_for"`
+	UsableFor []rosterdesk.Scope `json:"usable_for"`
 	// Unusable names each file that cannot be read at all, and why.
-	Unusable map[string]string `json:"unusable,omitempty"`
-	Message  string            `json:"message,omitempty"`
-	Errors   int               `json:"errors"`
-	Warnings int               `json:"warnings"`
-	Log      []data.LogEntry   `json:"log"`
+	Unusable map[string]string     `json:"unusable,omitempty"`
+	Message  string                `json:"message,omitempty"`
+	Errors   int                   `json:"errors"`
+	Warnings int                   `json:"warnings"`
+	Log      []rosterdesk.LogEntry `json:"log"`
 }
 
 // Validate reads and checks every file of a source the engine uses (orgs,
@@ -31,14 +32,14 @@ type Report struct {
 // by file. It writes nothing and needs no credited admin.
 func (e *Engine) Validate(ctx context.Context, source string) (*Report, error) {
 	source = exportOf(source)
-	plan := &Plan{Scope: ScopeUsersCourses, log: newRunLog(), Rows: map[string]int{}, Inputs: map[string]Input{}, active: map[string]int{}}
-	rep := &Report{Rows: plan.Rows, UsableFor: []Scope{}}
+	plan := &Plan{Scope: rosterdesk.ScopeUsersCourses, log: newRunLog(), Rows: map[string]int{}, Inputs: map[string]Input{}, active: map[string]int{}}
+	rep := &Report{Rows: plan.Rows, UsableFor: []rosterdesk.Scope{}}
 	src, err := openSource(source, e.Limits, plan.log)
 	if err == nil {
 		defer src.Close()
 		rep.Source = src
 		plan.Source = src
-		p := &planner{e: e, ctx: ctx, src: src, log: plan.log, plan: plan, prog: func(Progress) {}, res: map[data.Entity]*resolver{},
+		p := &planner{e: e, ctx: ctx, src: src, log: plan.log, plan: plan, prog: func(Progress) {}, res: map[rosterdesk.Entity]*resolver{},
 			userRole: map[data.Key]string{}, collect: true, unusable: map[string]string{}}
 		if err = p.validateAll(); err == nil {
 			rep.Unusable = map[string]string{}
@@ -71,30 +72,30 @@ func (e *Engine) Validate(ctx context.Context, source string) (*Report, error) {
 
 // byFile orders a log by file (the bundle-wide lines first, then files in
 // the order they were first named), keeping each file's lines in order.
-func byFile(entries []data.LogEntry) []data.LogEntry {
+func byFile(entries []rosterdesk.LogEntry) []rosterdesk.LogEntry {
 	rank := map[string]int{"": 0}
 	for _, e := range entries {
 		if _, ok := rank[e.File]; !ok {
 			rank[e.File] = len(rank)
 		}
 	}
-	out := append([]data.LogEntry(nil), entries...)
+	out := append([]rosterdesk.LogEntry(nil), entries...)
 	sort.SliceStable(out, func(i, j int) bool { return rank[out[i].File] < rank[out[j].File] })
 	return out
 }
 
 // needs are the files each kind of sync reads.
-var syncFiles = map[Scope][]string{
-	ScopeBuildings:    {"orgs"},
-	ScopeUsers:        {"orgs", "roles", "users"},
-	ScopeUsersCourses: {"orgs", "academicSessions", "courses", "classes", "roles", "users", "enrollments"},
+var syncFiles = map[rosterdesk.Scope][]string{
+	rosterdesk.ScopeBuildings:    {"orgs"},
+	rosterdesk.ScopeUsers:        {"orgs", "roles", "users"},
+	rosterdesk.ScopeUsersCourses: {"orgs", "academicSessions", "courses", "classes", "roles", "users", "enrollments"},
 }
 
 // usableFor lists the syncs a bundle is usable for: each needs its files
 // readable, and something to read.
-func usableFor(src *Source, unusable map[string]string) []Scope {
-	out := []Scope{}
-	for _, sc := range []Scope{ScopeBuildings, ScopeUsers, ScopeUsersCourses} {
+func usableFor(src *Source, unusable map[string]string) []rosterdesk.Scope {
+	out := []rosterdesk.Scope{}
+	for _, sc := range []rosterdesk.Scope{rosterdesk.ScopeBuildings, rosterdesk.ScopeUsers, rosterdesk.ScopeUsersCourses} {
 		ok := true
 		for _, f := range syncFiles[sc] {
 			if unusable[f] != "" {
@@ -102,11 +103,11 @@ func usableFor(src *Source, unusable map[string]string) []Scope {
 			}
 		}
 		switch sc {
-		case ScopeBuildings:
+		case rosterdesk.ScopeBuildings:
 			ok = ok && src.Present("orgs")
-		case ScopeUsers:
+		case rosterdesk.ScopeUsers:
 			ok = ok && src.Present("users")
-		case ScopeUsersCourses:
+		case rosterdesk.ScopeUsersCourses:
 			ok = ok && (src.Present("users") || src.Present("courses") || src.Present("classes") || src.Present("enrollments") || src.Present("academicSessions"))
 		}
 		if ok {
@@ -117,7 +118,7 @@ func usableFor(src *Source, unusable map[string]string) []Scope {
 }
 
 // usableMessage says in a sentence what the bundle is usable for, and what stops the rest.
-func usableMessage(usable []Scope, unusable map[string]string) string {
+func usableMessage(usable []rosterdesk.Scope, unusable map[string]string) string {
 	var b strings.Builder
 	if len(usable) == 0 {
 		b.WriteString("the bundle is not usable for any sync")
@@ -201,14 +202,14 @@ func (p *planner) validateAll() error {
 func (p *planner) lacking() {
 	var files []string
 	switch p.plan.Scope {
-	case ScopeBuildings:
+	case rosterdesk.ScopeBuildings:
 		files = []string{"roles", "users", "academicSessions", "courses", "classes", "enrollments"}
-	case ScopeUsers:
+	case rosterdesk.ScopeUsers:
 		files = []string{"academicSessions", "courses", "classes", "enrollments"}
 	default:
 		return
 	}
-	if p.src.Version == "1.2" && p.src.Bulk("users") && !p.src.Present("roles") && p.plan.Scope == ScopeBuildings {
+	if p.src.Version == "1.2" && p.src.Bulk("users") && !p.src.Present("roles") && p.plan.Scope == rosterdesk.ScopeBuildings {
 		p.log.warnf("plan", "roles.csv", 0, 0, "", "", "bundle.lacking",
 			"is not in the bundle, and a OneRoster 1.2 users.csv needs it (each user's role and school are there); a users sync of this bundle would be refused")
 	}
@@ -226,9 +227,9 @@ func (p *planner) lacking() {
 			continue
 		}
 		if se, ok := err.(*SourceError); ok {
-			wider := ScopeUsersCourses
+			wider := rosterdesk.ScopeUsersCourses
 			if canon == "users" || canon == "roles" {
-				wider = ScopeUsers
+				wider = rosterdesk.ScopeUsers
 			}
 			p.log.warnf("plan", baseName(se.File), se.Line, 0, "", "", "bundle.lacking",
 				"%s; a %s sync of this bundle would be refused (run `rosterdesk validate` for every problem)", se.Message, wider)

@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"os"
+	"rosterdesk"
 	"runtime"
 	"testing"
 )
@@ -12,8 +13,8 @@ func TestZZProf(t *testing.T) {
 		t.Skip()
 	}
 	e := newEngine(t)
-	mustSync(t, e, "/tmp/pgen/m0.zip", ScopeBuildings)
-	plan, err := e.PlanRun(context.Background(), "/tmp/pgen/m0.zip", Options{Scope: ScopeUsersCourses})
+	mustSync(t, e, "/tmp/pgen/m0.zip", rosterdesk.ScopeBuildings)
+	plan, err := e.PlanRun(context.Background(), "/tmp/pgen/m0.zip", Options{Scope: rosterdesk.ScopeUsersCourses})
 	if err != nil {
 		t.Fatal(err)
 	}

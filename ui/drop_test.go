@@ -3,6 +3,7 @@ package ui
 import (
 	"os"
 	"path/filepath"
+	"rosterdesk"
 	"strings"
 	"testing"
 
@@ -18,7 +19,7 @@ import (
 func TestDropFolderOnUploadsPreviews(t *testing.T) {
 	eng := adminEngine(t)
 	src, d := district(t, 0, "")
-	syncs(t, eng, src, rsync.ScopeBuildings)
+	syncs(t, eng, src, rosterdesk.ScopeBuildings)
 	m, _ := newTestUI(t, eng)
 	m.selectTab(NavRoster)
 	idle(t, m)
@@ -83,7 +84,7 @@ func TestDropOnOneRosterConnects(t *testing.T) {
 func TestUploadsScrolledToTopAfterApply(t *testing.T) {
 	eng := adminEngine(t)
 	src, d := district(t, 0, "")
-	syncs(t, eng, src, rsync.ScopeBuildings)
+	syncs(t, eng, src, rosterdesk.ScopeBuildings)
 	m, w := newTestUI(t, eng)
 	w.Resize(fyne.NewSize(1024, 400))
 	m.selectTab(NavUploads)

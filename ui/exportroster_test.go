@@ -3,6 +3,7 @@ package ui
 import (
 	"os"
 	"path/filepath"
+	"rosterdesk"
 	"strings"
 	"testing"
 
@@ -19,8 +20,8 @@ import (
 func TestExportRosterDialog(t *testing.T) {
 	eng := adminEngine(t)
 	src, _ := district(t, 0, "")
-	syncs(t, eng, src, rsync.ScopeBuildings)
-	syncs(t, eng, src, rsync.ScopeUsersCourses)
+	syncs(t, eng, src, rosterdesk.ScopeBuildings)
+	syncs(t, eng, src, rosterdesk.ScopeUsersCourses)
 	m, w := newTestUI(t, eng)
 
 	if m.roster.exportBtn.Text != "Export roster…" {
@@ -86,9 +87,9 @@ func TestExportRosterDialog(t *testing.T) {
 // The guidance of the Atlas page where it is needed: what to do next and
 // when to contact SIS support, in a failed run's History detail and a run with errors.
 func TestRunDetailGuidance(t *testing.T) {
-	failed := runDetail(rsync.Result{RunID: 4, Status: rsync.StatusFailed, Scope: rsync.ScopeUsersCourses, Message: "users.csv: is empty"})
-	withErrors := runDetail(rsync.Result{RunID: 5, Status: rsync.StatusApplied, Scope: rsync.ScopeUsersCourses, Errors: 3})
-	clean := runDetail(rsync.Result{RunID: 6, Status: rsync.StatusApplied, Scope: rsync.ScopeUsersCourses})
+	failed := runDetail(rsync.Result{RunID: 4, Status: rosterdesk.StatusFailed, Scope: rosterdesk.ScopeUsersCourses, Message: "users.csv: is empty"})
+	withErrors := runDetail(rsync.Result{RunID: 5, Status: rosterdesk.StatusApplied, Scope: rosterdesk.ScopeUsersCourses, Errors: 3})
+	clean := runDetail(rsync.Result{RunID: 6, Status: rosterdesk.StatusApplied, Scope: rosterdesk.ScopeUsersCourses})
 	if !strings.Contains(failed, rsync.GuidanceFailed) || !strings.Contains(failed, rsync.GuidanceSupport) {
 		t.Errorf("failed run: %q", failed)
 	}

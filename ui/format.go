@@ -3,10 +3,10 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"rosterdesk"
 	"strconv"
 	"strings"
 
-	"rosterdesk/data"
 	rsync "rosterdesk/sync"
 )
 
@@ -30,26 +30,26 @@ func plural(n int, one, many string) string {
 }
 
 // scopeLabel names a sync scope as the product pages do.
-func scopeLabel(s rsync.Scope) string {
+func scopeLabel(s rosterdesk.Scope) string {
 	switch s {
-	case rsync.ScopeBuildings:
+	case rosterdesk.ScopeBuildings:
 		return "Buildings"
-	case rsync.ScopeUsers:
+	case rosterdesk.ScopeUsers:
 		return "Users"
-	case rsync.ScopeUsersCourses:
+	case rosterdesk.ScopeUsersCourses:
 		return "Users + Courses"
 	}
 	return string(s)
 }
 
 // triggerLabel names who started a run.
-func triggerLabel(t rsync.Trigger) string {
+func triggerLabel(t rosterdesk.Trigger) string {
 	switch t {
-	case rsync.TriggerAutomated:
+	case rosterdesk.TriggerAutomated:
 		return "Automated"
-	case rsync.TriggerManual:
+	case rosterdesk.TriggerManual:
 		return "Manual"
-	case rsync.TriggerUpload:
+	case rosterdesk.TriggerUpload:
 		return "Upload"
 	}
 	return string(t)
@@ -63,11 +63,11 @@ func syncType(r rsync.Result) string {
 // statusLabel is a run's status as the History shows it.
 func statusLabel(s string) string {
 	switch s {
-	case rsync.StatusDryRun:
+	case rosterdesk.StatusDryRun:
 		return "preview only"
-	case rsync.StatusHeld:
+	case rosterdesk.StatusHeld:
 		return "held for review"
-	case rsync.StatusRolledBack:
+	case rosterdesk.StatusRolledBack:
 		return "rolled back"
 	case "cancelled", "canceled":
 		return "cancelled"
@@ -85,13 +85,13 @@ func firstLine(s string) string {
 
 // countsSummary lists a run's or plan's numbers in plain words, leaving out
 // the entities it did not touch.
-func countsSummary(c data.Counts, scope rsync.Scope) string {
+func countsSummary(c rosterdesk.Counts, scope rosterdesk.Scope) string {
 	var parts []string
-	if scope == rsync.ScopeBuildings || c.Buildings != (data.BuildingCounts{}) {
+	if scope == rosterdesk.ScopeBuildings || c.Buildings != (rosterdesk.BuildingCounts{}) {
 		parts = append(parts, fmt.Sprintf("Buildings: %s added, %s updated, %s deactivated",
 			num(c.Buildings.Added), num(c.Buildings.Updated), num(c.Buildings.Deactivated)))
 	}
-	if scope != rsync.ScopeBuildings {
+	if scope != rosterdesk.ScopeBuildings {
 		u := c.Users
 		s := fmt.Sprintf("Users: %s added, %s updated, %s deactivated, %s reactivated, %s",
 			num(u.Added), num(u.Updated), num(u.Deactivated), num(u.Reactivated), plural(u.Errors, "error", "errors"))
@@ -100,8 +100,8 @@ func countsSummary(c data.Counts, scope rsync.Scope) string {
 		}
 		parts = append(parts, s)
 	}
-	course := func(name string, cc data.CourseCounts) {
-		if scope == rsync.ScopeUsersCourses || cc != (data.CourseCounts{}) {
+	course := func(name string, cc rosterdesk.CourseCounts) {
+		if scope == rosterdesk.ScopeUsersCourses || cc != (rosterdesk.CourseCounts{}) {
 			parts = append(parts, fmt.Sprintf("%s: %s added, %s updated, %s removed, %s", name,
 				num(cc.Added), num(cc.Updated), num(cc.Removed), plural(cc.Errors, "error", "errors")))
 		}
@@ -113,20 +113,20 @@ func countsSummary(c data.Counts, scope rsync.Scope) string {
 }
 
 // runningCounts is the line under a progress bar: what is planned so far.
-func runningCounts(c data.Counts) string {
+func runningCounts(c rosterdesk.Counts) string {
 	var parts []string
-	if b := c.Buildings; b != (data.BuildingCounts{}) {
+	if b := c.Buildings; b != (rosterdesk.BuildingCounts{}) {
 		parts = append(parts, fmt.Sprintf("Buildings: %s added, %s updated, %s deactivated", num(b.Added), num(b.Updated), num(b.Deactivated)))
 	}
-	if u := c.Users; u != (data.UserCounts{}) {
+	if u := c.Users; u != (rosterdesk.UserCounts{}) {
 		parts = append(parts, fmt.Sprintf("Users: %s added, %s updated, %s deactivated, %s", num(u.Added), num(u.Updated),
 			num(u.Deactivated), plural(u.Errors, "error", "errors")))
 	}
 	for _, x := range []struct {
 		name string
-		c    data.CourseCounts
+		c    rosterdesk.CourseCounts
 	}{{"Courses", c.Courses}, {"Classes", c.Classes}, {"Assignments", c.Assignments}} {
-		if x.c != (data.CourseCounts{}) {
+		if x.c != (rosterdesk.CourseCounts{}) {
 			parts = append(parts, fmt.Sprintf("%s: %s added, %s updated, %s removed", x.name, num(x.c.Added), num(x.c.Updated), num(x.c.Removed)))
 		}
 	}

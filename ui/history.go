@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"rosterdesk"
 	"strconv"
 	"strings"
 	"time"
@@ -80,21 +81,21 @@ func runStatus(r rsync.Result) string {
 		return label + ": " + detail
 	}
 	switch r.Status {
-	case rsync.StatusApplied:
+	case rosterdesk.StatusApplied:
 		if r.Undoes != 0 {
 			return "Applied: undoes run " + id(r.Undoes)
 		}
 		return "Applied"
-	case rsync.StatusDryRun:
+	case rosterdesk.StatusDryRun:
 		if len(r.Tripped) > 0 {
 			return "Preview only: applying would be held (" + tripText(r.Tripped[0]) + ")"
 		}
 		return "Preview only, nothing applied"
-	case rsync.StatusRefused:
+	case rosterdesk.StatusRefused:
 		return with("Refused", cause(""))
-	case rsync.StatusFailed:
+	case rosterdesk.StatusFailed:
 		return with("Failed", cause(""))
-	case rsync.StatusHeld:
+	case rosterdesk.StatusHeld:
 		if len(r.Tripped) == 0 {
 			return with(heldLabel, cause("Held — "))
 		}
@@ -103,23 +104,23 @@ func runStatus(r rsync.Result) string {
 			s += fmt.Sprintf(" (and %d more)", len(r.Tripped)-1)
 		}
 		return s
-	case rsync.StatusApproved:
+	case rosterdesk.StatusApproved:
 		if r.ResolvedBy != 0 {
 			return "Approved: applied by run " + id(r.ResolvedBy)
 		}
 		return "Approved"
-	case rsync.StatusDiscarded:
+	case rosterdesk.StatusDiscarded:
 		return "Discarded: nothing applied"
-	case rsync.StatusRolledBack:
+	case rosterdesk.StatusRolledBack:
 		if r.ResolvedBy != 0 {
 			return "Rolled back by run " + id(r.ResolvedBy)
 		}
 		return "Rolled back"
-	case rsync.StatusCancelled, "canceled":
+	case rosterdesk.StatusCancelled, "canceled":
 		return "Cancelled: nothing applied"
-	case rsync.StatusSkipped:
+	case rosterdesk.StatusSkipped:
 		return with("Skipped", cause("skipped:"))
-	case rsync.StatusMissed:
+	case rosterdesk.StatusMissed:
 		return with("Missed", cause("missed:"))
 	}
 	return with(r.Status, cause(""))
@@ -146,9 +147,9 @@ func tripText(t rsync.Trip) string {
 // asked, orange when it waits for the admin or was undone.
 func statusImportance(r rsync.Result) widget.Importance {
 	switch r.Status {
-	case rsync.StatusFailed, rsync.StatusRefused:
+	case rosterdesk.StatusFailed, rosterdesk.StatusRefused:
 		return widget.DangerImportance
-	case rsync.StatusHeld, rsync.StatusMissed, rsync.StatusRolledBack:
+	case rosterdesk.StatusHeld, rosterdesk.StatusMissed, rosterdesk.StatusRolledBack:
 		return widget.WarningImportance
 	}
 	return widget.MediumImportance
@@ -313,11 +314,11 @@ func (s *historyScreen) selectRun(r rsync.Result) {
 		b.Enable()
 	}
 	switch {
-	case r.Status == rsync.StatusHeld:
+	case r.Status == rosterdesk.StatusHeld:
 		s.review.Show()
 		s.approve.Show()
 		s.discard.Show()
-	case r.Status == rsync.StatusApplied && r.Undoes == 0:
+	case r.Status == rosterdesk.StatusApplied && r.Undoes == 0:
 		s.undo.Show()
 	}
 }
@@ -330,20 +331,20 @@ func runDetail(r rsync.Result) string {
 	if r.Source != "" {
 		text += " · source " + r.Source
 	}
-	if r.Message != "" && r.Status != rsync.StatusHeld {
+	if r.Message != "" && r.Status != rosterdesk.StatusHeld {
 		text += "\n" + r.Message
 	}
 	switch r.Status {
-	case rsync.StatusHeld:
+	case rosterdesk.StatusHeld:
 		text += "\nNothing of it is applied. It waits for you: review it, then approve it once or discard it."
 		for _, t := range r.Tripped {
 			text += "\nHeld: " + t.Reason
 		}
-	case rsync.StatusRolledBack:
+	case rosterdesk.StatusRolledBack:
 		text += fmt.Sprintf("\nUndone by run %d: every record it changed is back to its state before it.", r.ResolvedBy)
-	case rsync.StatusFailed:
+	case rosterdesk.StatusFailed:
 		text += "\nWhat to do next: " + rsync.GuidanceFailed + "\n" + rsync.GuidanceSupport
-	case rsync.StatusApplied, rsync.StatusDryRun:
+	case rosterdesk.StatusApplied, rosterdesk.StatusDryRun:
 		if r.Errors > 0 {
 			text += "\nWhat to do next: " + rsync.GuidanceErrors + "\n" + rsync.GuidanceSupport
 		}
@@ -351,9 +352,9 @@ func runDetail(r rsync.Result) string {
 	switch {
 	case r.Undoes != 0 && r.CountsAre != rsync.CountsNone:
 		text += fmt.Sprintf("\nWhat undoing run %d reversed:\n", r.Undoes) + countsSummary(r.Counts, r.Scope)
-	case r.CountsAre == rsync.CountsPlanned && r.Status == rsync.StatusApproved:
+	case r.CountsAre == rsync.CountsPlanned && r.Status == rosterdesk.StatusApproved:
 		text += fmt.Sprintf("\nPlanned (applied by run %d):\n", r.ResolvedBy) + countsSummary(r.Counts, r.Scope)
-	case r.CountsAre == rsync.CountsPlanned && r.Status == rsync.StatusHeld:
+	case r.CountsAre == rsync.CountsPlanned && r.Status == rosterdesk.StatusHeld:
 		text += "\nPlanned:\n" + countsSummary(r.Counts, r.Scope)
 	case r.CountsAre == rsync.CountsPlanned:
 		text += "\nNothing of it was applied. Planned:\n" + countsSummary(r.Counts, r.Scope)
@@ -363,7 +364,7 @@ func runDetail(r rsync.Result) string {
 
 // open shows a run: a held run's review, any other run's full log.
 func (s *historyScreen) open(r rsync.Result) <-chan struct{} {
-	if r.Status == rsync.StatusHeld {
+	if r.Status == rosterdesk.StatusHeld {
 		return s.showReview(r)
 	}
 	return s.showLog(r)
@@ -429,7 +430,7 @@ func (s *historyScreen) confirm(title, text, yes string, fn func()) dialog.Dialo
 
 // approveHeld applies the selected held run once, after the admin confirms.
 func (s *historyScreen) approveHeld() {
-	if s.selected == nil || s.selected.Status != rsync.StatusHeld {
+	if s.selected == nil || s.selected.Status != rosterdesk.StatusHeld {
 		return
 	}
 	r := *s.selected
@@ -452,7 +453,7 @@ func (s *historyScreen) approveHeld() {
 }
 
 func (s *historyScreen) discardHeld() {
-	if s.selected == nil || s.selected.Status != rsync.StatusHeld {
+	if s.selected == nil || s.selected.Status != rosterdesk.StatusHeld {
 		return
 	}
 	id := s.selected.RunID
@@ -471,7 +472,7 @@ func (s *historyScreen) resolveHeld(id int64, verb string, fn func(context.Conte
 	run(s.l, func(ctx context.Context) (*rsync.Result, error) { return fn(ctx, id) }, func(r *rsync.Result, err error) {
 		var re *rsync.RefusedError
 		switch {
-		case err != nil && r != nil && r.RunID == id && r.Status == rsync.StatusHeld && errors.As(err, &re):
+		case err != nil && r != nil && r.RunID == id && r.Status == rosterdesk.StatusHeld && errors.As(err, &re):
 			// Planned again: the review shows the new numbers.
 			text := fmt.Sprintf("Nothing was applied: the roster or its source changed since run %d was held, so it was planned again. "+
 				"Review the new numbers, then approve it again.", id)
@@ -483,7 +484,7 @@ func (s *historyScreen) resolveHeld(id int64, verb string, fn func(context.Conte
 		case err != nil:
 			s.say(errorText(verb+" run "+fmt.Sprint(id), err), widget.DangerImportance)
 			s.held.say(s.note.Text, widget.DangerImportance)
-		case r.Status == rsync.StatusDiscarded:
+		case r.Status == rosterdesk.StatusDiscarded:
 			s.say(fmt.Sprintf("Run %d discarded: nothing of it was applied.", id), widget.SuccessImportance)
 			s.showList()
 		default:

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"rosterdesk"
 	"strings"
 	"testing"
 
@@ -19,8 +20,8 @@ func heldDay2(t *testing.T, eng *rsync.Engine) *rsync.Result {
 	t.Helper()
 	ctx := context.Background()
 	src, _ := district(t, 0, "")
-	syncs(t, eng, src, rsync.ScopeBuildings)
-	syncs(t, eng, src, rsync.ScopeUsersCourses)
+	syncs(t, eng, src, rosterdesk.ScopeBuildings)
+	syncs(t, eng, src, rosterdesk.ScopeUsersCourses)
 	if _, err := eng.SetSetting(ctx, "guard.users.deactivate.count", "1"); err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +91,7 @@ func TestHistoryApprovesHeldRun(t *testing.T) {
 	if got := counts["Users"]; len(got) != 5 || got[2] != num(heldRes.Counts.Users.Deactivated) {
 		t.Errorf("counts grid %q for %+v", counts, heldRes.Counts.Users)
 	}
-	_, logCounts, err := eng.LogPage(ctx, heldRes.RunID, data.LogFilter{}, 1, 0)
+	_, logCounts, err := eng.LogPage(ctx, heldRes.RunID, rosterdesk.LogFilter{}, 1, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +124,7 @@ func TestHistoryApprovesHeldRun(t *testing.T) {
 	test.Tap(overlayButton(t, w, fmt.Sprintf("Approve run %d", heldRes.RunID)))
 	idle(t, m)
 	got, err := eng.Run(ctx, heldRes.RunID)
-	if err != nil || got.Status != rsync.StatusApproved {
+	if err != nil || got.Status != rosterdesk.StatusApproved {
 		t.Fatalf("held run now %+v, %v (note %q)", got, err, h.note.Text)
 	}
 	if !h.list.Visible() || !strings.Contains(h.note.Text, "approved and applied as run") || h.table.total != 4 {
@@ -158,7 +159,7 @@ func TestHistoryApprovesHeldRun(t *testing.T) {
 	test.Tap(h.discard)
 	test.Tap(overlayButton(t, w, fmt.Sprintf("Discard run %d", held2.RunID)))
 	idle(t, m)
-	if got, _ := eng.Run(ctx, held2.RunID); got.Status != rsync.StatusDiscarded {
+	if got, _ := eng.Run(ctx, held2.RunID); got.Status != rosterdesk.StatusDiscarded {
 		t.Fatalf("discarded run is %s (note %q)", got.Status, h.note.Text)
 	}
 	if row := cells(t, h.table, 0); row[2] != "Discarded: nothing applied" {
@@ -201,7 +202,7 @@ func TestHistoryApproveReplanned(t *testing.T) {
 	if !v.content().Visible() || !strings.Contains(v.note.Text, "planned again") || v.note.Importance != widget.WarningImportance {
 		t.Fatalf("replanned approval: review visible %v, note %q", v.content().Visible(), v.note.Text)
 	}
-	if got, _ := eng.Run(ctx, heldRes.RunID); got.Status != rsync.StatusHeld || got.Counts.Users.Deactivated != 0 {
+	if got, _ := eng.Run(ctx, heldRes.RunID); got.Status != rosterdesk.StatusHeld || got.Counts.Users.Deactivated != 0 {
 		t.Fatalf("run after the refused approval %+v", got)
 	}
 	if counts := gridRows(t, v.counts, 6); counts["Users"][2] != "0" {
@@ -214,7 +215,7 @@ func TestHistoryApproveReplanned(t *testing.T) {
 	test.Tap(overlayButton(t, w, fmt.Sprintf("Approve run %d", heldRes.RunID)))
 	idle(t, m)
 	got, _ := eng.Run(ctx, heldRes.RunID)
-	if got.Status != rsync.StatusApproved {
+	if got.Status != rosterdesk.StatusApproved {
 		t.Fatalf("second approval: run is %s (note %q)", got.Status, h.note.Text)
 	}
 	applied, _ := eng.Run(ctx, got.ResolvedBy)
@@ -229,13 +230,13 @@ func TestHistoryUndoRun(t *testing.T) {
 	eng := adminEngine(t)
 	ctx := context.Background()
 	src, _ := district(t, 0, "")
-	syncs(t, eng, src, rsync.ScopeBuildings)
-	first := syncs(t, eng, src, rsync.ScopeUsersCourses)
+	syncs(t, eng, src, rosterdesk.ScopeBuildings)
+	first := syncs(t, eng, src, rosterdesk.ScopeUsersCourses)
 	next, _ := district(t, 2, "")
 	if _, err := eng.SetSetting(ctx, "guard.users.deactivate.percent", "0"); err != nil {
 		t.Fatal(err)
 	}
-	second := syncs(t, eng, next, rsync.ScopeUsersCourses)
+	second := syncs(t, eng, next, rosterdesk.ScopeUsersCourses)
 	before, err := eng.DB.DumpTables(ctx, "users")
 	if err != nil {
 		t.Fatal(err)
@@ -269,7 +270,7 @@ func TestHistoryUndoRun(t *testing.T) {
 		t.Errorf("refusal dialog says %q", txt)
 	}
 	test.Tap(overlayButton(t, w, "OK"))
-	if got, _ := eng.Run(ctx, first.RunID); got.Status != rsync.StatusApplied {
+	if got, _ := eng.Run(ctx, first.RunID); got.Status != rosterdesk.StatusApplied {
 		t.Fatalf("refused undo changed run %d to %s", first.RunID, got.Status)
 	}
 
@@ -280,7 +281,7 @@ func TestHistoryUndoRun(t *testing.T) {
 	test.Tap(overlayButton(t, w, fmt.Sprintf("Undo run %d", second.RunID)))
 	idle(t, m)
 	got, _ := eng.Run(ctx, second.RunID)
-	if got.Status != rsync.StatusRolledBack || got.ResolvedBy == 0 {
+	if got.Status != rosterdesk.StatusRolledBack || got.ResolvedBy == 0 {
 		t.Fatalf("run %d is %s after undo (note %q)", second.RunID, got.Status, h.note.Text)
 	}
 	if !strings.Contains(h.note.Text, fmt.Sprintf("Run %d undone by run %d: ", second.RunID, got.ResolvedBy)) ||

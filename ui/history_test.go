@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"rosterdesk"
 	"strings"
 	"testing"
 
@@ -15,7 +16,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/xuri/excelize/v2"
 
-	"rosterdesk/data"
 	rsync "rosterdesk/sync"
 	"rosterdesk/sync/gen"
 )
@@ -38,9 +38,9 @@ func TestHistoryPagesThroughRuns(t *testing.T) {
 	m, w := newTestUI(t, eng)
 	const n = 2500
 	for i := 0; i < n; i++ {
-		r := data.Run{Scope: "users+courses", Trigger: "automated", Status: "applied",
+		r := rosterdesk.Run{Scope: "users+courses", Trigger: "automated", Status: "applied",
 			StartedAt: fmt.Sprintf("2026-%02d-%02dT06:00:00.000Z", 1+i/28%12, 1+i%28), FinishedAt: "2026-01-01T06:01:00.000Z"}
-		r.Counts.Users = data.UserCounts{Added: i, Deactivated: i % 7, Errors: i % 3}
+		r.Counts.Users = rosterdesk.UserCounts{Added: i, Deactivated: i % 7, Errors: i % 3}
 		switch i % 500 {
 		case 17:
 			r.Status, r.Message = "failed", "users.csv line 1: required column username is missing from the header; nothing was imported\nmore detail"
@@ -119,8 +119,8 @@ func brokenFolder(t *testing.T, next int64) string {
 func syncWithErrors(t *testing.T, eng *rsync.Engine) *rsync.Result {
 	t.Helper()
 	src := brokenFolder(t, 0)
-	syncs(t, eng, src, rsync.ScopeBuildings)
-	res := syncs(t, eng, src, rsync.ScopeUsersCourses)
+	syncs(t, eng, src, rosterdesk.ScopeBuildings)
+	res := syncs(t, eng, src, rosterdesk.ScopeUsersCourses)
 	if res.Errors == 0 {
 		t.Fatal("the broken row was not rejected")
 	}
@@ -132,10 +132,10 @@ func TestLogViewerShowsEngineLog(t *testing.T) {
 	eng := adminEngine(t)
 	ctx := context.Background()
 	src, _ := district(t, 0, "")
-	syncs(t, eng, src, rsync.ScopeBuildings)
-	syncs(t, eng, src, rsync.ScopeUsersCourses)
+	syncs(t, eng, src, rosterdesk.ScopeBuildings)
+	syncs(t, eng, src, rosterdesk.ScopeUsersCourses)
 	// The next day, with a broken users.csv row.
-	res := syncs(t, eng, brokenFolder(t, 3), rsync.ScopeUsersCourses)
+	res := syncs(t, eng, brokenFolder(t, 3), rosterdesk.ScopeUsersCourses)
 	if res.Errors == 0 || res.Counts.Users.Deactivated == 0 {
 		t.Fatalf("day 2: %+v", res)
 	}
@@ -155,7 +155,7 @@ func TestLogViewerShowsEngineLog(t *testing.T) {
 	if h.list.Visible() || !v.content().Visible() || v.run.RunID != res.RunID {
 		t.Fatalf("log viewer not shown for run %d", res.RunID)
 	}
-	_, counts, err := eng.LogPage(ctx, res.RunID, data.LogFilter{}, 1, 0)
+	_, counts, err := eng.LogPage(ctx, res.RunID, rosterdesk.LogFilter{}, 1, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func TestLogViewerShowsEngineLog(t *testing.T) {
 		t.Error("the error/warning legend is not shown")
 	}
 
-	check := func(name string, f data.LogFilter) {
+	check := func(name string, f rosterdesk.LogFilter) {
 		t.Helper()
 		idle(t, m)
 		want, _, err := eng.LogPage(ctx, res.RunID, f, 100000, 0)
@@ -195,24 +195,24 @@ func TestLogViewerShowsEngineLog(t *testing.T) {
 		}
 	}
 	v.severity.SetSelected(sevErrors)
-	check("errors", data.LogFilter{Severity: "error"})
+	check("errors", rosterdesk.LogFilter{Severity: "error"})
 	// A selected entry shows its rule's sentence: what it means, how to fix it in the SIS.
 	first, _ := v.table.row(0)
 	v.table.onSelected(0, first)
-	if lr := first.key.(data.LogRow); rsync.RuleHelp(lr.Rule) == "" || !strings.Contains(v.detail.Text, rsync.RuleHelp(lr.Rule)) {
+	if lr := first.key.(rosterdesk.LogRow); rsync.RuleHelp(lr.Rule) == "" || !strings.Contains(v.detail.Text, rsync.RuleHelp(lr.Rule)) {
 		t.Errorf("selected %s: detail %q", lr.Rule, v.detail.Text)
 	}
 	if row := cells(t, v.table, 0); row[4] != "bad-0001" || row[2] != "users.csv" || row[1] != "user" {
 		t.Errorf("error row %q", row)
 	}
 	v.severity.SetSelected(sevChanges)
-	check("changes", data.LogFilter{Severity: "change"})
+	check("changes", rosterdesk.LogFilter{Severity: "change"})
 	v.entity.SetSelected("user")
-	check("user changes", data.LogFilter{Severity: "change", Entity: "user"})
+	check("user changes", rosterdesk.LogFilter{Severity: "change", Entity: "user"})
 	// Deactivations carry their reason.
 	v.text.SetText("absent from")
 	wait(t, v.apply())
-	check("absent users", data.LogFilter{Severity: "change", Entity: "user", Text: "absent from"})
+	check("absent users", rosterdesk.LogFilter{Severity: "change", Entity: "user", Text: "absent from"})
 	if v.table.total != res.Counts.Users.Deactivated {
 		t.Errorf("%d users absent, %d deactivations shown", res.Counts.Users.Deactivated, v.table.total)
 	}
@@ -224,7 +224,7 @@ func TestLogViewerShowsEngineLog(t *testing.T) {
 		t.Errorf("file filter options %q", v.file.Options)
 	}
 	v.file.SetSelected(v.file.Options[len(v.file.Options)-1])
-	check("one file", data.LogFilter{File: v.file.Selected})
+	check("one file", rosterdesk.LogFilter{File: v.file.Selected})
 
 	// Back to the list.
 	h.showList()
@@ -262,7 +262,7 @@ func TestExportRun(t *testing.T) {
 				t.Fatal(err)
 			}
 			n := 0
-			if _, err := eng.RunLog(ctx, res.RunID, func(data.LogEntry) error { n++; return nil }); err != nil {
+			if _, err := eng.RunLog(ctx, res.RunID, func(rosterdesk.LogEntry) error { n++; return nil }); err != nil {
 				t.Fatal(err)
 			}
 			if len(recs) != n+1 {
@@ -293,23 +293,23 @@ func TestHistoryStatuses(t *testing.T) {
 		r    rsync.Result
 		want string
 	}{
-		{rsync.Result{Status: rsync.StatusApplied}, "Applied"},
-		{rsync.Result{Status: rsync.StatusApplied, Undoes: 7}, "Applied: undoes run 7"},
-		{rsync.Result{Status: rsync.StatusRolledBack, ResolvedBy: 9}, "Rolled back by run 9"},
-		{rsync.Result{Status: rsync.StatusApproved, ResolvedBy: 9}, "Approved: applied by run 9"},
-		{rsync.Result{Status: rsync.StatusDiscarded}, "Discarded: nothing applied"},
-		{rsync.Result{Status: rsync.StatusCancelled, Message: "cancelled; nothing was applied"}, "Cancelled: nothing applied"},
-		{rsync.Result{Status: rsync.StatusSkipped, Message: "skipped: paused from 2026-06-10 until 2026-08-20"}, "Skipped: paused from 2026-06-10 until 2026-08-20"},
-		{rsync.Result{Status: rsync.StatusMissed, Message: "missed: RosterDesk was not running at 06:00 UTC"}, "Missed: RosterDesk was not running at 06:00 UTC"},
-		{rsync.Result{Status: rsync.StatusRefused, Message: "another run is in progress"}, "Refused: another run is in progress"},
-		{rsync.Result{Status: rsync.StatusDryRun}, "Preview only, nothing applied"},
-		{rsync.Result{Status: rsync.StatusDryRun, Tripped: []rsync.Trip{{Entity: "users", Action: "deactivate", Count: 100, Active: 327, Percent: 30.6, Limit: "10%"}}},
+		{rsync.Result{Status: rosterdesk.StatusApplied}, "Applied"},
+		{rsync.Result{Status: rosterdesk.StatusApplied, Undoes: 7}, "Applied: undoes run 7"},
+		{rsync.Result{Status: rosterdesk.StatusRolledBack, ResolvedBy: 9}, "Rolled back by run 9"},
+		{rsync.Result{Status: rosterdesk.StatusApproved, ResolvedBy: 9}, "Approved: applied by run 9"},
+		{rsync.Result{Status: rosterdesk.StatusDiscarded}, "Discarded: nothing applied"},
+		{rsync.Result{Status: rosterdesk.StatusCancelled, Message: "cancelled; nothing was applied"}, "Cancelled: nothing applied"},
+		{rsync.Result{Status: rosterdesk.StatusSkipped, Message: "skipped: paused from 2026-06-10 until 2026-08-20"}, "Skipped: paused from 2026-06-10 until 2026-08-20"},
+		{rsync.Result{Status: rosterdesk.StatusMissed, Message: "missed: RosterDesk was not running at 06:00 UTC"}, "Missed: RosterDesk was not running at 06:00 UTC"},
+		{rsync.Result{Status: rosterdesk.StatusRefused, Message: "another run is in progress"}, "Refused: another run is in progress"},
+		{rsync.Result{Status: rosterdesk.StatusDryRun}, "Preview only, nothing applied"},
+		{rsync.Result{Status: rosterdesk.StatusDryRun, Tripped: []rsync.Trip{{Entity: "users", Action: "deactivate", Count: 100, Active: 327, Percent: 30.6, Limit: "10%"}}},
 			"Preview only: applying would be held (deactivate 30.6% of users (100 of 327; limit 10%))"},
-		{rsync.Result{Status: rsync.StatusHeld, Tripped: []rsync.Trip{
+		{rsync.Result{Status: rosterdesk.StatusHeld, Tripped: []rsync.Trip{
 			{Entity: "users", Action: "deactivate", Count: 100, Active: 327, Percent: 30.6, Limit: "10%"},
 			{Entity: "users.csv", Action: "input", Reason: "users.csv is empty now; it had 387 rows in run 2"}}},
 			"Held — needs review: deactivate 30.6% of users (100 of 327; limit 10%) (and 1 more)"},
-		{rsync.Result{Status: rsync.StatusHeld, Tripped: []rsync.Trip{{Entity: "users.csv", Action: "input", Reason: "users.csv is empty now; it had 387 rows in run 2"}}},
+		{rsync.Result{Status: rosterdesk.StatusHeld, Tripped: []rsync.Trip{{Entity: "users.csv", Action: "input", Reason: "users.csv is empty now; it had 387 rows in run 2"}}},
 			"Held — needs review: users.csv is empty now; it had 387 rows in run 2"},
 	} {
 		if got := runStatus(c.r); got != c.want {
@@ -318,7 +318,7 @@ func TestHistoryStatuses(t *testing.T) {
 	}
 	// Recorded runs read the same in the table.
 	eng := openEngine(t)
-	addRun(t, eng, data.Run{Scope: "users+courses", Trigger: "automated", Status: rsync.StatusSkipped, StartedAt: "2026-06-12T06:00:00.000Z",
+	addRun(t, eng, rosterdesk.Run{Scope: "users+courses", Trigger: "automated", Status: rosterdesk.StatusSkipped, StartedAt: "2026-06-12T06:00:00.000Z",
 		FinishedAt: "2026-06-12T06:00:00.000Z", Message: "skipped: paused from 2026-06-10 until 2026-08-20"})
 	m, _ := newTestUI(t, eng)
 	m.selectTab(NavHistory)
@@ -330,19 +330,19 @@ func TestHistoryStatuses(t *testing.T) {
 
 // A run that applied nothing labels its numbers as planned; Buildings has its column.
 func TestHistoryRowLabelsPlannedNumbers(t *testing.T) {
-	c := data.Counts{Buildings: data.BuildingCounts{Added: 2, Updated: 1, Deactivated: 3}, Users: data.UserCounts{Deactivated: 895}}
-	held := historyRow(rsync.Result{Status: rsync.StatusHeld, Counts: c, CountsAre: rsync.CountsPlanned})
-	applied := historyRow(rsync.Result{Status: rsync.StatusApplied, Counts: c, CountsAre: rsync.CountsApplied})
+	c := rosterdesk.Counts{Buildings: rosterdesk.BuildingCounts{Added: 2, Updated: 1, Deactivated: 3}, Users: rosterdesk.UserCounts{Deactivated: 895}}
+	held := historyRow(rsync.Result{Status: rosterdesk.StatusHeld, Counts: c, CountsAre: rsync.CountsPlanned})
+	applied := historyRow(rsync.Result{Status: rosterdesk.StatusApplied, Counts: c, CountsAre: rsync.CountsApplied})
 	if held[3] != "planned 2 / 1 / 3" || held[4] != "planned 0 / 895 / 0" {
 		t.Errorf("held row %q", held)
 	}
 	if applied[3] != "2 / 1 / 3" || applied[4] != "0 / 895 / 0" {
 		t.Errorf("applied row %q", applied)
 	}
-	if none := historyRow(rsync.Result{Status: rsync.StatusSkipped, CountsAre: rsync.CountsNone}); none[4] != "—" {
+	if none := historyRow(rsync.Result{Status: rosterdesk.StatusSkipped, CountsAre: rsync.CountsNone}); none[4] != "—" {
 		t.Errorf("skipped row %q", none)
 	}
-	if d := runDetail(rsync.Result{RunID: 9, Status: rsync.StatusDiscarded, Counts: c, CountsAre: rsync.CountsPlanned}); !strings.Contains(d, "Nothing of it was applied. Planned:\nBuildings: 2 added") {
+	if d := runDetail(rsync.Result{RunID: 9, Status: rosterdesk.StatusDiscarded, Counts: c, CountsAre: rsync.CountsPlanned}); !strings.Contains(d, "Nothing of it was applied. Planned:\nBuildings: 2 added") {
 		t.Errorf("detail %q", d)
 	}
 }

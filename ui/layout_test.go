@@ -1,11 +1,10 @@
 package ui
 
 import (
+	"rosterdesk"
 	"testing"
 
 	"fyne.io/fyne/v2"
-
-	rsync "rosterdesk/sync"
 )
 
 // schoolLaptop is the smallest window RosterDesk is made for: 1366x768 at
@@ -37,7 +36,7 @@ func TestEveryScreenFitsASchoolLaptop(t *testing.T) {
 	}
 	check("empty roster")
 	src, _ := district(t, 0, "")
-	syncs(t, eng, src, rsync.ScopeBuildings)
+	syncs(t, eng, src, rosterdesk.ScopeBuildings)
 	syncs(t, eng, src, "")
 	check("synced district")
 	if defaultSize.Width > 1024 || defaultSize.Height > 640 {

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"rosterdesk"
 	"strconv"
 	"strings"
 	"time"
@@ -12,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"rosterdesk/data"
 	rsync "rosterdesk/sync"
 )
 
@@ -102,7 +102,7 @@ func newLogViewer(l *loader, eng *rsync.Engine, win func() fyne.Window, back fun
 		return widget.MediumImportance
 	}
 	v.table.onSelected = func(_ int, r pagedRow) {
-		lr := r.key.(data.LogRow)
+		lr := r.key.(rosterdesk.LogRow)
 		where := lr.File
 		if lr.Line > 0 {
 			where += " line " + strconv.Itoa(lr.Line)
@@ -167,8 +167,8 @@ func (v *logViewer) setFiltersQuietly(sev, file, ent string) {
 }
 
 // filter is what the widgets ask for.
-func (v *logViewer) filter() data.LogFilter {
-	f := data.LogFilter{Severity: severityOf[v.severity.Selected], Text: strings.TrimSpace(v.text.Text)}
+func (v *logViewer) filter() rosterdesk.LogFilter {
+	f := rosterdesk.LogFilter{Severity: severityOf[v.severity.Selected], Text: strings.TrimSpace(v.text.Text)}
 	if v.file.Selected != allFiles {
 		f.File = v.file.Selected
 	}
@@ -183,7 +183,7 @@ func (v *logViewer) fetch(ctx context.Context, offset, limit int) (pageResult, e
 }
 
 // fetchLogPage is one page of a run's log as table rows; info holds the counts per severity.
-func fetchLogPage(ctx context.Context, eng *rsync.Engine, runID int64, f data.LogFilter, offset, limit int) (pageResult, error) {
+func fetchLogPage(ctx context.Context, eng *rsync.Engine, runID int64, f rosterdesk.LogFilter, offset, limit int) (pageResult, error) {
 	rows, counts, err := eng.LogPage(ctx, runID, f, limit, offset)
 	if err != nil {
 		return pageResult{}, err

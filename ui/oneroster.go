@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"image/color"
+	"rosterdesk"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -182,7 +183,7 @@ func newOneRosterScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) *o
 	// Initial synchronization.
 	s.job = newJobView()
 	s.job.onBusy = func(bool) { s.updateButtons() }
-	s.syncBuildings = widget.NewButtonWithIcon("1. Synchronize buildings", theme.StorageIcon(), func() { s.runSync(rsync.ScopeBuildings) })
+	s.syncBuildings = widget.NewButtonWithIcon("1. Synchronize buildings", theme.StorageIcon(), func() { s.runSync(rosterdesk.ScopeBuildings) })
 	s.syncUsers = widget.NewButtonWithIcon("2. Synchronize users", theme.AccountIcon(), func() { s.runSync("") })
 	s.syncNow = widget.NewButtonWithIcon("Sync now", theme.ViewRefreshIcon(), func() { s.runSync("") })
 	s.syncNow.Importance = widget.HighImportance

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"path/filepath"
+	"rosterdesk"
 	"strings"
 	"testing"
 
@@ -65,7 +66,7 @@ func TestOneRosterProviderConnection(t *testing.T) {
 	}
 
 	// The building sync, then users, pull from the provider.
-	wait(t, s.runSync(rsync.ScopeBuildings))
+	wait(t, s.runSync(rosterdesk.ScopeBuildings))
 	idle(t, m)
 	if !strings.HasPrefix(s.buildingsResult.Text, "Done: Buildings synchronized") || !strings.Contains(s.buildingsResult.Text, "Buildings: 2 added") {
 		t.Fatalf("buildings: %q", s.buildingsResult.Text)
@@ -73,7 +74,7 @@ func TestOneRosterProviderConnection(t *testing.T) {
 	wait(t, s.runSync(""))
 	idle(t, m)
 	runs, _ := eng.History(context.Background(), 2, 0)
-	if len(runs) != 2 || runs[0].Source != p.Name() || runs[1].Source != p.Name() || runs[0].Status != rsync.StatusApplied || runs[0].Counts.Users.Added == 0 {
+	if len(runs) != 2 || runs[0].Source != p.Name() || runs[1].Source != p.Name() || runs[0].Status != rosterdesk.StatusApplied || runs[0].Counts.Users.Added == 0 {
 		t.Fatalf("runs %+v", runs)
 	}
 	if !strings.Contains(s.usersResult.Text, "(run "+strconvI(runs[0].RunID)+")") || s.syncNow.Disabled() {

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"rosterdesk"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -55,7 +56,7 @@ func switchSummary(a *rsync.SwitchAnalysis) string {
 		"%s of %s schools match a building.\nA sync from it would add %s and deactivate %s.",
 		num(a.MatchedUsers), num(a.IncomingUsers), num(a.MatchedSchools), num(a.IncomingSchools),
 		plural(a.Counts.Users.Added, "user", "users"), plural(a.Counts.Users.Deactivated, "user", "users"))
-	if a.Scope == rsync.ScopeUsersCourses {
+	if a.Scope == rosterdesk.ScopeUsersCourses {
 		text += fmt.Sprintf(" Courses: %s added, %s removed. Course assignments: %s added, %s removed.",
 			num(a.Counts.Courses.Added), num(a.Counts.Courses.Removed), num(a.Counts.Assignments.Added), num(a.Counts.Assignments.Removed))
 	}

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"rosterdesk"
 	"time"
 
 	"fyne.io/fyne/v2/widget"
@@ -12,12 +13,12 @@ import (
 
 // runSync runs a sync of the connected source: buildings, or the scope of
 // setting sync.process (""), with progress, Cancel and a completion message.
-func (s *oneRosterScreen) runSync(scope rsync.Scope) <-chan struct{} {
+func (s *oneRosterScreen) runSync(scope rosterdesk.Scope) <-chan struct{} {
 	if !s.hasSource() {
 		return nil
 	}
 	title, result := "Synchronizing users", s.usersResult
-	if scope == rsync.ScopeBuildings {
+	if scope == rosterdesk.ScopeBuildings {
 		title, result = "Synchronizing buildings", s.buildingsResult
 	}
 	started := time.Now()
@@ -25,7 +26,7 @@ func (s *oneRosterScreen) runSync(scope rsync.Scope) <-chan struct{} {
 	result.Hide()
 	return startJob(s.job, s.l, title, func(ctx context.Context, progress func(rsync.Progress)) (*rsync.Result, error) {
 		// What it reads is the engine's rule, shared with the tray, the CLI and the schedule.
-		return s.eng.SyncNow(ctx, rsync.Options{Scope: scope, Trigger: rsync.TriggerManual, Progress: progress})
+		return s.eng.SyncNow(ctx, rsync.Options{Scope: scope, Trigger: rosterdesk.TriggerManual, Progress: progress})
 	}, func(r *rsync.Result, err error) {
 		result.Show()
 		switch {

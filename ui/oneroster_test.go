@@ -2,12 +2,12 @@ package ui
 
 import (
 	"context"
+	"rosterdesk"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
 
-	"rosterdesk/data"
 	rsync "rosterdesk/sync"
 )
 
@@ -191,10 +191,10 @@ func TestOneRosterBuildingThenUsers(t *testing.T) {
 	}
 	idle(t, m)
 
-	wait(t, s.runSync(rsync.ScopeBuildings))
+	wait(t, s.runSync(rosterdesk.ScopeBuildings))
 	idle(t, m)
 	runs, _ := eng.History(context.Background(), 1, 0)
-	if runs[0].Scope != rsync.ScopeBuildings || runs[0].Status != rsync.StatusApplied {
+	if runs[0].Scope != rosterdesk.ScopeBuildings || runs[0].Status != rosterdesk.StatusApplied {
 		t.Fatalf("last run %+v", runs[0])
 	}
 	if !strings.HasPrefix(s.buildingsResult.Text, "Done: Buildings synchronized") || !strings.Contains(s.buildingsResult.Text, "Buildings: 3 added") {
@@ -208,7 +208,7 @@ func TestOneRosterBuildingThenUsers(t *testing.T) {
 	idle(t, m)
 	runs, _ = eng.History(context.Background(), 1, 0)
 	r := runs[0]
-	if r.Scope != rsync.ScopeUsersCourses || r.Counts.Users.Added == 0 {
+	if r.Scope != rosterdesk.ScopeUsersCourses || r.Counts.Users.Added == 0 {
 		t.Fatalf("users run %+v", r)
 	}
 	for _, want := range []string{"Done: Users + Courses synchronized", "(run " + strconvI(r.RunID) + ")", countsSummary(r.Counts, r.Scope)} {
@@ -228,7 +228,7 @@ func TestOneRosterBuildingThenUsers(t *testing.T) {
 func TestOneRosterCancelRollsBack(t *testing.T) {
 	eng := adminEngine(t)
 	src, _ := district(t, 0, "")
-	syncs(t, eng, src, rsync.ScopeBuildings)
+	syncs(t, eng, src, rosterdesk.ScopeBuildings)
 	m, s := openOneRoster(t, eng)
 	connect(t, m, s, src)
 	ctx := context.Background()
@@ -256,7 +256,7 @@ func TestOneRosterCancelRollsBack(t *testing.T) {
 // Progress reports reach the bar with the phase and running counts.
 func TestJobProgress(t *testing.T) {
 	j := newJobView()
-	var c data.Counts
+	var c rosterdesk.Counts
 	c.Users.Added, c.Users.Errors = 1200, 2
 	j.show(rsync.Progress{Phase: "reading users.csv", Done: 40000, Counts: c})
 	if j.phase.Text != "reading users.csv: 40,000 rows" || !j.spin.Visible() || j.bar.Visible() {
@@ -279,7 +279,7 @@ func TestOneRosterProviderSwitch(t *testing.T) {
 	m, s := openOneRoster(t, eng)
 	w := m.win
 	connect(t, m, s, old)
-	wait(t, s.runSync(rsync.ScopeBuildings))
+	wait(t, s.runSync(rosterdesk.ScopeBuildings))
 	wait(t, s.runSync(""))
 	idle(t, m)
 

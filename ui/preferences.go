@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"rosterdesk"
 	"strings"
 	"time"
 
@@ -13,7 +14,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"rosterdesk/data"
 	rsync "rosterdesk/sync"
 )
 
@@ -29,7 +29,7 @@ type preferencesScreen struct {
 	root     fyne.CanvasObject
 
 	// Admin account credited with changes.
-	admins    []data.Admin
+	admins    []rosterdesk.Admin
 	admin     *widget.Select
 	addAdmin  *widget.Button
 	adminNote *widget.Label
@@ -117,7 +117,7 @@ func (p *preferencesScreen) showSection(title string) {
 // refresh reloads the admin accounts and every setting, discarding unsaved edits.
 func (p *preferencesScreen) refresh() <-chan struct{} {
 	type loaded struct {
-		admins []data.Admin
+		admins []rosterdesk.Admin
 		values map[string]string
 	}
 	p.bar.loading()

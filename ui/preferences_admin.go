@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"rosterdesk"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -10,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"rosterdesk/data"
 	rsync "rosterdesk/sync"
 )
 
@@ -41,7 +41,7 @@ func (p *preferencesScreen) adminSection() *prefSection {
 	return s
 }
 
-func adminLabel(a data.Admin) string { return a.Name + " <" + a.Email + ">" }
+func adminLabel(a rosterdesk.Admin) string { return a.Name + " <" + a.Email + ">" }
 
 func (p *preferencesScreen) selectedAdmin() string {
 	for _, a := range p.admins {
@@ -52,7 +52,7 @@ func (p *preferencesScreen) selectedAdmin() string {
 	return ""
 }
 
-func (p *preferencesScreen) setAdmins(admins []data.Admin) {
+func (p *preferencesScreen) setAdmins(admins []rosterdesk.Admin) {
 	p.admins = admins
 	opts := make([]string, len(admins))
 	for i, a := range admins {
@@ -81,7 +81,7 @@ func (p *preferencesScreen) showAddAdmin() {
 
 // addAdminAccount adds the account with the engine and selects it.
 func (p *preferencesScreen) addAdminAccount(email, name string) <-chan struct{} {
-	return run(p.l, func(ctx context.Context) ([]data.Admin, error) {
+	return run(p.l, func(ctx context.Context) ([]rosterdesk.Admin, error) {
 		a, err := p.eng.AddAdmin(ctx, email, name)
 		if err != nil {
 			return nil, err
@@ -89,7 +89,7 @@ func (p *preferencesScreen) addAdminAccount(email, name string) <-chan struct{} 
 		list, err := p.eng.Admins(ctx)
 		email = a.Email
 		return list, err
-	}, func(list []data.Admin, err error) {
+	}, func(list []rosterdesk.Admin, err error) {
 		if err != nil {
 			p.sAdmin.setErr(rsync.KeyCreditedAdmin, "Could not add the account: "+err.Error())
 			return

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"rosterdesk"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -23,7 +24,7 @@ const (
 	unsavedText      = "Unsaved changes"
 )
 
-var procValue = map[string]string{procUsers: string(rsync.ScopeUsers), procUsersCourses: string(rsync.ScopeUsersCourses)}
+var procValue = map[string]string{procUsers: string(rosterdesk.ScopeUsers), procUsersCourses: string(rosterdesk.ScopeUsersCourses)}
 
 var permValue = map[string]string{permUnits: rsync.PermUnitsLessons, permLessons: rsync.PermLessonsOnly}
 

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"rosterdesk"
 	"strings"
 	"testing"
 	"time"
@@ -127,8 +128,8 @@ func TestPreferencesSchedule(t *testing.T) {
 func TestPreferencesOtherSections(t *testing.T) {
 	eng := adminEngine(t)
 	src, _ := district(t, 0, "")
-	syncs(t, eng, src, rsync.ScopeBuildings)
-	syncs(t, eng, src, rsync.ScopeUsersCourses)
+	syncs(t, eng, src, rosterdesk.ScopeBuildings)
+	syncs(t, eng, src, rosterdesk.ScopeUsersCourses)
 	m, p := openPreferences(t, eng)
 
 	if p.process.Selected != procUsersCourses || p.permission.Selected != permUnits || !p.markGone.Checked {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"rosterdesk"
 	"strconv"
 	"strings"
 	"time"
@@ -10,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
-	"rosterdesk/data"
 	rsync "rosterdesk/sync"
 )
 
@@ -28,10 +28,10 @@ var recordColumns = []pagedColumn{
 // recordKinds are the list's kind filter: label → entity.
 var recordKinds = []struct {
 	label  string
-	entity data.Entity
+	entity rosterdesk.Entity
 }{
-	{"All records", ""}, {"Users", data.EntityUser}, {"Classes", data.EntityClass}, {"Courses", data.EntityCourse},
-	{"Course assignments", data.EntityAssignment}, {"Buildings", data.EntityBuilding}, {"Academic sessions", data.EntitySession},
+	{"All records", ""}, {"Users", rosterdesk.EntityUser}, {"Classes", rosterdesk.EntityClass}, {"Courses", rosterdesk.EntityCourse},
+	{"Course assignments", rosterdesk.EntityAssignment}, {"Buildings", rosterdesk.EntityBuilding}, {"Academic sessions", rosterdesk.EntitySession},
 }
 
 // recordList is the paged, searchable list of the records a change would
@@ -140,11 +140,11 @@ func (v *recordList) show(fetch func(ctx context.Context, q rsync.RecordQuery) (
 }
 
 // entityWord names an entity as the admin does.
-func entityWord(e data.Entity) string {
+func entityWord(e rosterdesk.Entity) string {
 	switch e {
-	case data.EntityAssignment:
+	case rosterdesk.EntityAssignment:
 		return "assignment"
-	case data.EntitySession:
+	case rosterdesk.EntitySession:
 		return "session"
 	}
 	return string(e)

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"rosterdesk"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -11,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"rosterdesk/data"
 	rsync "rosterdesk/sync"
 )
 
@@ -103,7 +103,7 @@ func newHeldReview(l *loader, eng *rsync.Engine, win func() fyne.Window, do held
 		v.seen = total
 		v.tabs.Items[0].Text = "Who it changes (" + num(total) + ")"
 		v.tabs.Refresh()
-		if v.run.Status == rsync.StatusHeld {
+		if v.run.Status == rosterdesk.StatusHeld {
 			v.approve.Enable()
 		}
 	}
@@ -132,7 +132,7 @@ func (v *heldReview) open(r rsync.Result) <-chan struct{} {
 	intro := "This run applied nothing: it waits for you. If the change is expected (a new school year, a closed school), " +
 		"approve it once: it is applied exactly as shown here. If it is not (a cut-off export, the wrong file), discard it, " +
 		"fix the export in the SIS and sync again.\n" + rsync.GuidanceHeld + "\n" + rsync.GuidanceSupport
-	if r.Status != rsync.StatusHeld {
+	if r.Status != rosterdesk.StatusHeld {
 		intro = "This run is no longer held: " + runStatus(r) + "."
 		v.approve.Disable()
 		v.discard.Disable()
@@ -201,7 +201,7 @@ func (v *heldReview) busy(text string) {
 
 func (v *heldReview) say(text string, imp widget.Importance) {
 	showNote(v.note, text, imp)
-	if v.run.Status == rsync.StatusHeld {
+	if v.run.Status == rosterdesk.StatusHeld {
 		if v.seenList() {
 			v.approve.Enable()
 		}
@@ -210,13 +210,13 @@ func (v *heldReview) say(text string, imp widget.Importance) {
 }
 
 func (v *heldReview) fetch(ctx context.Context, offset, limit int) (pageResult, error) {
-	return fetchLogPage(ctx, v.eng, v.run.RunID, data.LogFilter{}, offset, limit)
+	return fetchLogPage(ctx, v.eng, v.run.RunID, rosterdesk.LogFilter{}, offset, limit)
 }
 
 // showCounts fills a 6-column grid with what a plan or run adds, updates,
 // deactivates or removes, and reactivates, per entity; changedOnly leaves out
 // the entities it leaves as they are.
-func showCounts(grid *fyne.Container, c data.Counts, scope rsync.Scope, changedOnly bool) {
+func showCounts(grid *fyne.Container, c rosterdesk.Counts, scope rosterdesk.Scope, changedOnly bool) {
 	bold := func(t string) fyne.CanvasObject {
 		return widget.NewLabelWithStyle(t, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"rosterdesk"
 	"sort"
 
 	"fyne.io/fyne/v2"
@@ -10,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"rosterdesk/data"
 	rsync "rosterdesk/sync"
 )
 
@@ -28,7 +28,7 @@ type rosterScreen struct {
 	tabs       *container.AppTabs
 	body       *fyne.Container // overview: one widget.Card per section, three to a row
 
-	buildings     []data.Building
+	buildings     []rosterdesk.Building
 	buildingTable *pagedTable
 	users         *browsePanel
 	courses       *browsePanel
@@ -86,17 +86,17 @@ func newRosterScreen(l *loader, eng *rsync.Engine) *rosterScreen {
 	s.buildingTable.describe = func(n int) string { return plural(n, "building", "buildings") + "." }
 	s.building = newBuildingDetailView(l, eng)
 	s.building.protect.onSaved = func(bool) { s.reloadBuildings() }
-	s.buildingTable.onSelected = func(_ int, r pagedRow) { s.building.show(r.key.(data.Building)) }
+	s.buildingTable.onSelected = func(_ int, r pagedRow) { s.building.show(r.key.(rosterdesk.Building)) }
 
 	s.detail = newUserDetailView(l, eng)
-	s.users = newBrowsePanel(l, eng, data.BrowseUsers, "Search name, email, username or sourcedId", func(r data.BrowseRow) {
+	s.users = newBrowsePanel(l, eng, rosterdesk.BrowseUsers, "Search name, email, username or sourcedId", func(r rosterdesk.BrowseRow) {
 		s.openUser(r.SourcedID)
 	})
 	s.course = newCourseDetailView(l, eng)
-	s.courses = newBrowsePanel(l, eng, data.BrowseCourses, "Search title, code or sourcedId", func(r data.BrowseRow) {
+	s.courses = newBrowsePanel(l, eng, rosterdesk.BrowseCourses, "Search title, code or sourcedId", func(r rosterdesk.BrowseRow) {
 		s.course.open(r.SourcedID)
 	})
-	s.classes = newBrowsePanel(l, eng, data.BrowseClasses, "Search title, code or sourcedId", nil)
+	s.classes = newBrowsePanel(l, eng, rosterdesk.BrowseClasses, "Search title, code or sourcedId", nil)
 	s.usersSplit = container.NewHSplit(s.users.content(), s.detail.content())
 	s.usersSplit.Offset = 0.62
 	s.coursesSplit = container.NewHSplit(s.courses.content(), s.course.content())
@@ -134,7 +134,7 @@ func (s *rosterScreen) content() fyne.CanvasObject { return s.root }
 func (s *rosterScreen) refresh() <-chan struct{} {
 	type loaded struct {
 		counts    *rsync.RosterCounts
-		buildings []data.Building
+		buildings []rosterdesk.Building
 		roles     []string
 	}
 	s.bar.loading()
@@ -211,7 +211,7 @@ func (s *rosterScreen) loadTab(text string) <-chan struct{} {
 func (s *rosterScreen) reloadBuildings() <-chan struct{} {
 	shown := s.building.shown
 	done := make(chan struct{})
-	run(s.l, s.eng.Buildings, func(bs []data.Building, err error) {
+	run(s.l, s.eng.Buildings, func(bs []rosterdesk.Building, err error) {
 		if err != nil {
 			close(done)
 			return

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"rosterdesk"
 	"strings"
 	"time"
 
@@ -46,23 +47,23 @@ type browsePanel struct {
 	root     fyne.CanvasObject
 }
 
-func newBrowsePanel(l *loader, eng *rsync.Engine, kind, placeholder string, onOpen func(data.BrowseRow)) *browsePanel {
+func newBrowsePanel(l *loader, eng *rsync.Engine, kind, placeholder string, onOpen func(rosterdesk.BrowseRow)) *browsePanel {
 	p := &browsePanel{l: l, eng: eng, kind: kind, bIDs: map[string]int64{}}
 	var cols []pagedColumn
 	for _, c := range data.BrowseColumns(kind) {
 		cols = append(cols, pagedColumn{heading: c, widest: browseWidest[c]})
 	}
 	p.table = newPagedTable(l, cols, 100, p.fetch)
-	noun := map[string][2]string{data.BrowseUsers: {"user", "users"}, data.BrowseCourses: {"course", "courses"}, data.BrowseClasses: {"class", "classes"}}[kind]
+	noun := map[string][2]string{rosterdesk.BrowseUsers: {"user", "users"}, rosterdesk.BrowseCourses: {"course", "courses"}, rosterdesk.BrowseClasses: {"class", "classes"}}[kind]
 	p.table.describe = func(n int) string { return plural(n, noun[0], noun[1]) + " match." }
 	p.table.importance = func(r pagedRow, col int) widget.Importance {
-		if !r.key.(data.BrowseRow).Active {
+		if !r.key.(rosterdesk.BrowseRow).Active {
 			return widget.LowImportance
 		}
 		return widget.MediumImportance
 	}
 	if onOpen != nil {
-		p.table.onSelected = func(_ int, r pagedRow) { onOpen(r.key.(data.BrowseRow)) }
+		p.table.onSelected = func(_ int, r pagedRow) { onOpen(r.key.(rosterdesk.BrowseRow)) }
 	}
 	p.search = widget.NewEntry()
 	p.search.SetPlaceHolder(placeholder)
@@ -82,7 +83,7 @@ func newBrowsePanel(l *loader, eng *rsync.Engine, kind, placeholder string, onOp
 		p.status.SetSelected(statusAll)
 	})
 	filters := container.NewHBox(p.building, p.status)
-	if kind == data.BrowseUsers {
+	if kind == rosterdesk.BrowseUsers {
 		filters = container.NewHBox(p.role, p.building, p.status)
 	}
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, filters, p.search), p.table.status)
@@ -100,7 +101,7 @@ func (p *browsePanel) quietly(fn func()) {
 	p.role.OnChanged, p.building.OnChanged, p.status.OnChanged = cbs[0], cbs[1], cbs[2]
 }
 
-func (p *browsePanel) setBuildings(bs []data.Building) {
+func (p *browsePanel) setBuildings(bs []rosterdesk.Building) {
 	opts := []string{allBuildings}
 	p.bIDs = map[string]int64{}
 	for _, b := range bs {
@@ -137,8 +138,8 @@ func (p *browsePanel) setRoles(roles []string) {
 }
 
 // query is what the widgets ask for.
-func (p *browsePanel) query() data.BrowseQuery {
-	q := data.BrowseQuery{Kind: p.kind, Search: strings.TrimSpace(p.search.Text), BuildingID: p.bIDs[p.building.Selected]}
+func (p *browsePanel) query() rosterdesk.BrowseQuery {
+	q := rosterdesk.BrowseQuery{Kind: p.kind, Search: strings.TrimSpace(p.search.Text), BuildingID: p.bIDs[p.building.Selected]}
 	if p.role.Selected != allRoles {
 		q.Role = p.role.Selected
 	}

@@ -3,13 +3,13 @@ package ui
 import (
 	"context"
 	"fmt"
+	"rosterdesk"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
-	"rosterdesk/data"
 	rsync "rosterdesk/sync"
 )
 
@@ -82,7 +82,7 @@ func (v *userDetailView) show(d *rsync.UserDetail) {
 	v.history.SetText(historyLines(d.History))
 }
 
-func buildingLines(bs []data.Building) string {
+func buildingLines(bs []rosterdesk.Building) string {
 	if len(bs) == 0 {
 		return "None (district-level staff have no building)."
 	}
@@ -96,7 +96,7 @@ func buildingLines(bs []data.Building) string {
 	return strings.Join(lines, "\n")
 }
 
-func classLines(cs []data.UserClass) string {
+func classLines(cs []rosterdesk.UserClass) string {
 	if len(cs) == 0 {
 		return "No course assignments."
 	}
@@ -120,7 +120,7 @@ var verbs = map[string]string{"add": "added", "update": "updated", "deactivate":
 
 // historyLines writes every change to a record as a sentence, oldest first:
 // "2026-11-23 06:00:00 UTC · deactivated by run 42: absent from users.csv".
-func historyLines(hist []data.Audit) string {
+func historyLines(hist []rosterdesk.Audit) string {
 	if len(hist) == 0 {
 		return "No recorded changes."
 	}
@@ -186,7 +186,7 @@ func (v *buildingDetailView) clear() {
 	v.body.Hide()
 }
 
-func (v *buildingDetailView) show(b data.Building) {
+func (v *buildingDetailView) show(b rosterdesk.Building) {
 	v.shown = b.ID
 	status := "active"
 	if !b.Active {

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"reflect"
+	"rosterdesk"
 	"strings"
 	"testing"
 
@@ -10,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"rosterdesk/data"
 	rsync "rosterdesk/sync"
 )
 
@@ -94,11 +94,11 @@ func TestRosterBrowserUsers(t *testing.T) {
 	eng := adminEngine(t)
 	ctx := context.Background()
 	src, _ := district(t, 0, "")
-	syncs(t, eng, src, rsync.ScopeBuildings)
-	syncs(t, eng, src, rsync.ScopeUsersCourses)
+	syncs(t, eng, src, rosterdesk.ScopeBuildings)
+	syncs(t, eng, src, rosterdesk.ScopeUsersCourses)
 	// The day after, some users leave: their detail says why.
 	next, _ := district(t, 5, "")
-	day2 := syncs(t, eng, next, rsync.ScopeUsersCourses)
+	day2 := syncs(t, eng, next, rosterdesk.ScopeUsersCourses)
 	if day2.Counts.Users.Deactivated == 0 {
 		t.Fatal("no user left on day 2")
 	}
@@ -110,7 +110,7 @@ func TestRosterBrowserUsers(t *testing.T) {
 	r.tabs.SelectIndex(2) // Users
 	idle(t, m)
 	p := r.users
-	engTotal := func(q data.BrowseQuery) int {
+	engTotal := func(q rosterdesk.BrowseQuery) int {
 		q.Limit = 1
 		pg, err := eng.Browse(ctx, q)
 		if err != nil {
@@ -118,7 +118,7 @@ func TestRosterBrowserUsers(t *testing.T) {
 		}
 		return pg.Total
 	}
-	all := engTotal(data.BrowseQuery{Kind: data.BrowseUsers})
+	all := engTotal(rosterdesk.BrowseQuery{Kind: rosterdesk.BrowseUsers})
 	if p.table.total != all || all < 300 {
 		t.Fatalf("table shows %d users, engine %d", p.table.total, all)
 	}
@@ -127,7 +127,7 @@ func TestRosterBrowserUsers(t *testing.T) {
 	}
 	// Rows far down the list are read on demand, and are the engine's rows.
 	for _, row := range []int{0, 150, all - 1} {
-		pg, err := eng.Browse(ctx, data.BrowseQuery{Kind: data.BrowseUsers, Limit: 1, Offset: row})
+		pg, err := eng.Browse(ctx, rosterdesk.BrowseQuery{Kind: rosterdesk.BrowseUsers, Limit: 1, Offset: row})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,27 +136,27 @@ func TestRosterBrowserUsers(t *testing.T) {
 		}
 	}
 
-	check := func(name string, q data.BrowseQuery) {
+	check := func(name string, q rosterdesk.BrowseQuery) {
 		t.Helper()
 		idle(t, m)
-		q.Kind = data.BrowseUsers
+		q.Kind = rosterdesk.BrowseUsers
 		if want := engTotal(q); p.table.total != want {
 			t.Errorf("%s: %d rows, engine %d", name, p.table.total, want)
 		}
 	}
 	p.role.SetSelected("teacher")
-	check("teachers", data.BrowseQuery{Role: "teacher"})
+	check("teachers", rosterdesk.BrowseQuery{Role: "teacher"})
 	if p.table.total == 0 || p.table.total == all {
 		t.Errorf("teacher filter shows %d of %d", p.table.total, all)
 	}
 	b := r.buildings[0]
 	label := b.Name + " (" + b.SISID + ")"
 	p.building.SetSelected(label)
-	check("teachers of a building", data.BrowseQuery{Role: "teacher", BuildingID: b.ID})
+	check("teachers of a building", rosterdesk.BrowseQuery{Role: "teacher", BuildingID: b.ID})
 	p.role.SetSelected(allRoles)
 	p.building.SetSelected(allBuildings)
 	p.status.SetSelected(statusOff)
-	check("inactive", data.BrowseQuery{Status: "inactive"})
+	check("inactive", rosterdesk.BrowseQuery{Status: "inactive"})
 	if p.table.total < day2.Counts.Users.Deactivated {
 		t.Errorf("%d inactive shown, %d deactivated on day 2", p.table.total, day2.Counts.Users.Deactivated)
 	}
@@ -165,7 +165,7 @@ func TestRosterBrowserUsers(t *testing.T) {
 	p.status.SetSelected(statusAll)
 	p.search.SetText(goneID)
 	wait(t, p.reload())
-	check("search sourcedId", data.BrowseQuery{Search: goneID})
+	check("search sourcedId", rosterdesk.BrowseQuery{Search: goneID})
 	if p.table.total != 1 {
 		t.Fatalf("search %q found %d", goneID, p.table.total)
 	}
@@ -197,7 +197,7 @@ func TestRosterBrowserUsers(t *testing.T) {
 	// Courses and classes browse the same way; courses show the teacher permission.
 	r.tabs.SelectIndex(3)
 	idle(t, m)
-	if want := engTotal(data.BrowseQuery{Kind: data.BrowseCourses}); r.courses.table.total != want || want == 0 {
+	if want := engTotal(rosterdesk.BrowseQuery{Kind: rosterdesk.BrowseCourses}); r.courses.table.total != want || want == 0 {
 		t.Errorf("courses %d, engine %d", r.courses.table.total, want)
 	}
 	if c := cells(t, r.courses.table, 0); c[6] != rsync.PermUnitsLessons {
@@ -205,7 +205,7 @@ func TestRosterBrowserUsers(t *testing.T) {
 	}
 	r.tabs.SelectIndex(4)
 	idle(t, m)
-	if want := engTotal(data.BrowseQuery{Kind: data.BrowseClasses}); r.classes.table.total != want || want == 0 {
+	if want := engTotal(rosterdesk.BrowseQuery{Kind: rosterdesk.BrowseClasses}); r.classes.table.total != want || want == 0 {
 		t.Errorf("classes %d, engine %d", r.classes.table.total, want)
 	}
 	r.tabs.SelectIndex(1)
@@ -223,8 +223,8 @@ func TestRosterProtectToggles(t *testing.T) {
 	eng := adminEngine(t)
 	ctx := context.Background()
 	src, _ := district(t, 0, "")
-	syncs(t, eng, src, rsync.ScopeBuildings)
-	syncs(t, eng, src, rsync.ScopeUsersCourses)
+	syncs(t, eng, src, rosterdesk.ScopeBuildings)
+	syncs(t, eng, src, rosterdesk.ScopeUsersCourses)
 	m, _ := newTestUI(t, eng)
 	m.selectTab(NavRoster)
 	idle(t, m)
@@ -249,7 +249,7 @@ func TestRosterProtectToggles(t *testing.T) {
 	r.tabs.SelectIndex(2)
 	idle(t, m)
 	row, _ := r.users.table.row(0)
-	userID := row.key.(data.BrowseRow).SourcedID
+	userID := row.key.(rosterdesk.BrowseRow).SourcedID
 	r.users.table.onSelected(0, row)
 	idle(t, m)
 	p := r.detail.protect
@@ -275,7 +275,7 @@ func TestRosterProtectToggles(t *testing.T) {
 	r.tabs.SelectIndex(3)
 	idle(t, m)
 	row, _ = r.courses.table.row(0)
-	courseID := row.key.(data.BrowseRow).SourcedID
+	courseID := row.key.(rosterdesk.BrowseRow).SourcedID
 	r.courses.table.onSelected(0, row)
 	idle(t, m)
 	cp := r.course.protect
@@ -296,7 +296,7 @@ func TestRosterProtectToggles(t *testing.T) {
 	r.tabs.SelectIndex(1)
 	idle(t, m)
 	row, _ = r.buildingTable.row(0)
-	b := row.key.(data.Building)
+	b := row.key.(rosterdesk.Building)
 	r.buildingTable.onSelected(0, row)
 	bp := r.building.protect
 	if r.building.title.Text != b.Name || bp.check.Checked || bp.check.Disabled() {

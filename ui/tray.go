@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"rosterdesk"
 	"strings"
 	"time"
 
@@ -14,7 +15,6 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
-	"rosterdesk/data"
 	rsync "rosterdesk/sync"
 )
 
@@ -404,7 +404,7 @@ func (d *Desktop) syncNow() <-chan struct{} {
 		}
 		// What it reads is the engine's rule (the connected bundle, its newest
 		// export, the watched folder or the provider), as for the window and the CLI.
-		o.res, o.err = d.eng.SyncNow(ctx, rsync.Options{Trigger: rsync.TriggerManual})
+		o.res, o.err = d.eng.SyncNow(ctx, rsync.Options{Trigger: rosterdesk.TriggerManual})
 		if errors.Is(o.err, rsync.ErrNoSource) {
 			o.why, o.res, o.err = noSourceText, nil, nil
 		}
@@ -457,9 +457,9 @@ func runNotification(res *rsync.Result, err error, automated bool) *fyne.Notific
 	switch {
 	case res == nil && err == nil, cancelled(err):
 		return nil
-	case res != nil && (res.Status == rsync.StatusSkipped || res.Status == rsync.StatusMissed || res.Status == rsync.StatusCancelled):
+	case res != nil && (res.Status == rosterdesk.StatusSkipped || res.Status == rosterdesk.StatusMissed || res.Status == rosterdesk.StatusCancelled):
 		return nil
-	case errors.As(err, &held) || (res != nil && res.Status == rsync.StatusHeld):
+	case errors.As(err, &held) || (res != nil && res.Status == rosterdesk.StatusHeld):
 		var reasons []string
 		if held != nil {
 			for _, t := range held.Tripped {
@@ -480,7 +480,7 @@ func runNotification(res *rsync.Result, err error, automated bool) *fyne.Notific
 			text = fmt.Sprintf("Run %d, %s. %s It would change: %s.", res.RunID, scopeLabel(res.Scope), text, shortCounts(res.Counts))
 		}
 		return &fyne.Notification{Title: "RosterDesk: " + strings.ToLower(what[:1]) + what[1:] + " held for review", Content: text}
-	case err != nil || res.Status != rsync.StatusApplied:
+	case err != nil || res.Status != rosterdesk.StatusApplied:
 		cause := ""
 		if err != nil {
 			cause = errorText(what, err)
@@ -499,9 +499,9 @@ func runNotification(res *rsync.Result, err error, automated bool) *fyne.Notific
 }
 
 // shortCounts is a run's numbers on one line, leaving out what it did not touch.
-func shortCounts(c data.Counts) string {
+func shortCounts(c rosterdesk.Counts) string {
 	var parts []string
-	if b := c.Buildings; b != (data.BuildingCounts{}) {
+	if b := c.Buildings; b != (rosterdesk.BuildingCounts{}) {
 		parts = append(parts, fmt.Sprintf("buildings %s added, %s updated, %s deactivated", num(b.Added), num(b.Updated), num(b.Deactivated)))
 	}
 	if u := c.Users; u.Added+u.Updated+u.Deactivated+u.Reactivated > 0 {
@@ -513,7 +513,7 @@ func shortCounts(c data.Counts) string {
 	}
 	for _, x := range []struct {
 		name string
-		c    data.CourseCounts
+		c    rosterdesk.CourseCounts
 	}{{"courses", c.Courses}, {"classes", c.Classes}, {"course assignments", c.Assignments}} {
 		if x.c.Added+x.c.Updated+x.c.Removed > 0 {
 			parts = append(parts, fmt.Sprintf("%s %s added, %s updated, %s removed", x.name, num(x.c.Added), num(x.c.Updated), num(x.c.Removed)))

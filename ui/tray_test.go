@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"rosterdesk"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +13,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
-	"rosterdesk/data"
 	rsync "rosterdesk/sync"
 )
 
@@ -70,7 +70,7 @@ func scheduledEngine(t *testing.T) (*rsync.Engine, string) {
 	t.Helper()
 	eng := adminEngine(t)
 	src, _ := district(t, 0, "")
-	syncs(t, eng, src, rsync.ScopeBuildings)
+	syncs(t, eng, src, rosterdesk.ScopeBuildings)
 	folder := t.TempDir()
 	if _, err := eng.SaveSettings(context.Background(), map[string]string{rsync.KeyOneRosterOn: "true", rsync.KeySyncEnabled: "true",
 		rsync.KeySyncDays: "mon,tue,wed,thu,fri,sat,sun", rsync.KeySyncTime: "06:00", rsync.KeySyncSource: "folder", rsync.KeyWatchFolder: folder}); err != nil {
@@ -129,7 +129,7 @@ func TestTrayPauseResume(t *testing.T) {
 	}
 	// An automated run today is skipped, and notifies nothing.
 	res, err := eng.AutomatedRun(context.Background(), now)
-	if err != nil || res.Status != rsync.StatusSkipped {
+	if err != nil || res.Status != rosterdesk.StatusSkipped {
 		t.Fatalf("run while paused: %+v %v", res, err)
 	}
 	n := len(*sent)
@@ -228,14 +228,14 @@ func TestRunNotifications(t *testing.T) {
 	if _, err := eng.PauseFrom(ctx, now); err != nil {
 		t.Fatal(err)
 	}
-	if res, _ := eng.AutomatedRun(ctx, now); res.Status != rsync.StatusSkipped {
+	if res, _ := eng.AutomatedRun(ctx, now); res.Status != rosterdesk.StatusSkipped {
 		t.Fatalf("paused run %+v", res)
 	}
 	if err := eng.Resume(ctx); err != nil {
 		t.Fatal(err)
 	}
 	res, err := eng.AutomatedRun(ctx, now)
-	if res == nil || res.Status != rsync.StatusHeld {
+	if res == nil || res.Status != rosterdesk.StatusHeld {
 		t.Fatalf("first run after the pause: %+v %v", res, err)
 	}
 	d.AutomatedRunFinished(res, err)
@@ -276,14 +276,14 @@ func TestRunNotifications(t *testing.T) {
 	if n := runNotification(nil, context.Canceled, true); n != nil {
 		t.Errorf("cancelled: %+v", n)
 	}
-	if n := runNotification(&rsync.Result{Status: rsync.StatusMissed}, nil, true); n != nil {
+	if n := runNotification(&rsync.Result{Status: rosterdesk.StatusMissed}, nil, true); n != nil {
 		t.Errorf("missed: %+v", n)
 	}
 	// A failure without a run.
 	if n := runNotification(nil, errors.New("disk full"), true); n.Content != "Automated sync failed: disk full" {
 		t.Errorf("bare failure: %q", n.Content)
 	}
-	if got := shortCounts(data.Counts{}); got != "no changes" {
+	if got := shortCounts(rosterdesk.Counts{}); got != "no changes" {
 		t.Errorf("no counts: %q", got)
 	}
 }
@@ -293,7 +293,7 @@ func TestRunNotifications(t *testing.T) {
 func TestTraySyncNow(t *testing.T) {
 	eng := adminEngine(t)
 	src, _ := district(t, 0, "")
-	syncs(t, eng, src, rsync.ScopeBuildings)
+	syncs(t, eng, src, rosterdesk.ScopeBuildings)
 	if _, err := eng.SaveSettings(context.Background(), map[string]string{rsync.KeySource: src}); err != nil {
 		t.Fatal(err)
 	}
@@ -303,7 +303,7 @@ func TestTraySyncNow(t *testing.T) {
 	if n := (*sent)[len(*sent)-1]; n.Content != syncNowWhy {
 		t.Fatalf("before the users sync: %q", n.Content)
 	}
-	syncs(t, eng, src, rsync.ScopeUsers)
+	syncs(t, eng, src, rosterdesk.ScopeUsers)
 	tray.item(t, traySyncNow).Action()
 	if !contains(tray.labels(), traySyncing) {
 		t.Errorf("menu while syncing %q", tray.labels())
@@ -311,7 +311,7 @@ func TestTraySyncNow(t *testing.T) {
 	idle(t, d.m)
 	runs, _ := eng.History(context.Background(), 1, 0)
 	n := (*sent)[len(*sent)-1]
-	if runs[0].Trigger != rsync.TriggerManual || n.Title != "RosterDesk: sync now done" || !strings.HasPrefix(n.Content, "Run "+strconvI(runs[0].RunID)) {
+	if runs[0].Trigger != rosterdesk.TriggerManual || n.Title != "RosterDesk: sync now done" || !strings.HasPrefix(n.Content, "Run "+strconvI(runs[0].RunID)) {
 		t.Fatalf("run %+v, notification %q: %q", runs[0], n.Title, n.Content)
 	}
 	if !contains(tray.labels(), traySyncNow) {

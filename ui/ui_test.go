@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"rosterdesk"
 	"strings"
 	gosync "sync"
 	"testing"
@@ -16,7 +17,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/rs/zerolog"
 
-	"rosterdesk/data"
 	rsync "rosterdesk/sync"
 	"rosterdesk/sync/gen"
 )
@@ -79,7 +79,7 @@ func loneFile(t *testing.T, d *gen.District, name string) string {
 }
 
 // syncs applies src with scope, failing the test on an error.
-func syncs(t *testing.T, eng *rsync.Engine, src string, scope rsync.Scope) *rsync.Result {
+func syncs(t *testing.T, eng *rsync.Engine, src string, scope rosterdesk.Scope) *rsync.Result {
 	t.Helper()
 	r, err := eng.Sync(context.Background(), src, rsync.Options{Scope: scope})
 	if err != nil {
@@ -372,7 +372,7 @@ func TestFirstLaunchAsksForAdmin(t *testing.T) {
 }
 
 // addRun records a finished run the way the engine stores one.
-func addRun(t *testing.T, eng *rsync.Engine, r data.Run) int64 {
+func addRun(t *testing.T, eng *rsync.Engine, r rosterdesk.Run) int64 {
 	t.Helper()
 	tx, err := eng.DB.Begin(context.Background())
 	if err != nil {

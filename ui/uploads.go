@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"rosterdesk"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,7 +17,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"rosterdesk/data"
 	rsync "rosterdesk/sync"
 )
 
@@ -207,7 +207,7 @@ func (s *uploadsScreen) previewFile(path string, up rsync.Upload) <-chan struct{
 	s.result.Hide()
 	return startJob(s.job, s.l, "Reading and planning "+filepath.Base(path), func(ctx context.Context, progress func(rsync.Progress)) (*rsync.Plan, error) {
 		s.progress.set(progress)
-		return s.eng.PlanRun(ctx, path, rsync.Options{Scope: up.Scope, Trigger: rsync.TriggerUpload, Progress: s.progress.report})
+		return s.eng.PlanRun(ctx, path, rsync.Options{Scope: up.Scope, Trigger: rosterdesk.TriggerUpload, Progress: s.progress.report})
 	}, func(plan *rsync.Plan, err error) {
 		switch {
 		case cancelled(err):
@@ -240,18 +240,18 @@ type entityCounts struct {
 // removes, and reactivates. Courses, classes and assignments count a
 // reactivation as added. Buildings are listed for a building sync, or when
 // they change.
-func planCounts(c data.Counts, scope rsync.Scope) []entityCounts {
+func planCounts(c rosterdesk.Counts, scope rosterdesk.Scope) []entityCounts {
 	var out []entityCounts
-	if scope == rsync.ScopeBuildings || c.Buildings != (data.BuildingCounts{}) {
+	if scope == rosterdesk.ScopeBuildings || c.Buildings != (rosterdesk.BuildingCounts{}) {
 		out = append(out, entityCounts{"Buildings", num(c.Buildings.Added), num(c.Buildings.Updated), num(c.Buildings.Deactivated), "—", "—"})
 	}
-	if scope != rsync.ScopeBuildings {
+	if scope != rosterdesk.ScopeBuildings {
 		out = append(out, entityCounts{"Users", num(c.Users.Added), num(c.Users.Updated), num(c.Users.Deactivated), num(c.Users.Reactivated), num(c.Users.Errors)})
 	}
-	if scope == rsync.ScopeUsersCourses {
+	if scope == rosterdesk.ScopeUsersCourses {
 		for _, x := range []struct {
 			name string
-			c    data.CourseCounts
+			c    rosterdesk.CourseCounts
 		}{{"Courses", c.Courses}, {"Classes", c.Classes}, {"Course assignments", c.Assignments}} {
 			out = append(out, entityCounts{x.name, num(x.c.Added), num(x.c.Updated), num(x.c.Removed), "(in added)", num(x.c.Errors)})
 		}

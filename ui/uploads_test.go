@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"rosterdesk"
 	"strings"
 	gosync "sync"
 	"testing"
@@ -38,8 +39,8 @@ func TestUploadPreviewIsWhatIsApplied(t *testing.T) {
 			eng := adminEngine(t)
 			ctx := context.Background()
 			day0, _ := district(t, 0, "")
-			syncs(t, eng, day0, rsync.ScopeBuildings)
-			syncs(t, eng, day0, rsync.ScopeUsersCourses)
+			syncs(t, eng, day0, rosterdesk.ScopeBuildings)
+			syncs(t, eng, day0, rosterdesk.ScopeUsersCourses)
 			path, d := district(t, 2, "")
 			if kind != rsync.UploadOneRoster {
 				path = loneFile(t, d, kind)
@@ -59,7 +60,7 @@ func TestUploadPreviewIsWhatIsApplied(t *testing.T) {
 			if after, _ := eng.DB.Dump(ctx); after != before {
 				t.Fatal("the preview wrote to the roster")
 			}
-			if !s.preview.Visible() || !strings.Contains(s.heading.Text, "nothing has been changed yet") || plan.Trigger != rsync.TriggerUpload {
+			if !s.preview.Visible() || !strings.Contains(s.heading.Text, "nothing has been changed yet") || plan.Trigger != rosterdesk.TriggerUpload {
 				t.Fatalf("preview %q (trigger %s)", s.heading.Text, plan.Trigger)
 			}
 			// The numbers shown are the plan's.
@@ -97,7 +98,7 @@ func TestUploadPreviewIsWhatIsApplied(t *testing.T) {
 				t.Fatal(err)
 			}
 			r := runs[0]
-			if r.Trigger != rsync.TriggerUpload || r.Status != rsync.StatusApplied || r.Counts != plan.Counts {
+			if r.Trigger != rosterdesk.TriggerUpload || r.Status != rosterdesk.StatusApplied || r.Counts != plan.Counts {
 				t.Fatalf("applied %+v (%s, %s)\npreviewed %+v", r.Counts, r.Trigger, r.Status, plan.Counts)
 			}
 			if !strings.HasPrefix(s.result.Text, "Applied "+filepath.Base(path)+" (run "+strconvI(r.RunID)+")") || s.preview.Visible() {
@@ -115,8 +116,8 @@ func TestUploadReplannedWhenTheRosterChanged(t *testing.T) {
 	eng := adminEngine(t)
 	ctx := context.Background()
 	day0, _ := district(t, 0, "")
-	syncs(t, eng, day0, rsync.ScopeBuildings)
-	syncs(t, eng, day0, rsync.ScopeUsersCourses)
+	syncs(t, eng, day0, rosterdesk.ScopeBuildings)
+	syncs(t, eng, day0, rosterdesk.ScopeUsersCourses)
 	day1, _ := district(t, 2, "")
 	m, _ := newTestUI(t, eng)
 	s := m.uploads
@@ -125,7 +126,7 @@ func TestUploadReplannedWhenTheRosterChanged(t *testing.T) {
 	if s.plan == nil {
 		t.Fatalf("no preview: %q", s.result.Text)
 	}
-	syncs(t, eng, day1, rsync.ScopeUsersCourses) // someone else applied it meanwhile
+	syncs(t, eng, day1, rosterdesk.ScopeUsersCourses) // someone else applied it meanwhile
 	wait(t, s.applyPlan())
 	idle(t, m)
 	if !strings.Contains(s.result.Text, "changed since the preview, so it was planned again") {
@@ -154,7 +155,7 @@ func TestUploadRefusedAndCancelled(t *testing.T) {
 		t.Fatalf("result %q", s.result.Text)
 	}
 
-	syncs(t, eng, src, rsync.ScopeBuildings)
+	syncs(t, eng, src, rosterdesk.ScopeBuildings)
 	wait(t, s.upload(src, rsync.UploadOneRoster))
 	idle(t, m)
 	if s.plan == nil {
@@ -190,12 +191,12 @@ func TestRouteDrop(t *testing.T) {
 		name  string
 		uris  []fyne.URI
 		kind  string
-		scope rsync.Scope
+		scope rosterdesk.Scope
 		err   string
 	}{
 		{"zip", []fyne.URI{file(src)}, rsync.UploadOneRoster, "", ""},
-		{"users", []fyne.URI{file(users)}, rsync.UploadUsers, rsync.ScopeUsers, ""},
-		{"courses", []fyne.URI{file(courses)}, rsync.UploadCourses, rsync.ScopeUsersCourses, ""},
+		{"users", []fyne.URI{file(users)}, rsync.UploadUsers, rosterdesk.ScopeUsers, ""},
+		{"courses", []fyne.URI{file(courses)}, rsync.UploadCourses, rosterdesk.ScopeUsersCourses, ""},
 		{"nothing", nil, "", "", dropNothing},
 		{"two files", []fyne.URI{file(users), file(courses)}, "", "", dropMany},
 		{"not local", []fyne.URI{mustURI(t, "https://example.org/OneRoster.zip")}, "", "", dropNotLocal},
@@ -227,13 +228,13 @@ func mustURI(t *testing.T, s string) fyne.URI {
 func TestDropOnWindowPreviews(t *testing.T) {
 	eng := adminEngine(t)
 	src, d := district(t, 0, "")
-	syncs(t, eng, src, rsync.ScopeBuildings)
+	syncs(t, eng, src, rosterdesk.ScopeBuildings)
 	m, _ := newTestUI(t, eng)
 	m.selectTab(NavHistory)
 	idle(t, m)
 	wait(t, m.handleDrop([]fyne.URI{storage.NewFileURI(loneFile(t, d, "users.csv"))}))
 	idle(t, m)
-	if m.tabs.Selected().Text != NavUploads || m.uploads.plan == nil || m.uploads.plan.Scope != rsync.ScopeUsers {
+	if m.tabs.Selected().Text != NavUploads || m.uploads.plan == nil || m.uploads.plan.Scope != rosterdesk.ScopeUsers {
 		t.Fatalf("on %q, plan %v, result %q", m.tabs.Selected().Text, m.uploads.plan, m.uploads.result.Text)
 	}
 	// A wrong file: a clear message, no preview.
@@ -250,7 +251,7 @@ func TestDropOnWindowPreviews(t *testing.T) {
 func TestFilePickersOpen(t *testing.T) {
 	eng := adminEngine(t)
 	src, _ := district(t, 0, "")
-	syncs(t, eng, src, rsync.ScopeBuildings)
+	syncs(t, eng, src, rosterdesk.ScopeBuildings)
 	m, w := newTestUI(t, eng)
 	m.selectTab(NavUploads)
 	idle(t, m)
@@ -285,8 +286,8 @@ func TestUploadRefusedWhileAnotherRunWrites(t *testing.T) {
 	eng := adminEngine(t)
 	ctx := context.Background()
 	day0, _ := district(t, 0, "")
-	syncs(t, eng, day0, rsync.ScopeBuildings)
-	syncs(t, eng, day0, rsync.ScopeUsersCourses)
+	syncs(t, eng, day0, rosterdesk.ScopeBuildings)
+	syncs(t, eng, day0, rosterdesk.ScopeUsersCourses)
 	day1, _ := district(t, 2, "")
 	m, _ := newTestUI(t, eng)
 	s := m.uploads
@@ -320,8 +321,8 @@ func TestUploadSaysItWouldBeHeld(t *testing.T) {
 	eng := adminEngine(t)
 	ctx := context.Background()
 	day0, _ := district(t, 0, "")
-	syncs(t, eng, day0, rsync.ScopeBuildings)
-	syncs(t, eng, day0, rsync.ScopeUsersCourses)
+	syncs(t, eng, day0, rosterdesk.ScopeBuildings)
+	syncs(t, eng, day0, rosterdesk.ScopeUsersCourses)
 	if _, err := eng.SetSetting(ctx, "guard.users.deactivate.count", "1"); err != nil {
 		t.Fatal(err)
 	}
@@ -345,7 +346,7 @@ func TestUploadSaysItWouldBeHeld(t *testing.T) {
 	wait(t, s.applyPlan())
 	idle(t, m)
 	runs, _ := eng.History(ctx, 1, 0)
-	if runs[0].Status != rsync.StatusHeld || !strings.Contains(s.result.Text, "held for review") || s.result.Importance != widget.WarningImportance {
+	if runs[0].Status != rosterdesk.StatusHeld || !strings.Contains(s.result.Text, "held for review") || s.result.Importance != widget.WarningImportance {
 		t.Fatalf("after Apply: run %s, result %q", runs[0].Status, s.result.Text)
 	}
 
@@ -367,7 +368,7 @@ func TestUploadSaysItWouldBeHeld(t *testing.T) {
 func TestDropSeveralFilesPreviewsOneBundle(t *testing.T) {
 	eng := adminEngine(t)
 	src, d := district(t, 0, "")
-	syncs(t, eng, src, rsync.ScopeBuildings)
+	syncs(t, eng, src, rosterdesk.ScopeBuildings)
 	m, _ := newTestUI(t, eng)
 	m.selectTab(NavUploads) // on the OneRoster screen a drop connects the source instead
 	idle(t, m)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"rosterdesk"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -14,7 +15,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"rosterdesk/assets"
-	"rosterdesk/data"
 	rsync "rosterdesk/sync"
 )
 
@@ -36,7 +36,7 @@ const welcomeText = "Welcome to RosterDesk. Every change a sync makes is credite
 type adminForm struct {
 	l      *loader
 	eng    *rsync.Engine
-	admins []data.Admin
+	admins []rosterdesk.Admin
 	pick   *widget.Select
 	name   *widget.Entry
 	email  *widget.Entry
@@ -44,10 +44,10 @@ type adminForm struct {
 	save   *widget.Button
 	box    *fyne.Container
 	// onSaved is told the account now credited.
-	onSaved func(a data.Admin)
+	onSaved func(a rosterdesk.Admin)
 }
 
-func newAdminForm(l *loader, eng *rsync.Engine, admins []data.Admin) *adminForm {
+func newAdminForm(l *loader, eng *rsync.Engine, admins []rosterdesk.Admin) *adminForm {
 	f := &adminForm{l: l, eng: eng, admins: admins}
 	var opts []string
 	for _, a := range admins {
@@ -74,7 +74,7 @@ func newAdminForm(l *loader, eng *rsync.Engine, admins []data.Admin) *adminForm 
 // submit adds the account if one was typed and credits it with changes.
 func (f *adminForm) submit() <-chan struct{} {
 	email, name := strings.TrimSpace(f.email.Text), strings.TrimSpace(f.name.Text)
-	var chosen data.Admin
+	var chosen rosterdesk.Admin
 	if email == "" && name == "" {
 		for _, a := range f.admins {
 			if adminLabel(a) == f.pick.Selected {
@@ -89,7 +89,7 @@ func (f *adminForm) submit() <-chan struct{} {
 	}
 	f.save.Disable()
 	f.err.Hide()
-	return run(f.l, func(ctx context.Context) (data.Admin, error) {
+	return run(f.l, func(ctx context.Context) (rosterdesk.Admin, error) {
 		a := chosen
 		if a.Email == "" {
 			var err error
@@ -99,7 +99,7 @@ func (f *adminForm) submit() <-chan struct{} {
 		}
 		_, err := f.eng.SaveSettings(ctx, map[string]string{rsync.KeyCreditedAdmin: a.Email})
 		return a, err
-	}, func(a data.Admin, err error) {
+	}, func(a rosterdesk.Admin, err error) {
 		f.save.Enable()
 		if err != nil {
 			var se *rsync.SettingsError
@@ -123,14 +123,14 @@ type welcomeDialog struct {
 	d *dialog.CustomDialog
 }
 
-func newWelcomeDialog(m *mainUI, admins []data.Admin) *welcomeDialog {
+func newWelcomeDialog(m *mainUI, admins []rosterdesk.Admin) *welcomeDialog {
 	w := &welcomeDialog{adminForm: newAdminForm(m.load, m.eng, admins)}
 	intro := widget.NewLabel(welcomeText)
 	intro.Wrapping = fyne.TextWrapWord
 	later := widget.NewButton("Later", func() { w.d.Hide() })
 	w.d = dialog.NewCustomWithoutButtons("Admin account credited with changes", container.NewVBox(intro, w.box), m.window())
 	w.d.SetButtons([]fyne.CanvasObject{later, w.save})
-	w.onSaved = func(data.Admin) {
+	w.onSaved = func(rosterdesk.Admin) {
 		w.d.Hide()
 		if s := m.screens[m.tabs.Selected()]; s != nil {
 			s.refresh()
@@ -156,7 +156,7 @@ type welcomeScreen struct {
 	root     fyne.CanvasObject
 }
 
-func newWelcomeScreen(m *mainUI, credited string, admins []data.Admin) *welcomeScreen {
+func newWelcomeScreen(m *mainUI, credited string, admins []rosterdesk.Admin) *welcomeScreen {
 	w := &welcomeScreen{m: m, form: newAdminForm(m.load, m.eng, admins)}
 	icon := canvas.NewImageFromResource(assets.Icon)
 	icon.FillMode = canvas.ImageFillContain
@@ -174,7 +174,7 @@ func newWelcomeScreen(m *mainUI, credited string, admins []data.Admin) *welcomeS
 	w.credited.Importance = widget.SuccessImportance
 	w.change = widget.NewButton("Change…", func() { w.showForm(true) })
 	w.formBox = container.NewVBox(w.form.box, container.NewHBox(w.form.save))
-	w.form.onSaved = func(a data.Admin) { w.creditedTo(a.Name, a.Email) }
+	w.form.onSaved = func(a rosterdesk.Admin) { w.creditedTo(a.Name, a.Email) }
 	step1 := widget.NewCard("1. Create the admin account credited with changes",
 		"Every change a sync makes is recorded under this account, and no sync runs until one is set.",
 		container.NewVBox(w.formBox, container.NewBorder(nil, nil, nil, w.change, w.credited)))
@@ -297,7 +297,7 @@ func (w *welcomeScreen) loaded(r *rsync.Result) {
 func (m *mainUI) firstRun() <-chan struct{} {
 	type state struct {
 		credited string
-		admins   []data.Admin
+		admins   []rosterdesk.Admin
 		empty    bool
 	}
 	return run(m.load, func(ctx context.Context) (state, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"rosterdesk"
 	"strings"
 	"testing"
 
@@ -79,7 +80,7 @@ func TestWelcomeFirstRunWithSample(t *testing.T) {
 		t.Errorf("roster after the sample: %v", got)
 	}
 	runs, err := eng.History(ctx, 10, 0)
-	if err != nil || len(runs) != 2 || runs[0].Scope != rsync.ScopeUsersCourses || runs[1].Scope != rsync.ScopeBuildings {
+	if err != nil || len(runs) != 2 || runs[0].Scope != rosterdesk.ScopeUsersCourses || runs[1].Scope != rosterdesk.ScopeBuildings {
 		t.Fatalf("history after the sample: %+v %v", runs, err)
 	}
 	m.selectTab(NavHistory)

@@ -3,8 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
-
-	"rosterdesk/data"
+	"rosterdesk"
 )
 
 func (c *cli) admin(args []string) int {
@@ -34,7 +33,7 @@ func (c *cli) admin(args []string) int {
 		}
 		if *asJSON {
 			if as == nil {
-				as = []data.Admin{}
+				as = []rosterdesk.Admin{}
 			}
 			c.printJSON(as)
 			return exitOK

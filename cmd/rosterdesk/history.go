@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"rosterdesk"
 	"strconv"
 	"text/tabwriter"
 
@@ -77,8 +78,8 @@ func (c *cli) log(args []string) int {
 		}
 		return exitOK
 	}
-	var entries []data.LogEntry
-	_, err = c.eng.RunLog(c.ctx, id, func(e data.LogEntry) error {
+	var entries []rosterdesk.LogEntry
+	_, err = c.eng.RunLog(c.ctx, id, func(e rosterdesk.LogEntry) error {
 		entries = append(entries, e)
 		return nil
 	})
@@ -91,7 +92,7 @@ func (c *cli) log(args []string) int {
 	}
 	if *asJSON {
 		if entries == nil {
-			entries = []data.LogEntry{}
+			entries = []rosterdesk.LogEntry{}
 		}
 		c.printJSON(entries)
 		return exitOK

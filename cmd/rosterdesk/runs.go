@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"rosterdesk"
 	"strconv"
 	"text/tabwriter"
 
@@ -38,7 +39,7 @@ func (c *cli) runCommand(name string, args []string, do func(int64) (*rsync.Resu
 		code = exitRejected
 	}
 	if res == nil {
-		res = &rsync.Result{Status: rsync.StatusRefused, Message: err.Error()}
+		res = &rsync.Result{Status: rosterdesk.StatusRefused, Message: err.Error()}
 	}
 	if *asJSON {
 		c.printJSON(res)
@@ -74,7 +75,7 @@ func (c *cli) review(args []string) int {
 	} else if err != nil {
 		return c.fail(err)
 	}
-	page, err := c.eng.RunRecords(c.ctx, id, rsync.RecordQuery{Search: *search, Entity: data.Entity(*kind), Limit: *limit})
+	page, err := c.eng.RunRecords(c.ctx, id, rsync.RecordQuery{Search: *search, Entity: rosterdesk.Entity(*kind), Limit: *limit})
 	if err != nil {
 		return c.fail(err)
 	}

@@ -3,14 +3,14 @@ package main
 import (
 	"flag"
 	"fmt"
+	"rosterdesk"
 	"strconv"
 	"text/tabwriter"
 
-	"rosterdesk/data"
 	rsync "rosterdesk/sync"
 )
 
-func (c *cli) printLog(entries []data.LogEntry, max int) {
+func (c *cli) printLog(entries []rosterdesk.LogEntry, max int) {
 	tw := tabwriter.NewWriter(c.out, 0, 2, 2, ' ', 0)
 	n := 0
 	for _, e := range entries {
@@ -36,7 +36,7 @@ func (c *cli) sync(args []string) int {
 	scope := fs.String("scope", "", "buildings, users or users+courses (default: the sync.process setting)")
 	dry := fs.Bool("dry-run", false, "plan only: record the run and its log, change nothing")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
-	trigger := fs.String("trigger", string(rsync.TriggerManual), "manual, upload or automated (recorded in the history)")
+	trigger := fs.String("trigger", string(rosterdesk.TriggerManual), "manual, upload or automated (recorded in the history)")
 	connected := fs.Bool("connected", false, "sync what Sync now reads: the connected bundle (its newest export), the watched folder or the provider")
 	pos, ok := c.parse(fs, args, -1)
 	if !ok {
@@ -50,9 +50,9 @@ func (c *cli) sync(args []string) int {
 		fmt.Fprintf(c.errw, "rosterdesk sync: expected %d argument(s), got %d\n\n%s", want, len(pos), usage)
 		return exitUnusable
 	}
-	opt := rsync.Options{DryRun: *dry, Trigger: rsync.Trigger(*trigger)}
+	opt := rsync.Options{DryRun: *dry, Trigger: rosterdesk.Trigger(*trigger)}
 	if *scope != "" {
-		s, ok := rsync.ParseScope(*scope)
+		s, ok := rosterdesk.ParseScope(*scope)
 		if !ok {
 			fmt.Fprintf(c.errw, "rosterdesk sync: --scope %q is not buildings, users or users+courses\n", *scope)
 			return exitUnusable
@@ -60,7 +60,7 @@ func (c *cli) sync(args []string) int {
 		opt.Scope = s
 	}
 	switch opt.Trigger {
-	case rsync.TriggerManual, rsync.TriggerUpload, rsync.TriggerAutomated:
+	case rosterdesk.TriggerManual, rosterdesk.TriggerUpload, rosterdesk.TriggerAutomated:
 	default:
 		fmt.Fprintf(c.errw, "rosterdesk sync: --trigger %q is not manual, upload or automated\n", *trigger)
 		return exitUnusable
@@ -84,7 +84,7 @@ func (c *cli) sync(args []string) int {
 		code = exitUnusable
 	case err != nil:
 		if res == nil {
-			res = &rsync.Result{Status: rsync.StatusFailed, Scope: opt.Scope, Trigger: opt.Trigger, Message: err.Error()}
+			res = &rsync.Result{Status: rosterdesk.StatusFailed, Scope: opt.Scope, Trigger: opt.Trigger, Message: err.Error()}
 		}
 		code = exitFor(err)
 	case res.Errors > 0:
@@ -120,16 +120,16 @@ func (c *cli) printResult(r *rsync.Result) {
 	}
 	k := r.Counts
 	switch r.Scope {
-	case rsync.ScopeBuildings:
+	case rosterdesk.ScopeBuildings:
 		fmt.Fprintf(c.out, "  buildings    added %d, updated %d, deactivated %d\n", k.Buildings.Added, k.Buildings.Updated, k.Buildings.Deactivated)
 	default:
 		u := k.Users
 		fmt.Fprintf(c.out, "  users        added %d, updated %d, deactivated %d, reactivated %d, ignored %d, skipped %d, errors %d\n",
 			u.Added, u.Updated, u.Deactivated, u.Reactivated, u.Ignored, u.Skipped, u.Errors)
-		if r.Scope == rsync.ScopeUsersCourses {
+		if r.Scope == rosterdesk.ScopeUsersCourses {
 			for _, x := range []struct {
 				n string
-				c data.CourseCounts
+				c rosterdesk.CourseCounts
 			}{{"courses", k.Courses}, {"classes", k.Classes}, {"assignments", k.Assignments}} {
 				fmt.Fprintf(c.out, "  %-12s added %d, updated %d, removed %d, errors %d\n", x.n, x.c.Added, x.c.Updated, x.c.Removed, x.c.Errors)
 			}

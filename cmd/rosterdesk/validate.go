@@ -3,12 +3,11 @@ package main
 import (
 	"flag"
 	"fmt"
+	"rosterdesk"
 	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
-
-	"rosterdesk/data"
 )
 
 func (c *cli) validate(args []string) int {
@@ -59,7 +58,7 @@ func (c *cli) validate(args []string) int {
 }
 
 // printLogByFile prints a validation log under a heading per file.
-func (c *cli) printLogByFile(entries []data.LogEntry, max int) {
+func (c *cli) printLogByFile(entries []rosterdesk.LogEntry, max int) {
 	tw := tabwriter.NewWriter(c.out, 0, 2, 2, ' ', 0)
 	n, file := 0, "\x00"
 	for _, e := range entries {

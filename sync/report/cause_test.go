@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"rosterdesk"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
-	"rosterdesk/data"
 	rsync "rosterdesk/sync"
 )
 
@@ -55,8 +55,8 @@ func TestSummaryByCause(t *testing.T) {
 		"u4,,,TRUE,sch1,student,f,,Flo,Rida,,,,,,,05,",
 		user("u1", "student", "Ann"), user("t1", "teacher", "Tom"))
 	src := writeZip(t, bundle(users...))
-	mustSync(t, e, src, rsync.ScopeBuildings)
-	id := mustSync(t, e, src, rsync.ScopeUsersCourses).RunID
+	mustSync(t, e, src, rosterdesk.ScopeBuildings)
+	id := mustSync(t, e, src, rosterdesk.ScopeUsersCourses).RunID
 
 	f, _ := export(t, e, id)
 	if f.GetSheetList()[0] != SheetSummary {
@@ -65,8 +65,8 @@ func TestSummaryByCause(t *testing.T) {
 	// The log, grouped by hand.
 	want := map[string]int{}
 	wantRows := map[string]int{}
-	var all []data.LogEntry
-	e.RunLog(context.Background(), id, func(le data.LogEntry) error {
+	var all []rosterdesk.LogEntry
+	e.RunLog(context.Background(), id, func(le rosterdesk.LogEntry) error {
 		if le.Severity != rsync.SevInfo {
 			want[le.Rule+" "+le.Severity]++
 			wantRows[le.Rule+" "+le.Severity] += max(le.Rows, 1)
@@ -162,9 +162,9 @@ func TestFormulaLikeValuesStayText(t *testing.T) {
 	// Run 2: u1 renamed to a formula (a change), a rejected row full of formulas (an error).
 	second := bundle(append([]string{"u1,,,true,sch1,student,ann,," + q(hyper) + ",Smith,,,,,,,05,", user("t1", "teacher", "Tom"),
 		"u9,,,true,sch1,wizard,zed,,@SUM(1),+1-1,,,,,,,05,", "-u10,,,true,sch1,wizard,x,,\tTab,CR,,,,,,,05,"}, base[2:]...)...)
-	mustSync(t, e, writeZip(t, first), rsync.ScopeBuildings)
-	mustSync(t, e, writeZip(t, first), rsync.ScopeUsersCourses)
-	id := mustSync(t, e, writeZip(t, second), rsync.ScopeUsersCourses).RunID
+	mustSync(t, e, writeZip(t, first), rosterdesk.ScopeBuildings)
+	mustSync(t, e, writeZip(t, first), rosterdesk.ScopeUsersCourses)
+	id := mustSync(t, e, writeZip(t, second), rosterdesk.ScopeUsersCourses).RunID
 
 	f, raw := export(t, e, id)
 	seen := map[string]bool{}

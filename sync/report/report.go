@@ -9,6 +9,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"rosterdesk"
 	"strconv"
 
 	"github.com/xuri/excelize/v2"
@@ -33,7 +34,7 @@ func WriteCSV(ctx context.Context, eng *rsync.Engine, runID int64, w io.Writer) 
 		return err
 	}
 	rec := make([]string, len(CSVHeader))
-	_, err := eng.RunLog(ctx, runID, func(e data.LogEntry) error {
+	_, err := eng.RunLog(ctx, runID, func(e rosterdesk.LogEntry) error {
 		rec[0], rec[1], rec[2], rec[3], rec[4] = e.Severity, e.Phase, e.File, strconv.Itoa(e.Line), strconv.Itoa(e.Column)
 		rec[5], rec[6], rec[7], rec[8] = e.SourcedID, e.Field, e.Rule, e.Message
 		rec[9], rec[10], rec[11] = e.Name, e.Value, e.Raw
@@ -134,7 +135,7 @@ func WriteXLSX(ctx context.Context, eng *rsync.Engine, runID int64, w io.Writer)
 	sheetsOf := map[string][]string{}
 	for _, sev := range []struct{ sheet, severity string }{{SheetErrors, rsync.SevError}, {SheetWarnings, rsync.SevWarning}} {
 		t := wb.table(sev.sheet, logColumns)
-		err := eng.DB.LogOfSeverity(ctx, runID, sev.severity, func(e data.LogEntry) error {
+		err := eng.DB.LogOfSeverity(ctx, runID, sev.severity, func(e rosterdesk.LogEntry) error {
 			return t.add(wb.logRow(e))
 		})
 		if err = t.close(err); err != nil {
@@ -143,7 +144,7 @@ func WriteXLSX(ctx context.Context, eng *rsync.Engine, runID int64, w io.Writer)
 		counts[sev.severity], sheetsOf[sev.sheet] = t.total, t.names
 	}
 	t := wb.table(SheetChanges, changeColumns)
-	err = eng.DB.RunChanges(ctx, runID, func(a data.Audit) error {
+	err = eng.DB.RunChanges(ctx, runID, func(a rosterdesk.Audit) error {
 		return t.add([]any{string(a.Entity), wb.text(a.SourcedID), a.Action, a.Field, wb.text(deref(a.Old)), wb.text(deref(a.New)),
 			wb.text(a.Reason), wb.text(a.Admin), wb.timeCell(a.At)})
 	})
@@ -153,7 +154,7 @@ func WriteXLSX(ctx context.Context, eng *rsync.Engine, runID int64, w io.Writer)
 	changes := t.total
 	sheetsOf[SheetChanges] = t.names
 	t = wb.table(SheetInfo, logColumns)
-	err = eng.DB.LogOfSeverity(ctx, runID, rsync.SevInfo, func(e data.LogEntry) error { return t.add(wb.logRow(e)) })
+	err = eng.DB.LogOfSeverity(ctx, runID, rsync.SevInfo, func(e rosterdesk.LogEntry) error { return t.add(wb.logRow(e)) })
 	if err = t.close(err); err != nil {
 		return err
 	}
@@ -231,7 +232,7 @@ func (wb *workbook) timeCell(s string) any {
 	return excelize.Cell{StyleID: wb.datetime, Value: t.UTC()}
 }
 
-func (wb *workbook) logRow(e data.LogEntry) []any {
+func (wb *workbook) logRow(e rosterdesk.LogEntry) []any {
 	return []any{wb.text(e.File), number(e.Line), number(e.Column), wb.text(e.SourcedID), wb.text(e.Name), wb.text(e.Field),
 		wb.text(e.Value), wb.text(e.Rule), wb.text(e.Message), wb.text(e.Raw)}
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"rosterdesk"
 	"strconv"
 	"strings"
 	"testing"
@@ -91,9 +92,9 @@ func newEngine(t *testing.T) *rsync.Engine {
 	return e
 }
 
-func mustSync(t *testing.T, e *rsync.Engine, src string, scope rsync.Scope) *rsync.Result {
+func mustSync(t *testing.T, e *rsync.Engine, src string, scope rosterdesk.Scope) *rsync.Result {
 	t.Helper()
-	res, err := e.Sync(context.Background(), src, rsync.Options{Scope: scope, Trigger: rsync.TriggerManual})
+	res, err := e.Sync(context.Background(), src, rsync.Options{Scope: scope, Trigger: rosterdesk.TriggerManual})
 	if err != nil {
 		t.Fatalf("sync %s: %v", scope, err)
 	}
@@ -116,9 +117,9 @@ func history(t *testing.T) (*rsync.Engine, [3]int64) {
 	second := bundle(append([]string{user("u1", "student", "Ann"), user("t1", "teacher", "Thomas"), user("u3", "student", "Cat"),
 		"u9,,,true,sch1,wizard,zed,,Zed,Smith,,,,,,,05,"}, class...)...)
 	var ids [3]int64
-	ids[0] = mustSync(t, e, writeZip(t, first), rsync.ScopeBuildings).RunID
-	ids[1] = mustSync(t, e, writeZip(t, first), rsync.ScopeUsersCourses).RunID
-	ids[2] = mustSync(t, e, writeZip(t, second), rsync.ScopeUsersCourses).RunID
+	ids[0] = mustSync(t, e, writeZip(t, first), rosterdesk.ScopeBuildings).RunID
+	ids[1] = mustSync(t, e, writeZip(t, first), rosterdesk.ScopeUsersCourses).RunID
+	ids[2] = mustSync(t, e, writeZip(t, second), rosterdesk.ScopeUsersCourses).RunID
 	return e, ids
 }
 
@@ -148,15 +149,15 @@ func rows(t *testing.T, f *excelize.File, sheet string) [][]string {
 // logCounts counts a run's log by severity through the engine.
 func logCounts(t *testing.T, e *rsync.Engine, id int64) map[string]int {
 	n := map[string]int{}
-	if _, err := e.RunLog(context.Background(), id, func(le data.LogEntry) error { n[le.Severity]++; return nil }); err != nil {
+	if _, err := e.RunLog(context.Background(), id, func(le rosterdesk.LogEntry) error { n[le.Severity]++; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	return n
 }
 
-func changes(t *testing.T, e *rsync.Engine, id int64) []data.Audit {
-	var out []data.Audit
-	if _, err := e.RunChanges(context.Background(), id, func(a data.Audit) error { out = append(out, a); return nil }); err != nil {
+func changes(t *testing.T, e *rsync.Engine, id int64) []rosterdesk.Audit {
+	var out []rosterdesk.Audit
+	if _, err := e.RunChanges(context.Background(), id, func(a rosterdesk.Audit) error { out = append(out, a); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	return out
@@ -411,8 +412,8 @@ func TestWriteCSVIsTheFullLog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var all []data.LogEntry
-	e.RunLog(context.Background(), ids[1], func(le data.LogEntry) error { all = append(all, le); return nil })
+	var all []rosterdesk.LogEntry
+	e.RunLog(context.Background(), ids[1], func(le rosterdesk.LogEntry) error { all = append(all, le); return nil })
 	if len(recs) != len(all)+1 || strings.Join(recs[0], ",") != "severity,phase,file,line,column,sourcedId,field,rule,message,name,value,raw" {
 		t.Fatalf("%d records for %d entries, header %q", len(recs), len(all), recs[0])
 	}
@@ -469,7 +470,7 @@ func TestHeldRunExportListsWhoItChanges(t *testing.T) {
 	}
 	// A name a spreadsheet would run as a formula stays text on the sheet.
 	third := bundle(user("u1", "student", "Ann"), user("t1", "teacher", "Thomas"), "u7,,,true,sch1,student,new,,@SUM(1),-Smith,,,,,,,05,")
-	res, err := e.Sync(ctx, writeZip(t, third), rsync.Options{Scope: rsync.ScopeUsersCourses, Trigger: rsync.TriggerManual})
+	res, err := e.Sync(ctx, writeZip(t, third), rsync.Options{Scope: rosterdesk.ScopeUsersCourses, Trigger: rosterdesk.TriggerManual})
 	if !rsync.IsHeld(err) {
 		t.Fatalf("not held: %v", err)
 	}

@@ -6,13 +6,12 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
+	"rosterdesk"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
-
-	rsync "rosterdesk/sync"
 )
 
 // TestRosterExports: after two syncs (one user gone, one renamed to a
@@ -28,9 +27,9 @@ func TestRosterExports(t *testing.T) {
 	first := bundle(base...)
 	second := bundle(append([]string{`u1,,,true,sch1,student,ann,,"` + strings.ReplaceAll(hyper, `"`, `""`) + `",@SUM(1),,,,,,,05,`,
 		user("t1", "teacher", "Tom")}, base[3:]...)...)
-	mustSync(t, e, writeZip(t, first), rsync.ScopeBuildings)
-	mustSync(t, e, writeZip(t, first), rsync.ScopeUsersCourses)
-	mustSync(t, e, writeZip(t, second), rsync.ScopeUsersCourses)
+	mustSync(t, e, writeZip(t, first), rosterdesk.ScopeBuildings)
+	mustSync(t, e, writeZip(t, first), rosterdesk.ScopeUsersCourses)
+	mustSync(t, e, writeZip(t, second), rosterdesk.ScopeUsersCourses)
 	rc, err := e.Roster(context.Background())
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"rosterdesk"
 	"strconv"
 	"strings"
 	"time"
@@ -20,7 +21,7 @@ import (
 // context and what to do next, then its errors and warnings grouped by rule,
 // the most frequent first, each with an example and what it means and how to
 // fix it in the SIS; then what the other sheets hold and every count.
-func (wb *workbook) summary(ctx context.Context, eng *rsync.Engine, run data.Run, logN map[string]int, changes int, sheetsOf map[string][]string) error {
+func (wb *workbook) summary(ctx context.Context, eng *rsync.Engine, run rosterdesk.Run, logN map[string]int, changes int, sheetsOf map[string][]string) error {
 	causes, err := eng.DB.LogByRule(ctx, run.ID)
 	if err != nil {
 		return err
@@ -89,9 +90,9 @@ func (wb *workbook) summary(ctx context.Context, eng *rsync.Engine, run data.Run
 	}
 	next := rsync.GuidanceErrors
 	switch run.Status {
-	case rsync.StatusFailed:
+	case rosterdesk.StatusFailed:
 		next = rsync.GuidanceFailed
-	case rsync.StatusHeld:
+	case rosterdesk.StatusHeld:
 		next = rsync.GuidanceHeld
 	}
 	zone := time.Now().Format("MST, UTC-07:00")
@@ -208,7 +209,7 @@ func (wb *workbook) summary(ctx context.Context, eng *rsync.Engine, run data.Run
 	what := "Counts"
 	if rsync.FromRun(run).CountsAre == rsync.CountsPlanned {
 		what = "Planned counts (nothing applied)"
-		if run.Status == rsync.StatusApproved {
+		if run.Status == rosterdesk.StatusApproved {
 			what = fmt.Sprintf("Planned counts (applied by run %d)", run.ResolvedBy)
 		}
 	}
@@ -247,7 +248,7 @@ type countRow struct {
 
 // countRows lists every number of data.Counts as "<entity> <count>", in the
 // order the structs declare them, so a count added later is exported too.
-func countRows(c data.Counts) []countRow {
+func countRows(c rosterdesk.Counts) []countRow {
 	var out []countRow
 	v := reflect.ValueOf(c)
 	for i := 0; i < v.NumField(); i++ {

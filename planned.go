@@ -1,0 +1,29 @@
+package rosterdesk
+
+// PlannedRecord is one record a held run or a preview would touch, with what
+// names it for the admin: a user's name, role and school; a class's title,
+// course and school; who an assignment puts in which class.
+type PlannedRecord struct {
+	Entity    Entity `json:"entity"`
+	Action    string `json:"action"`
+	SourcedID string `json:"sourcedId"`
+	Line      int    `json:"line,omitempty"`
+	Reason    string `json:"reason,omitempty"`
+	Name      string `json:"name"`
+	Detail    string `json:"detail"`
+
+	// What the planner read for an added record (the roster has nothing yet);
+	// the names are resolved from these when the list is stored.
+	Role, UserRef, ClassRef, CourseRef, SchoolRef string `json:"-"`
+}
+
+// PlannedQuery pages and searches a stored list. Search matches a name,
+// detail or sourcedId (case-insensitive, anywhere in it); Entity and Action
+// narrow it when set.
+type PlannedQuery struct {
+	Search string
+	Entity Entity
+	Action string
+	Offset int
+	Limit  int // <= 0: all
+}

@@ -1,0 +1,71 @@
+package rosterdesk
+
+// Scope is what a run synchronizes.
+type Scope string
+
+const (
+	ScopeBuildings    Scope = "buildings"
+	ScopeUsers        Scope = "users"
+	ScopeUsersCourses Scope = "users+courses"
+)
+
+// ParseScope accepts the scope names the CLI and settings use.
+func ParseScope(s string) (Scope, bool) {
+	switch Scope(s) {
+	case ScopeBuildings, ScopeUsers, ScopeUsersCourses:
+		return Scope(s), true
+	}
+	return "", false
+}
+
+// Trigger says who started a run.
+type Trigger string
+
+const (
+	TriggerManual    Trigger = "manual"
+	TriggerUpload    Trigger = "upload"
+	TriggerAutomated Trigger = "automated"
+)
+
+// Run statuses.
+const (
+	StatusApplied    = "applied"
+	StatusDryRun     = "dry-run"
+	StatusRefused    = "refused"
+	StatusFailed     = "failed"
+	StatusHeld       = "held"        // needs review: nothing applied
+	StatusApproved   = "approved"    // a held run an admin approved (the approving run applied it)
+	StatusDiscarded  = "discarded"   // a held run an admin discarded
+	StatusRolledBack = "rolled-back" // an applied run undone by a later run
+	StatusCancelled  = "cancelled"   // stopped by the admin; nothing applied
+)
+
+// Statuses of automated runs that did not run.
+const (
+	StatusSkipped = "skipped" // paused, nothing new in the folder, or another run in progress
+	StatusMissed  = "missed"  // the app was closed and it is too late to catch up
+)
+
+// Run is one recorded sync run.
+type Run struct {
+	ID         int64  `json:"run_id"`
+	Status     string `json:"status"`
+	Scope      string `json:"scope"`
+	Trigger    string `json:"trigger"`
+	Source     string `json:"source"`
+	StartedAt  string `json:"started_at"`
+	FinishedAt string `json:"finished_at"`
+	Errors     int    `json:"errors"`
+	Warnings   int    `json:"warnings"`
+	Counts     Counts `json:"counts"`
+	Message    string `json:"message,omitempty"`
+	AdminID    int64  `json:"-"`
+
+	Options    string `json:"-"` // JSON: how the run was asked for
+	HeldSource string `json:"-"` // a held run's copy of its source
+	HeldSHA256 string `json:"-"` // the copy's content hash when it was kept
+	ResolvedBy int64  `json:"resolved_by,omitempty"`
+	Undoes     int64  `json:"undoes,omitempty"`
+	Inputs     string `json:"-"` // JSON: the files read, with rows and header
+	Tripped    string `json:"-"` // JSON: the limits a held run tripped
+}
