@@ -66,3 +66,16 @@ func (db *DB) dumpTable(ctx context.Context, t string) (string, error) {
 	}
 	return b.String(), r.Err()
 }
+
+// DumpTables renders the given tables like Dump.
+func (db *DB) DumpTables(ctx context.Context, tables ...string) (string, error) {
+	var b strings.Builder
+	for _, t := range tables {
+		d, err := db.dumpTable(ctx, t)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(d)
+	}
+	return b.String(), nil
+}
