@@ -3,8 +3,9 @@ package data
 import (
 	"context"
 	"fmt"
-	"rosterdesk"
 	"strings"
+
+	"rosterdesk"
 )
 
 // The roster browser's queries: pages of users, courses and classes with

@@ -2,9 +2,10 @@ package data
 
 import (
 	"context"
-	"rosterdesk"
 	"sort"
 	"strings"
+
+	"rosterdesk"
 )
 
 // AddPlanned stores run runID's list (replacing what it held), names resolved.

@@ -2,8 +2,9 @@ package data
 
 import (
 	"context"
-	"rosterdesk"
 	"sort"
+
+	"rosterdesk"
 )
 
 // LogOfSeverity streams the entries of one severity (error, warning or info)

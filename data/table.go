@@ -6,8 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
-	"rosterdesk"
 	"strings"
+
+	"rosterdesk"
 )
 
 // Sep joins a record's field values into one string; it never appears in CSV text we keep.

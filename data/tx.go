@@ -4,9 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"rosterdesk"
 	"strings"
 	"time"
+
+	"rosterdesk"
 )
 
 // Tx is one write transaction. It carries a fixed now, so every row written by

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"rosterdesk"
 	"sort"
 	"strings"
 
+	"rosterdesk"
 	"rosterdesk/data"
 )
 

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"rosterdesk"
 	"strings"
 	gosync "sync"
 	"time"
 
+	"rosterdesk"
 	"rosterdesk/data"
 )
 

@@ -3,8 +3,8 @@ package sync
 import (
 	"context"
 	"errors"
-	"rosterdesk"
 
+	"rosterdesk"
 	"rosterdesk/data"
 )
 

@@ -3,9 +3,10 @@ package sync
 import (
 	"errors"
 	"io"
-	"rosterdesk"
 	"sort"
 	"strings"
+
+	"rosterdesk"
 )
 
 // planBuildings aligns OneRoster schools with buildings by building SIS id =

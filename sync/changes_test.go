@@ -3,11 +3,11 @@ package sync
 import (
 	"context"
 	"errors"
-	"rosterdesk"
 	"slices"
 	"strings"
 	"testing"
 
+	"rosterdesk"
 	"rosterdesk/data"
 )
 

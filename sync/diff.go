@@ -3,12 +3,12 @@ package sync
 import (
 	"errors"
 	"io"
-	"rosterdesk"
 	"slices"
 	"sort"
 	"strings"
 	"time"
 
+	"rosterdesk"
 	"rosterdesk/data"
 )
 

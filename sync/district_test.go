@@ -3,9 +3,9 @@ package sync
 import (
 	"context"
 	"path/filepath"
-	"rosterdesk"
 	"testing"
 
+	"rosterdesk"
 	"rosterdesk/data"
 	"rosterdesk/sync/gen"
 )

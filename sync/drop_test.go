@@ -5,9 +5,10 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"rosterdesk"
 	"strings"
 	"testing"
+
+	"rosterdesk"
 )
 
 // A folder handed over on its own is an unzipped export, read in place.

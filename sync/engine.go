@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"rosterdesk"
 	"strconv"
 	gosync "sync"
 	"sync/atomic"
 
 	"github.com/rs/zerolog"
 
+	"rosterdesk"
 	"rosterdesk/data"
 	"rosterdesk/sync/rest"
 )

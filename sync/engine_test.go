@@ -5,12 +5,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"rosterdesk"
 	"strings"
 	"testing"
 
 	"github.com/rs/zerolog"
 
+	"rosterdesk"
 	"rosterdesk/data"
 )
 

@@ -7,11 +7,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"rosterdesk"
 	"slices"
 	"strings"
 	"testing"
 
+	"rosterdesk"
 	"rosterdesk/data"
 	"rosterdesk/sync/gen"
 	"rosterdesk/sync/rest/resttest"

@@ -3,11 +3,11 @@ package sync
 import (
 	"context"
 	"path/filepath"
-	"rosterdesk"
 	"strconv"
 	"strings"
 	"testing"
 
+	"rosterdesk"
 	"rosterdesk/data"
 	"rosterdesk/sync/gen"
 )

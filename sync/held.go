@@ -8,8 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"rosterdesk"
 
+	"rosterdesk"
 	"rosterdesk/data"
 )
 

@@ -2,8 +2,9 @@ package sync
 
 import (
 	"context"
-	"rosterdesk"
 	"testing"
+
+	"rosterdesk"
 )
 
 // History tells the truth: preview, held run and History give the same

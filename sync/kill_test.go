@@ -5,11 +5,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"rosterdesk"
 	"testing"
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"rosterdesk"
 )
 
 // TestKillDuringApply kills a child process in the middle of apply and checks

@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"rosterdesk"
 	"strings"
 
+	"rosterdesk"
 	"rosterdesk/data"
 )
 

@@ -3,10 +3,10 @@ package sync
 import (
 	"context"
 	"path/filepath"
-	"rosterdesk"
 	"strings"
 	"testing"
 
+	"rosterdesk"
 	"rosterdesk/sync/gen"
 )
 

@@ -2,8 +2,9 @@ package sync
 
 import (
 	"fmt"
-	"rosterdesk"
 	"sort"
+
+	"rosterdesk"
 )
 
 // Severities. An error means the record was skipped; a warning means it was

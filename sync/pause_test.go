@@ -3,10 +3,11 @@ package sync
 import (
 	"context"
 	"errors"
-	"rosterdesk"
 	"strings"
 	"testing"
 	"time"
+
+	"rosterdesk"
 )
 
 // Pausing from a day keeps a planned end date after it; Resume clears both;

@@ -1,10 +1,10 @@
 package sync
 
 import (
-	"rosterdesk"
 	gosync "sync"
 	"time"
 
+	"rosterdesk"
 	"rosterdesk/data"
 )
 

@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"io"
-	"rosterdesk"
 	"strings"
 
+	"rosterdesk"
 	"rosterdesk/data"
 )
 

@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"reflect"
-	"rosterdesk"
 	"strings"
 	"testing"
 	"time"
+
+	"rosterdesk"
 )
 
 func TestParseDaysAndTime(t *testing.T) {

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"rosterdesk"
 	"strconv"
 	"strings"
 	gosync "sync"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/zalando/go-keyring"
 
+	"rosterdesk"
 	"rosterdesk/sync/rest"
 )
 

@@ -6,13 +6,13 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"rosterdesk"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/zalando/go-keyring"
 
+	"rosterdesk"
 	"rosterdesk/sync/gen"
 	"rosterdesk/sync/rest"
 	"rosterdesk/sync/rest/resttest"

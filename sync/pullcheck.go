@@ -7,9 +7,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"rosterdesk"
 	"sort"
 	"strings"
+
+	"rosterdesk"
 )
 
 // A full REST pull is read page by page, often from a server whose data

@@ -2,11 +2,11 @@ package sync
 
 import (
 	"context"
-	"rosterdesk"
 	"strings"
 	"sync/atomic"
 	"testing"
 
+	"rosterdesk"
 	"rosterdesk/data"
 	"rosterdesk/sync/gen"
 	"rosterdesk/sync/rest/resttest"

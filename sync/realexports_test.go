@@ -6,10 +6,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"rosterdesk"
 	"strings"
 	"testing"
 
+	"rosterdesk"
 	"rosterdesk/data"
 )
 

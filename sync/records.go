@@ -2,9 +2,9 @@ package sync
 
 import (
 	"context"
-	"rosterdesk"
 	"strings"
 
+	"rosterdesk"
 	"rosterdesk/data"
 )
 

@@ -2,10 +2,10 @@ package sync
 
 import (
 	"context"
-	"rosterdesk"
 	"strings"
 	"testing"
 
+	"rosterdesk"
 	"rosterdesk/data"
 	"rosterdesk/sync/gen"
 )

@@ -2,8 +2,8 @@ package sync
 
 import (
 	"fmt"
-	"rosterdesk"
 
+	"rosterdesk"
 	"rosterdesk/data"
 )
 

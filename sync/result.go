@@ -5,6 +5,7 @@ package sync
 
 import (
 	"encoding/json"
+
 	"rosterdesk"
 )
 

@@ -2,9 +2,10 @@ package sync
 
 import (
 	"context"
-	"rosterdesk"
 	"strings"
 	"testing"
+
+	"rosterdesk"
 )
 
 func TestRetentionSetting(t *testing.T) {

@@ -1,8 +1,9 @@
 package sync
 
 import (
-	"rosterdesk"
 	"strings"
+
+	"rosterdesk"
 )
 
 func (p *planner) sessionRow(t *table) rowResult {

@@ -3,8 +3,8 @@ package sync
 import (
 	"fmt"
 	"hash/maphash"
-	"rosterdesk"
 
+	"rosterdesk"
 	"rosterdesk/data"
 )
 

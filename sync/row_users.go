@@ -4,11 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"rosterdesk"
 	"slices"
 	"sort"
 	"strings"
 
+	"rosterdesk"
 	"rosterdesk/data"
 )
 

@@ -2,9 +2,10 @@ package sync
 
 import (
 	"encoding/json"
-	"rosterdesk"
 	"sort"
 	"strings"
+
+	"rosterdesk"
 )
 
 // RunSource is what a run read, for the error report's context.

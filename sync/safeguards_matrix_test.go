@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"rosterdesk"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"rosterdesk"
 	"rosterdesk/sync/gen"
 )
 

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"rosterdesk"
 
+	"rosterdesk"
 	sampledistrict "rosterdesk/assets/sample"
 )
 

@@ -4,12 +4,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"rosterdesk"
 	"strings"
 	"testing"
 
 	"github.com/rs/zerolog"
 
+	"rosterdesk"
 	sampledistrict "rosterdesk/assets/sample"
 )
 

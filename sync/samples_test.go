@@ -4,10 +4,10 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"rosterdesk"
 	"strings"
 	"testing"
 
+	"rosterdesk"
 	"rosterdesk/data"
 )
 

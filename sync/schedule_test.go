@@ -5,12 +5,13 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"rosterdesk"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jonboulle/clockwork"
+
+	"rosterdesk"
 )
 
 // scheduled sets up an engine whose automated sync runs on days at hhmm UTC

@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"rosterdesk"
 	"sort"
 	"strings"
 
+	"rosterdesk"
 	"rosterdesk/data"
 )
 

@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/mail"
-	"rosterdesk"
 	"strings"
 
+	"rosterdesk"
 	"rosterdesk/data"
 )
 

@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"reflect"
-	"rosterdesk"
 	"strings"
 	"testing"
 
+	"rosterdesk"
 	"rosterdesk/data"
 )
 

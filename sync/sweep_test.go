@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"rosterdesk"
 	"sort"
 	"strings"
 	"testing"
+
+	"rosterdesk"
 )
 
 // sampleBundles lists every bundle in the public samples: each zip, and each

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"rosterdesk"
 	"strings"
 	"syscall"
 	"testing"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"rosterdesk"
 	"rosterdesk/data"
 )
 

@@ -8,13 +8,14 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"rosterdesk"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"rosterdesk"
 )
 
 // Failure 7: a FIFO as source (or in a source folder) is refused at once; an

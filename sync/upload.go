@@ -9,8 +9,9 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"rosterdesk"
 	"strings"
+
+	"rosterdesk"
 )
 
 // The three things an admin can upload by hand.

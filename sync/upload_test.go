@@ -6,12 +6,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"rosterdesk"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
+	"rosterdesk"
 	"rosterdesk/data"
 )
 

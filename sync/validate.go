@@ -3,10 +3,10 @@ package sync
 import (
 	"context"
 	"fmt"
-	"rosterdesk"
 	"sort"
 	"strings"
 
+	"rosterdesk"
 	"rosterdesk/data"
 )
 

@@ -3,9 +3,10 @@ package sync
 import (
 	"context"
 	"os"
-	"rosterdesk"
 	"runtime"
 	"testing"
+
+	"rosterdesk"
 )
 
 func TestZZProf(t *testing.T) {

@@ -3,7 +3,6 @@ package ui
 import (
 	"os"
 	"path/filepath"
-	"rosterdesk"
 	"strings"
 	"testing"
 
@@ -11,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"rosterdesk"
 	rsync "rosterdesk/sync"
 	"rosterdesk/sync/report"
 )

@@ -3,10 +3,10 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"rosterdesk"
 	"strconv"
 	"strings"
 
+	"rosterdesk"
 	rsync "rosterdesk/sync"
 )
 

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"rosterdesk"
 	"strings"
 	"testing"
 
@@ -16,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/xuri/excelize/v2"
 
+	"rosterdesk"
 	rsync "rosterdesk/sync"
 	"rosterdesk/sync/gen"
 )

@@ -1,10 +1,11 @@
 package ui
 
 import (
-	"rosterdesk"
 	"testing"
 
 	"fyne.io/fyne/v2"
+
+	"rosterdesk"
 )
 
 // schoolLaptop is the smallest window RosterDesk is made for: 1366x768 at

@@ -3,13 +3,13 @@ package ui
 import (
 	"context"
 	"path/filepath"
-	"rosterdesk"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
 	"github.com/zalando/go-keyring"
 
+	"rosterdesk"
 	rsync "rosterdesk/sync"
 	"rosterdesk/sync/gen"
 	"rosterdesk/sync/rest"

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"rosterdesk"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -11,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"rosterdesk"
 	rsync "rosterdesk/sync"
 )
 

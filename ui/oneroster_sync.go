@@ -3,11 +3,11 @@ package ui
 import (
 	"context"
 	"fmt"
-	"rosterdesk"
 	"time"
 
 	"fyne.io/fyne/v2/widget"
 
+	"rosterdesk"
 	rsync "rosterdesk/sync"
 )
 

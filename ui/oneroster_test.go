@@ -2,12 +2,12 @@ package ui
 
 import (
 	"context"
-	"rosterdesk"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
 
+	"rosterdesk"
 	rsync "rosterdesk/sync"
 )
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"maps"
-	"rosterdesk"
 	"strings"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"rosterdesk"
 	rsync "rosterdesk/sync"
 )
 

@@ -2,13 +2,13 @@ package ui
 
 import (
 	"fmt"
-	"rosterdesk"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"rosterdesk"
 	rsync "rosterdesk/sync"
 )
 

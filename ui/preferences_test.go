@@ -2,13 +2,13 @@ package ui
 
 import (
 	"context"
-	"rosterdesk"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2/test"
 
+	"rosterdesk"
 	rsync "rosterdesk/sync"
 )
 

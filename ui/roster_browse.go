@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"rosterdesk"
 	"strings"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"rosterdesk"
 	"rosterdesk/data"
 	rsync "rosterdesk/sync"
 )

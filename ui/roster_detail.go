@@ -3,13 +3,13 @@ package ui
 import (
 	"context"
 	"fmt"
-	"rosterdesk"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"rosterdesk"
 	rsync "rosterdesk/sync"
 )
 

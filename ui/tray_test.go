@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"rosterdesk"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"rosterdesk"
 	rsync "rosterdesk/sync"
 )
 

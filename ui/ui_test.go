@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"rosterdesk"
 	"strings"
 	gosync "sync"
 	"testing"
@@ -17,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/rs/zerolog"
 
+	"rosterdesk"
 	rsync "rosterdesk/sync"
 	"rosterdesk/sync/gen"
 )

@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"rosterdesk"
 	"strings"
 	gosync "sync"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
+	"rosterdesk"
 	rsync "rosterdesk/sync"
 	"rosterdesk/sync/gen"
 )

@@ -4,12 +4,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"rosterdesk"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
 
+	"rosterdesk"
 	"rosterdesk/assets/sample"
 	rsync "rosterdesk/sync"
 	"rosterdesk/sync/gen"

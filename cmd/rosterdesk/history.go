@@ -6,10 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"rosterdesk"
 	"strconv"
 	"text/tabwriter"
 
+	"rosterdesk"
 	"rosterdesk/data"
 	rsync "rosterdesk/sync"
 	"rosterdesk/sync/report"

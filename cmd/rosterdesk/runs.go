@@ -4,10 +4,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"rosterdesk"
 	"strconv"
 	"text/tabwriter"
 
+	"rosterdesk"
 	"rosterdesk/data"
 	rsync "rosterdesk/sync"
 )

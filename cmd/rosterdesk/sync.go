@@ -3,10 +3,10 @@ package main
 import (
 	"flag"
 	"fmt"
-	"rosterdesk"
 	"strconv"
 	"text/tabwriter"
 
+	"rosterdesk"
 	rsync "rosterdesk/sync"
 )
 

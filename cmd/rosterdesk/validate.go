@@ -3,11 +3,12 @@ package main
 import (
 	"flag"
 	"fmt"
-	"rosterdesk"
 	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	"rosterdesk"
 )
 
 func (c *cli) validate(args []string) int {

@@ -9,11 +9,11 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"rosterdesk"
 	"strconv"
 
 	"github.com/xuri/excelize/v2"
 
+	"rosterdesk"
 	"rosterdesk/data"
 	rsync "rosterdesk/sync"
 )

@@ -6,12 +6,13 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
-	"rosterdesk"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"rosterdesk"
 )
 
 // TestRosterExports: after two syncs (one user gone, one renamed to a

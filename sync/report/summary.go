@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"math"
 	"reflect"
-	"rosterdesk"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"rosterdesk"
 	"rosterdesk/data"
 	"rosterdesk/internal/appinfo"
 	rsync "rosterdesk/sync"
