@@ -10,7 +10,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"rosterdesk"
-	sampledistrict "rosterdesk/assets/sample"
+	"rosterdesk/sync/gen"
 )
 
 func TestLoadSampleRefusedWithoutCreditedAdmin(t *testing.T) {
@@ -58,7 +58,7 @@ func TestLoadSample(t *testing.T) {
 		t.Fatalf("history %+v", runs)
 	}
 
-	cfg := sampledistrict.Config().Normalized()
+	cfg := gen.Sample().Normalized()
 	rc := roster(t, e)
 	// Guardians are counted as skipped; students, teachers, administrators and aides are kept.
 	if want := cfg.Students + cfg.Teachers + cfg.Admins + cfg.Aides; rc.Users.Active != want {

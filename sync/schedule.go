@@ -271,7 +271,11 @@ func (s *Scheduler) catchUp(ctx context.Context) error {
 		return nil // ran, skipped or recorded already
 	}
 	late := now.Sub(prev)
-	hours, _ := strconv.Atoi(must(s.e.Setting(ctx, KeyMissedRunHours)))
+	h, err := s.e.Setting(ctx, KeyMissedRunHours)
+	if err != nil {
+		return err
+	}
+	hours, _ := strconv.Atoi(h) // validated when saved
 	if late < time.Duration(hours)*time.Hour {
 		s.e.Log.Info().Time("scheduled_for", prev).Dur("late", late).Msg("catching up a missed automated run")
 		go func() {
@@ -282,12 +286,10 @@ func (s *Scheduler) catchUp(ctx context.Context) error {
 		}()
 		return nil
 	}
-	_, err := s.e.recordEvent(ctx, rosterdesk.StatusMissed, prev, fmt.Sprintf("missed: RosterDesk was not running at %s UTC, and %s later is past the %d hours of %s",
+	_, err = s.e.recordEvent(ctx, rosterdesk.StatusMissed, prev, fmt.Sprintf("missed: RosterDesk was not running at %s UTC, and %s later is past the %d hours of %s",
 		prev.Format("2006-01-02 15:04"), late.Round(time.Minute), hours, KeyMissedRunHours))
 	return err
 }
-
-func must(v string, _ error) string { return v }
 
 // recordEvent records an automated run that did not run (skipped or missed).
 func (e *Engine) recordEvent(ctx context.Context, status string, at time.Time, message string) (*Result, error) {

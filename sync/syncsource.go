@@ -51,9 +51,11 @@ func (e *Engine) ScheduledSource(ctx context.Context) (SyncSource, error) {
 	case SourceProvider:
 		return SyncSource{Kind: SourceProvider}, nil
 	case SourceBundle:
-		return SyncSource{Kind: SourceBundle, Path: must(e.Setting(ctx, KeySource))}, nil
+		path, err := e.Setting(ctx, KeySource)
+		return SyncSource{Kind: SourceBundle, Path: path}, err
 	}
-	return SyncSource{Kind: SourceFolder, Path: must(e.Setting(ctx, KeyWatchFolder))}, nil
+	path, err := e.Setting(ctx, KeyWatchFolder)
+	return SyncSource{Kind: SourceFolder, Path: path}, err
 }
 
 // ManualSource is what "Sync now" reads (the window, the tray, `rosterdesk
@@ -64,11 +66,11 @@ func (e *Engine) ManualSource(ctx context.Context) (SyncSource, error) {
 	if err != nil || s.Kind == SourceProvider {
 		return s, err
 	}
-	if b := must(e.Setting(ctx, KeySource)); b != "" {
-		return SyncSource{Kind: SourceBundle, Path: b}, nil
+	if b, err := e.Setting(ctx, KeySource); err != nil || b != "" {
+		return SyncSource{Kind: SourceBundle, Path: b}, err
 	}
-	if f := must(e.Setting(ctx, KeyWatchFolder)); f != "" {
-		return SyncSource{Kind: SourceFolder, Path: f}, nil
+	if f, err := e.Setting(ctx, KeyWatchFolder); err != nil || f != "" {
+		return SyncSource{Kind: SourceFolder, Path: f}, err
 	}
 	return SyncSource{Kind: SourceBundle}, nil
 }

@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"rosterdesk/assets/sample"
 	"rosterdesk/sync/gen"
 )
 
@@ -17,8 +16,8 @@ func TestScreenshotReviewBundles(t *testing.T) {
 	if dir == "" {
 		t.Skip("RD_SAMPLE_DIR not set")
 	}
-	d := gen.Generate(sample.Config())
-	if err := d.WriteZip(filepath.Join(dir, "sample.zip"), sample.WriteOptions()); err != nil {
+	d := gen.Generate(gen.Sample())
+	if err := d.WriteZip(filepath.Join(dir, "sample.zip"), gen.SampleWriteOptions()); err != nil {
 		t.Fatal(err)
 	}
 	TestScreenshotWithdrawn(t)

@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"rosterdesk"
-	"rosterdesk/assets/sample"
 	rsync "rosterdesk/sync"
 	"rosterdesk/sync/gen"
 )
@@ -135,7 +134,7 @@ func TestScreenshotWithdrawn(t *testing.T) {
 	if dir == "" {
 		t.Skip("RD_SAMPLE_DIR not set")
 	}
-	d := gen.Generate(sample.Config())
+	d := gen.Generate(gen.Sample())
 	students := 0
 	for _, u := range d.Users {
 		if u.Role == "student" {
@@ -159,7 +158,7 @@ func TestScreenshotWithdrawn(t *testing.T) {
 			cut.Enrollments = append(cut.Enrollments, e)
 		}
 	}
-	if err := cut.WriteZip(filepath.Join(dir, "withdrawn.zip"), sample.WriteOptions()); err != nil {
+	if err := cut.WriteZip(filepath.Join(dir, "withdrawn.zip"), gen.SampleWriteOptions()); err != nil {
 		t.Fatal(err)
 	}
 }
