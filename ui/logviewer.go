@@ -30,7 +30,7 @@ const (
 	allEntities = "All entities"
 )
 
-var severityOf = map[string]string{sevErrors: rsync.SevError, sevWarnings: rsync.SevWarning, sevInfo: rsync.SevInfo, sevChanges: "change"}
+var severityOf = map[string]string{sevErrors: rsync.SevError, sevWarnings: rsync.SevWarning, sevInfo: rsync.SevInfo, sevChanges: severityChange}
 
 // entityChoices are the entity filter's choices (data.Entity values).
 var entityChoices = []string{allEntities, "building", "user", "academicSession", "course", "class", "assignment"}
@@ -87,20 +87,7 @@ func newLogViewer(l *loader, eng *rsync.Engine, win func() fyne.Window, back fun
 	v.table = newPagedTable(l, logColumns, logPage, v.fetch)
 	v.table.onInfo = func(info any) { v.counts.SetText(severityCounts(info.(map[string]int))) }
 	v.table.describe = func(n int) string { return plural(n, "row matches", "rows match") + " the filters." }
-	v.table.importance = func(r pagedRow, col int) widget.Importance {
-		if col != 0 {
-			return widget.MediumImportance
-		}
-		switch r.cells[0] {
-		case rsync.SevError:
-			return widget.DangerImportance
-		case rsync.SevWarning:
-			return widget.WarningImportance
-		case "change":
-			return widget.SuccessImportance
-		}
-		return widget.MediumImportance
-	}
+	v.table.importance = severityColumn
 	v.table.onSelected = func(_ int, r pagedRow) {
 		lr := r.key.(rosterdesk.LogRow)
 		where := lr.File
@@ -210,7 +197,7 @@ func fetchLogPage(ctx context.Context, eng *rsync.Engine, runID int64, f rosterd
 func severityCounts(c map[string]int) string {
 	return fmt.Sprintf("%s (records skipped) · %s (kept, corrected) · %s · %s",
 		plural(c[rsync.SevError], "error", "errors"), plural(c[rsync.SevWarning], "warning", "warnings"),
-		plural(c[rsync.SevInfo], "info", "info"), plural(c["change"], "change", "changes"))
+		plural(c[rsync.SevInfo], "info", "info"), plural(c[severityChange], "change", "changes"))
 }
 
 // open shows run r's log with the filters cleared.

@@ -76,18 +76,7 @@ func newHeldReview(l *loader, eng *rsync.Engine, win func() fyne.Window, do held
 	v.log.describe = func(n int) string {
 		return "Its log: " + plural(n, "entry", "entries") + ". Errors are rows the run would skip; warnings, rows it would keep corrected."
 	}
-	v.log.importance = func(r pagedRow, col int) widget.Importance {
-		if col != 0 {
-			return widget.MediumImportance
-		}
-		switch r.cells[0] {
-		case rsync.SevError:
-			return widget.DangerImportance
-		case rsync.SevWarning:
-			return widget.WarningImportance
-		}
-		return widget.MediumImportance
-	}
+	v.log.importance = severityColumn
 
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, back, nil, v.heading),

@@ -125,18 +125,7 @@ func newUploadsScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) *upl
 	s.records = newRecordList(l)
 	s.planLog = newPagedTable(l, planLogColumns, 10000, func(context.Context, int, int) (pageResult, error) { return pageResult{}, nil })
 	s.planLog.describe = func(n int) string { return plural(n, "log entry", "log entries") + "." }
-	s.planLog.importance = func(r pagedRow, col int) widget.Importance {
-		if col != 0 {
-			return widget.MediumImportance
-		}
-		switch r.cells[0] {
-		case rsync.SevError:
-			return widget.DangerImportance
-		case rsync.SevWarning:
-			return widget.WarningImportance
-		}
-		return widget.MediumImportance
-	}
+	s.planLog.importance = severityColumn
 	s.apply = widget.NewButtonWithIcon("Apply", theme.ConfirmIcon(), func() { s.applyPlan() })
 	s.apply.Importance = widget.HighImportance
 	s.discard = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { s.cancelPlan() })
