@@ -213,13 +213,13 @@ func copyFile(src, dst string) error {
 func (e *Engine) heldRun(ctx context.Context, runID int64) (rosterdesk.Run, error) {
 	run, err := e.DB.Run(ctx, runID)
 	if errors.Is(err, data.ErrNotFound) {
-		return run, &RefusedError{Reason: fmt.Sprintf("there is no run %d", runID)}
+		return run, &RefusedError{Reason: fmt.Sprintf("there is no run %d", runID), Err: ErrNoSuchRun}
 	}
 	if err != nil {
 		return run, err
 	}
-	if run.Status != rosterdesk.StatusHeld {
-		return run, &RefusedError{Reason: fmt.Sprintf("run %d is %s, not held for review", runID, run.Status)}
+	if !FromRun(run).AwaitsReview() {
+		return run, &RefusedError{Reason: fmt.Sprintf("run %d is %s, not held for review", runID, run.Status), Err: ErrNotHeld}
 	}
 	return run, nil
 }
@@ -274,7 +274,7 @@ func (e *Engine) replanned(ctx context.Context, held *rosterdesk.Run, plan *Plan
 		return nil, err
 	}
 	res := FromRun(updated)
-	return &res, &RefusedError{Reason: fmt.Sprintf("run %d was planned again because the roster or its source changed since it was held; nothing was applied. Review the new numbers (rosterdesk history) and approve again", held.ID)}
+	return &res, &RefusedError{Reason: fmt.Sprintf("run %d was planned again because the roster or its source changed since it was held; nothing was applied. Review the new numbers (rosterdesk history) and approve again", held.ID), Err: ErrReplanned}
 }
 
 // Discard closes a held run without applying it.

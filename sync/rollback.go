@@ -2,9 +2,7 @@ package sync
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 
 	"rosterdesk"
 	"rosterdesk/data"
@@ -24,29 +22,12 @@ func (e *Engine) Rollback(ctx context.Context, runID int64) (*Result, error) {
 		return e.refused(Options{}, err)
 	}
 	defer unlock()
-	target, err := e.DB.Run(ctx, runID)
-	if errors.Is(err, data.ErrNotFound) {
-		return e.refused(Options{}, &RefusedError{Reason: fmt.Sprintf("there is no run %d", runID)})
-	}
+	u, target, err := e.undoable(ctx, runID)
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case target.Status != rosterdesk.StatusApplied:
-		return e.refused(Options{}, &RefusedError{Reason: fmt.Sprintf("run %d is %s; only applied runs can be undone", runID, target.Status)})
-	case target.Undoes != 0:
-		return e.refused(Options{}, &RefusedError{Reason: fmt.Sprintf("run %d is itself the undoing of run %d; sync again instead", runID, target.Undoes)})
-	}
-	conflicts, err := e.DB.UndoConflicts(ctx, runID)
-	if err != nil {
-		return nil, err
-	}
-	if len(conflicts) > 0 {
-		ids := make([]string, len(conflicts))
-		for i, c := range conflicts {
-			ids[i] = fmt.Sprint(c)
-		}
-		return e.refused(Options{}, &RefusedError{Reason: fmt.Sprintf("newer runs changed records that run %d changed or created: undo run(s) %s first (newest first)", runID, strings.Join(ids, ", "))})
+	if !u.OK() {
+		return e.refused(Options{}, u.Err())
 	}
 	tx, err := e.DB.Begin(ctx)
 	if err != nil {

@@ -314,11 +314,11 @@ func (s *historyScreen) selectRun(r rsync.Result) {
 		b.Enable()
 	}
 	switch {
-	case r.Status == rosterdesk.StatusHeld:
+	case r.AwaitsReview():
 		s.review.Show()
 		s.approve.Show()
 		s.discard.Show()
-	case r.Status == rosterdesk.StatusApplied && r.Undoes == 0:
+	case r.CanUndo().OK(): // newer runs that block the undo are named when it is asked for
 		s.undo.Show()
 	}
 }
@@ -364,7 +364,7 @@ func runDetail(r rsync.Result) string {
 
 // open shows a run: a held run's review, any other run's full log.
 func (s *historyScreen) open(r rsync.Result) <-chan struct{} {
-	if r.Status == rosterdesk.StatusHeld {
+	if r.AwaitsReview() {
 		return s.showReview(r)
 	}
 	return s.showLog(r)
@@ -430,7 +430,7 @@ func (s *historyScreen) confirm(title, text, yes string, fn func()) dialog.Dialo
 
 // approveHeld applies the selected held run once, after the admin confirms.
 func (s *historyScreen) approveHeld() {
-	if s.selected == nil || s.selected.Status != rosterdesk.StatusHeld {
+	if s.selected == nil || !s.selected.AwaitsReview() {
 		return
 	}
 	r := *s.selected
@@ -453,7 +453,7 @@ func (s *historyScreen) approveHeld() {
 }
 
 func (s *historyScreen) discardHeld() {
-	if s.selected == nil || s.selected.Status != rosterdesk.StatusHeld {
+	if s.selected == nil || !s.selected.AwaitsReview() {
 		return
 	}
 	id := s.selected.RunID
@@ -470,9 +470,8 @@ func (s *historyScreen) resolveHeld(id int64, verb string, fn func(context.Conte
 	s.held.busy(fmt.Sprintf("%s run %d…", verb, id))
 	done := make(chan struct{})
 	run(s.l, func(ctx context.Context) (*rsync.Result, error) { return fn(ctx, id) }, func(r *rsync.Result, err error) {
-		var re *rsync.RefusedError
 		switch {
-		case err != nil && r != nil && r.RunID == id && r.Status == rosterdesk.StatusHeld && errors.As(err, &re):
+		case errors.Is(err, rsync.ErrReplanned) && r != nil:
 			// Planned again: the review shows the new numbers.
 			text := fmt.Sprintf("Nothing was applied: the roster or its source changed since run %d was held, so it was planned again. "+
 				"Review the new numbers, then approve it again.", id)
