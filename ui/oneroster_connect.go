@@ -58,13 +58,12 @@ func (s *oneRosterScreen) checkSource(path string, connect bool) <-chan struct{}
 		if !connect {
 			return
 		}
-		st := s.state
 		provider := rep.Source.SystemName
-		if st != nil && st.UsersSynced && st.Source != "" && path != st.Source && provider != st.Provider {
+		if s.state != nil && s.state.Switch(path, provider).Confirm {
 			s.confirmSwitch(path, provider)
 			return
 		}
-		s.connect(path, provider)
+		s.connect(path, provider, false)
 	})
 }
 
@@ -132,11 +131,12 @@ func (s *oneRosterScreen) showReport(path string, rep *rsync.Report) {
 	s.detected.SetText(b.String())
 }
 
-// connect stores path as the connected source and reloads the alignment.
-func (s *oneRosterScreen) connect(path, provider string) <-chan struct{} {
-	return run(s.l, func(ctx context.Context) (map[string]string, error) {
-		return s.eng.SaveSettings(ctx, map[string]string{rsync.KeySource: path, rsync.KeyProvider: provider})
-	}, func(_ map[string]string, err error) {
+// connect stores path as the connected source and reloads the alignment;
+// confirmed says the admin confirmed a provider switch.
+func (s *oneRosterScreen) connect(path, provider string, confirmed bool) <-chan struct{} {
+	return run(s.l, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, s.eng.Connect(ctx, path, provider, confirmed)
+	}, func(_ struct{}, err error) {
 		if err != nil {
 			s.say(s.checkNote, errorText("Connecting the source", err), widget.DangerImportance)
 			return

@@ -79,7 +79,7 @@ func (s *oneRosterScreen) showSwitchAnalysis(path, provider string, a *rsync.Swi
 	var d *dialog.ConfirmDialog
 	d = dialog.NewCustomConfirm("Provider switch analysis", "Switch provider", "Cancel", content, func(ok bool) {
 		if ok && strings.TrimSpace(entry.Text) == switchWord {
-			s.connect(path, provider)
+			s.connect(path, provider, true)
 		}
 	}, s.win())
 	d.SetConfirmImportance(widget.DangerImportance)
