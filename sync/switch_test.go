@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"rosterdesk"
 	"testing"
 
 	"rosterdesk/sync/gen"
@@ -40,8 +41,8 @@ func TestConnectAsksBeforeAProviderSwitch(t *testing.T) {
 	if sw := state().Switch(other, "New SIS"); sw.Confirm {
 		t.Fatalf("before a users sync: %+v", sw)
 	}
-	mustSync(t, e, old, ScopeBuildings)
-	mustSync(t, e, old, ScopeUsersCourses)
+	mustSync(t, e, old, rosterdesk.ScopeBuildings)
+	mustSync(t, e, old, rosterdesk.ScopeUsersCourses)
 	sw := state().Switch(other, "New SIS")
 	if !sw.Confirm || sw.FromPath != old || sw.FromProvider != "Old SIS" || sw.Provider != "New SIS" {
 		t.Fatalf("a provider switch: %+v", sw)
