@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
-	"rosterdesk"
 	"testing"
 
+	"rosterdesk"
 	"rosterdesk/sync/gen"
 )
 

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"rosterdesk"
-
 	"rosterdesk/data"
 )
 

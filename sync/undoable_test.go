@@ -3,9 +3,10 @@ package sync
 import (
 	"context"
 	"errors"
-	"rosterdesk"
 	"slices"
 	"testing"
+
+	"rosterdesk"
 )
 
 // Undoable gives the answer Rollback refuses with, kind for errors.Is and
