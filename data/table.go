@@ -155,7 +155,22 @@ func (db *DB) LoadStateMap(ctx context.Context, t *Table) (*StateMap, error) {
 		return nil, err
 	}
 	out := NewStateMap(n)
-	rows, err := db.sql.QueryContext(ctx, `SELECT sourced_id, id, active, row_hash, `+t.protectedExpr()+` FROM `+t.Name)
+	q := `SELECT sourced_id, id, active, row_hash, ` + t.protectedExpr() + ` FROM ` + t.Name
+	err := db.scanRows(ctx, q, 4, func(id []byte, v []int64) error {
+		slot := out.Ref(keyOfBytes(id))
+		if slot.ID != 0 {
+			return fmt.Errorf("%s: two sourcedIds share a key (%s); cannot plan against this roster", t.Name, id)
+		}
+		*slot = State{ID: v[0], Active: v[1] != 0, Hash: uint64(v[2]), Protected: v[3] != 0}
+		return nil
+	})
+	if err != errNoRaw {
+		if err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
+	rows, err := db.sql.QueryContext(ctx, q)
 	if err != nil {
 		return nil, err
 	}

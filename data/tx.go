@@ -14,6 +14,7 @@ import (
 // one run has the same timestamp and tests control time.
 type Tx struct {
 	tx    *sql.Tx
+	conn  *sql.Conn // the transaction's connection: bulk inserts bind on it directly
 	db    *DB
 	now   time.Time
 	nowS  string
@@ -31,23 +32,33 @@ type insertKey struct {
 
 // Begin starts a write transaction stamped with db.Now().
 func (db *DB) Begin(ctx context.Context) (*Tx, error) {
-	tx, err := db.sql.BeginTx(ctx, nil)
+	conn, err := db.sql.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
 	now := db.Now().UTC()
-	return &Tx{tx: tx, db: db, now: now, nowS: FormatTime(now), stmts: map[string]*sql.Stmt{}}, nil
+	return &Tx{tx: tx, conn: conn, db: db, now: now, nowS: FormatTime(now), stmts: map[string]*sql.Stmt{}}, nil
 }
 
 // Now is the transaction's fixed time.
 func (tx *Tx) Now() time.Time { return tx.now }
 
 // Commit commits the transaction.
-func (tx *Tx) Commit() error { return tx.tx.Commit() }
+func (tx *Tx) Commit() error {
+	err := tx.tx.Commit()
+	tx.conn.Close() // the transaction is over either way: its connection goes back to the pool
+	return err
+}
 
 // Rollback abandons the transaction; it is safe after Commit.
 func (tx *Tx) Rollback() error {
 	err := tx.tx.Rollback()
+	tx.conn.Close()
 	if err == sql.ErrTxDone {
 		return nil
 	}
@@ -160,6 +171,21 @@ func (tx *Tx) Insert(t *Table, sourcedID, vals string, active bool, runID int64)
 // sync inserts a million assignments, and one statement per row costs twice as much.
 // Either every record names its id or none does.
 func (tx *Tx) InsertMany(t *Table, recs []NewRecord, runID int64) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	withID := recs[0].ID != 0
+	for _, r := range recs {
+		if !r.Active {
+			return fmt.Errorf("insert %s %s: InsertMany takes active records only", t.Entity, r.SourcedID)
+		}
+		if (r.ID != 0) != withID {
+			return fmt.Errorf("insert %s %s: InsertMany takes records that all name their id, or none", t.Entity, r.SourcedID)
+		}
+	}
+	if err := tx.insertBulk(t, recs, runID, withID); err != errNoRaw {
+		return err
+	}
 	for len(recs) > 0 {
 		n := min(len(recs), 64)
 		args := make([]any, 0, n*(len(t.Cols)+3))

@@ -292,6 +292,10 @@ type writer struct {
 	err      error
 }
 
+// writeBatch is how many adds the writer hands to one InsertMany: one cgo
+// call binds and writes them all (prepared once per call, 64 rows a statement).
+const writeBatch = 2048
+
 type queued struct {
 	ep *EntityPlan
 	c  Change
@@ -473,7 +477,7 @@ func (w *writer) write(ep *EntityPlan, c *Change) error {
 			}
 		}
 		w.batch = append(w.batch, rec)
-		if len(w.batch) == 64 {
+		if len(w.batch) == writeBatch {
 			return w.flush()
 		}
 		return nil

@@ -1,0 +1,324 @@
+package data
+
+// Bulk inserts bound in C. A first sync inserts a million and a half records
+// of 9–12 values each; through database/sql every value is boxed, converted,
+// copied and bound by its own cgo call (10 M of them), which cost the writer
+// as much CPU as SQLite's own work on the rows. Here one cgo call binds and
+// steps a whole batch, reading the values where they lie.
+
+/*
+#include <stdint.h>
+#include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+// The few SQLite functions used, declared here: they are linked from the
+// SQLite that github.com/mattn/go-sqlite3 builds into the program.
+typedef struct sqlite3 sqlite3;
+typedef struct sqlite3_stmt sqlite3_stmt;
+int sqlite3_prepare_v3(sqlite3*, const char*, int, unsigned int, sqlite3_stmt**, const char**);
+int sqlite3_bind_text(sqlite3_stmt*, int, const char*, int, void(*)(void*));
+int sqlite3_bind_int64(sqlite3_stmt*, int, long long);
+int sqlite3_step(sqlite3_stmt*);
+int sqlite3_reset(sqlite3_stmt*);
+int sqlite3_clear_bindings(sqlite3_stmt*);
+int sqlite3_finalize(sqlite3_stmt*);
+const char *sqlite3_errmsg(sqlite3*);
+int sqlite3_extended_errcode(sqlite3*);
+const unsigned char *sqlite3_column_text(sqlite3_stmt*, int);
+int sqlite3_column_bytes(sqlite3_stmt*, int);
+long long sqlite3_column_int64(sqlite3_stmt*, int);
+
+enum { RD_SEP = 0x1f, RD_DONE = 101, RD_MSG = 512 };
+
+typedef struct {
+	int code;     // extended result code, 0 when every row was written
+	int row;      // the record it failed on
+	char msg[RD_MSG];
+} rd_result;
+
+static int rd_fail(sqlite3 *db, sqlite3_stmt *st, int rc, int row, rd_result *res) {
+	res->code = sqlite3_extended_errcode(db);
+	if (res->code == 0) res->code = rc;
+	res->row = row;
+	snprintf(res->msg, RD_MSG, "%s", sqlite3_errmsg(db));
+	if (st) { sqlite3_reset(st); sqlite3_clear_bindings(st); }
+	return rc;
+}
+
+// rd_insert writes rows records with sql1 (one record) and sqlN (n records
+// a statement; NULL when rows < n). buf holds each record as
+// "sourcedId SEP v1 SEP ... SEP vcols", lens[r] bytes long (checked in Go to
+// hold exactly cols+1 fields); ids (NULL: none bound) and hashes are per record.
+static int rd_insert(sqlite3 *db, const char *sql1, const char *sqlN, int n, int rows, int cols,
+		const char *buf, const int32_t *lens, const int64_t *ids, const int64_t *hashes, rd_result *res) {
+	sqlite3_stmt *one = 0, *many = 0;
+	int rc = 0, r = 0, p = 1;
+	res->code = 0;
+	if (sqlN && rows >= n && (rc = sqlite3_prepare_v3(db, sqlN, -1, 0, &many, 0)) != 0)
+		return rd_fail(db, 0, rc, 0, res);
+	if ((rc = sqlite3_prepare_v3(db, sql1, -1, 0, &one, 0)) != 0) {
+		sqlite3_finalize(many);
+		return rd_fail(db, 0, rc, 0, res);
+	}
+	int full = many ? rows - rows % n : 0;
+	const char *q = buf;
+	for (r = 0; r < rows; r++) {
+		sqlite3_stmt *st = r < full ? many : one;
+		if (ids && (rc = sqlite3_bind_int64(st, p++, ids[r])) != 0) goto fail;
+		const char *end = q + lens[r], *f = q;
+		for (int c = 0; c <= cols; c++) {
+			const char *e = memchr(f, RD_SEP, (size_t)(end - f));
+			if (!e) e = end;
+			// SQLITE_STATIC: the buffer outlives the step; bindings are cleared before returning.
+			if ((rc = sqlite3_bind_text(st, p++, f, (int)(e - f), 0)) != 0) goto fail;
+			f = e + 1;
+		}
+		if ((rc = sqlite3_bind_int64(st, p++, hashes[r])) != 0) goto fail;
+		q = end;
+		if (st == one || (r + 1) % n == 0) {
+			if ((rc = sqlite3_step(st)) != RD_DONE) goto fail;
+			sqlite3_reset(st);
+			p = 1;
+		}
+	}
+	sqlite3_finalize(many);
+	sqlite3_finalize(one);
+	return 0;
+fail:
+	rd_fail(db, r < full ? many : one, rc, r < full ? r - r % n : r, res);
+	sqlite3_finalize(many);
+	sqlite3_finalize(one);
+	return rc;
+}
+
+enum { RD_ROW = 100 };
+
+// rd_scan reads up to max rows of st: column 0 (text) appended to buf (cap
+// bytes), its length in lens[r]; columns 1..nint as integers in ints. A row
+// stepped to but not copied (buf full) is kept in *held for the next call.
+// It returns the rows copied, -1 on an error (res set); *done is 1 at the end.
+static int rd_scan(sqlite3 *db, sqlite3_stmt *st, int max, int nint, char *buf, int cap,
+		int32_t *lens, int64_t *ints, int *held, int *done, rd_result *res) {
+	int r = 0, used = 0;
+	res->code = 0;
+	*done = 0;
+	while (r < max) {
+		if (!*held) {
+			int rc = sqlite3_step(st);
+			if (rc == RD_DONE) { *done = 1; break; }
+			if (rc != RD_ROW) { rd_fail(db, 0, rc, r, res); return -1; }
+			*held = 1;
+		}
+		const unsigned char *t = sqlite3_column_text(st, 0);
+		int n = sqlite3_column_bytes(st, 0);
+		if (used + n > cap) {
+			if (r == 0) { lens[0] = n; return 0; } // buf too small for this one row: grow and call again
+			break;
+		}
+		if (n > 0) memcpy(buf + used, t, (size_t)n);
+		used += n;
+		lens[r] = n;
+		for (int c = 0; c < nint; c++) ints[r * nint + c] = sqlite3_column_int64(st, c + 1);
+		*held = 0;
+		r++;
+	}
+	return r;
+}
+
+static int rd_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, rd_result *res) {
+	int rc = sqlite3_prepare_v3(db, sql, -1, 0, st, 0);
+	if (rc) rd_fail(db, 0, rc, 0, res);
+	return rc;
+}
+*/
+import "C"
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"unsafe"
+
+	"github.com/mattn/go-sqlite3"
+)
+
+// bulkRows is how many records one statement of a bulk insert carries.
+const bulkRows = 64
+
+// rawHandle returns the sqlite3 handle under a connection of ours, or nil
+// when the driver is not the one this was written for (then the ordinary
+// path is used).
+func rawHandle(dc any) *C.sqlite3 {
+	sc, ok := dc.(*sqlite3.SQLiteConn)
+	if !ok || sc == nil {
+		return nil
+	}
+	f := reflect.ValueOf(sc).Elem().FieldByName("db")
+	if !f.IsValid() || f.Kind() != reflect.Pointer {
+		return nil
+	}
+	return (*C.sqlite3)(f.UnsafePointer())
+}
+
+// sqliteError is a failure reported by SQLite during a bulk insert. It
+// unwraps to the driver's sqlite3.Error, so callers that look for one
+// (busy, constraint) see the same codes as through database/sql.
+type sqliteError struct {
+	msg string
+	err sqlite3.Error
+}
+
+func (e *sqliteError) Error() string { return e.msg }
+func (e *sqliteError) Unwrap() error { return e.err }
+
+var errNoRaw = errors.New("no raw connection")
+
+func resultErr(res *C.rd_result) error {
+	code := int(res.code)
+	return &sqliteError{msg: C.GoString(&res.msg[0]),
+		err: sqlite3.Error{Code: sqlite3.ErrNo(code & 0xff), ExtendedCode: sqlite3.ErrNoExtended(code)}}
+}
+
+// scanRows runs query (a text column, then nint integer columns) on a
+// connection of the pool and calls f with each row, read a few thousand rows a
+// cgo call. The text is only valid during f. It returns errNoRaw, having
+// called f for nothing, when it cannot reach the connection.
+func (db *DB) scanRows(ctx context.Context, query string, nint int, f func(text []byte, ints []int64) error) error {
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	q := C.CString(query)
+	defer C.free(unsafe.Pointer(q))
+	const batch = 4096
+	buf := make([]byte, 256<<10)
+	lens := make([]int32, batch)
+	ints := make([]int64, batch*nint)
+	used := false
+	var ferr error
+	err = conn.Raw(func(dc any) error {
+		h := rawHandle(dc)
+		if h == nil {
+			return nil
+		}
+		used = true
+		var res C.rd_result
+		var st *C.sqlite3_stmt
+		if C.rd_prepare(h, q, &st, &res) != 0 {
+			return resultErr(&res)
+		}
+		defer C.sqlite3_finalize(st)
+		var held, done C.int
+		for done == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			n := int(C.rd_scan(h, st, batch, C.int(nint), (*C.char)(unsafe.Pointer(&buf[0])), C.int(len(buf)),
+				(*C.int32_t)(unsafe.Pointer(&lens[0])), (*C.int64_t)(unsafe.Pointer(&ints[0])), &held, &done, &res))
+			if n < 0 {
+				return resultErr(&res)
+			}
+			if n == 0 && done == 0 {
+				buf = make([]byte, 2*max(len(buf), int(lens[0])))
+				continue
+			}
+			off := 0
+			for r := 0; r < n; r++ {
+				l := int(lens[r])
+				if ferr = f(buf[off:off+l:off+l], ints[r*nint:(r+1)*nint]); ferr != nil {
+					return ferr
+				}
+				off += l
+			}
+		}
+		return nil
+	})
+	if err == nil && !used {
+		return errNoRaw
+	}
+	return err
+}
+
+// insertBulk inserts recs (all active, all naming their id or none) with one
+// cgo call on the transaction's connection. It returns errNoRaw when it cannot
+// reach the connection; nothing was written then.
+func (tx *Tx) insertBulk(t *Table, recs []NewRecord, runID int64, withID bool) error {
+	if tx.conn == nil || len(recs) == 0 {
+		return errNoRaw
+	}
+	size := 0
+	for i := range recs {
+		size += len(recs[i].SourcedID) + 1 + len(recs[i].Vals)
+	}
+	buf := make([]byte, 0, size)
+	lens := make([]int32, len(recs))
+	hashes := make([]int64, len(recs))
+	var ids []int64
+	if withID {
+		ids = make([]int64, len(recs))
+	}
+	for i := range recs {
+		r := &recs[i]
+		if n := strings.Count(r.Vals, Sep) + 1; n != len(t.Cols) || strings.Contains(r.SourcedID, Sep) {
+			if _, err := splitVals(t, r.Vals); err != nil {
+				return err
+			}
+			return fmt.Errorf("%s: a sourcedId holds the value separator: %q", t.Name, r.SourcedID)
+		}
+		start := len(buf)
+		buf = append(buf, r.SourcedID...)
+		buf = append(buf, Sep...)
+		buf = append(buf, r.Vals...)
+		lens[i] = int32(len(buf) - start)
+		hashes[i] = int64(Hash(r.Vals))
+		if withID {
+			ids[i] = r.ID
+		}
+	}
+	if len(buf) == 0 {
+		buf = append(buf, 0) // a valid pointer for the C side
+	}
+	sql1 := C.CString(tx.insertSQL(t, 1, true, runID, withID))
+	defer C.free(unsafe.Pointer(sql1))
+	var sqlN *C.char
+	if len(recs) >= bulkRows {
+		sqlN = C.CString(tx.insertSQL(t, bulkRows, true, runID, withID))
+		defer C.free(unsafe.Pointer(sqlN))
+	}
+	var res C.rd_result
+	used := false
+	err := tx.conn.Raw(func(dc any) error {
+		h := rawHandle(dc)
+		if h == nil {
+			return nil
+		}
+		used = true
+		var idp *C.int64_t
+		if withID {
+			idp = (*C.int64_t)(unsafe.Pointer(&ids[0]))
+		}
+		C.rd_insert(h, sql1, sqlN, C.int(bulkRows), C.int(len(recs)), C.int(len(t.Cols)),
+			(*C.char)(unsafe.Pointer(&buf[0])), (*C.int32_t)(unsafe.Pointer(&lens[0])), idp,
+			(*C.int64_t)(unsafe.Pointer(&hashes[0])), &res)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if !used {
+		return errNoRaw
+	}
+	if res.code != 0 {
+		e := resultErr(&res)
+		row, n := int(res.row), 1
+		if len(recs) >= bulkRows && row < len(recs)-len(recs)%bulkRows {
+			n = bulkRows
+		}
+		return fmt.Errorf("insert %d %s records from %s: %w", n, t.Entity, recs[row].SourcedID, e)
+	}
+	return nil
+}

@@ -1,0 +1,92 @@
+package data
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mattn/go-sqlite3"
+)
+
+// Bulk inserts and state loads go through C on the run's connection: what
+// they write and read must be what the ordinary path would.
+func TestBulkInsertAndStateScan(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(filepath.Join(t.TempDir(), "r.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	conn, _ := db.sql.Conn(ctx)
+	if err := conn.Raw(func(dc any) error {
+		if rawHandle(dc) == nil {
+			t.Fatal("no sqlite3 handle under the connection: bulk inserts take the slow path")
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+	long := strings.Repeat("x", 300<<10) // longer than one read buffer
+	var recs []NewRecord
+	for i := 0; i < 9000; i++ { // crosses read batches; full statements and a short tail
+		id := "c" + itoa(int64(i))
+		if i == 4097 {
+			id = long
+		}
+		title := ""
+		if i%2 == 0 {
+			title = "T" + itoa(int64(i))
+		}
+		recs = append(recs, NewRecord{SourcedID: id, Vals: strings.Join([]string{title, "", "05", "org", "", "é"}, Sep), Active: true})
+	}
+	tx, _ := db.Begin(ctx)
+	if err := tx.InsertMany(Courses, recs, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	m, err := db.LoadStateMap(ctx, Courses)
+	if err != nil || m.Len() != len(recs) {
+		t.Fatalf("%v, %d states", err, m.Len())
+	}
+	for i, r := range recs {
+		st, ok := m.Get(r.SourcedID)
+		if !ok || st.ID != int64(i+1) || st.Hash != Hash(r.Vals) || !st.Active || st.Protected {
+			t.Fatalf("record %d: %+v %v", i, st, ok)
+		}
+	}
+	for _, i := range []int{0, 1, 4097, 8999} {
+		v, err := db.Vals(ctx, Courses, int64(i+1))
+		if err != nil || v != recs[i].Vals {
+			t.Fatalf("record %d stored as %q (%v), want %q", i, v, err, recs[i].Vals)
+		}
+	}
+	var typ string
+	if err := db.sql.QueryRow(`SELECT typeof(title) || typeof(course_code) FROM courses WHERE id = 2`).Scan(&typ); err != nil || typ != "texttext" {
+		t.Fatalf("empty values stored as %q (%v), want text", typ, err)
+	}
+
+	// A record that breaks a constraint fails the insert with SQLite's error; the transaction is rolled back whole.
+	tx, _ = db.Begin(ctx)
+	dup := []NewRecord{{SourcedID: "new1", Vals: recs[0].Vals, Active: true}, {SourcedID: "c5", Vals: recs[0].Vals, Active: true}}
+	err = tx.InsertMany(Courses, dup, 0)
+	var se sqlite3.Error
+	if err == nil || !errors.As(err, &se) || se.Code != sqlite3.ErrConstraint || !strings.Contains(err.Error(), "UNIQUE") || !strings.Contains(err.Error(), "c5") {
+		t.Fatalf("duplicate sourcedId: %v", err)
+	}
+	tx.Rollback()
+	if _, ok, _ := db.StateOf(ctx, Courses, "new1"); ok {
+		t.Fatal("a record of the failed insert is stored")
+	}
+
+	// A record with the wrong number of values is refused before anything is written.
+	tx, _ = db.Begin(ctx)
+	defer tx.Rollback()
+	if err := tx.InsertMany(Courses, []NewRecord{{SourcedID: "bad", Vals: "a" + Sep + "b", Active: true}}, 0); err == nil || !strings.Contains(err.Error(), "2 values for 6 columns") {
+		t.Fatalf("short record: %v", err)
+	}
+}
