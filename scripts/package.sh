@@ -12,7 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
 
 GO=${GO:-go}
-TOML=cmd/rosterdesk/FyneApp.toml
+TOML=FyneApp.toml
 toml() { sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*\"\\(.*\\)\"[[:space:]]*\$/\\1/p" "$TOML" | head -n1; }
 APP_NAME=$(toml Name)
 APP_ID=$(toml ID)

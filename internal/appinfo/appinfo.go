@@ -1,5 +1,5 @@
 // Package appinfo says which RosterDesk is running and where it keeps its
-// files: the version (from cmd/rosterdesk/FyneApp.toml, with the build number
+// files: the version (from the repository's FyneApp.toml, with the build number
 // and commit a package build adds), the Go toolchain, the libraries it was
 // built with, and the standard per-OS folders for the roster, logs and window
 // preferences. The About screen and support reports show it.

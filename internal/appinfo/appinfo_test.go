@@ -12,7 +12,7 @@ import (
 // The version, name and ID here are FyneApp.toml's: the packages take the
 // version from FyneApp.toml, About takes it from here.
 func TestVersionMatchesFyneApp(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("..", "..", "cmd", "rosterdesk", "FyneApp.toml"))
+	b, err := os.ReadFile(filepath.Join("..", "..", "FyneApp.toml"))
 	if err != nil {
 		t.Fatal(err)
 	}
