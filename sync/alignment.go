@@ -343,9 +343,11 @@ func (s *SwitchAnalysis) Mismatch() bool {
 func (e *Engine) AnalyzeSwitch(ctx context.Context, path string, progress func(Progress)) (*SwitchAnalysis, error) {
 	s := &SwitchAnalysis{}
 	var err error
-	if s.Provider, err = e.Setting(ctx, KeyProvider); err != nil {
+	set, err := e.Settings(ctx)
+	if err != nil {
 		return nil, err
 	}
+	s.Provider = set.OneRoster.Provider
 	src, err := openSource(path, e.Limits, newRunLog())
 	if err != nil {
 		return nil, err

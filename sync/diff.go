@@ -34,7 +34,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 		return st, ok
 	}}
 	r.gaps = p.plan.pullGaps[tbl.Entity]
-	r.keepsAbsent = tbl == data.Users && !p.e.boolSetting(p.ctx, KeyMarkMissingGone)
+	r.keepsAbsent = tbl == data.Users && p.keepGone
 	if tbl != data.Assignments {
 		r.src = map[data.Key]ref{} // assignments are referred to by nothing
 	}
@@ -209,7 +209,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 	} else if p.src.Bulk(file) && t.Damaged != "" {
 		p.damaged(t)
 	} else if p.src.Bulk(file) {
-		if tbl == data.Users && !p.e.boolSetting(p.ctx, KeyMarkMissingGone) {
+		if tbl == data.Users && p.keepGone {
 			p.log.infof("plan", t.File, 0, 0, "", "", "users.keep_missing", "users absent from %s are kept active (setting %s is off)", t.File, KeyMarkMissingGone)
 		} else {
 			if err := p.absent(ep, r.db, "absent from "+t.File); err != nil {

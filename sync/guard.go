@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"rosterdesk"
 	"rosterdesk/data"
 )
 
@@ -45,83 +46,6 @@ func limitLabel(entity, action, kind, limit string) string {
 	return fmt.Sprintf("Safeguards › %s: %s more than %s (this many)", guardLabels[entity], verb, limit)
 }
 
-// guardEntities are the entities thresholds apply to, with the word for taking one away.
-var guardEntities = []struct{ name, gone string }{
-	{"buildings", "deactivate"}, {"users", "deactivate"}, {"courses", "remove"}, {"classes", "remove"}, {"assignments", "remove"},
-}
-
-// Default limits, chosen from the safeguard matrix (docs/SAFEGUARDS.md):
-// taking away more than 5% of users or 10% of any other entity, or updating
-// more than 75%, holds a run. Counts are off by default: any one number either
-// holds a large district's ordinary day or never fires in a small one; one
-// school losing most of its records is the per-school limit's job. 0 turns a
-// limit off.
-var defGonePercent = map[string]string{"buildings": "10", "users": "5", "courses": "10", "classes": "10", "assignments": "10"}
-
-const (
-	defGoneCount     = "0"
-	defUpdatePercent = "75"
-	defUpdateCount   = "0"
-	// KeySchoolPercent holds a run that takes most of one school away: its
-	// users, its classes or its building. District-wide percentages miss it
-	// in a large district (one school of 100 is 1%).
-	KeySchoolPercent = "guard.school.percent"
-	KeySchoolCount   = "guard.school.count"
-	defSchoolPercent = "50"
-	defSchoolCount   = "10"
-	// KeyInputDrop holds a run whose file lost more than this share of its rows since the last applied run.
-	KeyInputDrop = "guard.input.drop_percent"
-)
-
-func init() {
-	number := func(_ context.Context, _ *Engine, v string) (string, error) {
-		f, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "%")), 64)
-		if err != nil || f < 0 {
-			return "", fmt.Errorf("%q is not a number ≥ 0 (0 turns the limit off)", v)
-		}
-		return strconv.FormatFloat(f, 'f', -1, 64), nil
-	}
-	percent := func(ctx context.Context, e *Engine, v string) (string, error) {
-		s, err := number(ctx, e, v)
-		if f, _ := strconv.ParseFloat(s, 64); err == nil && f > 100 {
-			return "", fmt.Errorf("%q is more than 100%% (0 turns the limit off)", v)
-		}
-		return s, err
-	}
-	for _, g := range guardEntities {
-		for _, a := range []struct{ action, pct, cnt string }{{g.gone, defGonePercent[g.name], defGoneCount}, {"update", defUpdatePercent, defUpdateCount}} {
-			k := "guard." + g.name + "." + a.action
-			settingDefs[k+".percent"] = settingDef{def: a.pct, check: percent, help: fmt.Sprintf("hold a run that would %s more than this %% of active %s (0: off)", a.action, g.name)}
-			settingDefs[k+".count"] = settingDef{def: a.cnt, check: number, help: fmt.Sprintf("hold a run that would %s more than this many %s (0: off)", a.action, g.name)}
-		}
-	}
-	settingDefs[KeySchoolPercent] = settingDef{def: defSchoolPercent, check: percent,
-		help: "hold a run that would take away more than this % of one school's active users or classes, or deactivate a school's building (0: off)"}
-	settingDefs[KeySchoolCount] = settingDef{def: defSchoolCount, check: number,
-		help: "the school limit counts only when a school would lose more than this many users or classes (a small school's few leavers are not unusual)"}
-	settingDefs[KeyInputDrop] = settingDef{def: "20", check: percent, help: "hold a run whose file lost more than this % of its rows since the last applied run (0: off)"}
-}
-
-// guardKey accepts either word for taking a record away ("deactivate" or "remove") for any entity.
-func guardKey(key string) string {
-	parts := strings.Split(key, ".")
-	if len(parts) != 4 || parts[0] != "guard" {
-		return key
-	}
-	for _, g := range guardEntities {
-		if parts[1] == g.name && (parts[2] == "deactivate" || parts[2] == "remove") {
-			parts[2] = g.gone
-		}
-	}
-	return strings.Join(parts, ".")
-}
-
-func (e *Engine) limit(ctx context.Context, key string) float64 {
-	v, _ := e.Setting(ctx, key)
-	f, _ := strconv.ParseFloat(v, 64)
-	return f
-}
-
 // checkThresholds compares a plan's numbers with the limits. Active records
 // are counted only for an entity the run would change, and only when a
 // percentage needs them: counting a million assignments is not free.
@@ -137,26 +61,32 @@ func (e *Engine) checkThresholds(ctx context.Context, plan *Plan) ([]Trip, error
 		"classes":     {"classes", k.Classes.Removed, k.Classes.Updated},
 		"assignments": {"assignments", k.Assignments.Removed, k.Assignments.Updated},
 	}
+	set, err := e.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var trips []Trip
 	for _, g := range guardEntities {
 		n := numbers[g.name]
+		limits := entityLimits(&set.Guards, g.name)
 		active := -1
 		for _, a := range []struct {
 			action string
 			count  int
-		}{{g.gone, n.gone}, {"update", n.update}} {
+			limit  rosterdesk.Limit
+		}{{g.gone, n.gone, limits.Gone}, {"update", n.update, limits.Update}} {
 			if a.count == 0 {
 				continue
 			}
 			key := "guard." + g.name + "." + a.action
 			t := Trip{Entity: g.name, Action: a.action, Count: a.count}
-			if lim := e.limit(ctx, key+".count"); lim > 0 && float64(a.count) > lim {
+			if lim := a.limit.Count; lim > 0 && float64(a.count) > lim {
 				t.Limit, t.Key = strconv.FormatFloat(lim, 'f', -1, 64), key+".count"
 				t.Reason = fmt.Sprintf("would %s %d %s, above the limit of %s", a.action, a.count, g.name, limitLabel(g.name, a.action, "count", t.Limit))
 				trips = append(trips, t)
 				continue
 			}
-			lim := e.limit(ctx, key+".percent")
+			lim := float64(a.limit.Percent)
 			if lim <= 0 {
 				continue
 			}
@@ -216,7 +146,11 @@ func (e *Engine) checkCompleteness(ctx context.Context, plan *Plan) ([]Trip, err
 	for _, in := range plan.Inputs {
 		bulkNow = bulkNow || in.Mode == ModeBulk
 	}
-	drop := e.limit(ctx, KeyInputDrop)
+	set, err := e.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	drop := float64(set.Guards.InputDrop)
 	var trips []Trip
 	for _, file := range sortedFiles(before) {
 		was := before[file]
@@ -248,17 +182,17 @@ func (e *Engine) checkCompleteness(ctx context.Context, plan *Plan) ([]Trip, err
 
 // usedColumns are the OneRoster columns a run reads. A header that lost one
 // of them is a change to hold; case, order and extension columns are not.
-var usedColumns = map[string]bool{}
-
-func init() {
+var usedColumns = func() map[string]bool {
+	m := map[string]bool{}
 	for _, c := range []string{"sourcedId", "status", "dateLastModified", "name", "type", "identifier", "parentSourcedId",
 		"title", "startDate", "endDate", "schoolYear", "schoolYearSourcedId", "courseCode", "grades", "orgSourcedId", "subjects",
 		"courseSourcedId", "classCode", "classType", "location", "schoolSourcedId", "termSourcedIds", "periods",
 		"enabledUser", "orgSourcedIds", "role", "username", "givenName", "familyName", "middleName", "email",
 		"classSourcedId", "userSourcedId", "primary", "beginDate", "endDate", "roleType"} {
-		usedColumns[strings.ToLower(c)] = true
+		m[strings.ToLower(c)] = true
 	}
-}
+	return m
+}()
 
 // lostColumns lists the used columns of was that now lacks, compared without case.
 func lostColumns(was, now []string) []string {
@@ -320,11 +254,15 @@ func tripsJSON(t []Trip) string {
 // checkSchools holds a run that would take one school away: deactivate its
 // building, or take more than the school limit of its active users or classes.
 func (e *Engine) checkSchools(ctx context.Context, plan *Plan) ([]Trip, error) {
-	lim := e.limit(ctx, KeySchoolPercent)
+	set, err := e.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	lim := float64(set.Guards.School.Percent)
 	if lim <= 0 {
 		return nil, nil
 	}
-	floor := e.limit(ctx, KeySchoolCount)
+	floor := set.Guards.School.Count
 	limS := strconv.FormatFloat(lim, 'f', -1, 64)
 	label := fmt.Sprintf("Safeguards › One school: more than %s%% of one school's users or classes, or its building", limS)
 	var trips []Trip

@@ -153,9 +153,9 @@ func newEngine(t *testing.T) *Engine {
 // roster on purpose. The guard tests put the defaults back.
 func guardsOff(t *testing.T, e *Engine) {
 	t.Helper()
-	for k := range settingDefs {
-		if strings.HasPrefix(k, "guard.") {
-			if _, err := e.SetSetting(context.Background(), k, "0"); err != nil {
+	for _, f := range settingFields {
+		if strings.HasPrefix(f.key, "guard.") {
+			if _, err := e.SetSetting(context.Background(), f.key, "0"); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -165,9 +165,9 @@ func guardsOff(t *testing.T, e *Engine) {
 // guardsDefault puts every guard back to its default.
 func guardsDefault(t *testing.T, e *Engine) {
 	t.Helper()
-	for k, d := range settingDefs {
-		if strings.HasPrefix(k, "guard.") {
-			if _, err := e.SetSetting(context.Background(), k, d.def); err != nil {
+	for _, f := range settingFields {
+		if strings.HasPrefix(f.key, "guard.") {
+			if _, err := e.SetSetting(context.Background(), f.key, f.def); err != nil {
 				t.Fatal(err)
 			}
 		}

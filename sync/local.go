@@ -24,8 +24,8 @@ func (e *Engine) oneRosterLocks(ctx context.Context, what string) error {
 
 // OneRosterEnabled tells whether OneRoster is the authoritative source (setting oneroster.enabled).
 func (e *Engine) OneRosterEnabled(ctx context.Context) (bool, error) {
-	v, err := e.Setting(ctx, KeyOneRosterOn)
-	return v == "true", err
+	s, err := e.Settings(ctx)
+	return s.OneRoster.Enabled, err
 }
 
 // AddLocalBuilding adds a building by hand. Refused while OneRoster is enabled.
@@ -101,12 +101,11 @@ func (e *Engine) SyncState(ctx context.Context) (*SyncState, error) {
 	if st.Enabled, err = e.OneRosterEnabled(ctx); err != nil {
 		return nil, err
 	}
-	if st.Source, err = e.Setting(ctx, KeySource); err != nil {
+	set, err := e.Settings(ctx)
+	if err != nil {
 		return nil, err
 	}
-	if st.Provider, err = e.Setting(ctx, KeyProvider); err != nil {
-		return nil, err
-	}
+	st.Source, st.Provider = set.OneRoster.Source, set.OneRoster.Provider
 	if st.BuildingsSynced, err = e.DB.HasAppliedRun(ctx, string(rosterdesk.ScopeBuildings)); err != nil {
 		return nil, err
 	}

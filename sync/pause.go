@@ -3,6 +3,8 @@ package sync
 import (
 	"context"
 	"time"
+
+	"rosterdesk"
 )
 
 // Pause is the pause of automated syncs: settings sync.pause_from and
@@ -27,13 +29,8 @@ func (p Pause) On(day time.Time) bool {
 
 // Pause reads the pause dates.
 func (e *Engine) Pause(ctx context.Context) (Pause, error) {
-	var p Pause
-	var err error
-	if p.From, err = e.Setting(ctx, KeyPauseFrom); err != nil {
-		return p, err
-	}
-	p.Until, err = e.Setting(ctx, KeyPauseUntil)
-	return p, err
+	s, err := e.Settings(ctx)
+	return Pause{From: s.Schedule.PauseFrom.String(), Until: s.Schedule.PauseUntil.String()}, err
 }
 
 // PauseFrom pauses automated syncs from day (its UTC date): until an end
@@ -47,7 +44,10 @@ func (e *Engine) PauseFrom(ctx context.Context, day time.Time) (Pause, error) {
 	if old.Until >= p.From {
 		p.Until = old.Until
 	}
-	_, err = e.SaveSettings(ctx, map[string]string{KeyPauseFrom: p.From, KeyPauseUntil: p.Until})
+	_, err = e.UpdateSettings(ctx, func(s *rosterdesk.Settings) {
+		s.Schedule.PauseFrom, _ = rosterdesk.ParseDate(p.From)
+		s.Schedule.PauseUntil, _ = rosterdesk.ParseDate(p.Until)
+	}, KeyPauseFrom, KeyPauseUntil)
 	if err == nil {
 		e.Log.Info().Str("from", p.From).Str("until", orDash(p.Until)).Msg("automated sync paused")
 	}
@@ -57,7 +57,10 @@ func (e *Engine) PauseFrom(ctx context.Context, day time.Time) (Pause, error) {
 // Resume ends the pause: both dates are cleared. The first automated run
 // after a pause is still held for review.
 func (e *Engine) Resume(ctx context.Context) error {
-	_, err := e.SaveSettings(ctx, map[string]string{KeyPauseFrom: "", KeyPauseUntil: ""})
+	_, err := e.UpdateSettings(ctx, func(s *rosterdesk.Settings) {
+		s.Schedule.PauseFrom, s.Schedule.PauseUntil = rosterdesk.Date{}, rosterdesk.Date{}
+	},
+		KeyPauseFrom, KeyPauseUntil)
 	if err == nil {
 		e.Log.Info().Msg("automated sync resumed")
 	}

@@ -18,7 +18,7 @@ func TestPauseFromAndResume(t *testing.T) {
 	mon := time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC)
 
 	// A summer pause planned for later: not paused yet.
-	if _, err := e.SaveSettings(ctx, map[string]string{KeyPauseFrom: "2027-06-10", KeyPauseUntil: "2027-08-20"}); err != nil {
+	if _, err := e.SetSettings(ctx, map[string]string{KeyPauseFrom: "2027-06-10", KeyPauseUntil: "2027-08-20"}); err != nil {
 		t.Fatal(err)
 	}
 	p, err := e.Pause(ctx)
@@ -30,7 +30,7 @@ func TestPauseFromAndResume(t *testing.T) {
 		t.Fatalf("pause from today: %+v %v", p, err)
 	}
 	// An end date already past is dropped: paused until resumed.
-	if _, err := e.SaveSettings(ctx, map[string]string{KeyPauseFrom: "2025-12-20", KeyPauseUntil: "2026-01-01"}); err != nil {
+	if _, err := e.SetSettings(ctx, map[string]string{KeyPauseFrom: "2025-12-20", KeyPauseUntil: "2026-01-01"}); err != nil {
 		t.Fatal(err)
 	}
 	if p, err = e.PauseFrom(ctx, mon); err != nil || p != (Pause{From: "2026-11-23"}) || !p.On(mon.AddDate(1, 0, 0)) || p.On(mon.AddDate(0, 0, -1)) {
@@ -51,7 +51,7 @@ func TestPauseFromAndResume(t *testing.T) {
 
 func TestReversedPauseIsRefused(t *testing.T) {
 	e := newEngine(t)
-	_, err := e.SaveSettings(context.Background(), map[string]string{KeyPauseFrom: "2026-08-31", KeyPauseUntil: "2026-06-20"})
+	_, err := e.SetSettings(context.Background(), map[string]string{KeyPauseFrom: "2026-08-31", KeyPauseUntil: "2026-06-20"})
 	var se *SettingsError
 	if !errors.As(err, &se) || se.Fields[KeyPauseUntil] == "" {
 		t.Fatalf("want the end date refused, got %v", err)

@@ -28,6 +28,7 @@ type planner struct {
 	w         *writer // nil for a plan only (preview or dry run)
 	buf       []string
 	gradeMap  map[string]string
+	keepGone  bool              // users absent from a bulk users.csv stay active (users.mark_missing_inactive off)
 	enrolled  map[uint64]uint64 // class, user and role → the first enrollment's sourcedId in enrolledIDs (offset<<16 | length)
 	// enrolledIDs holds those sourcedIds back to back: a million strings in a
 	// map would be scanned by every garbage collection.
@@ -155,11 +156,11 @@ func (e *Engine) PlanRun(ctx context.Context, sourcePath string, opt Options) (*
 // preconditions fills in the options' defaults and refuses a run that may not start.
 func (e *Engine) preconditions(ctx context.Context, opt Options) (Options, rosterdesk.Admin, error) {
 	if opt.Scope == "" {
-		s, err := e.Setting(ctx, KeySyncProcess)
+		set, err := e.Settings(ctx)
 		if err != nil {
 			return opt, rosterdesk.Admin{}, err
 		}
-		opt.Scope = rosterdesk.Scope(s)
+		opt.Scope = set.Processes.Scope
 	}
 	if opt.Trigger == "" {
 		opt.Trigger = rosterdesk.TriggerManual
@@ -210,10 +211,11 @@ func (e *Engine) plan(ctx context.Context, sourcePath string, opt Options, admin
 	if p.prog == nil {
 		p.prog = func(Progress) {}
 	}
-	gm, _ := e.Setting(ctx, KeyGradesMap)
-	if p.gradeMap, err = parseGradesMap(gm); err != nil {
+	set, err := e.Settings(ctx)
+	if err != nil {
 		return plan, err
 	}
+	p.gradeMap, p.keepGone = set.Processes.GradesMap, !set.Processes.MarkMissingInactive
 	if err := p.run(); err != nil {
 		return plan, err
 	}

@@ -1,25 +1,13 @@
 package sync
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
-)
 
-// Setting keys of the automated sync schedule and the OneRoster connection,
-// edited on the Preferences and OneRoster screens.
-const (
-	KeySyncEnabled = "sync.enabled"       // automated syncs run on schedule
-	KeySyncDays    = "sync.days"          // "mon,wed,fri": days (UTC) the automated sync runs
-	KeySyncTime    = "sync.time"          // "HH:MM" UTC
-	KeySource      = "oneroster.source"   // the connected OneRoster CSV bundle: a zip, folder or file
-	KeyProvider    = "oneroster.provider" // the provider's name (manifest source.systemName) of the connected bundle
+	"rosterdesk"
 )
 
 // Weekdays are the day names sync.days accepts, in the order they are stored.
@@ -28,188 +16,20 @@ var Weekdays = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 var weekdayOf = map[string]time.Weekday{"mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday,
 	"thu": time.Thursday, "fri": time.Friday, "sat": time.Saturday, "sun": time.Sunday}
 
-func init() {
-	settingDefs[KeySyncEnabled] = settingDef{def: "false", check: boolSetting, help: "run the automated sync on schedule"}
-	settingDefs[KeySyncDays] = settingDef{def: "", help: "days of the week the automated sync runs (UTC), e.g. mon,wed,fri",
-		check: func(_ context.Context, _ *Engine, v string) (string, error) {
-			days, err := ParseDays(v)
-			return strings.Join(days, ","), err
-		}}
-	settingDefs[KeySyncTime] = settingDef{def: "", help: "time of day the automated sync runs, HH:MM in UTC",
-		check: func(_ context.Context, _ *Engine, v string) (string, error) {
-			if strings.TrimSpace(v) == "" {
-				return "", nil
-			}
-			h, m, err := ParseSyncTime(v)
-			if err != nil {
-				return "", err
-			}
-			return fmt.Sprintf("%02d:%02d", h, m), nil
-		}}
-	settingDefs[KeySource] = settingDef{def: "", help: "the OneRoster CSV bundle syncs read: OneRoster.zip, a folder or a CSV file",
-		check: func(_ context.Context, _ *Engine, v string) (string, error) {
-			v = strings.TrimSpace(v)
-			if v == "" {
-				return "", nil
-			}
-			if _, err := os.Stat(v); err != nil {
-				return "", fmt.Errorf("%s cannot be opened: %v", v, errors.Unwrap(err))
-			}
-			return v, nil
-		}}
-	settingDefs[KeyProvider] = settingDef{def: "", help: "name of the OneRoster provider (from the bundle's manifest)",
-		check: func(_ context.Context, _ *Engine, v string) (string, error) { return strings.TrimSpace(v), nil }}
-}
-
 // ParseDays reads a list of weekday names (mon…sun, or full names, any case,
 // separated by commas or spaces) into the stored order, without repeats.
 func ParseDays(v string) ([]string, error) {
-	seen := map[string]bool{}
-	for _, f := range strings.FieldsFunc(strings.ToLower(v), func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
-		if len(f) > 3 {
-			if _, ok := weekdayOf[f[:3]]; ok && strings.HasPrefix(strings.ToLower(weekdayOf[f[:3]].String()), f) {
-				f = f[:3]
-			}
-		}
-		if _, ok := weekdayOf[f]; !ok {
-			return nil, fmt.Errorf("%q is not a day of the week (mon, tue, wed, thu, fri, sat, sun)", f)
-		}
-		seen[f] = true
+	days, err := rosterdesk.ParseWeekdays(v)
+	if err != nil {
+		return nil, err
 	}
-	days := []string{}
-	for _, d := range Weekdays {
-		if seen[d] {
-			days = append(days, d)
-		}
-	}
-	return days, nil
+	return days.Names(), nil
 }
 
 // ParseSyncTime reads "HH:MM" (24-hour, UTC).
 func ParseSyncTime(v string) (hour, minute int, err error) {
-	v = strings.TrimSpace(v)
-	hh, mm, ok := strings.Cut(v, ":")
-	if ok && len(mm) == 2 && len(hh) >= 1 && len(hh) <= 2 {
-		h, err1 := strconv.Atoi(hh)
-		m, err2 := strconv.Atoi(mm)
-		if err1 == nil && err2 == nil && h >= 0 && h < 24 && m >= 0 && m < 60 {
-			return h, m, nil
-		}
-	}
-	return 0, 0, fmt.Errorf("%q is not a time of day as HH:MM (00:00 to 23:59)", v)
-}
-
-// SettingsError holds the validation message of each setting that could not be saved.
-type SettingsError struct {
-	Fields  map[string]string
-	unknown bool
-}
-
-// Is makes errors.Is(err, ErrUnknownSetting) true when a key was unknown.
-func (e *SettingsError) Is(target error) bool { return target == ErrUnknownSetting && e.unknown }
-
-func (e *SettingsError) Error() string {
-	keys := make([]string, 0, len(e.Fields))
-	for k := range e.Fields {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = k + ": " + e.Fields[k]
-	}
-	return strings.Join(parts, "; ")
-}
-
-// SaveSettings validates several settings together and stores them only if
-// every one is valid: one section of the Preferences screen, one `settings
-// set` of the CLI. Rules that tie settings together apply too (days and time
-// are required while the sync is enabled). It returns the values as stored,
-// or a *SettingsError (an unknown key is one too).
-func (e *Engine) SaveSettings(ctx context.Context, values map[string]string) (out map[string]string, err error) {
-	werr := e.writing(func() error { out, err = e.saveSettings(ctx, values); return nil })
-	if werr != nil {
-		return nil, werr
-	}
-	return out, err
-}
-
-func (e *Engine) saveSettings(ctx context.Context, values map[string]string) (map[string]string, error) {
-	out, err := e.checkSettings(ctx, values)
-	if err != nil {
-		return nil, err
-	}
-	keys := make([]string, 0, len(out))
-	for k := range out {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	admin, _ := e.CreditedAdmin(ctx)
-	for _, k := range keys {
-		if err := e.storeSetting(ctx, k, out[k], admin); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// checkSettings validates values like SaveSettings without storing them. It
-// is the one place every door (window, CLI, serve, provider form) validates.
-func (e *Engine) checkSettings(ctx context.Context, values map[string]string) (map[string]string, error) {
-	bad := map[string]string{}
-	out := map[string]string{}
-	tried := map[string]bool{}
-	unknownKey := false
-	for k, v := range values {
-		k = guardKey(k)
-		tried[k] = true
-		def, ok := settingDefs[k]
-		if !ok {
-			bad[k] = unknownSetting(k).Error()
-			unknownKey = true
-			continue
-		}
-		if k == KeyCreditedAdmin && strings.TrimSpace(v) == "" {
-			bad[k] = "an admin account credited with changes is required"
-			continue
-		}
-		nv, err := def.check(ctx, e, v)
-		if err != nil {
-			bad[k] = err.Error()
-			continue
-		}
-		out[k] = nv
-	}
-	// The value each setting will have: the new one, else the stored one.
-	after := func(k string) string {
-		if v, ok := out[k]; ok {
-			return v
-		}
-		if tried[k] {
-			return "?" // invalid: reported already
-		}
-		v, _ := e.Setting(ctx, k)
-		return v
-	}
-	// Rules tying settings together are checked when one of their settings
-	// changes, so an unrelated save never fails for an older stored state.
-	if (tried[KeySyncEnabled] || tried[KeySyncDays] || tried[KeySyncTime]) && after(KeySyncEnabled) == "true" {
-		if after(KeySyncDays) == "" {
-			bad[KeySyncDays] = "choose at least one day while the sync is enabled"
-		}
-		if after(KeySyncTime) == "" {
-			bad[KeySyncTime] = "a time is required while the sync is enabled"
-		}
-	}
-	if tried[KeyPauseFrom] || tried[KeyPauseUntil] {
-		if from, until := after(KeyPauseFrom), after(KeyPauseUntil); from != "" && until != "" && from != "?" && until != "?" && until < from {
-			bad[KeyPauseUntil] = "the pause must end on or after the day it starts"
-		}
-	}
-	if len(bad) > 0 {
-		return nil, &SettingsError{Fields: bad, unknown: unknownKey}
-	}
-	return out, nil
+	t, err := rosterdesk.ParseTimeOfDay(v)
+	return t.Hour, t.Minute, err
 }
 
 // NextRuns lists the next n times the schedule runs after from: days are
@@ -300,6 +120,22 @@ func GradesMapJSON(pairs []GradePair) (string, error) {
 	}
 	b, err := json.Marshal(m) // keys sorted
 	return string(b), err
+}
+
+func parseGradesMap(v string) (map[string]string, error) {
+	m := map[string]string{}
+	if strings.TrimSpace(v) == "" {
+		return m, nil
+	}
+	if err := json.Unmarshal([]byte(v), &m); err != nil {
+		return nil, fmt.Errorf("not a JSON object of grade code to label: %v", err)
+	}
+	for k, l := range m {
+		if strings.TrimSpace(k) == "" || strings.TrimSpace(l) == "" || strings.ContainsAny(k+l, ",") {
+			return nil, fmt.Errorf("grade %q → %q: codes and labels must be non-empty and hold no comma", k, l)
+		}
+	}
+	return m, nil
 }
 
 // GradePairs reads setting grades.map back into matrix lines, sorted by code.

@@ -38,7 +38,7 @@ func TestParseDaysAndTime(t *testing.T) {
 func TestSaveSettingsValidatesTogether(t *testing.T) {
 	e := newEngine(t)
 	ctx := context.Background()
-	_, err := e.SaveSettings(ctx, map[string]string{KeySyncEnabled: "true", KeySyncDays: "", KeySyncTime: ""})
+	_, err := e.SetSettings(ctx, map[string]string{KeySyncEnabled: "true", KeySyncDays: "", KeySyncTime: ""})
 	var se *SettingsError
 	if !errors.As(err, &se) || se.Fields[KeySyncDays] == "" || se.Fields[KeySyncTime] == "" {
 		t.Fatalf("enabled without days and time: %v", err)
@@ -46,11 +46,11 @@ func TestSaveSettingsValidatesTogether(t *testing.T) {
 	if v, _ := e.Setting(ctx, KeySyncEnabled); v != "false" {
 		t.Fatalf("a refused section was partly saved: sync.enabled = %s", v)
 	}
-	_, err = e.SaveSettings(ctx, map[string]string{KeySyncEnabled: "true", KeySyncDays: "mon,xyz", KeySyncTime: "25:00"})
+	_, err = e.SetSettings(ctx, map[string]string{KeySyncEnabled: "true", KeySyncDays: "mon,xyz", KeySyncTime: "25:00"})
 	if !errors.As(err, &se) || !strings.Contains(se.Fields[KeySyncDays], "xyz") || !strings.Contains(se.Fields[KeySyncTime], "25:00") {
 		t.Fatalf("bad values: %v", err)
 	}
-	out, err := e.SaveSettings(ctx, map[string]string{KeySyncEnabled: "on", KeySyncDays: "fri,mon", KeySyncTime: "6:00"})
+	out, err := e.SetSettings(ctx, map[string]string{KeySyncEnabled: "on", KeySyncDays: "fri,mon", KeySyncTime: "6:00"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,14 +58,14 @@ func TestSaveSettingsValidatesTogether(t *testing.T) {
 		t.Fatalf("stored %v", out)
 	}
 	// Disabled, days and time may be cleared.
-	if _, err := e.SaveSettings(ctx, map[string]string{KeySyncEnabled: "false", KeySyncDays: "", KeySyncTime: ""}); err != nil {
+	if _, err := e.SetSettings(ctx, map[string]string{KeySyncEnabled: "false", KeySyncDays: "", KeySyncTime: ""}); err != nil {
 		t.Fatal(err)
 	}
 	// The credited admin is required, and must exist.
-	if _, err := e.SaveSettings(ctx, map[string]string{KeyCreditedAdmin: " "}); !errors.As(err, &se) || se.Fields[KeyCreditedAdmin] == "" {
+	if _, err := e.SetSettings(ctx, map[string]string{KeyCreditedAdmin: " "}); !errors.As(err, &se) || se.Fields[KeyCreditedAdmin] == "" {
 		t.Fatalf("empty admin: %v", err)
 	}
-	if _, err := e.SaveSettings(ctx, map[string]string{KeyCreditedAdmin: "nobody@example.org"}); !errors.As(err, &se) {
+	if _, err := e.SetSettings(ctx, map[string]string{KeyCreditedAdmin: "nobody@example.org"}); !errors.As(err, &se) {
 		t.Fatalf("unknown admin: %v", err)
 	}
 }
@@ -106,7 +106,7 @@ func TestGradesMatrix(t *testing.T) {
 			t.Errorf("%v accepted", bad)
 		}
 	}
-	if _, err := e.SaveSettings(ctx, map[string]string{KeyGradesMap: js}); err != nil {
+	if _, err := e.SetSettings(ctx, map[string]string{KeyGradesMap: js}); err != nil {
 		t.Fatal(err)
 	}
 	v, _ := e.Setting(ctx, KeyGradesMap)
@@ -132,7 +132,7 @@ func TestEveryDoorValidatesTheSameWay(t *testing.T) {
 	}
 	for _, c := range cases {
 		_, err1 := e.SetSetting(ctx, c.key, c.value)
-		_, err2 := e.SaveSettings(ctx, map[string]string{c.key: c.value})
+		_, err2 := e.SetSettings(ctx, map[string]string{c.key: c.value})
 		var se1, se2 *SettingsError
 		if !errors.As(err1, &se1) || !errors.As(err2, &se2) {
 			t.Fatalf("%s=%s accepted or not a SettingsError: %v / %v", c.key, c.value, err1, err2)

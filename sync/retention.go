@@ -26,3 +26,13 @@ func (e *Engine) afterRun(ctx context.Context) {
 		e.Log.Info().Int64("entries", n).Int("keep_runs", keep).Dur("took", time.Since(start)).Msg("old run logs deleted")
 	}
 }
+
+// logRetention is the log.retention_runs setting, or its default when the
+// stored value cannot be read.
+func (e *Engine) logRetention(ctx context.Context) int {
+	s, err := e.Settings(ctx)
+	if err != nil || s.Logs.RetentionRuns < 1 {
+		return defaultLogRetention
+	}
+	return s.Logs.RetentionRuns
+}

@@ -23,73 +23,11 @@ import (
 	"rosterdesk/data"
 )
 
-// Settings of the automated sync (sync.enabled, sync.days and sync.time are in prefs.go).
+// Internal settings of the scheduler, outside the table: not an admin's choices.
 const (
-	KeyAutomatedImports = "sync.automated_imports" // automated imports are on (with OneRoster and sync enabled)
-	KeySyncSource       = "sync.source"            // provider or folder
-	KeyWatchFolder      = "sync.watch_folder"      // where the SIS or an SFTP client drops bundles
-	KeyPauseFrom        = "sync.pause_from"        // YYYY-MM-DD: automated runs from this day...
-	KeyPauseUntil       = "sync.pause_until"       // ...to this day (inclusive) are skipped
-	KeyMissedRunHours   = "sync.missed_run_hours"  // a missed run later than this is recorded, not run
-	KeyLogLevel         = "log.level"              // the log file's level: debug, info, warn or error
-	keySchedSince       = "sched.since"            // internal: when the timetable last changed
-	keySchedSignature   = "sched.signature"        // internal: the timetable last seen
+	keySchedSince     = "sched.since"     // when the timetable last changed
+	keySchedSignature = "sched.signature" // the timetable last seen
 )
-
-func init() {
-	date := func(_ context.Context, _ *Engine, v string) (string, error) {
-		v = strings.TrimSpace(v)
-		if v == "" {
-			return "", nil
-		}
-		if _, err := time.Parse("2006-01-02", v); err != nil {
-			return "", fmt.Errorf("%q is not a date (YYYY-MM-DD)", v)
-		}
-		return v, nil
-	}
-	settingDefs[KeyAutomatedImports] = settingDef{def: "true", check: boolSetting, help: "automated imports are on (they also need oneroster.enabled and sync.enabled)"}
-	settingDefs[KeySyncSource] = settingDef{def: string(SourceFolder),
-		help: "where scheduled runs read: provider (the REST provider), bundle (the bundle connected on the OneRoster screen, the newest export of a folder of them) or folder (sync.watch_folder)",
-		check: func(_ context.Context, _ *Engine, v string) (string, error) {
-			v = strings.TrimSpace(strings.ToLower(v))
-			for _, k := range SourceKinds {
-				if v == string(k) {
-					return v, nil
-				}
-			}
-			return "", fmt.Errorf("%q is not provider, bundle or folder", v)
-		}}
-	settingDefs[KeyWatchFolder] = settingDef{def: "", help: "the folder scheduled runs take the newest complete OneRoster bundle from",
-		check: func(_ context.Context, _ *Engine, v string) (string, error) {
-			v = strings.TrimSpace(v)
-			if v == "" {
-				return "", nil
-			}
-			if st, err := os.Stat(v); err != nil || !st.IsDir() {
-				return "", fmt.Errorf("%s is not a folder", v)
-			}
-			abs, _ := filepath.Abs(v)
-			return abs, nil
-		}}
-	settingDefs[KeyLogLevel] = settingDef{def: "info", help: "how much the log file says: debug, info, warn or error",
-		check: func(_ context.Context, _ *Engine, v string) (string, error) {
-			switch v = strings.ToLower(strings.TrimSpace(v)); v {
-			case "debug", "info", "warn", "error":
-				return v, nil
-			}
-			return "", fmt.Errorf("%q is not debug, info, warn or error", v)
-		}}
-	settingDefs[KeyPauseFrom] = settingDef{def: "", check: date, help: "first day (UTC) of a pause: automated runs are skipped"}
-	settingDefs[KeyPauseUntil] = settingDef{def: "", check: date, help: "last day (UTC) of a pause; the schedule resumes the day after"}
-	settingDefs[KeyMissedRunHours] = settingDef{def: "12", help: "a run missed while the app was closed runs at the next start if it is less than this many hours late",
-		check: func(_ context.Context, _ *Engine, v string) (string, error) {
-			n, err := strconv.Atoi(strings.TrimSpace(v))
-			if err != nil || n < 0 {
-				return "", fmt.Errorf("%q is not a whole number of hours ≥ 0", v)
-			}
-			return strconv.Itoa(n), nil
-		}}
-}
 
 // Timetable is when automated syncs run, and why they don't when they don't.
 type Timetable struct {
@@ -103,16 +41,15 @@ type Timetable struct {
 // Timetable reads the automated sync's settings.
 func (e *Engine) Timetable(ctx context.Context) Timetable {
 	var t Timetable
-	days, _ := e.Setting(ctx, KeySyncDays)
-	t.Days, _ = ParseDays(days)
-	t.Time, _ = e.Setting(ctx, KeySyncTime)
-	t.Source, _ = e.Setting(ctx, KeySyncSource)
+	set, _ := e.Settings(ctx)
+	sc := set.Schedule
+	t.Days, t.Time, t.Source = sc.Days.Names(), sc.Time.String(), string(sc.Source)
 	switch {
-	case !e.boolSetting(ctx, KeyOneRosterOn):
+	case !set.OneRoster.Enabled:
 		t.Off = "OneRoster is not enabled"
-	case !e.boolSetting(ctx, KeySyncEnabled):
+	case !sc.Enabled:
 		t.Off = "sync is not enabled"
-	case !e.boolSetting(ctx, KeyAutomatedImports):
+	case !sc.AutomatedImports:
 		t.Off = "automated imports are off"
 	case len(t.Days) == 0 || t.Time == "":
 		t.Off = "no days or time are set"
@@ -271,11 +208,11 @@ func (s *Scheduler) catchUp(ctx context.Context) error {
 		return nil // ran, skipped or recorded already
 	}
 	late := now.Sub(prev)
-	h, err := s.e.Setting(ctx, KeyMissedRunHours)
+	set, err := s.e.Settings(ctx)
 	if err != nil {
 		return err
 	}
-	hours, _ := strconv.Atoi(h) // validated when saved
+	hours := set.Schedule.MissedRunHours
 	if late < time.Duration(hours)*time.Hour {
 		s.e.Log.Info().Time("scheduled_for", prev).Dur("late", late).Msg("catching up a missed automated run")
 		go func() {
@@ -299,7 +236,8 @@ func (e *Engine) recordEvent(ctx context.Context, status string, at time.Time, m
 // recordSkip records an automated run that did not run, with why as a word
 // (SkipPaused) the next run reads back instead of the message.
 func (e *Engine) recordSkip(ctx context.Context, status string, at time.Time, message, why string) (*Result, error) {
-	scope, _ := e.Setting(ctx, KeySyncProcess)
+	set, _ := e.Settings(ctx)
+	scope := string(set.Processes.Scope)
 	tx, err := e.DB.Begin(ctx)
 	if err != nil {
 		return nil, err

@@ -22,7 +22,7 @@ func scheduled(t *testing.T, days, hhmm string) (*Engine, string) {
 	ctx := context.Background()
 	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
 	folder := t.TempDir()
-	if _, err := e.SaveSettings(ctx, map[string]string{KeyOneRosterOn: "true", KeySyncEnabled: "true", KeySyncDays: days, KeySyncTime: hhmm,
+	if _, err := e.SetSettings(ctx, map[string]string{KeyOneRosterOn: "true", KeySyncEnabled: "true", KeySyncDays: days, KeySyncTime: hhmm,
 		KeySyncSource: "folder", KeyWatchFolder: folder}); err != nil {
 		t.Fatal(err)
 	}
@@ -262,7 +262,7 @@ func TestConnectedBundleIsAScheduledSource(t *testing.T) {
 	os.WriteFile(newer, b2, 0o644)
 	os.Chtimes(older, at.Add(-48*time.Hour), at.Add(-48*time.Hour))
 	os.Chtimes(newer, at.Add(-24*time.Hour), at.Add(-24*time.Hour))
-	if _, err := e.SaveSettings(ctx, map[string]string{KeySource: exports, KeySyncSource: string(SourceBundle)}); err != nil {
+	if _, err := e.SetSettings(ctx, map[string]string{KeySource: exports, KeySyncSource: string(SourceBundle)}); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := NewestExport(exports); err != nil || got != newer {

@@ -82,17 +82,9 @@ var markers11 = map[string][]string{
 	"enrollments":      {"begindate", "enddate"},
 }
 
-func init() {
-	for k, v := range specs11 {
-		if _, ok := specs12[k]; !ok {
-			specs12[k] = v
-		}
-	}
-}
-
+// specFor is a file's spec in a version: 1.2 keeps 1.1's files it did not change.
 func specFor(version, file string) (fileSpec, bool) {
-	if version == "1.2" {
-		s, ok := specs12[file]
+	if s, ok := specs12[file]; ok && version == "1.2" {
 		return s, ok
 	}
 	s, ok := specs11[file]

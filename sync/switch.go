@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"rosterdesk"
 )
 
 // ErrSwitchNotConfirmed refuses connecting another provider's bundle after
@@ -41,6 +43,7 @@ func (e *Engine) Connect(ctx context.Context, path, provider string, confirmed b
 		return &RefusedError{Err: ErrSwitchNotConfirmed, Reason: fmt.Sprintf("the bundle comes from %q, not %q, the provider users were synchronized from: "+
 			"identifiers may not match; analyze the switch and confirm it first", sw.Provider, sw.FromProvider)}
 	}
-	_, err = e.SaveSettings(ctx, map[string]string{KeySource: path, KeyProvider: provider})
+	_, err = e.UpdateSettings(ctx, func(s *rosterdesk.Settings) { s.OneRoster.Source, s.OneRoster.Provider = path, provider },
+		KeySource, KeyProvider)
 	return err
 }

@@ -9,24 +9,20 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"rosterdesk"
 )
 
 // SourceKind is where a run reads: the one rule "Sync now", the tray, the
 // CLI and the schedule share (stored in sync.source for the schedule).
-type SourceKind string
+type SourceKind = rosterdesk.SourceKind
 
+// Where a run reads (see rosterdesk.SourceKind).
 const (
-	// SourceBundle is the bundle connected on the OneRoster screen
-	// (oneroster.source): OneRoster.zip, a CSV file, a folder of CSV files,
-	// or a folder of exports, of which the newest is read.
-	SourceBundle SourceKind = "bundle"
-	// SourceFolder is the watched folder (sync.watch_folder): the newest
-	// complete bundle there not processed yet.
-	SourceFolder SourceKind = "folder"
-	// SourceProvider is the REST provider.
-	SourceProvider SourceKind = "provider"
-	// SourcePath is a file or folder named for one run (the CLI's `sync SOURCE`).
-	SourcePath SourceKind = "path"
+	SourceBundle   = rosterdesk.SourceBundle
+	SourceFolder   = rosterdesk.SourceFolder
+	SourceProvider = rosterdesk.SourceProvider
+	SourcePath     = rosterdesk.SourcePath
 )
 
 // SourceKinds are the values sync.source accepts.
@@ -43,19 +39,17 @@ var ErrNoSource = errors.New("no source")
 
 // ScheduledSource is what the schedule reads: sync.source.
 func (e *Engine) ScheduledSource(ctx context.Context) (SyncSource, error) {
-	v, err := e.Setting(ctx, KeySyncSource)
+	set, err := e.Settings(ctx)
 	if err != nil {
 		return SyncSource{}, err
 	}
-	switch SourceKind(v) {
+	switch set.Schedule.Source {
 	case SourceProvider:
 		return SyncSource{Kind: SourceProvider}, nil
 	case SourceBundle:
-		path, err := e.Setting(ctx, KeySource)
-		return SyncSource{Kind: SourceBundle, Path: path}, err
+		return SyncSource{Kind: SourceBundle, Path: set.OneRoster.Source}, nil
 	}
-	path, err := e.Setting(ctx, KeyWatchFolder)
-	return SyncSource{Kind: SourceFolder, Path: path}, err
+	return SyncSource{Kind: SourceFolder, Path: set.Schedule.WatchFolder}, nil
 }
 
 // ManualSource is what "Sync now" reads (the window, the tray, `rosterdesk
@@ -66,11 +60,15 @@ func (e *Engine) ManualSource(ctx context.Context) (SyncSource, error) {
 	if err != nil || s.Kind == SourceProvider {
 		return s, err
 	}
-	if b, err := e.Setting(ctx, KeySource); err != nil || b != "" {
-		return SyncSource{Kind: SourceBundle, Path: b}, err
+	set, err := e.Settings(ctx)
+	if err != nil {
+		return SyncSource{}, err
 	}
-	if f, err := e.Setting(ctx, KeyWatchFolder); err != nil || f != "" {
-		return SyncSource{Kind: SourceFolder, Path: f}, err
+	if b := set.OneRoster.Source; b != "" {
+		return SyncSource{Kind: SourceBundle, Path: b}, nil
+	}
+	if f := set.Schedule.WatchFolder; f != "" {
+		return SyncSource{Kind: SourceFolder, Path: f}, nil
 	}
 	return SyncSource{Kind: SourceBundle}, nil
 }

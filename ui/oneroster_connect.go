@@ -184,7 +184,7 @@ func (s *oneRosterScreen) kindChanged(label string) {
 func (s *oneRosterScreen) setKind(mode string) <-chan struct{} {
 	s.kindNote.Hide()
 	return run(s.l, func(ctx context.Context) (map[string]string, error) {
-		return s.eng.SaveSettings(ctx, map[string]string{rsync.KeySyncSource: mode})
+		return s.eng.SetSettings(ctx, map[string]string{rsync.KeySyncSource: mode})
 	}, func(_ map[string]string, err error) {
 		if err != nil {
 			s.say(s.kindNote, errorText("Saving the connection", err), widget.DangerImportance)

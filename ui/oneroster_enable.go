@@ -70,7 +70,7 @@ func (s *oneRosterScreen) confirmEnable() dialog.Dialog {
 
 func (s *oneRosterScreen) setEnabled(on bool) <-chan struct{} {
 	return run(s.l, func(ctx context.Context) (map[string]string, error) {
-		return s.eng.SaveSettings(ctx, map[string]string{rsync.KeyOneRosterOn: fmt.Sprint(on)})
+		return s.eng.SetSettings(ctx, map[string]string{rsync.KeyOneRosterOn: fmt.Sprint(on)})
 	}, func(_ map[string]string, err error) {
 		if err != nil {
 			s.say(s.alignNote, errorText("Saving the OneRoster switch", err), widget.DangerImportance)

@@ -168,7 +168,7 @@ func (p *preferencesScreen) saveSection(s *prefSection) <-chan struct{} {
 	s.status.Importance = widget.MediumImportance
 	s.status.SetText("Saving…")
 	return run(p.l, func(ctx context.Context) (map[string]string, error) {
-		return p.eng.SaveSettings(ctx, vals)
+		return p.eng.SetSettings(ctx, vals)
 	}, func(saved map[string]string, err error) {
 		var se *rsync.SettingsError
 		if errors.As(err, &se) {

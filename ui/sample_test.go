@@ -95,7 +95,7 @@ func TestScreenshotBundles(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := eng.SaveSettings(ctx, map[string]string{rsync.KeyCreditedAdmin: "it@district.org",
+	if _, err := eng.SetSettings(ctx, map[string]string{rsync.KeyCreditedAdmin: "it@district.org",
 		rsync.KeySource: filepath.Join(dir, "day0.zip"), rsync.KeyProvider: "Infinite Campus"}); err != nil {
 		t.Fatal(err)
 	}

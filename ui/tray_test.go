@@ -72,7 +72,7 @@ func scheduledEngine(t *testing.T) (*rsync.Engine, string) {
 	src, _ := district(t, 0, "")
 	syncs(t, eng, src, rosterdesk.ScopeBuildings)
 	folder := t.TempDir()
-	if _, err := eng.SaveSettings(context.Background(), map[string]string{rsync.KeyOneRosterOn: "true", rsync.KeySyncEnabled: "true",
+	if _, err := eng.SetSettings(context.Background(), map[string]string{rsync.KeyOneRosterOn: "true", rsync.KeySyncEnabled: "true",
 		rsync.KeySyncDays: "mon,tue,wed,thu,fri,sat,sun", rsync.KeySyncTime: "06:00", rsync.KeySyncSource: "folder", rsync.KeyWatchFolder: folder}); err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +194,7 @@ func TestTrayCloseAndQuit(t *testing.T) {
 	d.trayShown = func() bool { return true }
 
 	// Sync disabled: nothing is scheduled, closing quits.
-	if _, err := eng.SaveSettings(context.Background(), map[string]string{rsync.KeySyncEnabled: "false"}); err != nil {
+	if _, err := eng.SetSettings(context.Background(), map[string]string{rsync.KeySyncEnabled: "false"}); err != nil {
 		t.Fatal(err)
 	}
 	wait(t, d.reschedule())
@@ -247,7 +247,7 @@ func TestRunNotifications(t *testing.T) {
 	}
 
 	// Failed: the provider is the source, and none is set up.
-	if _, err := eng.SaveSettings(ctx, map[string]string{rsync.KeySyncSource: "provider"}); err != nil {
+	if _, err := eng.SetSettings(ctx, map[string]string{rsync.KeySyncSource: "provider"}); err != nil {
 		t.Fatal(err)
 	}
 	res, err = eng.AutomatedRun(ctx, now)
@@ -294,7 +294,7 @@ func TestTraySyncNow(t *testing.T) {
 	eng := adminEngine(t)
 	src, _ := district(t, 0, "")
 	syncs(t, eng, src, rosterdesk.ScopeBuildings)
-	if _, err := eng.SaveSettings(context.Background(), map[string]string{rsync.KeySource: src}); err != nil {
+	if _, err := eng.SetSettings(context.Background(), map[string]string{rsync.KeySource: src}); err != nil {
 		t.Fatal(err)
 	}
 	d, tray, sent, _ := newTestDesktop(t, eng, nil, time.Now())

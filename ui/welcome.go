@@ -97,7 +97,7 @@ func (f *adminForm) submit() <-chan struct{} {
 				return a, err
 			}
 		}
-		_, err := f.eng.SaveSettings(ctx, map[string]string{rsync.KeyCreditedAdmin: a.Email})
+		_, err := f.eng.SetSettings(ctx, map[string]string{rsync.KeyCreditedAdmin: a.Email})
 		return a, err
 	}, func(a rosterdesk.Admin, err error) {
 		f.save.Enable()
