@@ -73,6 +73,63 @@ func (e *Engine) UpdateSettings(ctx context.Context, edit func(*rosterdesk.Setti
 	return out, err
 }
 
+// SaveFields stores the settings named by keys as they are in s, the others
+// as stored, validated as SaveSettings does: what one section of a form saves.
+func (e *Engine) SaveFields(ctx context.Context, s rosterdesk.Settings, keys ...string) (rosterdesk.Settings, error) {
+	return e.UpdateSettings(ctx, func(cur *rosterdesk.Settings) {
+		for _, k := range keys {
+			if f, ok := settingByKey[guardKey(k)]; ok {
+				f.set(cur, f.get(&s))
+			}
+		}
+	}, keys...)
+}
+
+// CheckSettings validates the settings named by keys as they are in s,
+// without storing anything: a *SettingsError, or nil.
+func (e *Engine) CheckSettings(ctx context.Context, s rosterdesk.Settings, keys ...string) error {
+	texts := make(map[string]string, len(keys))
+	for _, k := range keys {
+		k = guardKey(k)
+		if f, ok := settingByKey[k]; ok {
+			texts[k] = f.get(&s)
+		} else {
+			texts[k] = ""
+		}
+	}
+	_, err := e.checkSettings(ctx, s, texts)
+	return err
+}
+
+// SettingText is the setting named key of s as text, as stored and as
+// `settings get` prints it ("" for an unknown key).
+func SettingText(s rosterdesk.Settings, key string) string {
+	if f, ok := settingByKey[guardKey(key)]; ok {
+		return f.get(&s)
+	}
+	return ""
+}
+
+// ReadSetting reads text typed into a field into the setting named key of
+// s, refusing it with the engine's own message (a number, a date, a time of
+// day: checks that need no roster). A refused value leaves the setting unset.
+func ReadSetting(s *rosterdesk.Settings, key, text string) error {
+	f, ok := settingByKey[guardKey(key)]
+	if !ok {
+		return unknownSetting(key)
+	}
+	if f.key == KeyCreditedAdmin {
+		return errors.New("an admin account is chosen, not typed")
+	}
+	v, err := f.check(context.Background(), nil, text)
+	if err != nil {
+		f.set(s, "")
+		return err
+	}
+	f.set(s, v)
+	return nil
+}
+
 // saveTexts validates the settings given as text over s (the settings they
 // change) and stores them in one transaction, with an audit row for each change.
 func (e *Engine) saveTexts(ctx context.Context, s rosterdesk.Settings, texts map[string]string) (rosterdesk.Settings, map[string]string, error) {
