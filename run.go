@@ -27,39 +27,42 @@ const (
 	TriggerAutomated Trigger = "automated"
 )
 
+// Status is where a run ended: its value is stored with the run and printed as is.
+type Status string
+
 // Run statuses.
 const (
-	StatusApplied    = "applied"
-	StatusDryRun     = "dry-run"
-	StatusRefused    = "refused"
-	StatusFailed     = "failed"
-	StatusHeld       = "held"        // needs review: nothing applied
-	StatusApproved   = "approved"    // a held run an admin approved (the approving run applied it)
-	StatusDiscarded  = "discarded"   // a held run an admin discarded
-	StatusRolledBack = "rolled-back" // an applied run undone by a later run
-	StatusCancelled  = "cancelled"   // stopped by the admin; nothing applied
+	StatusApplied    Status = "applied"
+	StatusDryRun     Status = "dry-run"
+	StatusRefused    Status = "refused"
+	StatusFailed     Status = "failed"
+	StatusHeld       Status = "held"        // needs review: nothing applied
+	StatusApproved   Status = "approved"    // a held run an admin approved (the approving run applied it)
+	StatusDiscarded  Status = "discarded"   // a held run an admin discarded
+	StatusRolledBack Status = "rolled-back" // an applied run undone by a later run
+	StatusCancelled  Status = "cancelled"   // stopped by the admin; nothing applied
 )
 
 // Statuses of automated runs that did not run.
 const (
-	StatusSkipped = "skipped" // paused, nothing new in the folder, or another run in progress
-	StatusMissed  = "missed"  // the app was closed and it is too late to catch up
+	StatusSkipped Status = "skipped" // paused, nothing new in the folder, or another run in progress
+	StatusMissed  Status = "missed"  // the app was closed and it is too late to catch up
 )
 
 // Run is one recorded sync run.
 type Run struct {
-	ID         int64  `json:"run_id"`
-	Status     string `json:"status"`
-	Scope      string `json:"scope"`
-	Trigger    string `json:"trigger"`
-	Source     string `json:"source"`
-	StartedAt  string `json:"started_at"`
-	FinishedAt string `json:"finished_at"`
-	Errors     int    `json:"errors"`
-	Warnings   int    `json:"warnings"`
-	Counts     Counts `json:"counts"`
-	Message    string `json:"message,omitempty"`
-	AdminID    int64  `json:"-"`
+	ID         int64   `json:"run_id"`
+	Status     Status  `json:"status"`
+	Scope      Scope   `json:"scope"`
+	Trigger    Trigger `json:"trigger"`
+	Source     string  `json:"source"`
+	StartedAt  string  `json:"started_at"`
+	FinishedAt string  `json:"finished_at"`
+	Errors     int     `json:"errors"`
+	Warnings   int     `json:"warnings"`
+	Counts     Counts  `json:"counts"`
+	Message    string  `json:"message,omitempty"`
+	AdminID    int64   `json:"-"`
 
 	Options    string `json:"-"` // JSON: how the run was asked for
 	HeldSource string `json:"-"` // a held run's copy of its source

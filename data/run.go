@@ -41,7 +41,7 @@ func (tx *Tx) FinishRun(r *rosterdesk.Run) error {
 }
 
 // ResolveRun marks run id with a new status (approved, discarded, rolled-back) and the run that did it.
-func (tx *Tx) ResolveRun(id int64, status string, by int64, message string) error {
+func (tx *Tx) ResolveRun(id int64, status rosterdesk.Status, by int64, message string) error {
 	_, err := tx.exec(`UPDATE runs SET status = ?, resolved_by = ?, message = CASE WHEN ? = '' THEN message ELSE ? END WHERE id = ?`,
 		status, nullID(by), message, tx.db.scrub(message), id)
 	return err

@@ -99,7 +99,7 @@ func (e *Engine) applyRun(ctx context.Context, source string, opt Options, previ
 		return nil, err
 	}
 	defer tx.Rollback()
-	run := &rosterdesk.Run{Scope: string(opt.Scope), Trigger: string(opt.Trigger), Status: rosterdesk.StatusApplied, Source: source,
+	run := &rosterdesk.Run{Scope: opt.Scope, Trigger: opt.Trigger, Status: rosterdesk.StatusApplied, Source: source,
 		StartedAt: data.FormatTime(tx.Now()), FinishedAt: data.FormatTime(tx.Now()), AdminID: admin.ID, Options: optionsJSON(opt)}
 	if opt.Collections && opt.Provider != "" {
 		run.Source = opt.Provider // a REST pull's folder is temporary; the provider is what the admin knows
@@ -173,7 +173,7 @@ func (e *Engine) applyRun(ctx context.Context, source string, opt Options, previ
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
-	e.Log.Info().Int64("run_id", run.ID).Str("scope", run.Scope).Str("trigger", run.Trigger).Int("errors", run.Errors).
+	e.Log.Info().Int64("run_id", run.ID).Str("scope", string(run.Scope)).Str("trigger", string(run.Trigger)).Int("errors", run.Errors).
 		Int("warnings", run.Warnings).Dur("commit", time.Since(committing)).Msg("run applied")
 	return e.result(run, plan), nil
 }
@@ -225,7 +225,7 @@ func baseName(p string) string {
 }
 
 // record writes a run that changes nothing (dry run or failed) with its log.
-func (e *Engine) record(ctx context.Context, plan *Plan, status, message string) (*Result, error) {
+func (e *Engine) record(ctx context.Context, plan *Plan, status rosterdesk.Status, message string) (*Result, error) {
 	tx, err := e.DB.Begin(ctx)
 	if err != nil {
 		return nil, err
@@ -235,7 +235,7 @@ func (e *Engine) record(ctx context.Context, plan *Plan, status, message string)
 	if plan.Source != nil {
 		src = plan.Source.Path
 	}
-	run := &rosterdesk.Run{Scope: string(plan.Scope), Trigger: string(plan.Trigger), Status: status, Source: src,
+	run := &rosterdesk.Run{Scope: plan.Scope, Trigger: plan.Trigger, Status: status, Source: src,
 		StartedAt: data.FormatTime(plan.StartedAt), FinishedAt: data.FormatTime(tx.Now()),
 		Errors: plan.log.errors, Warnings: plan.log.warnings, Counts: plan.Counts, Message: message, AdminID: plan.Admin.ID,
 		Tripped: tripsJSON(plan.Trips), Options: runOptionsJSON(plan.opt, plan.Source)}

@@ -124,7 +124,7 @@ func (e *Engine) hold(ctx context.Context, plan *Plan, source string, opt Option
 	if len(trips) > 1 {
 		msg += fmt.Sprintf(" (and %d more)", len(trips)-1)
 	}
-	run := &rosterdesk.Run{Scope: string(plan.Scope), Trigger: string(plan.Trigger), Status: rosterdesk.StatusHeld, Source: source,
+	run := &rosterdesk.Run{Scope: plan.Scope, Trigger: plan.Trigger, Status: rosterdesk.StatusHeld, Source: source,
 		StartedAt: data.FormatTime(plan.StartedAt), FinishedAt: data.FormatTime(tx.Now()), Errors: plan.log.errors, Warnings: plan.log.warnings,
 		Counts: plan.Counts, Message: msg, AdminID: plan.Admin.ID, Options: runOptionsJSON(opt, plan.Source), Inputs: inputsJSON(plan.Inputs), Tripped: tripsJSON(trips)}
 	if run.ID, err = tx.InsertRun(run); err != nil {
@@ -157,7 +157,7 @@ func (e *Engine) hold(ctx context.Context, plan *Plan, source string, opt Option
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	e.Log.Warn().Int64("run_id", run.ID).Str("scope", run.Scope).Int("tripped", len(trips)).Msg("run held for review")
+	e.Log.Warn().Int64("run_id", run.ID).Str("scope", string(run.Scope)).Int("tripped", len(trips)).Msg("run held for review")
 	res := e.result(run, plan)
 	res.Tripped = trips
 	return res, &HeldError{RunID: run.ID, Tripped: trips}

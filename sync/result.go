@@ -12,7 +12,7 @@ import (
 // Result is the outcome of one run, in the shape `sync --json` prints.
 type Result struct {
 	RunID      int64              `json:"run_id"`
-	Status     string             `json:"status"`
+	Status     rosterdesk.Status  `json:"status"`
 	Scope      rosterdesk.Scope   `json:"scope"`
 	Trigger    rosterdesk.Trigger `json:"trigger"`
 	Source     string             `json:"source,omitempty"`
@@ -36,7 +36,7 @@ type Result struct {
 
 // FromRun turns a stored run into a Result.
 func FromRun(r rosterdesk.Run) Result {
-	res := Result{RunID: r.ID, Status: r.Status, Scope: rosterdesk.Scope(r.Scope), Trigger: rosterdesk.Trigger(r.Trigger), Source: r.Source,
+	res := Result{RunID: r.ID, Status: r.Status, Scope: r.Scope, Trigger: r.Trigger, Source: r.Source,
 		StartedAt: r.StartedAt, FinishedAt: r.FinishedAt, Errors: r.Errors, Warnings: r.Warnings, Counts: r.Counts, Message: r.Message,
 		ResolvedBy: r.ResolvedBy, Undoes: r.Undoes}
 	json.Unmarshal([]byte(r.Tripped), &res.Tripped)
@@ -51,7 +51,7 @@ const (
 	CountsNone    = "none"
 )
 
-func countsAre(status string, c rosterdesk.Counts) string {
+func countsAre(status rosterdesk.Status, c rosterdesk.Counts) string {
 	switch {
 	case c == (rosterdesk.Counts{}):
 		return CountsNone

@@ -34,7 +34,7 @@ func (e *Engine) Rollback(ctx context.Context, runID int64) (*Result, error) {
 		return nil, err
 	}
 	defer tx.Rollback()
-	run := &rosterdesk.Run{Scope: target.Scope, Trigger: string(rosterdesk.TriggerManual), Status: rosterdesk.StatusApplied, Source: target.Source,
+	run := &rosterdesk.Run{Scope: target.Scope, Trigger: rosterdesk.TriggerManual, Status: rosterdesk.StatusApplied, Source: target.Source,
 		StartedAt: data.FormatTime(tx.Now()), FinishedAt: data.FormatTime(tx.Now()), AdminID: admin.ID, Undoes: runID,
 		Message: fmt.Sprintf("rollback of run %d", runID)}
 	if run.ID, err = tx.InsertRun(run); err != nil {

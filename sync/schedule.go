@@ -229,13 +229,13 @@ func (s *Scheduler) catchUp(ctx context.Context) error {
 }
 
 // recordEvent records an automated run that did not run (skipped or missed).
-func (e *Engine) recordEvent(ctx context.Context, status string, at time.Time, message string) (*Result, error) {
+func (e *Engine) recordEvent(ctx context.Context, status rosterdesk.Status, at time.Time, message string) (*Result, error) {
 	return e.recordSkip(ctx, status, at, message, "")
 }
 
 // recordSkip records an automated run that did not run, with why as a word
 // (SkipPaused) the next run reads back instead of the message.
-func (e *Engine) recordSkip(ctx context.Context, status string, at time.Time, message, why string) (*Result, error) {
+func (e *Engine) recordSkip(ctx context.Context, status rosterdesk.Status, at time.Time, message, why string) (*Result, error) {
 	set, _ := e.Settings(ctx)
 	scope := string(set.Processes.Scope)
 	tx, err := e.DB.Begin(ctx)
@@ -243,7 +243,7 @@ func (e *Engine) recordSkip(ctx context.Context, status string, at time.Time, me
 		return nil, err
 	}
 	defer tx.Rollback()
-	run := &rosterdesk.Run{Scope: scope, Trigger: string(rosterdesk.TriggerAutomated), Status: status, StartedAt: data.FormatTime(tx.Now()),
+	run := &rosterdesk.Run{Scope: rosterdesk.Scope(scope), Trigger: rosterdesk.TriggerAutomated, Status: status, StartedAt: data.FormatTime(tx.Now()),
 		FinishedAt: data.FormatTime(tx.Now()), Message: message}
 	if why != "" {
 		b, _ := json.Marshal(storedOptions{Trigger: rosterdesk.TriggerAutomated, Skip: why})
@@ -256,7 +256,7 @@ func (e *Engine) recordSkip(ctx context.Context, status string, at time.Time, me
 		return nil, err
 	}
 	e.DB.SetScheduledFor(ctx, run.ID, data.FormatTime(at))
-	e.Log.Info().Int64("run_id", run.ID).Str("status", status).Time("scheduled_for", at).Str("why", message).Msg("automated run not run")
+	e.Log.Info().Int64("run_id", run.ID).Str("status", string(status)).Time("scheduled_for", at).Str("why", message).Msg("automated run not run")
 	res := FromRun(*run)
 	return &res, nil
 }
@@ -311,7 +311,7 @@ func (e *Engine) AutomatedRun(ctx context.Context, at time.Time) (*Result, error
 		if signature != "" {
 			e.DB.MarkBundleProcessed(ctx, signature, bundle, res.RunID)
 		}
-		e.Log.Info().Int64("run_id", res.RunID).Str("status", res.Status).Int("users_added", res.Counts.Users.Added).
+		e.Log.Info().Int64("run_id", res.RunID).Str("status", string(res.Status)).Int("users_added", res.Counts.Users.Added).
 			Int("users_deactivated", res.Counts.Users.Deactivated).Int("errors", res.Errors).Msg("automated run finished")
 	} else if res == nil && err != nil {
 		e.Log.Error().Err(err).Msg("automated run failed")

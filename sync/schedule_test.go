@@ -175,7 +175,7 @@ func TestMissedRunRule(t *testing.T) {
 	for _, c := range []struct {
 		name   string
 		late   time.Duration
-		status string
+		status rosterdesk.Status
 	}{{"caught up", 2 * time.Hour, rosterdesk.StatusApplied}, {"too late", 20 * time.Hour, rosterdesk.StatusMissed}} {
 		t.Run(c.name, func(t *testing.T) {
 			monday := time.Date(2026, 6, 15, 6, 0, 0, 0, time.UTC)

@@ -95,7 +95,7 @@ func TestSweepPublicSamples(t *testing.T) {
 				if res == nil {
 					t.Fatalf("%s sync: no result (%v)", sc, err)
 				}
-				want := map[int]string{0: rosterdesk.StatusApplied, 1: rosterdesk.StatusApplied, 2: rosterdesk.StatusFailed, 3: rosterdesk.StatusRefused}[code]
+				want := map[int]rosterdesk.Status{0: rosterdesk.StatusApplied, 1: rosterdesk.StatusApplied, 2: rosterdesk.StatusFailed, 3: rosterdesk.StatusRefused}[code]
 				if res.Status != want {
 					t.Errorf("%s sync: %s (exit %d) but status %s", sc, what, code, res.Status)
 				}

@@ -61,7 +61,7 @@ func syncType(r rsync.Result) string {
 }
 
 // statusLabel is a run's status as the History shows it.
-func statusLabel(s string) string {
+func statusLabel(s rosterdesk.Status) string {
 	switch s {
 	case rosterdesk.StatusDryRun:
 		return "preview only"
@@ -72,7 +72,7 @@ func statusLabel(s string) string {
 	case "cancelled", "canceled":
 		return "cancelled"
 	}
-	return s
+	return string(s)
 }
 
 // firstLine is the first line of s, for a one-line cause.

@@ -123,7 +123,7 @@ func runStatus(r rsync.Result) string {
 	case rosterdesk.StatusMissed:
 		return with("Missed", cause("missed:"))
 	}
-	return with(r.Status, cause(""))
+	return with(string(r.Status), cause(""))
 }
 
 // tripText is one tripped safeguard in a few words, with its numbers:
