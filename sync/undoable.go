@@ -26,9 +26,9 @@ type Undoable struct {
 	// Why is nil when the run can be undone, else ErrNoSuchRun,
 	// ErrNotApplied, ErrUndoOfUndo or ErrNewerRunsFirst.
 	Why    error
-	Status string  // the run's status
-	Undoes int64   // ErrUndoOfUndo: the run it undid
-	Newer  []int64 // ErrNewerRunsFirst: the runs to undo first, newest first
+	Status rosterdesk.Status // the run's status
+	Undoes int64             // ErrUndoOfUndo: the run it undid
+	Newer  []int64           // ErrNewerRunsFirst: the runs to undo first, newest first
 }
 
 // OK tells whether the run can be undone.
