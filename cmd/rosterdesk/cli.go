@@ -2,13 +2,8 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
-
-	"github.com/mattn/go-sqlite3"
-
-	rsync "rosterdesk/sync"
 )
 
 // parse reads flags placed anywhere among the positional arguments.
@@ -35,16 +30,6 @@ func (c *cli) parse(fs *flag.FlagSet, args []string, npos int) ([]string, bool) 
 func (c *cli) fail(err error) int {
 	fmt.Fprintln(c.errw, "rosterdesk:", err)
 	return exitFor(err)
-}
-
-// exitFor is a failure's exit code: 3 when the run lock (or, from an older
-// RosterDesk that does not take it, SQLite's own lock) refused the write.
-func exitFor(err error) int {
-	var se sqlite3.Error
-	if rsync.IsRefused(err) || (errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked)) {
-		return exitRefused
-	}
-	return exitUnusable
 }
 
 func (c *cli) printJSON(v any) {

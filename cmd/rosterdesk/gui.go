@@ -21,10 +21,6 @@ import (
 	"rosterdesk/ui"
 )
 
-// appID is the app's unique ID; it must match FyneApp.toml. Fyne keys the
-// app's own preferences (window size, last screen) on it.
-const appID = "com.rosterdesk.app"
-
 // appLogName is the app's log file in appinfo.LogDir(); `rosterdesk serve`
 // writes rosterdesk.log beside it (two processes must not rotate one file).
 const appLogName = "rosterdesk-app.log"
@@ -60,20 +56,24 @@ func runGUI(dbPath string, log zerolog.Logger) (err error) {
 	defer cancel()
 	logPath := filepath.Join(appinfo.LogDir(), appLogName)
 	level := &levelHook{}
-	level.set(must(eng.Setting(ctx, keyLogLevel)))
+	setting, readErr := eng.Setting(ctx, rsync.KeyLogLevel)
+	level.set(setting) // unread: info
 	var also io.Writer
 	if _, err := os.Stderr.Stat(); err == nil { // none for a Windows GUI program
 		also = os.Stderr
 	}
 	// serve's rotating file; the level is checked per line, so Preferences can change it while runs log.
 	eng.Log = fileLogger(logPath, zerolog.DebugLevel, also).Hook(level)
+	if readErr != nil {
+		eng.Log.Warn().Err(readErr).Msg("could not read the log level setting; logging at info")
+	}
 	eng.Holder = "RosterDesk app"
 
 	sched, err := eng.NewScheduler(nil)
 	if err != nil {
 		return err
 	}
-	a := app.NewWithID(appID)
+	a := app.NewWithID(appinfo.AppID)
 	a.SetIcon(assets.Icon)
 	d := ui.NewDesktop(a, eng, ui.DesktopOptions{Scheduler: sched, LogFile: logPath, SetLogLevel: level.set})
 	d.Window().SetIcon(assets.Icon)
@@ -116,7 +116,7 @@ func alreadyOpen(other *instance.Other, log zerolog.Logger) error {
 		"Switch to its window, or quit it (Task Manager or Activity Monitor can end process %d) and open RosterDesk again.",
 		other.PID, other.PID)
 	log.Warn().Int("pid", other.PID).Msg(msg)
-	a := app.NewWithID(appID)
+	a := app.NewWithID(appinfo.AppID)
 	a.SetIcon(assets.Icon)
 	w := a.NewWindow(ui.Title)
 	w.SetContent(ui.Notice(msg, a.Quit))

@@ -21,14 +21,6 @@ import (
 	rsync "rosterdesk/sync"
 )
 
-// Exit codes, the contract scripts rely on.
-const (
-	exitOK       = 0
-	exitRejected = 1 // applied, but some rows were rejected
-	exitUnusable = 2 // unusable input or usage; nothing written
-	exitRefused  = 3 // refused by a precondition; nothing written
-)
-
 const usage = `RosterDesk keeps a local roster in step with your SIS through OneRoster.
 
 Usage:

@@ -232,13 +232,14 @@ func TestCLIHeldApproveRollback(t *testing.T) {
 	if code != 0 || res["status"] != "applied" || res["counts"].(map[string]any)["users"].(map[string]any)["deactivated"].(float64) != 5 {
 		t.Fatalf("approve: exit %d %s", code, out)
 	}
-	applied := strconv.Itoa(int(res["run_id"].(float64)))
+	appliedID := res["run_id"].(float64)
+	applied := strconv.Itoa(int(appliedID))
 	if code, _, _ := rd(t, db, "discard", held); code != 3 {
 		t.Fatal("an approved run was discarded")
 	}
 	code, out, _ = rd(t, db, "rollback", applied, "--json")
 	json.Unmarshal([]byte(out), &res)
-	if code != 0 || res["undoes"].(float64) != float64(mustAtoi(applied)) {
+	if code != 0 || res["undoes"].(float64) != appliedID {
 		t.Fatalf("rollback: exit %d %s", code, out)
 	}
 	_, out, _ = rd(t, db, "roster", "--json")
@@ -252,8 +253,6 @@ func TestCLIHeldApproveRollback(t *testing.T) {
 		t.Fatal("protect an unknown user")
 	}
 }
-
-func mustAtoi(s string) int { n, _ := strconv.Atoi(s); return n }
 
 // `settings set` refuses what the window refuses, with the engine's message.
 func TestCLISettingsValidatedByTheEngine(t *testing.T) {

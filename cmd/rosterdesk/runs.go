@@ -26,17 +26,10 @@ func (c *cli) runCommand(name string, args []string, do func(int64) (*rsync.Resu
 		return exitUnusable
 	}
 	res, err := do(id)
-	code := exitOK
-	switch {
-	case rsync.IsRefused(err), rsync.IsHeld(err):
-		code = exitRefused
-	case rsync.IsSourceError(err):
-		code = exitUnusable
-	case err != nil:
+	code, reported := runExit(res, err)
+	if !reported {
 		fmt.Fprintf(c.errw, "rosterdesk %s: %v\n", name, err)
-		return exitFor(err)
-	case res.Errors > 0:
-		code = exitRejected
+		return code
 	}
 	if res == nil {
 		res = &rsync.Result{Status: rosterdesk.StatusRefused, Message: err.Error()}

@@ -34,11 +34,15 @@ func (c *cli) serve(args []string) int {
 	if _, ok := c.parse(fs, args, 0); !ok {
 		return exitUnusable
 	}
-	level, err := zerolog.ParseLevel(must(c.eng.Setting(c.ctx, keyLogLevel)))
+	setting, readErr := c.eng.Setting(c.ctx, rsync.KeyLogLevel)
+	level, err := zerolog.ParseLevel(setting)
 	if err != nil || level == zerolog.NoLevel {
 		level = zerolog.InfoLevel
 	}
 	log := fileLogger(*logFile, level, zerolog.ConsoleWriter{Out: c.errw, NoColor: true})
+	if readErr != nil {
+		log.Warn().Err(readErr).Msg("could not read the log level setting; logging at info")
+	}
 	c.eng.Log = log
 	c.eng.Holder = "rosterdesk serve"
 	s, err := c.eng.NewScheduler(nil)
@@ -83,8 +87,3 @@ func (c *cli) serve(args []string) int {
 	log.Info().Msg("serve stopped")
 	return exitOK
 }
-
-func must(v string, _ error) string { return v }
-
-// keyLogLevel is the level of the log file (debug, info, warn, error).
-const keyLogLevel = rsync.KeyLogLevel

@@ -76,19 +76,9 @@ func (c *cli) sync(args []string) int {
 	} else {
 		res, err = c.syncFrom(c.eng.PathSource(c.ctx, pos[0]), opt)
 	}
-	code := exitOK
-	switch {
-	case rsync.IsRefused(err), rsync.IsHeld(err):
-		code = exitRefused
-	case rsync.IsSourceError(err):
-		code = exitUnusable
-	case err != nil:
-		if res == nil {
-			res = &rsync.Result{Status: rosterdesk.StatusFailed, Scope: opt.Scope, Trigger: opt.Trigger, Message: err.Error()}
-		}
-		code = exitFor(err)
-	case res.Errors > 0:
-		code = exitRejected
+	code, reported := runExit(res, err)
+	if !reported && res == nil {
+		res = &rsync.Result{Status: rosterdesk.StatusFailed, Scope: opt.Scope, Trigger: opt.Trigger, Message: err.Error()}
 	}
 	if *asJSON {
 		c.printJSON(res)

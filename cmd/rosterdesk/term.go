@@ -27,7 +27,7 @@ func (t *termWriter) Write(p []byte) (int, error) {
 	for len(p) > 0 {
 		r, size := utf8.DecodeRune(p)
 		if r == utf8.RuneError && size <= 1 {
-			if !utf8.FullRune(p) && len(p) < utf8.UTFMax {
+			if !utf8.FullRune(p) {
 				t.carry = append([]byte(nil), p...) // the rest of the rune is in the next write
 				break
 			}
