@@ -155,7 +155,7 @@ func (e *Engine) applyRun(ctx context.Context, source string, opt Options, previ
 		return nil, err
 	}
 	if preview != nil && preview.Counts != plan.Counts {
-		plan.log.infof("apply", "", 0, 0, "", "", "plan.changed",
+		plan.log.infof(rosterdesk.LogEntry{Phase: "apply", Rule: "plan.changed"},
 			"the roster or the source changed since the preview; the run was planned again and applied with the numbers shown here")
 	}
 	if err := tx.AddLog(run.ID, plan.log.entries); err != nil {
@@ -186,7 +186,7 @@ func (e *Engine) recordCancelled(plan *Plan, source string, cause error) (*Resul
 	if plan.Source == nil {
 		plan.Source = &Source{Path: source}
 	}
-	plan.log.infof("apply", "", 0, 0, "", "", "run.cancelled", "cancelled before it finished; nothing was applied")
+	plan.log.infof(rosterdesk.LogEntry{Phase: "apply", Rule: "run.cancelled"}, "cancelled before it finished; nothing was applied")
 	plan.log.finish()
 	res, err := e.record(context.Background(), plan, rosterdesk.StatusCancelled, "cancelled; nothing was applied")
 	if err != nil {
@@ -202,9 +202,9 @@ func (e *Engine) recordFailed(ctx context.Context, plan *Plan, source string, ca
 	}
 	var se *SourceError
 	if errors.As(cause, &se) {
-		plan.log.errorf("open", baseName(se.File), se.Line, 0, "", "", "source.unusable", "%s", se.Message)
+		plan.log.errorf(rosterdesk.LogEntry{Phase: "open", File: baseName(se.File), Line: se.Line, Rule: "source.unusable"}, "%s", se.Message)
 	} else {
-		plan.log.errorf("open", "", 0, 0, "", "", "source.unusable", "%v", cause)
+		plan.log.errorf(rosterdesk.LogEntry{Phase: "open", Rule: "source.unusable"}, "%v", cause)
 	}
 	if plan.Source == nil {
 		plan.Source = &Source{Path: source}

@@ -48,25 +48,25 @@ func (p *planner) planBuildings() error {
 		if err != nil {
 			return err
 		}
-		id, ok := p.required(t, "sourcedId")
+		id, ok := t.required("sourcedId")
 		if !ok {
 			continue
 		}
 		if first, dup := seen[id]; dup {
-			p.log.errorf("validate", t.File, t.Line, t.colNo("sourcedId"), id, "sourcedId", "sourcedId.duplicate",
+			t.reject("sourcedId", "sourcedId.duplicate",
 				"sourcedId %s appears again (first on line %d); this row is skipped", id, first)
 			continue
 		}
 		seen[id] = t.Line
-		p.lastModified(t)
-		gone, ok := p.status(t)
+		t.lastModified()
+		gone, ok := t.status()
 		if !ok {
 			continue
 		}
 		if gone {
 			// A deletion needs only its sourcedId.
 			if b, matched := bySIS[id]; matched && b.Active && b.Protected {
-				p.log.infof("plan", t.File, t.Line, 0, id, "", "record.protected", "building %q is protected (never deactivate): would have been deactivated (%s); kept", b.Name, reasonToBeDeleted)
+				t.note("", "record.protected", "building %q is protected (never deactivate): would have been deactivated (%s); kept", b.Name, reasonToBeDeleted)
 			} else if matched && b.Active {
 				p.building(BuildingChange{Action: ActDeactivate, BuildingID: b.ID, SISID: id, Name: b.Name, OldName: b.Name, Aligned: b.Aligned, Reason: reasonToBeDeleted, Line: t.Line})
 			}
@@ -75,8 +75,8 @@ func (p *planner) planBuildings() error {
 			}
 			continue
 		}
-		name, ok1 := p.required(t, "name")
-		typ, ok2 := p.enum(t, "type", orgTypes, true, true)
+		name, ok1 := t.required("name")
+		typ, ok2 := t.enum("type", orgTypes)
 		if !(ok1 && ok2) {
 			continue
 		}
@@ -86,7 +86,7 @@ func (p *planner) planBuildings() error {
 		}
 		p.plan.Orgs = append(p.plan.Orgs, org)
 		if typ == "district" {
-			p.log.infof("plan", t.File, t.Line, 0, id, "", "district.recorded", "district %q recorded", name)
+			t.note("", "district.recorded", "district %q recorded", name)
 		}
 		if typ != "school" {
 			continue
@@ -112,7 +112,7 @@ func (p *planner) planBuildings() error {
 	for id, pl := range parents {
 		parent := pl[0].(string)
 		if _, inDB := dbOrgs[parent]; !known[parent] && !inDB {
-			p.log.warnf("validate", t.File, pl[1].(int), t.colNo("parentSourcedId"), id, "parentSourcedId", "ref.missing",
+			p.log.warnf(rosterdesk.LogEntry{Phase: "validate", File: t.File, Line: pl[1].(int), Column: t.colNo("parentSourcedId"), SourcedID: id, Field: "parentSourcedId", Rule: "ref.missing"},
 				"parent org %s does not exist; kept as given", parent)
 		}
 	}
@@ -121,7 +121,7 @@ func (p *planner) planBuildings() error {
 		return nil // a REST delta pull in which no org changed
 	}
 	if t.Rows == 0 {
-		p.log.warnf("validate", t.File, 1, 0, "", "", "file.header_only", "has a header but no rows; %s", p.would("nothing in it is changed", "a sync would change nothing in it"))
+		p.log.warnf(rosterdesk.LogEntry{Phase: "validate", File: t.File, Line: 1, Rule: "file.header_only"}, "has a header but no rows; %s", p.would("nothing in it is changed", "a sync would change nothing in it"))
 		return nil
 	}
 	if p.src.Bulk("orgs") && t.Damaged != "" {
@@ -136,7 +136,7 @@ func (p *planner) planBuildings() error {
 		sort.Slice(gone, func(i, j int) bool { return gone[i].SISID < gone[j].SISID })
 		for _, b := range gone {
 			if b.Protected {
-				p.log.infof("plan", t.File, 0, 0, b.SISID, "", "record.protected", "building %q is protected (never deactivate): would have been deactivated (absent from %s); kept", b.Name, t.File)
+				p.log.infof(rosterdesk.LogEntry{Phase: "plan", File: t.File, SourcedID: b.SISID, Rule: "record.protected"}, "building %q is protected (never deactivate): would have been deactivated (absent from %s); kept", b.Name, t.File)
 				continue
 			}
 			p.building(BuildingChange{Action: ActDeactivate, BuildingID: b.ID, SISID: b.SISID, Name: b.Name, OldName: b.Name, Aligned: true, Reason: "absent from " + t.File})
@@ -179,7 +179,7 @@ func (p *planner) stepBuildings() error {
 	}
 	for _, c := range p.plan.Buildings {
 		verb := map[Action]string{ActAdd: "added", ActUpdate: "updated", ActReactivate: "reactivated", ActDeactivate: "deactivated"}[c.Action]
-		p.log.infof("plan", "orgs.csv", c.Line, 0, c.SISID, "", "building.changed", "building %q %s (%s)", c.Name, verb, c.Reason)
+		p.log.infof(rosterdesk.LogEntry{Phase: "plan", File: "orgs.csv", Line: c.Line, SourcedID: c.SISID, Rule: "building.changed"}, "building %q %s (%s)", c.Name, verb, c.Reason)
 		switch c.Action {
 		case ActAdd:
 			if p.buildings[c.SISID] == 0 {
@@ -196,7 +196,7 @@ func (p *planner) stepBuildings() error {
 	}
 	if n := len(p.plan.Buildings); n > 0 {
 		k := p.plan.Counts.Buildings
-		p.log.infof("plan", "orgs.csv", 0, 0, "", "", "buildings.stepped",
+		p.log.infof(rosterdesk.LogEntry{Phase: "plan", File: "orgs.csv", Rule: "buildings.stepped"},
 			"buildings brought in step with orgs.csv (OneRoster is enabled): %d added, %d updated, %d deactivated", k.Added, k.Updated, k.Deactivated)
 	}
 	return nil

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"rosterdesk"
 )
 
 // table streams the rows of one OneRoster CSV file with their line numbers.
@@ -135,10 +137,10 @@ func (s *Source) openTable(canon string) (*table, error) {
 	}
 	t.Header = append([]string(nil), hdr...)
 	if t.tr.BOM {
-		s.log.infof("read", name, 1, 0, "", "", "encoding.bom", "starts with a UTF-8 byte-order mark; ignored")
+		s.log.infof(rosterdesk.LogEntry{Phase: "read", File: name, Line: 1, Rule: "encoding.bom"}, "starts with a UTF-8 byte-order mark; ignored")
 	}
 	if t.tr.UTF16 {
-		s.log.warnf("read", name, 1, 0, "", "", "encoding.utf16",
+		s.log.warnf(rosterdesk.LogEntry{Phase: "read", File: name, Line: 1, Rule: "encoding.utf16"},
 			"is UTF-16 text (what Excel saves as \"Unicode Text\"), not UTF-8; decoded and read. %s", saveAsCSV)
 	}
 	if comma != ',' {
@@ -153,7 +155,7 @@ func (s *Source) openTable(canon string) (*table, error) {
 			return nil, srcErr(name, 1, "has %s between its columns, not commas, and its header (%s) is not that of a OneRoster file. %s",
 				delimName(comma), shortHeader(hdr), saveAsCSV)
 		}
-		s.log.warnf("read", name, 1, 0, "", "", "csv.delimiter",
+		s.log.warnf(rosterdesk.LogEntry{Phase: "read", File: name, Line: 1, Rule: "csv.delimiter"},
 			"separates its columns with %s, not commas (Excel saves CSV that way in many locales); read by its header. %s", delimName(comma), saveAsCSV)
 	}
 	spec, ok := specFor(s.Version, canon)
@@ -202,7 +204,7 @@ func (t *table) mapHeader(spec fileSpec) (err error) {
 	}
 	t.width = lastNamed + 1
 	if t.width < len(t.Header) {
-		t.log.warnf("read", t.File, 1, t.width+1, "", "", "header.trailing_empty", "header ends with %d empty column(s); ignored", len(t.Header)-t.width)
+		t.log.warnf(rosterdesk.LogEntry{Phase: "read", File: t.File, Line: 1, Column: t.width + 1, Rule: "header.trailing_empty"}, "header ends with %d empty column(s); ignored", len(t.Header)-t.width)
 	}
 	for i := 0; i < t.width; i++ {
 		h := strings.TrimSpace(t.Header[i])
@@ -234,7 +236,7 @@ func (t *table) mapHeader(spec fileSpec) (err error) {
 			unknown = append(unknown, h)
 		default:
 			if _, dup := t.col[matched]; dup {
-				t.log.warnf("read", t.File, 1, i+1, "", matched, "header.duplicate", "column %s appears twice; the first is used", matched)
+				t.log.warnf(rosterdesk.LogEntry{Phase: "read", File: t.File, Line: 1, Column: i + 1, Field: matched, Rule: "header.duplicate"}, "column %s appears twice; the first is used", matched)
 				continue
 			}
 			t.col[matched] = i
@@ -262,19 +264,19 @@ func (t *table) mapHeader(spec fileSpec) (err error) {
 		}
 	}()
 	if len(caseFixed) > 0 {
-		t.log.warnf("read", t.File, 1, 0, "", "", "header.case", "header names differ in case from the spec (%s); read by name", strings.Join(caseFixed, ", "))
+		t.log.warnf(rosterdesk.LogEntry{Phase: "read", File: t.File, Line: 1, Rule: "header.case"}, "header names differ in case from the spec (%s); read by name", strings.Join(caseFixed, ", "))
 	}
 	if len(ext) > 0 {
-		t.log.warnf("read", t.File, 1, 0, "", "", "header.extension", "extension columns ignored: %s", strings.Join(ext, ", "))
+		t.log.warnf(rosterdesk.LogEntry{Phase: "read", File: t.File, Line: 1, Rule: "header.extension"}, "extension columns ignored: %s", strings.Join(ext, ", "))
 	}
 	if len(unknown) > 0 {
-		t.log.warnf("read", t.File, 1, 0, "", "", "header.unknown", "columns not in the OneRoster spec ignored: %s", strings.Join(unknown, ", "))
+		t.log.warnf(rosterdesk.LogEntry{Phase: "read", File: t.File, Line: 1, Rule: "header.unknown"}, "columns not in the OneRoster spec ignored: %s", strings.Join(unknown, ", "))
 	}
 	prev := -1
 	for _, c := range spec.cols {
 		if i, ok := t.col[c]; ok {
 			if i < prev {
-				t.log.infof("read", t.File, 1, 0, "", "", "header.order", "columns are not in spec order; read by name")
+				t.log.infof(rosterdesk.LogEntry{Phase: "read", File: t.File, Line: 1, Rule: "header.order"}, "columns are not in spec order; read by name")
 				break
 			}
 			prev = i
@@ -307,7 +309,7 @@ func (t *table) next() error {
 				t.damage(start, "malformed quotes")
 				if end > start {
 					// An unclosed quote swallowed the lines after it: read them again as rows.
-					t.log.errorf("validate", t.File, start, pe.Column, "", "", "csv.quote",
+					t.log.errorf(rosterdesk.LogEntry{Phase: "validate", File: t.File, Line: start, Column: pe.Column, Rule: "csv.quote"},
 						"malformed quotes: a quote opened on this line is not closed, so lines %d to %d read as one field; this row is skipped and reading resumes on line %d", start, end, start+1)
 					if t.restarts < maxRestarts {
 						if err := t.resume(start); err != nil {
@@ -316,7 +318,7 @@ func (t *table) next() error {
 					}
 					return errRowSkipped
 				}
-				t.log.errorf("validate", t.File, start, pe.Column, "", "", "csv.quote", "malformed quotes: %v; row skipped", pe.Err)
+				t.log.errorf(rosterdesk.LogEntry{Phase: "validate", File: t.File, Line: start, Column: pe.Column, Rule: "csv.quote"}, "malformed quotes: %v; row skipped", pe.Err)
 				return errRowSkipped
 			}
 		}
@@ -334,7 +336,7 @@ func (t *table) next() error {
 			// A record over several lines with the wrong number of fields: a stray
 			// quote paired with one lines later and swallowed the rows between.
 			end := last + t.lineOffset
-			t.log.errorf("validate", t.File, t.Line, 0, "", "", "csv.quote",
+			t.log.errorf(rosterdesk.LogEntry{Phase: "validate", File: t.File, Line: t.Line, Rule: "csv.quote"},
 				"malformed quotes: a quote on this line pairs with one on line %d, so lines %d to %d read as one row of %d fields; this row is skipped and reading resumes on line %d",
 				end, t.Line, end, len(rec), t.Line+1)
 			t.damage(t.Line, "malformed quotes")
@@ -346,7 +348,7 @@ func (t *table) next() error {
 			}
 			return errRowSkipped
 		}
-		t.log.warnOnce(t.File, t.Line, 0, t.get("sourcedId"), "", "csv.line_break",
+		t.log.warnOnce(t.at("", "csv.line_break"),
 			"a quoted field holds a line break (OneRoster does not allow one); kept as written")
 	}
 	if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
@@ -357,13 +359,13 @@ func (t *table) next() error {
 		// Trailing empty cells are often trimmed by editors; only the named columns matter.
 		for _, i := range t.col {
 			if i >= len(rec) {
-				t.log.errorf("validate", t.File, t.Line, len(rec)+1, t.get("sourcedId"), "", "csv.field_count",
+				t.log.errorf(rosterdesk.LogEntry{Phase: "validate", File: t.File, Line: t.Line, Column: len(rec) + 1, SourcedID: t.get("sourcedId"), Rule: "csv.field_count"},
 					"row has %d fields but the header has %d; row skipped", len(rec), t.width)
 				return errRowSkipped
 			}
 		}
 	} else if len(rec) > len(t.Header) {
-		t.log.warnOnce(t.File, t.Line, len(t.Header)+1, t.get("sourcedId"), "", "csv.extra_fields",
+		t.log.warnOnce(rosterdesk.LogEntry{Phase: "validate", File: t.File, Line: t.Line, Column: len(t.Header) + 1, SourcedID: t.get("sourcedId"), Rule: "csv.extra_fields"},
 			fmt.Sprintf("row has %d fields but the header has %d; extra fields ignored", len(rec), len(t.Header)))
 	}
 	if !t.checkIDs(rec) {
@@ -399,10 +401,10 @@ func (t *table) bounded(rec []string) error {
 
 func (t *table) finish() {
 	if t.tr.CRLF {
-		t.log.infof("read", t.File, 0, 0, "", "", "encoding.crlf", "uses Windows (CRLF) line endings; read normally")
+		t.log.infof(rosterdesk.LogEntry{Phase: "read", File: t.File, Rule: "encoding.crlf"}, "uses Windows (CRLF) line endings; read normally")
 	}
 	if t.tr.Decoded > 0 {
-		t.log.warnf("read", t.File, t.tr.FirstBadAt, 0, "", "", "encoding.windows1252",
+		t.log.warnf(rosterdesk.LogEntry{Phase: "read", File: t.File, Line: t.tr.FirstBadAt, Rule: "encoding.windows1252"},
 			"is not valid UTF-8: %d byte(s) decoded as Windows-1252 (first on line %d); check accented names", t.tr.Decoded, t.tr.FirstBadAt)
 	}
 }

@@ -114,24 +114,24 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 		}
 		id := t.get("sourcedId")
 		if id == "" {
-			p.required(t, "sourcedId")
+			t.required("sourcedId")
 			p.countError(tbl.Entity)
 			continue
 		}
 		k := data.KeyOf(id) // the maps hold Keys: no string is kept per row
 		first, st, exists := seen.visit(r, id, k)
 		if first > 0 {
-			p.log.errorf("validate", t.File, t.Line, t.colNo("sourcedId"), id, "sourcedId", "sourcedId.duplicate",
+			t.reject("sourcedId", "sourcedId.duplicate",
 				"sourcedId %s appears again (first on line %d); this row is skipped", id, first)
 			p.countError(tbl.Entity)
 			continue
 		}
 		seen.mark(k, st, t.Line)
-		p.lastModified(t)
+		t.lastModified()
 		for i := range zs {
 			zs[i].see(t)
 		}
-		gone, ok := p.status(t)
+		gone, ok := t.status()
 		if !ok {
 			r.reject(k, t.Line)
 			p.countError(tbl.Entity)
@@ -144,14 +144,14 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 				// Nothing to delete and nothing created: a reference to it has nothing to point at.
 				r.set(k, refGone)
 				if p.src.Bulk(file) {
-					p.log.infof("plan", t.File, t.Line, t.colNo("status"), id, "status", "bulk.tobedeleted",
+					t.note("status", "bulk.tobedeleted",
 						"marked tobedeleted in a bulk file: not imported")
 				}
 				continue
 			}
 			r.set(k, refOK)
 			if p.src.Bulk(file) {
-				p.log.infof("plan", t.File, t.Line, t.colNo("status"), id, "status", "bulk.tobedeleted",
+				t.note("status", "bulk.tobedeleted",
 					"marked tobedeleted in a bulk file: %s", goneVerb(tbl, st.Active))
 			}
 			if st.Active {
@@ -199,18 +199,18 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 		r.keepsAbsent = true
 	}
 	if t.Rows == 0 {
-		p.log.warnf("validate", t.File, 1, 0, "", "", "file.header_only",
+		p.log.warnf(rosterdesk.LogEntry{Phase: "validate", File: t.File, Line: 1, Rule: "file.header_only"},
 			"has a header but no rows (OneRoster says to declare such a file absent); %s", p.would("nothing in it is changed", "a sync would change nothing in it"))
 		return nil
 	}
 	if p.src.Bulk(file) && usable == 0 {
-		p.log.warnf("plan", t.File, 0, 0, "", "", "file.no_usable_rows",
+		p.log.warnf(rosterdesk.LogEntry{Phase: "plan", File: t.File, Rule: "file.no_usable_rows"},
 			"no row of %s could be used; %s", t.File, p.would("nothing is deactivated or removed for being absent from it", "a sync would deactivate or remove nothing for being absent from it"))
 	} else if p.src.Bulk(file) && t.Damaged != "" {
 		p.damaged(t)
 	} else if p.src.Bulk(file) {
 		if tbl == data.Users && p.keepGone {
-			p.log.infof("plan", t.File, 0, 0, "", "", "users.keep_missing", "users absent from %s are kept active (setting %s is off)", t.File, KeyMarkMissingGone)
+			p.log.infof(rosterdesk.LogEntry{Phase: "plan", File: t.File, Rule: "users.keep_missing"}, "users absent from %s are kept active (setting %s is off)", t.File, KeyMarkMissingGone)
 		} else {
 			if err := p.absent(ep, r.db, "absent from "+t.File); err != nil {
 				return err
@@ -223,7 +223,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 
 // damaged says why a damaged bulk file takes nothing away in this run.
 func (p *planner) damaged(t *table) {
-	p.log.warnf("plan", t.File, 0, 0, "", "", "file.damaged",
+	p.log.warnf(rosterdesk.LogEntry{Phase: "plan", File: t.File, Rule: "file.damaged"},
 		"is damaged (%s): its rows were read where they could be, but %s; fix the file and sync again", t.Damaged,
 		p.would("nothing absent from it is deactivated or removed in this run", "a sync would deactivate or remove nothing for being absent from it"))
 }
@@ -251,7 +251,7 @@ func (p *planner) absent(ep *EntityPlan, db *data.StateMap, reason string) error
 	sort.Slice(gone, func(i, j int) bool { return names[gone[i].ID] < names[gone[j].ID] })
 	for _, st := range gone {
 		if id := names[st.ID]; p.plan.pullGaps.has(ep.Table.Entity, id) {
-			p.log.warnf("plan", ep.File, 0, 0, id, "", "pull.inconsistent",
+			p.log.warnf(rosterdesk.LogEntry{Phase: "plan", File: ep.File, SourcedID: id, Rule: "pull.inconsistent"},
 				"not in this pull, though this pull's own %s name it: the data changed on the server while it was read, or a page was lost; kept as the roster has it, not %s",
 				map[bool]string{true: "enrollments", false: "classes"}[ep.Table != data.Courses], goneVerb(ep.Table, true))
 			continue
@@ -351,7 +351,7 @@ func (p *planner) protectedSkip(ep *EntityPlan, id string, line int, reason stri
 	if ep.Table != data.Users {
 		verb = "removed"
 	}
-	p.log.infof("plan", ep.File, line, 0, id, "", "record.protected", "protected (never deactivate): would have been %s (%s); kept", verb, reason)
+	p.log.infof(rosterdesk.LogEntry{Phase: "plan", File: ep.File, Line: line, SourcedID: id, Rule: "record.protected"}, "protected (never deactivate): would have been %s (%s); kept", verb, reason)
 }
 
 // read notes a file that was read in full.

@@ -313,13 +313,13 @@ func (x *rosterExporter) run() error {
 // version's administrator roles are mapped (and counted).
 func (x *rosterExporter) role(r string, orgIDs []string) string {
 	if x.version == "1.1" {
-		if slices.Contains(roles11, r) {
+		if slices.Contains(roles11.values, r) {
 			return r
 		}
 		x.out.Translated++
 		return "administrator"
 	}
-	if slices.Contains(roles12, r) {
+	if slices.Contains(roles12.values, r) {
 		return r
 	}
 	x.out.Translated++

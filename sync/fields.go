@@ -6,28 +6,61 @@ import (
 	"strings"
 	"time"
 
+	"rosterdesk"
+
 	"rosterdesk/data"
 )
 
-// Field checks used while planning. Each logs its own error or warning with
-// file, line, column, sourcedId and field, and says whether the row survives.
+// Field checks are methods of the table being read: each reads a field of
+// the current row, logs its own error or warning with file, line, column,
+// sourcedId and field, and says whether the row survives.
 
-func (p *planner) required(t *table, field string) (string, bool) {
+// at is a log entry about field of the row being read, under rule.
+func (t *table) at(field, rule string) rosterdesk.LogEntry {
+	return rosterdesk.LogEntry{Phase: "validate", File: t.File, Line: t.Line, Column: t.colNo(field), SourcedID: t.get("sourcedId"), Field: field, Rule: rule}
+}
+
+// reject logs an error about field that rejects the row.
+func (t *table) reject(field, rule, format string, a ...any) {
+	t.log.errorf(t.at(field, rule), format, a...)
+}
+
+// warn logs a warning about field: the row is kept with something dropped or corrected.
+func (t *table) warn(field, rule, format string, a ...any) {
+	t.log.warnf(t.at(field, rule), format, a...)
+}
+
+// note logs why the plan treats the row as it does.
+func (t *table) note(field, rule, format string, a ...any) {
+	e := t.at(field, rule)
+	e.Phase = "plan"
+	t.log.infof(e, format, a...)
+}
+
+// presence says whether an empty field rejects the row.
+type presence bool
+
+const (
+	optional  presence = false
+	mandatory presence = true
+)
+
+func (t *table) required(field string) (string, bool) {
 	v := t.get(field)
 	if v == "" {
-		p.log.errorf("validate", t.File, t.Line, t.colNo(field), t.get("sourcedId"), field, "required.missing", "%s is required but empty; row skipped", field)
+		t.reject(field, "required.missing", "%s is required but empty; row skipped", field)
 		return "", false
 	}
 	return v, true
 }
 
 // status reads status: gone is true for tobedeleted (and the OneRoster 1.0 "inactive").
-func (p *planner) status(t *table) (gone bool, ok bool) {
+func (t *table) status() (gone bool, ok bool) {
 	v := t.get("status")
 	switch v {
 	case "", "active":
-		if v == "active" && p.src.Bulk(t.Canon) && p.src.Version == "1.2" {
-			p.log.warnOnce(t.File, t.Line, t.colNo("status"), t.get("sourcedId"), "status", "bulk.status_filled", "status should be blank in a bulk file; read as active")
+		if v == "active" && t.src.Bulk(t.Canon) && t.src.Version == "1.2" {
+			t.log.warnOnce(t.at("status", "bulk.status_filled"), "status should be blank in a bulk file; read as active")
 		}
 		return false, true
 	case "tobedeleted":
@@ -35,85 +68,97 @@ func (p *planner) status(t *table) (gone bool, ok bool) {
 	}
 	switch strings.ToLower(v) {
 	case "active":
-		p.log.warnOnce(t.File, t.Line, t.colNo("status"), t.get("sourcedId"), "status", "enum.case", "status "+v+" read as active")
+		t.log.warnOnce(t.at("status", "enum.case"), "status "+v+" read as active")
 		return false, true
 	case "tobedeleted":
-		p.log.warnOnce(t.File, t.Line, t.colNo("status"), t.get("sourcedId"), "status", "enum.case", "status "+v+" read as tobedeleted")
+		t.log.warnOnce(t.at("status", "enum.case"), "status "+v+" read as tobedeleted")
 		return true, true
 	case "inactive", "deleted":
-		p.log.warnOnce(t.File, t.Line, t.colNo("status"), t.get("sourcedId"), "status", "status.legacy",
+		t.log.warnOnce(t.at("status", "status.legacy"),
 			"status "+v+" is not OneRoster 1.1/1.2; read as tobedeleted")
 		return true, true
 	}
-	p.log.errorf("validate", t.File, t.Line, t.colNo("status"), t.get("sourcedId"), "status", "enum.invalid", "status %q is not active or tobedeleted; row skipped", v)
+	t.reject("status", "enum.invalid", "status %q is not active or tobedeleted; row skipped", v)
 	return false, false
 }
 
 var extToken = regexp.MustCompile(`^ext:[a-zA-Z0-9.\-_]+$`)
 
-// enum checks a value against a list; case differences are corrected with a warning.
-func (p *planner) enum(t *table, field string, list []string, required, open bool) (string, bool) {
+// lookup finds v in the vocabulary: as written, in another case (corrected
+// is true), or as an ext: token of an extensible one. An empty v is not found.
+func (vo vocab) lookup(v string) (value string, corrected, ok bool) {
+	if v == "" {
+		return "", false, false
+	}
+	for _, x := range vo.values {
+		if v == x {
+			return v, false, true
+		}
+	}
+	for _, x := range vo.values {
+		if strings.EqualFold(v, x) {
+			return x, true, true
+		}
+	}
+	if vo.ext && extToken.MatchString(v) {
+		return v, false, true
+	}
+	return "", false, false
+}
+
+// enum reads a required field of a vocabulary; a case difference is corrected with a warning.
+func (t *table) enum(field string, vo vocab) (string, bool) {
 	v := t.get(field)
 	if v == "" {
-		if required {
-			return p.required(t, field)
-		}
-		return "", true
+		return t.required(field)
 	}
-	for _, x := range list {
-		if v == x {
-			return v, true
-		}
+	x, corrected, ok := vo.lookup(v)
+	if !ok {
+		t.reject(field, "enum.invalid",
+			"%s %q is not one of %s; row skipped", field, v, strings.Join(vo.values, ", "))
+		return "", false
 	}
-	for _, x := range list {
-		if strings.EqualFold(v, x) {
-			p.log.warnOnce(t.File, t.Line, t.colNo(field), t.get("sourcedId"), field, "enum.case", field+" "+v+" read as "+x)
-			return x, true
-		}
+	if corrected {
+		t.log.warnOnce(t.at(field, "enum.case"), field+" "+v+" read as "+x)
 	}
-	if open && extToken.MatchString(v) {
-		return v, true
-	}
-	p.log.errorf("validate", t.File, t.Line, t.colNo(field), t.get("sourcedId"), field, "enum.invalid",
-		"%s %q is not one of %s; row skipped", field, v, strings.Join(list, ", "))
-	return "", false
+	return x, true
 }
 
 // boolean reads true/false; TRUE and friends are corrected with a warning.
-func (p *planner) boolean(t *table, field string, required bool) (string, bool) {
+func (t *table) boolean(field string, need presence) (string, bool) {
 	v := t.get(field)
 	switch v {
 	case "true", "false":
 		return v, true
 	case "":
-		if required {
-			return p.required(t, field)
+		if need == mandatory {
+			return t.required(field)
 		}
 		return "", true
 	}
 	switch l := strings.ToLower(v); l {
 	case "true", "false":
-		p.log.warnOnce(t.File, t.Line, t.colNo(field), t.get("sourcedId"), field, "bool.case", field+" "+v+" read as "+l)
+		t.log.warnOnce(t.at(field, "bool.case"), field+" "+v+" read as "+l)
 		return l, true
 	case "yes", "y", "1", "t", "no", "n", "0", "f":
 		b := "true"
 		if l == "no" || l == "n" || l == "0" || l == "f" {
 			b = "false"
 		}
-		p.log.warnOnce(t.File, t.Line, t.colNo(field), t.get("sourcedId"), field, "bool.word",
+		t.log.warnOnce(t.at(field, "bool.word"),
 			fmt.Sprintf("%s %q read as %s (OneRoster writes true or false)", field, v, b))
 		return b, true
 	}
-	p.log.errorf("validate", t.File, t.Line, t.colNo(field), t.get("sourcedId"), field, "bool.invalid", "%s %q is not true or false; row skipped", field, v)
+	t.reject(field, "bool.invalid", "%s %q is not true or false; row skipped", field, v)
 	return "", false
 }
 
 // date reads a YYYY-MM-DD date; a full timestamp is cut to its date with a warning.
-func (p *planner) date(t *table, field string, required bool) (string, bool) {
+func (t *table) date(field string, need presence) (string, bool) {
 	v := t.get(field)
 	if v == "" {
-		if required {
-			return p.required(t, field)
+		if need == mandatory {
+			return t.required(field)
 		}
 		return "", true
 	}
@@ -122,35 +167,36 @@ func (p *planner) date(t *table, field string, required bool) (string, bool) {
 	}
 	if len(v) > 10 {
 		if _, err := time.Parse("2006-01-02", v[:10]); err == nil && (v[10] == 'T' || v[10] == ' ') {
-			p.log.warnOnce(t.File, t.Line, t.colNo(field), t.get("sourcedId"), field, "date.time_dropped", field+" "+v+" is a timestamp; its date is kept")
+			t.log.warnOnce(t.at(field, "date.time_dropped"), field+" "+v+" is a timestamp; its date is kept")
 			return v[:10], true
 		}
 	}
 	if excelDate.MatchString(v) {
-		p.log.errorf("validate", t.File, t.Line, t.colNo(field), t.get("sourcedId"), field, "date.invalid",
+		t.reject(field, "date.invalid",
 			"%s %q is not a date (YYYY-MM-DD): %s; row skipped", field, v, excelDateHint)
 		return "", false
 	}
-	p.log.errorf("validate", t.File, t.Line, t.colNo(field), t.get("sourcedId"), field, "date.invalid", "%s %q is not a date (YYYY-MM-DD); row skipped", field, v)
+	t.reject(field, "date.invalid", "%s %q is not a date (YYYY-MM-DD); row skipped", field, v)
 	return "", false
 }
 
 var yearRE = regexp.MustCompile(`^\d{4}$`)
 
-func (p *planner) year(t *table, field string) (string, bool) {
-	v, ok := p.required(t, field)
+// year reads a required YYYY year.
+func (t *table) year(field string) (string, bool) {
+	v, ok := t.required(field)
 	if !ok {
 		return "", false
 	}
 	if !yearRE.MatchString(v) {
-		p.log.errorf("validate", t.File, t.Line, t.colNo(field), t.get("sourcedId"), field, "year.invalid", "%s %q is not a year (YYYY); row skipped", field, v)
+		t.reject(field, "year.invalid", "%s %q is not a year (YYYY); row skipped", field, v)
 		return "", false
 	}
 	return v, true
 }
 
 // lastModified checks dateLastModified leniently: it is not stored, so a bad one is only a warning.
-func (p *planner) lastModified(t *table) {
+func (t *table) lastModified() {
 	v := t.get("dateLastModified")
 	if v == "" {
 		return
@@ -161,16 +207,16 @@ func (p *planner) lastModified(t *table) {
 		}
 	}
 	if excelDate.MatchString(v) {
-		p.log.warnOnce(t.File, t.Line, t.colNo("dateLastModified"), t.get("sourcedId"), "dateLastModified", "date.invalid",
+		t.log.warnOnce(t.at("dateLastModified", "date.invalid"),
 			"dateLastModified "+v+" is not a OneRoster date-time ("+excelDateHint+"); ignored")
 		return
 	}
-	p.log.warnOnce(t.File, t.Line, t.colNo("dateLastModified"), t.get("sourcedId"), "dateLastModified", "date.invalid",
+	t.log.warnOnce(t.at("dateLastModified", "date.invalid"),
 		"dateLastModified "+v+" is not a OneRoster date-time; ignored")
 }
 
 // list splits a comma-separated list field, trimming spaces and dropping empty items.
-func (p *planner) list(t *table, field string) []string {
+func (t *table) list(field string) []string {
 	v := t.get(field)
 	if v == "" {
 		return nil
@@ -180,7 +226,7 @@ func (p *planner) list(t *table, field string) []string {
 	for _, x := range parts {
 		x = strings.TrimSpace(x)
 		if x == "" {
-			p.log.warnOnce(t.File, t.Line, t.colNo(field), t.get("sourcedId"), field, "list.empty_item", field+" has an empty item; dropped")
+			t.log.warnOnce(t.at(field, "list.empty_item"), field+" has an empty item; dropped")
 			continue
 		}
 		out = append(out, x)
@@ -297,7 +343,7 @@ type zeros struct {
 func (z *zeros) see(t *table) {
 	v := t.get(z.col)
 	if excelNumber.MatchString(v) {
-		t.log.warnOnce(t.File, t.Line, t.colNo(z.col), t.get("sourcedId"), z.col, "excel.number",
+		t.log.warnOnce(t.at(z.col, "excel.number"),
 			z.col+" "+v+" is a long number in Excel's scientific notation, so its digits are lost: the file looks edited in Excel; export it again from the SIS, or in Excel import the column as Text before saving it as CSV UTF-8")
 		return
 	}
@@ -324,7 +370,7 @@ func (z *zeros) report(log *runLog, t *table) {
 	for l := 0; l < z.padLen && l < len(z.plain); l++ {
 		n += z.plain[l]
 	}
-	log.warnf("validate", t.File, z.exLine, t.colNo(z.col), z.exID, z.col, "excel.zeros",
+	log.warnf(rosterdesk.LogEntry{Phase: "validate", File: t.File, Line: z.exLine, Column: t.colNo(z.col), SourcedID: z.exID, Field: z.col, Rule: "excel.zeros"},
 		"%s %s looks like %s without its leading zeros (%s has them; %d value(s) like this): the file looks edited in Excel, which drops leading zeros; export it again from the SIS, or in Excel import the column as Text before saving it as CSV UTF-8",
 		z.col, z.ex, strings.Repeat("0", z.padLen-len(z.ex))+z.ex, z.padEx, n)
 }

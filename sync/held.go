@@ -113,7 +113,7 @@ func (e *Engine) hold(ctx context.Context, plan *Plan, source string, opt Option
 	for _, t := range trips {
 		// Info, not a warning: warnings count rows kept with a correction, and
 		// the preview, History and the CLI must give the same number.
-		plan.log.infof("guard", t.Entity, 0, 0, "", t.Action, "guard.held", "%s", t.Reason)
+		plan.log.infof(rosterdesk.LogEntry{Phase: "guard", File: t.Entity, Field: t.Action, Rule: "guard.held"}, "%s", t.Reason)
 	}
 	tx, err := e.DB.Begin(ctx)
 	if err != nil {

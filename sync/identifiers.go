@@ -73,13 +73,13 @@ func (t *table) checkIDs(rec []string) bool {
 		v := rec[i]
 		if r, pos, bad := hasInvisible(v); bad {
 			t.badID = true
-			t.log.errorf("validate", t.File, t.Line, i+1, t.get("sourcedId"), c, "id.invisible",
+			t.reject(c, "id.invisible",
 				"%s %+q holds an invisible or control character, %s, at character %d; identifiers must be plain text, so this row is skipped and the record it names is kept as it is",
 				c, v, RuneName(r), pos)
 			return false
 		}
 		if !strings.HasSuffix(c, "s") && v != strings.TrimSpace(v) && strings.TrimSpace(v) != "" {
-			t.log.warnOnce(t.File, t.Line, i+1, strings.TrimSpace(t.get("sourcedId")), c, "id.spaces",
+			t.log.warnOnce(t.at(c, "id.spaces"),
 				fmt.Sprintf("%s %q has spaces before or after it; trimmed to %q", c, v, strings.TrimSpace(v)))
 		}
 	}

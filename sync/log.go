@@ -61,37 +61,47 @@ func (l *runLog) add(e rosterdesk.LogEntry) {
 	l.entries = append(l.entries, e)
 }
 
-// errorf rejects a record.
-func (l *runLog) errorf(phase, file string, line, col int, id, field, rule, format string, a ...any) {
-	l.add(rosterdesk.LogEntry{Severity: SevError, Phase: phase, File: file, Line: line, Column: col, SourcedID: id, Field: field, Rule: rule, Message: fmt.Sprintf(format, a...)})
+// The log's entries are written as one rosterdesk.LogEntry saying where
+// (phase, file, line, column, sourcedId, field) and under which rule; the
+// methods below add the severity and the message. A table's at, reject, warn
+// and note fill in the row being read.
+
+// errorf logs e as an error: the record is rejected.
+func (l *runLog) errorf(e rosterdesk.LogEntry, format string, a ...any) {
+	l.log(SevError, e, format, a...)
 }
 
-// warnf reports something kept with a correction.
-func (l *runLog) warnf(phase, file string, line, col int, id, field, rule, format string, a ...any) {
-	l.add(rosterdesk.LogEntry{Severity: SevWarning, Phase: phase, File: file, Line: line, Column: col, SourcedID: id, Field: field, Rule: rule, Message: fmt.Sprintf(format, a...)})
+// warnf logs e as a warning: something kept with a correction.
+func (l *runLog) warnf(e rosterdesk.LogEntry, format string, a ...any) {
+	l.log(SevWarning, e, format, a...)
 }
 
-// infof explains a decision.
-func (l *runLog) infof(phase, file string, line, col int, id, field, rule, format string, a ...any) {
-	l.add(rosterdesk.LogEntry{Severity: SevInfo, Phase: phase, File: file, Line: line, Column: col, SourcedID: id, Field: field, Rule: rule, Message: fmt.Sprintf(format, a...)})
+// infof logs e as a note explaining a decision.
+func (l *runLog) infof(e rosterdesk.LogEntry, format string, a ...any) {
+	l.log(SevInfo, e, format, a...)
+}
+
+func (l *runLog) log(sev string, e rosterdesk.LogEntry, format string, a ...any) {
+	e.Severity, e.Message = sev, fmt.Sprintf(format, a...)
+	l.add(e)
 }
 
 // warnOnce records a correction that may repeat on many rows: the first
 // occurrence is logged with its line and sourcedId, later ones only counted.
-func (l *runLog) warnOnce(file string, line, col int, id, field, rule, msg string) {
-	l.warnGroup("", file, line, col, id, field, rule, msg)
+func (l *runLog) warnOnce(e rosterdesk.LogEntry, msg string) {
+	l.warnGroup("", e, msg)
 }
 
 // warnGroup is warnOnce per group (a school, say): each group's first row is
 // logged, later ones only counted.
-func (l *runLog) warnGroup(group, file string, line, col int, id, field, rule, msg string) {
-	k := aggKey{file, field, rule, group}
+func (l *runLog) warnGroup(group string, e rosterdesk.LogEntry, msg string) {
+	k := aggKey{e.File, e.Field, e.Rule, group}
 	l.aggN[k]++
 	if _, ok := l.agg[k]; ok {
 		return
 	}
 	l.agg[k] = len(l.entries)
-	l.warnf("validate", file, line, col, id, field, rule, "%s", msg)
+	l.warnf(e, "%s", msg)
 }
 
 // finish folds the repeat counts into the aggregated warnings, and adds one

@@ -5,6 +5,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"rosterdesk"
 )
 
 // readManifest reads manifest.csv (version and bulk/delta per file); without
@@ -43,19 +45,19 @@ func (s *Source) readManifest() error {
 			if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 				continue
 			}
-			s.log.warnf("open", name, line, 0, "", "", "manifest.bad_row", "row has no value; ignored")
+			s.log.warnf(rosterdesk.LogEntry{Phase: "open", File: name, Line: line, Rule: "manifest.bad_row"}, "row has no value; ignored")
 			continue
 		}
 		k, v := strings.TrimSpace(rec[0]), strings.TrimSpace(rec[1])
 		if _, dup := props[k]; dup {
-			s.log.warnf("open", name, line, 1, "", k, "manifest.duplicate_property", "%s is given twice; the first is used", k)
+			s.log.warnf(rosterdesk.LogEntry{Phase: "open", File: name, Line: line, Column: 1, Field: k, Rule: "manifest.duplicate_property"}, "%s is given twice; the first is used", k)
 			continue
 		}
 		props[k] = v
 		lines[k] = line
 	}
 	if v, ok := props["manifest.version"]; ok && v != "1.0" {
-		s.log.warnf("open", name, lines["manifest.version"], 2, "", "manifest.version", "manifest.version",
+		s.log.warnf(rosterdesk.LogEntry{Phase: "open", File: name, Line: lines["manifest.version"], Column: 2, Field: "manifest.version", Rule: "manifest.version"},
 			"manifest.version %q is not 1.0, the only manifest version OneRoster 1.1 and 1.2 define; read as 1.0", v)
 	}
 	switch v := props["oneroster.version"]; v {
@@ -65,14 +67,14 @@ func (s *Source) readManifest() error {
 		s.Version = "1.0"
 	case "":
 		s.Version = s.detectVersion()
-		s.log.warnf("open", name, 0, 0, "", "oneroster.version", "manifest.version_missing", "manifest.csv does not say oneroster.version; detected %s from the headers", s.Version)
+		s.log.warnf(rosterdesk.LogEntry{Phase: "open", File: name, Field: "oneroster.version", Rule: "manifest.version_missing"}, "manifest.csv does not say oneroster.version; detected %s from the headers", s.Version)
 	default:
 		if strings.HasPrefix(v, "1.2") {
 			s.Version = "1.2"
 		} else {
 			s.Version = "1.1"
 		}
-		s.log.warnf("open", name, lines["oneroster.version"], 2, "", "oneroster.version", "manifest.version", "oneroster.version %q is not 1.1 or 1.2; read as %s", v, s.Version)
+		s.log.warnf(rosterdesk.LogEntry{Phase: "open", File: name, Line: lines["oneroster.version"], Column: 2, Field: "oneroster.version", Rule: "manifest.version"}, "oneroster.version %q is not 1.1 or 1.2; read as %s", v, s.Version)
 	}
 	s.SystemName = props["source.systemName"]
 	s.announce10()
@@ -90,7 +92,7 @@ func (s *Source) readManifest() error {
 			file := strings.TrimPrefix(k, "file.")
 			canon, ok := canonicalFile(file)
 			if !ok {
-				s.log.warnf("open", name, lines[k], 1, "", k, "manifest.unknown_property", "%s names no OneRoster file; ignored", k)
+				s.log.warnf(rosterdesk.LogEntry{Phase: "open", File: name, Line: lines[k], Column: 1, Field: k, Rule: "manifest.unknown_property"}, "%s names no OneRoster file; ignored", k)
 				continue
 			}
 			declared[canon] = true
@@ -98,28 +100,28 @@ func (s *Source) readManifest() error {
 			switch mode {
 			case ModeBulk, ModeDelta, ModeAbsent:
 				if string(mode) != v {
-					s.log.warnf("open", name, lines[k], 2, "", k, "manifest.value_case", "%s is %q; read as %s", k, v, mode)
+					s.log.warnf(rosterdesk.LogEntry{Phase: "open", File: name, Line: lines[k], Column: 2, Field: k, Rule: "manifest.value_case"}, "%s is %q; read as %s", k, v, mode)
 				}
 			default:
-				s.log.warnf("open", name, lines[k], 2, "", k, "manifest.bad_value", "%s is %q, not bulk, delta or absent; the file is treated as absent", k, v)
+				s.log.warnf(rosterdesk.LogEntry{Phase: "open", File: name, Line: lines[k], Column: 2, Field: k, Rule: "manifest.bad_value"}, "%s is %q, not bulk, delta or absent; the file is treated as absent", k, v)
 				mode = ModeAbsent
 			}
 			_, present := s.Files[canon]
 			switch {
 			case mode != ModeAbsent && !present:
-				s.log.warnf("open", name, lines[k], 2, "", k, "manifest.file_missing", "%s.csv is declared %s but is not in the source; nothing in it is changed", canon, mode)
+				s.log.warnf(rosterdesk.LogEntry{Phase: "open", File: name, Line: lines[k], Column: 2, Field: k, Rule: "manifest.file_missing"}, "%s.csv is declared %s but is not in the source; nothing in it is changed", canon, mode)
 				mode = ModeAbsent
 			case mode == ModeAbsent && present:
-				s.log.warnf("open", name, lines[k], 2, "", k, "manifest.file_unexpected", "%s.csv is in the source but declared absent; it is ignored", canon)
+				s.log.warnf(rosterdesk.LogEntry{Phase: "open", File: name, Line: lines[k], Column: 2, Field: k, Rule: "manifest.file_unexpected"}, "%s.csv is in the source but declared absent; it is ignored", canon)
 			}
 			s.Modes[canon] = mode
 		default:
-			s.log.warnf("open", name, lines[k], 1, "", k, "manifest.unknown_property", "unknown manifest property %q ignored", k)
+			s.log.warnf(rosterdesk.LogEntry{Phase: "open", File: name, Line: lines[k], Column: 1, Field: k, Rule: "manifest.unknown_property"}, "unknown manifest property %q ignored", k)
 		}
 	}
 	for canon := range s.Files {
 		if canon != "manifest" && !declared[canon] {
-			s.log.warnf("open", s.Files[canon], 0, 0, "", "file."+canon, "manifest.file_undeclared", "%s.csv is not declared in manifest.csv; it is ignored", canon)
+			s.log.warnf(rosterdesk.LogEntry{Phase: "open", File: s.Files[canon], Field: "file." + canon, Rule: "manifest.file_undeclared"}, "%s.csv is not declared in manifest.csv; it is ignored", canon)
 			s.Modes[canon] = ModeAbsent
 		}
 	}
@@ -133,10 +135,10 @@ func (s *Source) noManifest() error {
 	s.Version = s.detectVersion()
 	defer s.announce10()
 	if s.Kind != "file" {
-		s.log.warnf("open", "manifest.csv", 0, 0, "", "", "manifest.missing",
+		s.log.warnf(rosterdesk.LogEntry{Phase: "open", File: "manifest.csv", Rule: "manifest.missing"},
 			"no manifest.csv: OneRoster %s detected from the headers; every file is read as a complete (bulk) set", s.Version)
 	} else {
-		s.log.warnf("open", baseName(s.Files[firstKey(s.Files)]), 0, 0, "", "", "manifest.missing",
+		s.log.warnf(rosterdesk.LogEntry{Phase: "open", File: baseName(s.Files[firstKey(s.Files)]), Rule: "manifest.missing"},
 			"a lone file without manifest.csv: OneRoster %s detected from its header; read as a complete (bulk) set", s.Version)
 	}
 	return nil
@@ -246,7 +248,7 @@ func (s *Source) announce10() {
 		}
 	}
 	needs = append(needs, "status inactive written as tobedeleted")
-	s.log.warnf("open", "", 0, 0, "", "oneroster.version", "version.1_0",
+	s.log.warnf(rosterdesk.LogEntry{Phase: "open", Field: "oneroster.version", Rule: "version.1_0"},
 		"this is a OneRoster 1.0 export; RosterDesk reads OneRoster 1.1 and 1.2. Export OneRoster 1.1 from your SIS; a 1.1 bundle needs %s. Files that already have every required 1.1 column are read",
 		strings.Join(needs, "; "))
 }

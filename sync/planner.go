@@ -86,7 +86,7 @@ func (p *planner) markUnusable(canon string, err error) {
 		se.File = file
 	}
 	p.unusable[canon] = se.Error()
-	p.log.errorf("open", baseName(se.File), se.Line, 0, "", "", "file.unusable", "%s", se.Message)
+	p.log.errorf(rosterdesk.LogEntry{Phase: "open", File: baseName(se.File), Line: se.Line, Rule: "file.unusable"}, "%s", se.Message)
 }
 
 type stateResult struct {
@@ -314,7 +314,6 @@ func (p *planner) loadOrgs() error {
 			return err
 		}
 		defer t.Close()
-		quiet := &planner{log: newRunLog(), src: p.src}
 		for {
 			err := t.next()
 			if err == io.EOF {
@@ -326,7 +325,7 @@ func (p *planner) loadOrgs() error {
 			if err != nil {
 				return err
 			}
-			if typ, ok := quiet.enum(t, "type", orgTypes, true, true); ok && t.get("sourcedId") != "" {
+			if typ, _, ok := orgTypes.lookup(t.get("type")); ok && t.get("sourcedId") != "" {
 				p.orgs[t.get("sourcedId")] = typ
 				if n := strings.TrimSpace(t.get("name")); n != "" {
 					p.orgNames[t.get("sourcedId")] = n

@@ -45,7 +45,7 @@ func (e *Engine) Rollback(ctx context.Context, runID int64) (*Result, error) {
 		return nil, fmt.Errorf("undo run %d: %w", runID, err)
 	}
 	log := newRunLog()
-	log.infof("rollback", "", 0, 0, "", "", "rollback.done",
+	log.infof(rosterdesk.LogEntry{Phase: "rollback", Rule: "rollback.done"},
 		"run %d undone: %d records restored to their state before it, %d records it created removed", runID, restored, removed)
 	if err := tx.AddAudit(rosterdesk.Audit{RunID: run.ID, Entity: "run", SourcedID: fmt.Sprint(runID), Action: "rollback",
 		Reason: fmt.Sprintf("%d restored, %d removed", restored, removed), AdminID: admin.ID}); err != nil {

@@ -54,12 +54,12 @@ func (p *planner) rolesFor(t *table, id string, roles map[string][]roleRow) (str
 	if len(roles[id]) == 0 && !stored && !p.src.Bulk("roles") {
 		// A delta may carry a user whose roles did not change: most often a
 		// guardian, whom the roster never stored. Without a role there is nothing to place.
-		p.log.warnOnce(t.File, t.Line, 0, id, "role", "role.unknown",
+		t.log.warnOnce(t.at("role", "role.unknown"),
 			"user is not in the roster and this delta has no roles.csv row for them, so their role is unknown; skipped (guardians and parents are never imported)")
 		return "", nil, refSkipped
 	}
 	if role == "" || len(orgs) == 0 {
-		p.log.errorf("validate", t.File, t.Line, 0, id, "role", "ref.missing", "user has no row in roles.csv, so no role or school; row skipped")
+		t.reject("role", "ref.missing", "user has no row in roles.csv, so no role or school; row skipped")
 		return "", nil, refRejected
 	}
 	return role, orgs, refOK
@@ -95,25 +95,25 @@ func (p *planner) readRoles() (map[string][]roleRow, error) {
 		if err != nil {
 			return nil, err
 		}
-		id, ok := p.required(t, "sourcedId")
+		id, ok := t.required("sourcedId")
 		if !ok {
 			p.plan.Counts.Users.Errors++
 			continue
 		}
 		if first, dup := seen[id]; dup {
-			p.log.errorf("validate", t.File, t.Line, t.colNo("sourcedId"), id, "sourcedId", "sourcedId.duplicate",
+			t.reject("sourcedId", "sourcedId.duplicate",
 				"sourcedId %s appears again (first on line %d); this row is skipped", id, first)
 			p.plan.Counts.Users.Errors++
 			continue
 		}
 		seen[id] = t.Line
-		gone, ok := p.status(t)
-		user, ok1 := p.required(t, "userSourcedId")
-		rt, ok2 := p.enum(t, "roleType", roleTypes, true, false)
-		role, ok3 := p.enum(t, "role", roles12, true, true)
-		org, ok4 := p.required(t, "orgSourcedId")
-		_, ok5 := p.date(t, "beginDate", false)
-		_, ok6 := p.date(t, "endDate", false)
+		gone, ok := t.status()
+		user, ok1 := t.required("userSourcedId")
+		rt, ok2 := t.enum("roleType", roleTypes)
+		role, ok3 := t.enum("role", roles12)
+		org, ok4 := t.required("orgSourcedId")
+		_, ok5 := t.date("beginDate", optional)
+		_, ok6 := t.date("endDate", optional)
 		if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) {
 			p.plan.Counts.Users.Errors++
 			continue
@@ -123,7 +123,7 @@ func (p *planner) readRoles() (map[string][]roleRow, error) {
 	p.read(t)
 	if t.Damaged != "" && p.src.Bulk("roles") {
 		p.rolesDamaged = true
-		p.log.warnf("plan", t.File, 0, 0, "", "", "file.damaged",
+		p.log.warnf(rosterdesk.LogEntry{Phase: "plan", File: t.File, Rule: "file.damaged"},
 			"is damaged (%s): its rows were read where they could be, but %s; fix the file and sync again", t.Damaged,
 			p.would("no user loses a role or school for being absent from it in this run", "in a sync no user would lose a role or school for being absent from it"))
 	}
@@ -132,10 +132,10 @@ func (p *planner) readRoles() (map[string][]roleRow, error) {
 
 func (p *planner) userRow(t *table, roles map[string][]roleRow) rowResult {
 	id := t.get("sourcedId")
-	enabled, ok1 := p.boolean(t, "enabledUser", true)
-	username, ok2 := p.required(t, "username")
-	given, ok3 := p.required(t, "givenName")
-	family, ok4 := p.required(t, "familyName")
+	enabled, ok1 := t.boolean("enabledUser", mandatory)
+	username, ok2 := t.required("username")
+	given, ok3 := t.required("givenName")
+	family, ok4 := t.required("familyName")
 	if !(ok1 && ok2 && ok3 && ok4) {
 		return rejected
 	}
@@ -155,11 +155,11 @@ func (p *planner) userRow(t *table, roles map[string][]roleRow) rowResult {
 		}
 	} else {
 		var okR bool
-		if role, okR = p.enum(t, "role", roles11, true, true); !okR {
+		if role, okR = t.enum("role", roles11); !okR {
 			return rejected
 		}
-		if orgs = p.list(t, "orgSourcedIds"); len(orgs) == 0 {
-			p.required(t, "orgSourcedIds")
+		if orgs = t.list("orgSourcedIds"); len(orgs) == 0 {
+			t.required("orgSourcedIds")
 			return rejected
 		}
 	}
@@ -180,32 +180,29 @@ func (p *planner) userRow(t *table, roles map[string][]roleRow) rowResult {
 			unknown = append(unknown, o)
 		case p.buildings[o] != 0 || p.unusable["orgs"] != "":
 			linked = append(linked, o)
-		case p.buildings[o] != 0:
-			linked = append(linked, o)
 		case typ == "school":
 			unaligned = append(unaligned, o)
 		default:
 			nonSchool = true
 		}
 	}
-	col := t.colNo("orgSourcedIds")
 	if len(linked) == 0 && len(unaligned) == 0 && !nonSchool {
-		p.log.errorf("validate", t.File, t.Line, col, id, orgField, "ref.missing",
+		t.reject(orgField, "ref.missing",
 			"org %s does not exist (not in orgs.csv nor the roster); row skipped", strings.Join(unknown, ", "))
 		return rejected
 	}
 	if len(unknown) > 0 {
-		p.log.warnf("validate", t.File, t.Line, col, id, orgField, "ref.missing", "org %s does not exist; dropped from the user", strings.Join(unknown, ", "))
+		t.warn(orgField, "ref.missing", "org %s does not exist; dropped from the user", strings.Join(unknown, ", "))
 	}
 	if len(linked) == 0 {
 		switch {
 		case len(unaligned) > 0:
 			schools := strings.Join(unaligned, ", ")
-			p.log.warnGroup(schools, t.File, t.Line, col, id, orgField, "school.not_aligned",
+			t.log.warnGroup(schools, t.at(orgField, "school.not_aligned"),
 				fmt.Sprintf("school %s has no aligned building: user ignored (a user already in the roster keeps their state)", p.schoolNames(unaligned)))
 			return rowResult{outcome: refIgnored, reason: "school " + schools + " not aligned"}
 		case role == "student":
-			p.log.infof("plan", t.File, t.Line, col, id, orgField, "school.none", "student belongs to no school; user ignored")
+			t.note(orgField, "school.none", "student belongs to no school; user ignored")
 			return rowResult{outcome: refIgnored, reason: "student in no school"}
 		}
 		// District-level staff are kept without a building.

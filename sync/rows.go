@@ -14,7 +14,7 @@ func kept(parts []string) rowResult {
 // A grade the matrix does not name, written as a name ("Second grade") or
 // without its leading zero ("9"), becomes its CEDS code with a warning.
 func (p *planner) grades(t *table) string {
-	gs := p.list(t, "grades")
+	gs := t.list("grades")
 	for i, g := range gs {
 		if l, ok := p.gradeMap[g]; ok {
 			gs[i] = l
@@ -33,7 +33,7 @@ func (p *planner) grades(t *table) string {
 		if isDigits(g) {
 			why = " (a leading zero was dropped, as Excel does: the file looks edited in Excel; export it again from the SIS, or set the column's format to Text before saving)"
 		}
-		p.log.warnOnce(t.File, t.Line, t.colNo("grades"), t.get("sourcedId"), "grades", "grade.ceds",
+		t.log.warnOnce(t.at("grades", "grade.ceds"),
 			fmt.Sprintf("grade %q read as the CEDS code %s%s; if your district means something else by it, say so in Preferences › Grade level matrix", g, code, why))
 	}
 	return strings.Join(gs, ",")

@@ -14,8 +14,8 @@ import (
 )
 
 // loggedRules finds every rule the engine's code logs: the rule argument of
-// errorf, warnf, infof, warnOnce and warnGroup (a new helper needs its
-// rule argument's position here), and Rule in a data.LogEntry literal or
+// a table's at, reject, warn and note (a new helper needs its rule
+// argument's position here), and Rule in a rosterdesk.LogEntry literal or
 // assignment, in every non-test file of this package and its subpackages.
 func loggedRules(t *testing.T) map[string]string {
 	t.Helper()
@@ -47,7 +47,7 @@ func loggedRules(t *testing.T) map[string]string {
 				if !ok {
 					return true
 				}
-				idx := map[string]int{"errorf": 6, "warnf": 6, "infof": 6, "warnOnce": 5, "warnGroup": 6}[sel.Sel.Name]
+				idx := map[string]int{"at": 1, "reject": 1, "warn": 1, "note": 1}[sel.Sel.Name]
 				if idx > 0 && len(n.Args) > idx {
 					if r, ok := lit(n.Args[idx]); ok {
 						out[r] = fset.Position(n.Pos()).String()

@@ -108,16 +108,24 @@ func canonicalFile(name string) (string, bool) {
 	return "", false
 }
 
-// Enumerations (closed lists; open ones also accept ext:<token>).
+// A vocab is a OneRoster enumeration. An extensible one (ext) also takes
+// ext:<token> values; every one of them takes its values in another case,
+// corrected with a warning.
+type vocab struct {
+	values []string
+	ext    bool
+}
+
+// The enumerations rows are checked against.
 var (
-	orgTypes     = []string{"department", "school", "district", "local", "state", "national"}
-	sessionTypes = []string{"gradingPeriod", "semester", "schoolYear", "term"}
-	classTypes   = []string{"homeroom", "scheduled"}
-	roles11      = []string{"administrator", "aide", "guardian", "parent", "proctor", "relative", "student", "teacher"}
-	roles12      = []string{"aide", "counselor", "districtAdministrator", "guardian", "parent", "principal", "proctor", "relative",
-		"siteAdministrator", "student", "systemAdministrator", "teacher"}
-	enrollRoles = []string{"administrator", "proctor", "student", "teacher"}
-	roleTypes   = []string{"primary", "secondary"}
+	orgTypes     = vocab{ext: true, values: []string{"department", "school", "district", "local", "state", "national"}}
+	sessionTypes = vocab{ext: true, values: []string{"gradingPeriod", "semester", "schoolYear", "term"}}
+	classTypes   = vocab{ext: true, values: []string{"homeroom", "scheduled"}}
+	roles11      = vocab{ext: true, values: []string{"administrator", "aide", "guardian", "parent", "proctor", "relative", "student", "teacher"}}
+	roles12      = vocab{ext: true, values: []string{"aide", "counselor", "districtAdministrator", "guardian", "parent", "principal", "proctor", "relative",
+		"siteAdministrator", "student", "systemAdministrator", "teacher"}}
+	enrollRoles = vocab{ext: true, values: []string{"administrator", "proctor", "student", "teacher"}}
+	roleTypes   = vocab{values: []string{"primary", "secondary"}}
 )
 
 // skippedRoles are people who are not students or staff; they are counted, not stored.

@@ -13,6 +13,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"rosterdesk"
 )
 
 // Mode is how a file's rows relate to the roster.
@@ -133,14 +135,14 @@ func openSource(p string, lim Limits, log *runLog) (*Source, error) {
 		}
 		canon, ok := canonicalFile(name)
 		if !ok {
-			log.warnf("open", name, 0, 0, "", "", "package.unknown_file", "%s is not a OneRoster file name; ignored", name)
+			log.warnf(rosterdesk.LogEntry{Phase: "open", File: name, Rule: "package.unknown_file"}, "%s is not a OneRoster file name; ignored", name)
 			continue
 		}
 		if prev, dup := s.Files[canon]; dup {
 			return nil, srcErr(name, 0, "two files are named %s.csv (%s and %s); keep one", canon, path.Base(prev), name)
 		}
 		if name != canon+".csv" && s.Kind != "file" {
-			log.warnf("open", name, 0, 0, "", "", "package.file_name_case", "file name should be %s.csv (names are case-sensitive); read as %s.csv", canon, canon)
+			log.warnf(rosterdesk.LogEntry{Phase: "open", File: name, Rule: "package.file_name_case"}, "file name should be %s.csv (names are case-sensitive); read as %s.csv", canon, canon)
 		}
 		s.Files[canon] = loc
 	}
@@ -187,10 +189,10 @@ func (s *Source) loneFileName(p string, head []byte) (string, error) {
 	h := strings.Join(hdr, ",")
 	switch {
 	case strings.Contains(h, "enableduser") && strings.Contains(h, "username"):
-		s.log.warnf("open", base, 1, 0, "", "", "package.file_name", "%s is read as users.csv (from its header)", base)
+		s.log.warnf(rosterdesk.LogEntry{Phase: "open", File: base, Line: 1, Rule: "package.file_name"}, "%s is read as users.csv (from its header)", base)
 		return "users.csv", nil
 	case strings.Contains(h, "coursecode") || strings.Contains(h, "schoolyearsourcedid"):
-		s.log.warnf("open", base, 1, 0, "", "", "package.file_name", "%s is read as courses.csv (from its header)", base)
+		s.log.warnf(rosterdesk.LogEntry{Phase: "open", File: base, Line: 1, Rule: "package.file_name"}, "%s is read as courses.csv (from its header)", base)
 		return "courses.csv", nil
 	}
 	return "", srcErr(base, 1, "is not a OneRoster file: upload OneRoster.zip, users.csv or courses.csv")
@@ -260,7 +262,7 @@ func (s *Source) openZip(p string, raw map[string]string) error {
 		return srcErr(filepath.Base(p), 0, "holds no CSV files")
 	}
 	if prefix != "" {
-		s.log.infof("open", filepath.Base(p), 0, 0, "", "", "package.folder",
+		s.log.infof(rosterdesk.LogEntry{Phase: "open", File: filepath.Base(p), Rule: "package.folder"},
 			"the files sit in the folder %s/ inside the zip (OneRoster zips are flat); read from there", prefix)
 	}
 	sort.Strings(names)

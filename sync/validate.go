@@ -61,7 +61,7 @@ func (e *Engine) Validate(ctx context.Context, source string) (*Report, error) {
 		}
 		if rep.Message == "" {
 			se := err.(*SourceError)
-			plan.log.errorf("open", baseName(se.File), se.Line, 0, "", "", "source.unusable", "%s", se.Message)
+			plan.log.errorf(rosterdesk.LogEntry{Phase: "open", File: baseName(se.File), Line: se.Line, Rule: "source.unusable"}, "%s", se.Message)
 			rep.Message = err.Error()
 		}
 	}
@@ -186,7 +186,7 @@ func (p *planner) validateAll() error {
 		t, err := p.src.openTable(canon)
 		if err != nil {
 			if se, ok := err.(*SourceError); ok {
-				p.log.warnf("read", baseName(se.File), se.Line, 0, "", "", "file.unused_unusable",
+				p.log.warnf(rosterdesk.LogEntry{Phase: "read", File: baseName(se.File), Line: se.Line, Rule: "file.unused_unusable"},
 					"%s (RosterDesk does not import %s.csv, so this stops no sync)", se.Message, canon)
 				continue
 			}
@@ -210,7 +210,7 @@ func (p *planner) lacking() {
 		return
 	}
 	if p.src.Version == "1.2" && p.src.Bulk("users") && !p.src.Present("roles") && p.plan.Scope == rosterdesk.ScopeBuildings {
-		p.log.warnf("plan", "roles.csv", 0, 0, "", "", "bundle.lacking",
+		p.log.warnf(rosterdesk.LogEntry{Phase: "plan", File: "roles.csv", Rule: "bundle.lacking"},
 			"is not in the bundle, and a OneRoster 1.2 users.csv needs it (each user's role and school are there); a users sync of this bundle would be refused")
 	}
 	quiet := newRunLog()
@@ -231,7 +231,7 @@ func (p *planner) lacking() {
 			if canon == "users" || canon == "roles" {
 				wider = rosterdesk.ScopeUsers
 			}
-			p.log.warnf("plan", baseName(se.File), se.Line, 0, "", "", "bundle.lacking",
+			p.log.warnf(rosterdesk.LogEntry{Phase: "plan", File: baseName(se.File), Line: se.Line, Rule: "bundle.lacking"},
 				"%s; a %s sync of this bundle would be refused (run `rosterdesk validate` for every problem)", se.Message, wider)
 		}
 	}
