@@ -192,6 +192,12 @@ func (db *DB) scanRows(ctx context.Context, query string, nint int, f func(text 
 		return err
 	}
 	defer conn.Close()
+	// A scan reads each page once: a small cache for it, so the pages it
+	// passes do not stay in memory (two scans run beside a bulk sync's planner).
+	if _, err := conn.ExecContext(ctx, `PRAGMA cache_size=-2048`); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.Background(), `PRAGMA cache_size=`+cacheSize)
 	q := C.CString(query)
 	defer C.free(unsafe.Pointer(q))
 	const batch = 4096

@@ -106,7 +106,7 @@ func OpenWith(path string, mode OpenMode) (*DB, error) {
 		sql.Register(driverName, &sqlite3.SQLiteDriver{
 			ConnectHook: func(c *sqlite3.SQLiteConn) error {
 				// A larger page cache and in-memory temp tables keep big syncs off the disk.
-				if _, err := c.Exec("PRAGMA cache_size=-32768; PRAGMA temp_store=MEMORY;", nil); err != nil {
+				if _, err := c.Exec("PRAGMA cache_size="+cacheSize+"; PRAGMA temp_store=MEMORY;", nil); err != nil {
 					return err
 				}
 				return assertPragmas(c)
@@ -156,6 +156,9 @@ func OpenWith(path string, mode OpenMode) (*DB, error) {
 	}
 	return db, nil
 }
+
+// cacheSize is each connection's page cache (PRAGMA cache_size: negative is KiB).
+const cacheSize = "-32768"
 
 // BusyTimeoutMS is how long a statement waits for another connection's write
 // before SQLite gives up. Runs are serialised by the run lock, so this only

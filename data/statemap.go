@@ -66,9 +66,19 @@ func (m *StateMap) Ref(k Key) *State {
 	return &s.st
 }
 
-func (m *StateMap) grow() {
+func (m *StateMap) grow() { m.resize(len(m.slots) + len(m.slots)/2) } // by half: the old table is still held while the new fills
+
+// Reserve makes room for n keys in all, so the map need not grow again
+// before it holds them.
+func (m *StateMap) Reserve(n int) {
+	if n*4 > len(m.slots)*3 {
+		m.resize(n + n/2)
+	}
+}
+
+func (m *StateMap) resize(size int) {
 	old := m.slots
-	m.slots = make([]stateSlot, len(old)+len(old)/2) // by half: the old table is still held while the new fills
+	m.slots = make([]stateSlot, size)
 	for i := range old {
 		if old[i].k.B != 0 {
 			*m.find(old[i].k) = old[i]
@@ -81,6 +91,74 @@ func (m *StateMap) Each(f func(State)) {
 	for i := range m.slots {
 		if m.slots[i].k.B != 0 {
 			f(m.slots[i].st)
+		}
+	}
+}
+
+// U64Map maps uint64 keys to values below 2⁶³ with open addressing: one probe
+// into one slot, where a Go map touches a control word and then a slot (the
+// duplicate-enrollment check looks up and adds a million keys a bulk file).
+// It holds no pointers.
+type U64Map struct {
+	slots []u64Slot
+	n     int
+}
+
+type u64Slot struct{ k, v uint64 } // v's top bit set: in use
+
+const u64Used = 1 << 63
+
+func (m *U64Map) find(k uint64) *u64Slot {
+	n := uint64(len(m.slots))
+	i, _ := bits.Mul64(k*0x9e3779b97f4a7c15, n) // the keys may be any bits: mix them first
+	for {
+		s := &m.slots[i]
+		if s.v == 0 || s.k == k {
+			return s
+		}
+		if i++; i == n {
+			i = 0
+		}
+	}
+}
+
+// Get returns the value kept for k.
+func (m *U64Map) Get(k uint64) (uint64, bool) {
+	if m.n == 0 {
+		return 0, false
+	}
+	s := m.find(k)
+	return s.v &^ u64Used, s.v != 0
+}
+
+// Put keeps v (below 2⁶³) for k.
+func (m *U64Map) Put(k, v uint64) {
+	if (m.n+1)*4 > len(m.slots)*3 {
+		m.resize(max(1024, len(m.slots)+len(m.slots)/2)) // by half, as StateMap
+	}
+	s := m.find(k)
+	if s.v == 0 {
+		m.n++
+	}
+	*s = u64Slot{k, v | u64Used}
+}
+
+// Len is the number of keys kept.
+func (m *U64Map) Len() int { return m.n }
+
+// Reserve makes room for n keys in all.
+func (m *U64Map) Reserve(n int) {
+	if n*4 > len(m.slots)*3 {
+		m.resize(n + n/2)
+	}
+}
+
+func (m *U64Map) resize(size int) {
+	old := m.slots
+	m.slots = make([]u64Slot, size)
+	for _, s := range old {
+		if s.v != 0 {
+			*m.find(s.k) = s
 		}
 	}
 }

@@ -41,3 +41,25 @@ func TestStateMapGrowsAndFinds(t *testing.T) {
 		t.Fatalf("Each saw %d active, want %d", active, n/2)
 	}
 }
+
+func TestU64Map(t *testing.T) {
+	var m U64Map
+	if _, ok := m.Get(7); ok {
+		t.Fatal("empty map has 7")
+	}
+	for i := uint64(0); i < 100000; i++ {
+		m.Put(i*0x10000, i) // keys alike in their low bits
+	}
+	m.Put(0, 5) // replaces
+	if v, ok := m.Get(0); !ok || v != 5 || m.Len() != 100000 {
+		t.Fatalf("0: %d %v, %d keys", v, ok, m.Len())
+	}
+	for i := uint64(1); i < 100000; i++ {
+		if v, ok := m.Get(i * 0x10000); !ok || v != i {
+			t.Fatalf("%d: %d %v", i, v, ok)
+		}
+	}
+	if _, ok := m.Get(12345); ok {
+		t.Fatal("a key never put is found")
+	}
+}

@@ -106,6 +106,14 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 		if p.err != nil {
 			return p.err
 		}
+		if t.Rows == reserveAt {
+			if n := t.expectedRows(); n > 0 {
+				seen.reserve(n)
+				if tbl == data.Assignments {
+					p.enrolled.Reserve(n)
+				}
+			}
+		}
 		if t.Rows%20000 == 0 {
 			if err := p.ctx.Err(); err != nil {
 				return err

@@ -28,8 +28,8 @@ type planner struct {
 	w         *writer // nil for a plan only (preview or dry run)
 	buf       []string
 	gradeMap  map[string]string
-	keepGone  bool              // users absent from a bulk users.csv stay active (users.mark_missing_inactive off)
-	enrolled  map[uint64]uint64 // class, user and role → the first enrollment's sourcedId in enrolledIDs (offset<<16 | length)
+	keepGone  bool        // users absent from a bulk users.csv stay active (users.mark_missing_inactive off)
+	enrolled  data.U64Map // class, user and role → the first enrollment's sourcedId in enrolledIDs (offset<<16 | length)
 	// enrolledIDs holds those sourcedIds back to back: a million strings in a
 	// map would be scanned by every garbage collection.
 	enrolledIDs []byte

@@ -74,9 +74,6 @@ func (p *planner) enrollmentRow(t *table) rowResult {
 // sameEnrollment warns of a second enrollment of one user in one class with
 // one role. Both are kept: per-term enrollments with their own dates are real.
 func (p *planner) sameEnrollment(t *table, id, class, user, role string) {
-	if p.enrolled == nil {
-		p.enrolled = map[uint64]uint64{}
-	}
 	var h maphash.Hash
 	h.SetSeed(enrollSeed)
 	h.WriteString(class)
@@ -85,7 +82,7 @@ func (p *planner) sameEnrollment(t *table, id, class, user, role string) {
 	h.WriteByte(0)
 	h.WriteString(role)
 	k := h.Sum64()
-	if at, dup := p.enrolled[k]; dup {
+	if at, dup := p.enrolled.Get(k); dup {
 		off, n := at>>16, at&0xffff
 		first := string(p.enrolledIDs[off : off+n])
 		t.warn("sourcedId", "enrollment.duplicate",
@@ -93,7 +90,7 @@ func (p *planner) sameEnrollment(t *table, id, class, user, role string) {
 		return
 	}
 	if len(id) <= 0xffff {
-		p.enrolled[k] = uint64(len(p.enrolledIDs))<<16 | uint64(len(id))
+		p.enrolled.Put(k, uint64(len(p.enrolledIDs))<<16|uint64(len(id)))
 		p.enrolledIDs = append(p.enrolledIDs, id...)
 	}
 }
