@@ -17,7 +17,7 @@ func (e *Engine) oneRosterLocks(ctx context.Context, what string) error {
 		return err
 	}
 	if on {
-		return &RefusedError{Reason: what + " is not possible while OneRoster is enabled: buildings and users come from the OneRoster provider. Turn OneRoster off first."}
+		return &RefusedError{Err: ErrOneRosterOn, Reason: what + " is not possible while OneRoster is enabled: buildings and users come from the OneRoster provider. Turn OneRoster off first."}
 	}
 	return nil
 }
@@ -92,6 +92,10 @@ type SyncState struct {
 	BuildingsSynced bool   // a building sync has been applied
 	UsersSynced     bool   // a users or users+courses sync has been applied
 	Buildings       int    // buildings in the roster (active or not)
+	// Connection is what syncs read (sync.source): a CSV bundle or folder,
+	// or the REST provider, RESTProvider by name when one is set up.
+	Connection   SourceKind
+	RESTProvider string
 }
 
 // SyncState reports the OneRoster settings and which initial syncs have succeeded.
@@ -121,13 +125,9 @@ func (e *Engine) SyncState(ctx context.Context) (*SyncState, error) {
 		return nil, err
 	}
 	st.Buildings = len(bs)
-	return &st, nil
-}
-
-// UsersBlocked says why a users sync cannot start yet ("" when it can).
-func (s *SyncState) UsersBlocked() string {
-	if !s.BuildingsSynced {
-		return "Synchronize buildings first: users are linked to their buildings, so a building sync must succeed once before users can be synchronized."
+	st.Connection = set.Schedule.Source
+	if p := ProviderSettings(set.Provider); p.Configured() {
+		st.RESTProvider = p.Name()
 	}
-	return ""
+	return &st, nil
 }

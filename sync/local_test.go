@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -48,14 +49,14 @@ func TestSyncStateGatesUsers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.BuildingsSynced || st.UsersBlocked() == "" {
+	if st.BuildingsSynced || !errors.Is(st.UsersReady(), ErrBuildingsFirst) {
 		t.Fatalf("fresh roster: %+v", st)
 	}
-	if _, err := e.Sync(ctx, src, Options{Scope: rosterdesk.ScopeUsers}); !IsRefused(err) {
+	if _, err := e.Sync(ctx, src, Options{Scope: rosterdesk.ScopeUsers}); !IsRefused(err) || !errors.Is(err, ErrBuildingsFirst) {
 		t.Fatalf("users before buildings: %v", err)
 	}
 	mustSync(t, e, src, rosterdesk.ScopeBuildings)
-	if st, _ = e.SyncState(ctx); !st.BuildingsSynced || st.UsersBlocked() != "" || st.UsersSynced || st.Buildings != 2 {
+	if st, _ = e.SyncState(ctx); !st.BuildingsSynced || st.UsersReady() != nil || st.UsersSynced || st.Buildings != 2 {
 		t.Fatalf("after buildings: %+v", st)
 	}
 	mustSync(t, e, src, rosterdesk.ScopeUsers)

@@ -175,7 +175,7 @@ func (e *Engine) preconditions(ctx context.Context, opt Options) (Options, roste
 			return opt, admin, err
 		}
 		if !ok {
-			return opt, admin, &RefusedError{Reason: "synchronize buildings first: run `rosterdesk sync SOURCE --scope buildings` once so users can be linked to their buildings"}
+			return opt, admin, &RefusedError{Err: ErrBuildingsFirst, Reason: "synchronize buildings first: run `rosterdesk sync SOURCE --scope buildings` once so users can be linked to their buildings"}
 		}
 	}
 	return opt, admin, nil

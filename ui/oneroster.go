@@ -22,18 +22,17 @@ const (
 		"and the plain (non-OneRoster) student and staff CSV import is disabled."
 	noSourceText = "No OneRoster source chosen yet. Choose the OneRoster CSV bundle your SIS exports: OneRoster.zip or a folder of CSV files."
 	switchWord   = "SWITCH"
-	syncNowWhy   = "Sync now is available once the initial user synchronization has succeeded."
 
 	// The connection's two kinds (setting sync.source: the automated sync reads the same kind).
 	kindCSV           = "CSV bundle (file or folder)"
 	kindREST          = "REST provider"
-	modeFolder        = string(rsync.SourceFolder)
-	modeBundle        = string(rsync.SourceBundle)
-	modeProvider      = string(rsync.SourceProvider)
 	noProviderText    = "No REST provider set up yet: choose the provider, fill in its address and credentials, Save, then Test connection."
 	providerAlignText = "The building alignment is previewed for a CSV bundle. With a REST provider, the building synchronization " +
 		"matches each school to the local building whose SIS id is the school's sourcedId and adds the others; its log in History lists them."
 )
+
+// syncNowWhy is why Sync now waits on a roster not synchronized yet, in the engine's words.
+var syncNowWhy = (&rsync.SyncState{}).SyncNowReady().Error()
 
 // oneRosterScreen is the OneRoster tab: the Enable switch, the connection,
 // the building alignment and the initial synchronization.
@@ -50,13 +49,11 @@ type oneRosterScreen struct {
 	banner *fyne.Container
 	enable *widget.Check
 
-	// The connection: a CSV bundle or a REST provider (mode, as stored in sync.source).
+	// The connection: a CSV bundle or a REST provider (state.Connection, as stored in sync.source).
 	kind     *widget.RadioGroup
 	kindNote *widget.Label
 	csvBox   *fyne.Container
 	provider *ProviderForm
-	mode     string
-	prov     rsync.ProviderSettings // as stored
 
 	source       *widget.Label
 	chooseFile   *widget.Button
@@ -161,7 +158,7 @@ func newOneRosterScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) *o
 	}
 	s.alignTable.setAction("Correct SIS id…", -1, func(r pagedRow) { s.correctSIS(r.key.(rsync.AlignRow)) })
 	s.alignTable.actionFor = func(r pagedRow) bool {
-		return r.key.(rsync.AlignRow).BuildingID != 0 && s.state != nil && !s.state.Enabled
+		return r.key.(rsync.AlignRow).BuildingID != 0 && s.state != nil && s.state.BuildingsEditable()
 	}
 	s.alignSummary = widget.NewLabel("")
 	s.alignSummary.Wrapping = fyne.TextWrapWord
@@ -222,8 +219,6 @@ func (s *oneRosterScreen) content() fyne.CanvasObject { return s.root }
 func (s *oneRosterScreen) refresh() <-chan struct{} {
 	type loaded struct {
 		state *rsync.SyncState
-		mode  string
-		prov  rsync.ProviderSettings
 		align *rsync.Alignment
 		err   error // of the alignment
 	}
@@ -234,13 +229,7 @@ func (s *oneRosterScreen) refresh() <-chan struct{} {
 			return loaded{}, err
 		}
 		r := loaded{state: st}
-		if r.mode, err = s.eng.Setting(ctx, rsync.KeySyncSource); err != nil {
-			return r, err
-		}
-		if r.prov, err = s.eng.Provider(ctx); err != nil {
-			return r, err
-		}
-		if r.mode != modeProvider && st.Source != "" {
+		if st.Connection != rsync.SourceProvider && st.Source != "" {
 			r.align, r.err = s.eng.Alignment(ctx, st.Source)
 		}
 		return r, nil
@@ -249,11 +238,11 @@ func (s *oneRosterScreen) refresh() <-chan struct{} {
 		if err != nil {
 			return
 		}
-		s.mode, s.prov = r.mode, r.prov
+		s.state = r.state
 		s.showKind()
 		s.showState(r.state)
 		switch {
-		case s.mode == modeProvider:
+		case s.viaProvider():
 			s.showAlignment(nil)
 			s.alignSummary.SetText(providerAlignText)
 		case r.err != nil:
@@ -262,7 +251,7 @@ func (s *oneRosterScreen) refresh() <-chan struct{} {
 		default:
 			s.showAlignment(r.align)
 		}
-		if s.mode != modeProvider && s.report == nil && r.state.Source != "" && !s.checkJob.running {
+		if !s.viaProvider() && s.report == nil && r.state.Source != "" && !s.checkJob.running {
 			s.checkSource(r.state.Source, false)
 		}
 	})
@@ -279,9 +268,9 @@ func (s *oneRosterScreen) showState(st *rsync.SyncState) {
 	} else {
 		s.banner.Hide()
 	}
-	if s.mode == modeProvider {
-		if s.prov.Configured() {
-			s.source.SetText("Source: " + s.prov.Name() + "\nEvery sync pulls what it needs from the provider; Test connection checks the settings.")
+	if s.viaProvider() {
+		if st.RESTProvider != "" {
+			s.source.SetText("Source: " + st.RESTProvider + "\nEvery sync pulls what it needs from the provider; Test connection checks the settings.")
 		} else {
 			s.source.SetText(noProviderText)
 		}
@@ -294,11 +283,12 @@ func (s *oneRosterScreen) showState(st *rsync.SyncState) {
 		}
 		s.source.SetText(text)
 	}
-	s.usersWhy.SetText(st.UsersBlocked())
-	if st.UsersBlocked() == "" {
-		s.usersWhy.Hide()
-	} else {
+	if err := st.UsersReady(); err != nil {
+		s.usersWhy.SetText(err.Error())
 		s.usersWhy.Show()
+	} else {
+		s.usersWhy.SetText("")
+		s.usersWhy.Hide()
 	}
 	s.updateButtons()
 	s.alignTable.table.Refresh()
@@ -317,8 +307,8 @@ func (s *oneRosterScreen) updateButtons() {
 		}
 	}
 	set(s.syncBuildings, hasSource && !busy)
-	set(s.syncUsers, hasSource && !busy && st.BuildingsSynced)
-	set(s.syncNow, hasSource && !busy && st.UsersSynced)
+	set(s.syncUsers, hasSource && !busy && st.UsersReady() == nil)
+	set(s.syncNow, hasSource && !busy && st.SyncNowReady() == nil)
 	set(s.chooseFile, !busy)
 	set(s.chooseFolder, !busy)
 	set(s.recheck, hasSource && !busy)
@@ -327,13 +317,13 @@ func (s *oneRosterScreen) updateButtons() {
 	} else {
 		s.kind.Enable()
 	}
-	set(s.addBuilding, st != nil && !st.Enabled && !busy)
+	set(s.addBuilding, st != nil && st.BuildingsEditable() && !busy)
 	if busy || st == nil {
 		s.enable.Disable()
 	} else {
 		s.enable.Enable()
 	}
-	if st != nil && st.UsersSynced {
+	if st != nil && st.SyncNowReady() == nil {
 		s.nowWhy.Hide()
 	} else {
 		s.nowWhy.Show()
@@ -346,14 +336,10 @@ func (s *oneRosterScreen) say(l *widget.Label, text string, imp widget.Importanc
 	l.Show()
 }
 
-// hasSource tells whether syncs have something to read: the connected
-// bundle, or a REST provider that is set up.
-func (s *oneRosterScreen) hasSource() bool {
-	if s.state == nil {
-		return false
-	}
-	if s.mode == modeProvider {
-		return s.prov.Configured()
-	}
-	return s.state.Source != ""
+// hasSource tells whether syncs have something to read (the engine's rule).
+func (s *oneRosterScreen) hasSource() bool { return s.state != nil && s.state.HasSource() }
+
+// viaProvider tells whether the connection is the REST provider.
+func (s *oneRosterScreen) viaProvider() bool {
+	return s.state != nil && s.state.Connection == rsync.SourceProvider
 }

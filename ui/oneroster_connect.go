@@ -149,7 +149,7 @@ func (s *oneRosterScreen) connect(path, provider string, confirmed bool) <-chan 
 // showKind shows the connection of the stored kind: the bundle pickers or the provider form.
 func (s *oneRosterScreen) showKind() {
 	label := kindCSV
-	if s.mode == modeProvider {
+	if s.viaProvider() {
 		label = kindREST
 	}
 	if s.kind.Selected != label {
@@ -158,7 +158,7 @@ func (s *oneRosterScreen) showKind() {
 		s.kind.SetSelected(label)
 		s.kind.OnChanged = cb
 	}
-	if s.mode == modeProvider {
+	if s.viaProvider() {
 		s.csvBox.Hide()
 		s.tableBox.Hide()
 		s.provider.Content().Show()
@@ -171,27 +171,27 @@ func (s *oneRosterScreen) showKind() {
 
 // kindChanged stores the connection's kind (sync.source), then shows it.
 func (s *oneRosterScreen) kindChanged(label string) {
-	mode := modeFolder
+	kind := rsync.SourceFolder
 	if label == kindREST {
-		mode = modeProvider
+		kind = rsync.SourceProvider
 	}
-	if s.state == nil || label == "" || mode == s.mode {
+	if s.state == nil || label == "" || kind == s.state.Connection {
 		return
 	}
-	s.setKind(mode)
+	s.setKind(kind)
 }
 
-func (s *oneRosterScreen) setKind(mode string) <-chan struct{} {
+func (s *oneRosterScreen) setKind(kind rsync.SourceKind) <-chan struct{} {
 	s.kindNote.Hide()
 	return run(s.l, func(ctx context.Context) (map[string]string, error) {
-		return s.eng.SetSettings(ctx, map[string]string{rsync.KeySyncSource: mode})
+		return s.eng.SetSettings(ctx, map[string]string{rsync.KeySyncSource: string(kind)})
 	}, func(_ map[string]string, err error) {
 		if err != nil {
 			s.say(s.kindNote, errorText("Saving the connection", err), widget.DangerImportance)
 			s.showKind() // back to the stored kind
 			return
 		}
-		s.mode = mode
+		s.state.Connection = kind // as saved; the refresh below reloads the rest
 		s.showKind()
 		s.showState(s.state)
 		if s.onSettings != nil {

@@ -23,14 +23,14 @@ func (s *oneRosterScreen) enableChanged(on bool) {
 		s.setEnabled(false)
 		return
 	}
-	if s.state.Buildings == 0 {
+	if !s.state.EnableNeedsReview() {
 		s.setEnabled(true)
 		return
 	}
 	s.enable.OnChanged = nil
 	s.enable.SetChecked(false)
 	s.enable.OnChanged = s.enableChanged
-	if s.mode == modeProvider {
+	if s.viaProvider() {
 		s.confirmEnableProvider()
 		return
 	}

@@ -55,19 +55,3 @@ func (s *oneRosterScreen) runSync(scope rosterdesk.Scope) <-chan struct{} {
 		s.refresh()
 	})
 }
-
-// syncNowBlocked says why Sync now cannot start here, "" when it can (the
-// engine still refuses what it must).
-func (s *oneRosterScreen) syncNowBlocked() string {
-	switch {
-	case s.job.running || s.checkJob.running:
-		return "A synchronization or check is already running in the RosterDesk window."
-	case !s.hasSource() && s.mode == modeProvider:
-		return noProviderText
-	case !s.hasSource():
-		return noSourceText
-	case !s.state.UsersSynced:
-		return syncNowWhy
-	}
-	return ""
-}

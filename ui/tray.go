@@ -398,8 +398,8 @@ func (d *Desktop) syncNow() <-chan struct{} {
 		if err != nil {
 			return outcome{err: err}, nil
 		}
-		if !st.UsersSynced {
-			o.why = syncNowWhy
+		if err := st.SyncNowReady(); err != nil {
+			o.why = err.Error()
 			return o, nil
 		}
 		// What it reads is the engine's rule (the connected bundle, its newest

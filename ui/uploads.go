@@ -153,8 +153,8 @@ func (s *uploadsScreen) refresh() <-chan struct{} {
 			return
 		}
 		s.source = st.Source
-		if why := st.UsersBlocked(); why != "" {
-			s.say(s.blocked, "Uploads are refused for now. "+why, widget.WarningImportance)
+		if err := st.UsersReady(); err != nil {
+			s.say(s.blocked, "Uploads are refused for now. "+err.Error(), widget.WarningImportance)
 		} else {
 			s.blocked.Hide()
 		}
