@@ -57,7 +57,7 @@ func runGUI(dbPath string, log zerolog.Logger) (err error) {
 	logPath := filepath.Join(appinfo.LogDir(), appLogName)
 	level := &levelHook{}
 	setting, readErr := eng.Setting(ctx, rsync.KeyLogLevel)
-	level.set(setting) // unread: info
+	level.set(setting) // "" when it could not be read: info
 	var also io.Writer
 	if _, err := os.Stderr.Stat(); err == nil { // none for a Windows GUI program
 		also = os.Stderr

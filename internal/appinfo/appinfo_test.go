@@ -22,6 +22,14 @@ func TestVersionMatchesFyneApp(t *testing.T) {
 			t.Errorf("FyneApp.toml %s = %q, appinfo says %q: keep them equal", key, m, want)
 		}
 	}
+	// fyne package takes the icon relative to FyneApp.toml (the repository root).
+	m := regexp.MustCompile(`(?m)^\s*Icon\s*=\s*"([^"]*)"`).FindSubmatch(b)
+	if m == nil {
+		t.Fatal("FyneApp.toml names no Icon")
+	}
+	if _, err := os.Stat(filepath.Join("..", "..", filepath.FromSlash(string(m[1])))); err != nil {
+		t.Errorf("FyneApp.toml Icon: %v", err)
+	}
 }
 
 func TestFullVersion(t *testing.T) {
