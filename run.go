@@ -1,5 +1,7 @@
 package rosterdesk
 
+import "time"
+
 // Scope is what a run synchronizes.
 type Scope string
 
@@ -51,18 +53,18 @@ const (
 
 // Run is one recorded sync run.
 type Run struct {
-	ID         int64   `json:"run_id"`
-	Status     Status  `json:"status"`
-	Scope      Scope   `json:"scope"`
-	Trigger    Trigger `json:"trigger"`
-	Source     string  `json:"source"`
-	StartedAt  string  `json:"started_at"`
-	FinishedAt string  `json:"finished_at"`
-	Errors     int     `json:"errors"`
-	Warnings   int     `json:"warnings"`
-	Counts     Counts  `json:"counts"`
-	Message    string  `json:"message,omitempty"`
-	AdminID    int64   `json:"-"`
+	ID         int64     `json:"run_id"`
+	Status     Status    `json:"status"`
+	Scope      Scope     `json:"scope"`
+	Trigger    Trigger   `json:"trigger"`
+	Source     string    `json:"source"`
+	StartedAt  time.Time `json:"started_at"`
+	FinishedAt time.Time `json:"finished_at"`
+	Errors     int       `json:"errors"`
+	Warnings   int       `json:"warnings"`
+	Counts     Counts    `json:"counts"`
+	Message    string    `json:"message,omitempty"`
+	AdminID    int64     `json:"-"`
 
 	Options    string `json:"-"` // JSON: how the run was asked for
 	HeldSource string `json:"-"` // a held run's copy of its source

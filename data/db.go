@@ -50,6 +50,15 @@ const TimeFormat = "2006-01-02T15:04:05.000Z"
 // FormatTime renders t in the storage format.
 func FormatTime(t time.Time) string { return t.UTC().Format(TimeFormat) }
 
+// Stamp is FormatTime, but "" for the zero time: a run's stamps as they are
+// stored and printed, where a run recorded without one reads back as "".
+func Stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return FormatTime(t)
+}
+
 // ParseTime reads a stored timestamp.
 func ParseTime(s string) time.Time {
 	t, _ := time.Parse(TimeFormat, s)

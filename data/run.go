@@ -24,7 +24,7 @@ func (tx *Tx) InsertRun(r *rosterdesk.Run) (int64, error) {
 	res, err := tx.exec(`INSERT INTO runs (scope, trigger, status, source, started_at, finished_at, errors, warnings, counts, message, admin_id,
 		options, held_source, undoes, inputs, tripped)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.Scope, r.Trigger, r.Status, tx.db.scrub(r.Source), r.StartedAt, r.FinishedAt, r.Errors, r.Warnings, string(counts), tx.db.scrub(r.Message), nullID(r.AdminID),
+		r.Scope, r.Trigger, r.Status, tx.db.scrub(r.Source), Stamp(r.StartedAt), Stamp(r.FinishedAt), r.Errors, r.Warnings, string(counts), tx.db.scrub(r.Message), nullID(r.AdminID),
 		orJSON(r.Options, "{}"), r.HeldSource, nullID(r.Undoes), orJSON(r.Inputs, "{}"), orJSON(r.Tripped, "[]"))
 	if err != nil {
 		return 0, err
@@ -36,7 +36,7 @@ func (tx *Tx) InsertRun(r *rosterdesk.Run) (int64, error) {
 func (tx *Tx) FinishRun(r *rosterdesk.Run) error {
 	counts, _ := json.Marshal(r.Counts)
 	_, err := tx.exec(`UPDATE runs SET status = ?, finished_at = ?, errors = ?, warnings = ?, counts = ?, message = ?, inputs = ?, tripped = ?, options = ? WHERE id = ?`,
-		r.Status, r.FinishedAt, r.Errors, r.Warnings, string(counts), tx.db.scrub(r.Message), orJSON(r.Inputs, "{}"), orJSON(r.Tripped, "[]"), orJSON(r.Options, "{}"), r.ID)
+		r.Status, Stamp(r.FinishedAt), r.Errors, r.Warnings, string(counts), tx.db.scrub(r.Message), orJSON(r.Inputs, "{}"), orJSON(r.Tripped, "[]"), orJSON(r.Options, "{}"), r.ID)
 	return err
 }
 
@@ -78,9 +78,10 @@ const runCols = `id, status, scope, trigger, source, started_at, finished_at, er
 
 func scanRun(s interface{ Scan(...any) error }) (rosterdesk.Run, error) {
 	var r rosterdesk.Run
-	var counts string
-	err := s.Scan(&r.ID, &r.Status, &r.Scope, &r.Trigger, &r.Source, &r.StartedAt, &r.FinishedAt, &r.Errors, &r.Warnings, &counts, &r.Message, &r.AdminID,
+	var counts, started, finished string
+	err := s.Scan(&r.ID, &r.Status, &r.Scope, &r.Trigger, &r.Source, &started, &finished, &r.Errors, &r.Warnings, &counts, &r.Message, &r.AdminID,
 		&r.Options, &r.HeldSource, &r.ResolvedBy, &r.Undoes, &r.Inputs, &r.Tripped, &r.HeldSHA256)
+	r.StartedAt, r.FinishedAt = ParseTime(started), ParseTime(finished)
 	if err == nil {
 		err = json.Unmarshal([]byte(counts), &r.Counts)
 	}

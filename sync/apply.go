@@ -100,7 +100,7 @@ func (e *Engine) applyRun(ctx context.Context, source string, opt Options, previ
 	}
 	defer tx.Rollback()
 	run := &rosterdesk.Run{Scope: opt.Scope, Trigger: opt.Trigger, Status: rosterdesk.StatusApplied, Source: source,
-		StartedAt: data.FormatTime(tx.Now()), FinishedAt: data.FormatTime(tx.Now()), AdminID: admin.ID, Options: optionsJSON(opt)}
+		StartedAt: tx.Now(), FinishedAt: tx.Now(), AdminID: admin.ID, Options: optionsJSON(opt)}
 	if opt.Collections && opt.Provider != "" {
 		run.Source = opt.Provider // a REST pull's folder is temporary; the provider is what the admin knows
 	}
@@ -161,8 +161,8 @@ func (e *Engine) applyRun(ctx context.Context, source string, opt Options, previ
 	if err := tx.AddLog(run.ID, plan.log.entries); err != nil {
 		return nil, err
 	}
-	run.StartedAt = data.FormatTime(plan.StartedAt)
-	run.FinishedAt = data.FormatTime(e.DB.Now())
+	run.StartedAt = plan.StartedAt
+	run.FinishedAt = e.DB.Now()
 	run.Errors, run.Warnings, run.Counts = plan.log.errors, plan.log.warnings, plan.Counts
 	run.Inputs = inputsJSON(plan.Inputs)
 	run.Options = runOptionsJSON(opt, plan.Source)
@@ -236,7 +236,7 @@ func (e *Engine) record(ctx context.Context, plan *Plan, status rosterdesk.Statu
 		src = plan.Source.Path
 	}
 	run := &rosterdesk.Run{Scope: plan.Scope, Trigger: plan.Trigger, Status: status, Source: src,
-		StartedAt: data.FormatTime(plan.StartedAt), FinishedAt: data.FormatTime(tx.Now()),
+		StartedAt: plan.StartedAt, FinishedAt: tx.Now(),
 		Errors: plan.log.errors, Warnings: plan.log.warnings, Counts: plan.Counts, Message: message, AdminID: plan.Admin.ID,
 		Tripped: tripsJSON(plan.Trips), Options: runOptionsJSON(plan.opt, plan.Source)}
 	if run.ID, err = tx.InsertRun(run); err != nil {

@@ -125,7 +125,7 @@ func (e *Engine) hold(ctx context.Context, plan *Plan, source string, opt Option
 		msg += fmt.Sprintf(" (and %d more)", len(trips)-1)
 	}
 	run := &rosterdesk.Run{Scope: plan.Scope, Trigger: plan.Trigger, Status: rosterdesk.StatusHeld, Source: source,
-		StartedAt: data.FormatTime(plan.StartedAt), FinishedAt: data.FormatTime(tx.Now()), Errors: plan.log.errors, Warnings: plan.log.warnings,
+		StartedAt: plan.StartedAt, FinishedAt: tx.Now(), Errors: plan.log.errors, Warnings: plan.log.warnings,
 		Counts: plan.Counts, Message: msg, AdminID: plan.Admin.ID, Options: runOptionsJSON(opt, plan.Source), Inputs: inputsJSON(plan.Inputs), Tripped: tripsJSON(trips)}
 	if run.ID, err = tx.InsertRun(run); err != nil {
 		return nil, err

@@ -5,8 +5,8 @@ package sync
 
 import (
 	"encoding/json"
-
 	"rosterdesk"
+	"rosterdesk/data"
 )
 
 // Result is the outcome of one run, in the shape `sync --json` prints.
@@ -37,7 +37,7 @@ type Result struct {
 // FromRun turns a stored run into a Result.
 func FromRun(r rosterdesk.Run) Result {
 	res := Result{RunID: r.ID, Status: r.Status, Scope: r.Scope, Trigger: r.Trigger, Source: r.Source,
-		StartedAt: r.StartedAt, FinishedAt: r.FinishedAt, Errors: r.Errors, Warnings: r.Warnings, Counts: r.Counts, Message: r.Message,
+		StartedAt: data.Stamp(r.StartedAt), FinishedAt: data.Stamp(r.FinishedAt), Errors: r.Errors, Warnings: r.Warnings, Counts: r.Counts, Message: r.Message,
 		ResolvedBy: r.ResolvedBy, Undoes: r.Undoes}
 	json.Unmarshal([]byte(r.Tripped), &res.Tripped)
 	res.CountsAre = countsAre(r.Status, r.Counts)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"rosterdesk"
-	"rosterdesk/data"
 )
 
 // Rollback undoes an applied run as a new run of its own: every record the
@@ -35,7 +34,7 @@ func (e *Engine) Rollback(ctx context.Context, runID int64) (*Result, error) {
 	}
 	defer tx.Rollback()
 	run := &rosterdesk.Run{Scope: target.Scope, Trigger: rosterdesk.TriggerManual, Status: rosterdesk.StatusApplied, Source: target.Source,
-		StartedAt: data.FormatTime(tx.Now()), FinishedAt: data.FormatTime(tx.Now()), AdminID: admin.ID, Undoes: runID,
+		StartedAt: tx.Now(), FinishedAt: tx.Now(), AdminID: admin.ID, Undoes: runID,
 		Message: fmt.Sprintf("rollback of run %d", runID)}
 	if run.ID, err = tx.InsertRun(run); err != nil {
 		return nil, err
@@ -57,7 +56,7 @@ func (e *Engine) Rollback(ctx context.Context, runID int64) (*Result, error) {
 	if err := tx.ResolveRun(runID, rosterdesk.StatusRolledBack, run.ID, ""); err != nil {
 		return nil, err
 	}
-	run.FinishedAt = data.FormatTime(e.DB.Now())
+	run.FinishedAt = e.DB.Now()
 	run.Counts = reversed(target.Counts)
 	if err := tx.FinishRun(run); err != nil {
 		return nil, err

@@ -243,8 +243,8 @@ func (e *Engine) recordSkip(ctx context.Context, status rosterdesk.Status, at ti
 		return nil, err
 	}
 	defer tx.Rollback()
-	run := &rosterdesk.Run{Scope: rosterdesk.Scope(scope), Trigger: rosterdesk.TriggerAutomated, Status: status, StartedAt: data.FormatTime(tx.Now()),
-		FinishedAt: data.FormatTime(tx.Now()), Message: message}
+	run := &rosterdesk.Run{Scope: rosterdesk.Scope(scope), Trigger: rosterdesk.TriggerAutomated, Status: status, StartedAt: tx.Now(),
+		FinishedAt: tx.Now(), Message: message}
 	if why != "" {
 		b, _ := json.Marshal(storedOptions{Trigger: rosterdesk.TriggerAutomated, Skip: why})
 		run.Options = string(b)

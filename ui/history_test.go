@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
@@ -39,7 +40,7 @@ func TestHistoryPagesThroughRuns(t *testing.T) {
 	const n = 2500
 	for i := 0; i < n; i++ {
 		r := rosterdesk.Run{Scope: "users+courses", Trigger: "automated", Status: "applied",
-			StartedAt: fmt.Sprintf("2026-%02d-%02dT06:00:00.000Z", 1+i/28%12, 1+i%28), FinishedAt: "2026-01-01T06:01:00.000Z"}
+			StartedAt: time.Date(2026, time.Month(1+i/28%12), 1+i%28, 6, 0, 0, 0, time.UTC), FinishedAt: time.Date(2026, 1, 1, 6, 1, 0, 0, time.UTC)}
 		r.Counts.Users = rosterdesk.UserCounts{Added: i, Deactivated: i % 7, Errors: i % 3}
 		switch i % 500 {
 		case 17:
@@ -318,8 +319,8 @@ func TestHistoryStatuses(t *testing.T) {
 	}
 	// Recorded runs read the same in the table.
 	eng := openEngine(t)
-	addRun(t, eng, rosterdesk.Run{Scope: "users+courses", Trigger: "automated", Status: rosterdesk.StatusSkipped, StartedAt: "2026-06-12T06:00:00.000Z",
-		FinishedAt: "2026-06-12T06:00:00.000Z", Message: "skipped: paused from 2026-06-10 until 2026-08-20"})
+	addRun(t, eng, rosterdesk.Run{Scope: "users+courses", Trigger: "automated", Status: rosterdesk.StatusSkipped, StartedAt: time.Date(2026, 6, 12, 6, 0, 0, 0, time.UTC),
+		FinishedAt: time.Date(2026, 6, 12, 6, 0, 0, 0, time.UTC), Message: "skipped: paused from 2026-06-10 until 2026-08-20"})
 	m, _ := newTestUI(t, eng)
 	m.selectTab(NavHistory)
 	idle(t, m)
