@@ -2,9 +2,7 @@ package sync
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 
@@ -111,16 +109,12 @@ func (e *Engine) readBundleUsers(ctx context.Context, src *Source) (map[string]*
 			return err
 		}
 		defer t.Close()
-		for {
-			err := t.next()
-			if err == io.EOF {
-				return nil
-			}
-			if errors.Is(err, errRowSkipped) {
-				continue
-			}
+		for readable, err := range t.rows() {
 			if err != nil {
 				return err
+			}
+			if !readable {
+				continue
 			}
 			if t.Rows%20000 == 0 {
 				if err := ctx.Err(); err != nil {
@@ -132,6 +126,7 @@ func (e *Engine) readBundleUsers(ctx context.Context, src *Source) (map[string]*
 			}
 			row(t)
 		}
+		return nil
 	}
 	if src.Version == "1.2" {
 		if !src.Present("roles") {
@@ -187,30 +182,17 @@ func (e *Engine) bundleSchools(ctx context.Context, src *Source) (map[string]str
 		sort.Strings(order)
 		return schools, order, nil
 	}
-	t, err := src.openTable("orgs")
-	if err != nil {
-		return nil, nil, err
-	}
-	defer t.Close()
-	for {
-		err := t.next()
-		if err == io.EOF {
-			break
-		}
-		if errors.Is(err, errRowSkipped) {
-			continue
-		}
+	for o, err := range src.orgRows() {
 		if err != nil {
 			return nil, nil, err
 		}
-		id := t.get("sourcedId")
-		if id == "" || !strings.EqualFold(t.get("type"), "school") || strings.EqualFold(t.get("status"), "tobedeleted") {
+		if o.id == "" || o.typ != "school" || o.gone {
 			continue
 		}
-		if _, dup := schools[id]; !dup {
-			order = append(order, id)
+		if _, dup := schools[o.id]; !dup {
+			order = append(order, o.id)
 		}
-		schools[id] = t.get("name")
+		schools[o.id] = o.name
 	}
 	return schools, order, nil
 }

@@ -1,8 +1,6 @@
 package sync
 
 import (
-	"errors"
-	"io"
 	"sort"
 	"strings"
 
@@ -28,25 +26,21 @@ func (p *planner) planBuildings() error {
 			bySIS[b.SISID] = b
 		}
 	}
-	dbOrgs, err := p.e.DB.Orgs(p.ctx)
+	dbOrgs, err := p.rosterOrgs()
 	if err != nil {
 		return err
 	}
 	seen := map[string]int{}
 	parents := map[string][2]any{} // org → {parent, line}
-	for {
-		err := t.next()
-		if err == io.EOF {
-			break
+	for readable, err := range t.rows() {
+		if err != nil {
+			return err
 		}
-		if errors.Is(err, errRowSkipped) {
+		if !readable {
 			if id := t.get("sourcedId"); id != "" {
 				seen[id] = t.Line
 			}
 			continue
-		}
-		if err != nil {
-			return err
 		}
 		id, ok := t.required("sourcedId")
 		if !ok {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"strings"
 
 	"rosterdesk"
@@ -287,6 +288,32 @@ func (t *table) mapHeader(spec fileSpec) (err error) {
 
 // errRowSkipped is returned by next for a row that could not be parsed; it is logged already.
 var errRowSkipped = errors.New("row skipped")
+
+// rows reads the table row by row, the one way a OneRoster file is read.
+// Each step says whether the row can be used (false: it was rejected while it
+// was read, and logged) or gives a fatal error for the source, after which
+// the reading stops.
+func (t *table) rows() iter.Seq2[bool, error] {
+	return func(yield func(bool, error) bool) {
+		for {
+			switch err := t.next(); {
+			case err == io.EOF:
+				return
+			case errors.Is(err, errRowSkipped):
+				if !yield(false, nil) {
+					return
+				}
+			case err != nil:
+				yield(false, err)
+				return
+			default:
+				if !yield(true, nil) {
+					return
+				}
+			}
+		}
+	}
+}
 
 // next reads the next row. io.EOF ends the file; errRowSkipped means this row
 // was rejected and logged; any other error is fatal for the source.

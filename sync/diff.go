@@ -1,8 +1,6 @@
 package sync
 
 import (
-	"errors"
-	"io"
 	"slices"
 	"sort"
 	"strings"
@@ -85,12 +83,11 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 	zs := [2]zeros{{col: "sourcedId"}, {col: "identifier"}}
 	phase := "reading " + t.File
 	p.prog(Progress{Phase: phase, Counts: p.plan.Counts})
-	for {
-		err := t.next()
-		if err == io.EOF {
-			break
+	for readable, err := range t.rows() {
+		if err != nil {
+			return err
 		}
-		if errors.Is(err, errRowSkipped) {
+		if !readable {
 			p.countError(tbl.Entity)
 			if id := t.get("sourcedId"); id != "" {
 				k := data.KeyOf(id)
@@ -99,9 +96,6 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 				r.reject(k, t.Line)
 			}
 			continue
-		}
-		if err != nil {
-			return err
 		}
 		if p.err != nil {
 			return p.err

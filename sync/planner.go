@@ -3,8 +3,6 @@ package sync
 import (
 	"context"
 	"errors"
-	"io"
-	"strings"
 
 	"rosterdesk"
 	"rosterdesk/data"
@@ -18,10 +16,11 @@ type planner struct {
 	plan *Plan
 	prog func(Progress)
 
-	orgs      map[string]string   // known org sourcedId → type
-	orgNames  map[string]string   // known org sourcedId → name, for messages
-	buildings map[string]int64    // active aligned building SIS id → id
-	userRole  map[data.Key]string // accepted user → role, to compare with enrollment roles
+	orgs      map[string]string         // known org sourcedId → type
+	orgNames  map[string]string         // known org sourcedId → name, for messages
+	stored    map[string]rosterdesk.Org // the roster's orgs, read once (see rosterOrgs)
+	buildings map[string]int64          // active aligned building SIS id → id
+	userRole  map[data.Key]string       // accepted user → role, to compare with enrollment roles
 	res       map[rosterdesk.Entity]*resolver
 	preload   map[*data.Table]chan stateResult
 	err       error   // a storage error met while looking records up or writing
@@ -62,19 +61,19 @@ func (p *planner) org(id string) (string, bool) {
 // step runs one file's planning; the validator notes an unusable file and goes on.
 func (p *planner) step(canon string, ent rosterdesk.Entity, f func() error) error {
 	err := f()
-	if err == nil || !p.collect || !IsSourceError(err) {
+	var se *SourceError
+	if err == nil || !p.collect || !errors.As(err, &se) {
 		return err
 	}
-	p.markUnusable(canon, err)
+	p.markUnusable(canon, se)
 	if r := p.res[ent]; r != nil {
 		r.unknown = true
 	}
 	return nil
 }
 
-func (p *planner) markUnusable(canon string, err error) {
-	var se *SourceError
-	errors.As(err, &se)
+// markUnusable notes, for the validator, a file it cannot read, named as the source has it.
+func (p *planner) markUnusable(canon string, se *SourceError) {
 	if p.unusable == nil {
 		p.unusable = map[string]string{}
 	}
@@ -181,6 +180,16 @@ func (e *Engine) preconditions(ctx context.Context, opt Options) (Options, roste
 	return opt, admin, nil
 }
 
+// newPlanner is the one way a planner is made, for a run's plan or for the
+// validator: it plans the source plan has open into plan, and writes its log there.
+func (e *Engine) newPlanner(ctx context.Context, plan *Plan, prog func(Progress)) *planner {
+	if prog == nil {
+		prog = func(Progress) {}
+	}
+	return &planner{e: e, ctx: ctx, src: plan.Source, log: plan.log, plan: plan, prog: prog,
+		res: map[rosterdesk.Entity]*resolver{}, userRole: map[data.Key]string{}}
+}
+
 // plan runs the planner over a source; with a writer, every change is also
 // written as it is planned.
 func (e *Engine) plan(ctx context.Context, sourcePath string, opt Options, admin rosterdesk.Admin, w *writer) (*Plan, error) {
@@ -207,10 +216,8 @@ func (e *Engine) plan(ctx context.Context, sourcePath string, opt Options, admin
 			return plan, err
 		}
 	}
-	p := &planner{e: e, ctx: ctx, src: src, log: plan.log, plan: plan, prog: opt.Progress, res: map[rosterdesk.Entity]*resolver{}, userRole: map[data.Key]string{}, w: w}
-	if p.prog == nil {
-		p.prog = func(Progress) {}
-	}
+	p := e.newPlanner(ctx, plan, opt.Progress)
+	p.w = w
 	set, err := e.Settings(ctx)
 	if err != nil {
 		return plan, err
@@ -291,58 +298,5 @@ func (p *planner) planEntities(courses bool) error {
 	if courses {
 		return p.step("enrollments", rosterdesk.EntityAssignment, func() error { return p.planTable(data.Assignments, "enrollments", p.enrollmentRow) })
 	}
-	return nil
-}
-
-// loadOrgs learns every org the run can refer to (the roster's, plus orgs.csv's)
-// and the aligned buildings users are linked to.
-func (p *planner) loadOrgs() error {
-	dbOrgs, err := p.e.DB.Orgs(p.ctx)
-	if err != nil {
-		return err
-	}
-	p.orgs = map[string]string{}
-	p.orgNames = map[string]string{}
-	for id, o := range dbOrgs {
-		p.orgs[id] = o.Type
-		p.orgNames[id] = o.Name
-	}
-	if p.plan.Scope != rosterdesk.ScopeBuildings && p.src.Present("orgs") {
-		// Only the types matter here; orgs.csv itself is validated by a building sync.
-		t, err := p.src.openTable("orgs")
-		if err != nil {
-			return err
-		}
-		defer t.Close()
-		for {
-			err := t.next()
-			if err == io.EOF {
-				break
-			}
-			if errors.Is(err, errRowSkipped) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			if typ, _, ok := orgTypes.lookup(t.get("type")); ok && t.get("sourcedId") != "" {
-				p.orgs[t.get("sourcedId")] = typ
-				if n := strings.TrimSpace(t.get("name")); n != "" {
-					p.orgNames[t.get("sourcedId")] = n
-				}
-			}
-		}
-	}
-	bs, err := p.e.DB.Buildings(p.ctx)
-	if err != nil {
-		return err
-	}
-	p.buildings = map[string]int64{}
-	for _, b := range bs {
-		if b.Active && b.Aligned && b.SISID != "" {
-			p.buildings[b.SISID] = b.ID
-		}
-	}
-	p.plan.buildingIDs = p.buildings
 	return nil
 }

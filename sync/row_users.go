@@ -1,9 +1,7 @@
 package sync
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"sort"
 	"strings"
@@ -83,17 +81,13 @@ func (p *planner) readRoles() (map[string][]roleRow, error) {
 	defer t.Close()
 	out := map[string][]roleRow{}
 	seen := map[string]int{}
-	for {
-		err := t.next()
-		if err == io.EOF {
-			break
-		}
-		if errors.Is(err, errRowSkipped) {
-			p.plan.Counts.Users.Errors++
-			continue
-		}
+	for readable, err := range t.rows() {
 		if err != nil {
 			return nil, err
+		}
+		if !readable {
+			p.plan.Counts.Users.Errors++
+			continue
 		}
 		id, ok := t.required("sourcedId")
 		if !ok {

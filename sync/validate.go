@@ -2,12 +2,12 @@ package sync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
 
 	"rosterdesk"
-	"rosterdesk/data"
 )
 
 // Report is what `validate` finds in a source, without touching the roster.
@@ -39,8 +39,8 @@ func (e *Engine) Validate(ctx context.Context, source string) (*Report, error) {
 		defer src.Close()
 		rep.Source = src
 		plan.Source = src
-		p := &planner{e: e, ctx: ctx, src: src, log: plan.log, plan: plan, prog: func(Progress) {}, res: map[rosterdesk.Entity]*resolver{},
-			userRole: map[data.Key]string{}, collect: true, unusable: map[string]string{}}
+		p := e.newPlanner(ctx, plan, nil)
+		p.collect, p.unusable = true, map[string]string{}
 		if err = p.validateAll(); err == nil {
 			rep.Unusable = map[string]string{}
 			for canon, why := range p.unusable {
@@ -56,11 +56,11 @@ func (e *Engine) Validate(ctx context.Context, source string) (*Report, error) {
 	}
 	plan.log.finish()
 	if err != nil && !rep.Usable {
-		if !IsSourceError(err) {
+		var se *SourceError
+		if !errors.As(err, &se) {
 			return nil, err
 		}
 		if rep.Message == "" {
-			se := err.(*SourceError)
 			plan.log.errorf(rosterdesk.LogEntry{Phase: "open", File: baseName(se.File), Line: se.Line, Rule: "source.unusable"}, "%s", se.Message)
 			rep.Message = err.Error()
 		}
@@ -151,13 +151,8 @@ func usableMessage(usable []rosterdesk.Scope, unusable map[string]string) string
 }
 
 func (p *planner) validateAll() error {
-	dbOrgs, err := p.e.DB.Orgs(p.ctx)
-	if err != nil {
+	if _, err := p.rosterOrgs(); err != nil {
 		return err
-	}
-	p.orgs = map[string]string{}
-	for id, o := range dbOrgs {
-		p.orgs[id] = o.Type
 	}
 	if p.src.Present("orgs") {
 		if err := p.step("orgs", "", p.planBuildings); err != nil {
@@ -184,8 +179,9 @@ func (p *planner) validateAll() error {
 			continue
 		}
 		t, err := p.src.openTable(canon)
+		var se *SourceError
 		if err != nil {
-			if se, ok := err.(*SourceError); ok {
+			if errors.As(err, &se) {
 				p.log.warnf(rosterdesk.LogEntry{Phase: "read", File: baseName(se.File), Line: se.Line, Rule: "file.unused_unusable"},
 					"%s (RosterDesk does not import %s.csv, so this stops no sync)", se.Message, canon)
 				continue
@@ -226,7 +222,8 @@ func (p *planner) lacking() {
 			t.Close()
 			continue
 		}
-		if se, ok := err.(*SourceError); ok {
+		var se *SourceError
+		if errors.As(err, &se) {
 			wider := rosterdesk.ScopeUsersCourses
 			if canon == "users" || canon == "roles" {
 				wider = rosterdesk.ScopeUsers
