@@ -65,6 +65,14 @@ func TestBulkInsertAndStateScan(t *testing.T) {
 			t.Fatalf("record %d stored as %q (%v), want %q", i, v, err, recs[i].Vals)
 		}
 	}
+	if _, err := db.sql.Exec(`UPDATE courses SET protected = 1 WHERE id = 8`); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range map[int]State{7: {ID: 8, Hash: Hash(recs[7].Vals), Active: true, Protected: true}, 8: {ID: 9, Hash: Hash(recs[8].Vals), Active: true}} {
+		if st, ok, err := db.StateOf(ctx, Courses, recs[i].SourcedID); !ok || err != nil || st != want {
+			t.Fatalf("StateOf %s: %+v %v %v, want %+v", recs[i].SourcedID, st, ok, err, want)
+		}
+	}
 	var typ string
 	if err := db.sql.QueryRow(`SELECT typeof(title) || typeof(course_code) FROM courses WHERE id = 2`).Scan(&typ); err != nil || typ != "texttext" {
 		t.Fatalf("empty values stored as %q (%v), want text", typ, err)

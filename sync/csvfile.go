@@ -22,6 +22,7 @@ type table struct {
 	r      *csv.Reader
 	Header []string
 	col    map[string]int // spec column → index in the row
+	idCols []idCol        // the columns of identifiers (checkIDs), made once
 	width  int            // columns that have a name
 	rec    []string
 	Line   int

@@ -9,6 +9,12 @@ import (
 
 // isIDColumn tells whether a column holds identifiers: sourcedId and the
 // references to other records (orgSourcedIds, userSourcedId, …).
+// idCol is a column of identifiers and its index in the row.
+type idCol struct {
+	name string
+	i    int
+}
+
 func isIDColumn(c string) bool {
 	return c == "sourcedId" || strings.HasSuffix(c, "SourcedId") || strings.HasSuffix(c, "SourcedIds")
 }
@@ -22,6 +28,18 @@ func invisible(r rune) bool {
 
 // hasInvisible returns the first character of s that may not be in an identifier.
 func hasInvisible(s string) (rune, int, bool) {
+	for i := 0; i < len(s); i++ { // plain ASCII, what ids nearly always are, without decoding
+		switch b := s[i]; {
+		case b >= utf8.RuneSelf:
+			return hasInvisibleRune(s)
+		case b < 0x20 || b == 0x7f:
+			return rune(b), i + 1, true
+		}
+	}
+	return 0, 0, false
+}
+
+func hasInvisibleRune(s string) (rune, int, bool) {
 	pos := 0
 	for _, r := range s {
 		pos++
@@ -66,8 +84,17 @@ func RuneName(r rune) string {
 // sourcedId are trimmed with a warning.
 func (t *table) checkIDs(rec []string) bool {
 	t.badID = false
-	for c, i := range t.col {
-		if i >= len(rec) || !isIDColumn(c) {
+	if t.idCols == nil {
+		t.idCols = []idCol{}
+		for c, i := range t.col {
+			if isIDColumn(c) {
+				t.idCols = append(t.idCols, idCol{c, i})
+			}
+		}
+	}
+	for _, ic := range t.idCols {
+		c, i := ic.name, ic.i
+		if i >= len(rec) {
 			continue
 		}
 		v := rec[i]
