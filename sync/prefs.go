@@ -102,6 +102,17 @@ type GradePair struct{ Code, Label string }
 // setting grades.map. Blank lines are skipped; a code given twice, or a line
 // with only one side, is an error naming it.
 func GradesMapJSON(pairs []GradePair) (string, error) {
+	m, err := GradesMap(pairs)
+	if err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(m) // keys sorted
+	return string(b), err
+}
+
+// GradesMap turns the lines of the grade level matrix into the grade map of
+// the settings, as GradesMapJSON does.
+func GradesMap(pairs []GradePair) (map[string]string, error) {
 	m := map[string]string{}
 	for _, p := range pairs {
 		code, label := strings.TrimSpace(p.Code), strings.TrimSpace(p.Label)
@@ -109,17 +120,16 @@ func GradesMapJSON(pairs []GradePair) (string, error) {
 		case code == "" && label == "":
 			continue
 		case code == "":
-			return "", fmt.Errorf("the label %q has no grade code", label)
+			return nil, fmt.Errorf("the label %q has no grade code", label)
 		case label == "":
-			return "", fmt.Errorf("grade %q has no label", code)
+			return nil, fmt.Errorf("grade %q has no label", code)
 		}
 		if _, dup := m[code]; dup {
-			return "", fmt.Errorf("grade %q appears twice", code)
+			return nil, fmt.Errorf("grade %q appears twice", code)
 		}
 		m[code] = label
 	}
-	b, err := json.Marshal(m) // keys sorted
-	return string(b), err
+	return m, nil
 }
 
 func parseGradesMap(v string) (map[string]string, error) {
@@ -144,10 +154,15 @@ func GradePairs(v string) ([]GradePair, error) {
 	if err != nil {
 		return nil, err
 	}
+	return PairsOf(m), nil
+}
+
+// PairsOf is a grade map as matrix lines, sorted by code.
+func PairsOf(m map[string]string) []GradePair {
 	out := make([]GradePair, 0, len(m))
 	for k, l := range m {
 		out = append(out, GradePair{k, l})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
-	return out, nil
+	return out
 }

@@ -28,6 +28,20 @@ type ProviderSettings rosterdesk.ProviderSettings
 var connectionKeys = []string{KeyProviderType, KeyProviderBaseURL, KeyProviderTokenURL, KeyProviderClientID, KeyProviderAuth,
 	KeyProviderScopes, KeyProviderAppName, KeyProviderSignature, KeyProviderPageSize, KeyProviderFullEvery}
 
+// connectionNames are the provider form's words for its settings.
+var connectionNames = map[string]string{KeyProviderType: "type", KeyProviderBaseURL: "base url", KeyProviderTokenURL: "token url",
+	KeyProviderClientID: "client id", KeyProviderAuth: "auth", KeyProviderScopes: "scopes", KeyProviderAppName: "app name",
+	KeyProviderSignature: "oauth1 signature", KeyProviderPageSize: "page size", KeyProviderFullEvery: "full every days"}
+
+// ConnectionFieldName is how the provider form names one of its settings
+// in a message (the key itself for any other setting).
+func ConnectionFieldName(key string) string {
+	if n, ok := connectionNames[key]; ok {
+		return n
+	}
+	return key
+}
+
 // connection is p's connection, as the settings text of its keys.
 func (p ProviderSettings) connection() map[string]string {
 	s := rosterdesk.Settings{Provider: rosterdesk.ProviderSettings(p)}

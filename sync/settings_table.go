@@ -146,6 +146,24 @@ var guardEntities = []struct{ name, gone string }{
 	{"buildings", "deactivate"}, {"users", "deactivate"}, {"courses", "remove"}, {"classes", "remove"}, {"assignments", "remove"},
 }
 
+// GuardLimit names the settings of one entity's limits, as the Safeguards
+// screen lays them out.
+type GuardLimit struct {
+	Entity, Label                                      string // "users", "Users"
+	GonePercent, GoneCount, UpdatePercent, UpdateCount string // setting keys
+}
+
+// GuardLimits lists the entities' limits in the order shown.
+func GuardLimits() []GuardLimit {
+	out := make([]GuardLimit, len(guardEntities))
+	for i, g := range guardEntities {
+		gone, update := "guard."+g.name+"."+g.gone, "guard."+g.name+".update"
+		out[i] = GuardLimit{Entity: g.name, Label: guardLabels[g.name], GonePercent: gone + ".percent", GoneCount: gone + ".count",
+			UpdatePercent: update + ".percent", UpdateCount: update + ".count"}
+	}
+	return out
+}
+
 // entityLimits finds an entity's limits in the settings.
 func entityLimits(g *rosterdesk.GuardSettings, entity string) *rosterdesk.EntityLimits {
 	switch entity {

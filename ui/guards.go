@@ -8,18 +8,15 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
+	"rosterdesk"
 	rsync "rosterdesk/sync"
 )
 
 // The safeguard settings: per entity and action a limit as a share of the
 // active records and as a number (guard.<entity>.<action>.percent / .count),
-// and the input-drop limit. The engine validates and stores them
-// (eng.SaveSettings); this file only lays them out.
-
-// guardEntities are the entities with limits, in the order shown, with their labels.
-var guardEntities = []struct{ name, label string }{
-	{"buildings", "Buildings"}, {"users", "Users"}, {"courses", "Courses"}, {"classes", "Classes"}, {"assignments", "Course assignments"},
-}
+// and the input-drop limit, bound to the typed settings. The engine names
+// them (rsync.GuardLimits), reads the fields (rsync.ReadSetting), validates
+// and stores them (eng.SaveFields); this file only lays them out.
 
 // guardSectionTitle is the Preferences section the editor is shown in.
 const guardSectionTitle = "Safeguards"
@@ -37,25 +34,6 @@ type guardSettings struct {
 	box     *fyne.Container
 	// onChanged is told every edit.
 	onChanged func()
-}
-
-// guardKeys finds, among the engine's settings, the keys of an entity's
-// limits: the word it uses for taking a record away (deactivate or remove)
-// comes from the engine.
-func guardKeys(entity string) (gone, update string) {
-	prefix := "guard." + entity + "."
-	for _, k := range rsync.SettingKeys() {
-		if !strings.HasPrefix(k, prefix) || !strings.HasSuffix(k, ".percent") {
-			continue
-		}
-		action := strings.TrimSuffix(strings.TrimPrefix(k, prefix), ".percent")
-		if action == "update" {
-			update = prefix + action
-		} else {
-			gone = prefix + action
-		}
-	}
-	return gone, update
 }
 
 func newGuardSettings(onChanged func()) *guardSettings {
@@ -82,13 +60,9 @@ func newGuardSettings(onChanged func()) *guardSettings {
 	rows := container.NewVBox(container.New(layout.NewGridLayout(5),
 		bold("Hold a run that would"), bold("deactivate or remove\nmore than % of active"), bold("deactivate or remove\nmore than this many"),
 		bold("update\nmore than % of active"), bold("update\nmore than this many")))
-	for _, ent := range guardEntities {
-		gone, update := guardKeys(ent.name)
-		if gone == "" || update == "" {
-			continue // not a setting of this engine
-		}
-		row := container.New(layout.NewGridLayout(5), widget.NewLabel(ent.label))
-		for _, k := range []string{gone + ".percent", gone + ".count", update + ".percent", update + ".count"} {
+	for _, lim := range rsync.GuardLimits() {
+		row := container.New(layout.NewGridLayout(5), widget.NewLabel(lim.Label))
+		for _, k := range []string{lim.GonePercent, lim.GoneCount, lim.UpdatePercent, lim.UpdateCount} {
 			row.Add(field(k))
 		}
 		rows.Add(row)
@@ -116,20 +90,22 @@ func newGuardSettings(onChanged func()) *guardSettings {
 
 func (g *guardSettings) content() fyne.CanvasObject { return g.box }
 
-// fill shows stored values.
-func (g *guardSettings) fill(values map[string]string) {
+// fill shows the stored limits.
+func (g *guardSettings) fill(v rosterdesk.Settings) {
 	for k, e := range g.entries {
-		e.SetText(values[k])
+		e.SetText(rsync.SettingText(v, k))
 	}
 }
 
-// collect reads the fields as typed; the engine judges them.
-func (g *guardSettings) collect() (map[string]string, map[string]string) {
-	out := make(map[string]string, len(g.entries))
+// apply reads the fields as typed, with the engine's message for each it cannot read.
+func (g *guardSettings) apply(v *rosterdesk.Settings) map[string]string {
+	bad := map[string]string{}
 	for k, e := range g.entries {
-		out[k] = strings.TrimSpace(e.Text)
+		if err := rsync.ReadSetting(v, k, strings.TrimSpace(e.Text)); err != nil {
+			bad[k] = err.Error()
+		}
 	}
-	return out, nil
+	return bad
 }
 
 // guardSection adds the Safeguards section to the Preferences screen: the
@@ -140,6 +116,6 @@ func (p *preferencesScreen) guardSection() *prefSection {
 	s := p.section(guardSectionTitle, guardIntro, g.errs, g.content())
 	g.onChanged = s.edited
 	s.fill = g.fill
-	s.collect = g.collect
+	s.apply = g.apply
 	return s
 }

@@ -49,10 +49,9 @@ func TestGuardSettingsValidation(t *testing.T) {
 			t.Errorf("no field for %s", k)
 		}
 	}
-	vals, _ := s.collect()
-	for k, v := range vals {
-		if v != g[k] {
-			t.Errorf("%s shows %q, engine %q", k, v, g[k])
+	for k, e := range guardEntries(t, s) {
+		if e.Text != g[k] {
+			t.Errorf("%s shows %q, engine %q", k, e.Text, g[k])
 		}
 	}
 	texts := strings.Join(append(visibleTexts(s.item.Content), drawnTexts(s.item.Content)...), "\n")

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
+	"rosterdesk"
 	rsync "rosterdesk/sync"
 )
 
@@ -183,9 +184,9 @@ func (s *oneRosterScreen) kindChanged(label string) {
 
 func (s *oneRosterScreen) setKind(kind rsync.SourceKind) <-chan struct{} {
 	s.kindNote.Hide()
-	return run(s.l, func(ctx context.Context) (map[string]string, error) {
-		return s.eng.SetSettings(ctx, map[string]string{rsync.KeySyncSource: string(kind)})
-	}, func(_ map[string]string, err error) {
+	return run(s.l, func(ctx context.Context) (rosterdesk.Settings, error) {
+		return s.eng.UpdateSettings(ctx, func(v *rosterdesk.Settings) { v.Schedule.Source = kind }, rsync.KeySyncSource)
+	}, func(_ rosterdesk.Settings, err error) {
 		if err != nil {
 			s.say(s.kindNote, errorText("Saving the connection", err), widget.DangerImportance)
 			s.showKind() // back to the stored kind

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"rosterdesk"
 	rsync "rosterdesk/sync"
 )
 
@@ -69,9 +70,9 @@ func (s *oneRosterScreen) confirmEnable() dialog.Dialog {
 }
 
 func (s *oneRosterScreen) setEnabled(on bool) <-chan struct{} {
-	return run(s.l, func(ctx context.Context) (map[string]string, error) {
-		return s.eng.SetSettings(ctx, map[string]string{rsync.KeyOneRosterOn: fmt.Sprint(on)})
-	}, func(_ map[string]string, err error) {
+	return run(s.l, func(ctx context.Context) (rosterdesk.Settings, error) {
+		return s.eng.UpdateSettings(ctx, func(v *rosterdesk.Settings) { v.OneRoster.Enabled = on }, rsync.KeyOneRosterOn)
+	}, func(_ rosterdesk.Settings, err error) {
 		if err != nil {
 			s.say(s.alignNote, errorText("Saving the OneRoster switch", err), widget.DangerImportance)
 		} else if s.onSettings != nil {

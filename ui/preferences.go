@@ -117,8 +117,8 @@ func (p *preferencesScreen) showSection(title string) {
 // refresh reloads the admin accounts and every setting, discarding unsaved edits.
 func (p *preferencesScreen) refresh() <-chan struct{} {
 	type loaded struct {
-		admins []rosterdesk.Admin
-		values map[string]string
+		admins   []rosterdesk.Admin
+		settings rosterdesk.Settings
 	}
 	p.bar.loading()
 	return run(p.l, func(ctx context.Context) (loaded, error) {
@@ -127,7 +127,7 @@ func (p *preferencesScreen) refresh() <-chan struct{} {
 		if r.admins, err = p.eng.Admins(ctx); err != nil {
 			return r, err
 		}
-		r.values, err = p.eng.AllSettings(ctx)
+		r.settings, err = p.eng.Settings(ctx)
 		return r, err
 	}, func(r loaded, err error) {
 		p.bar.loaded("the settings", err)
@@ -136,7 +136,7 @@ func (p *preferencesScreen) refresh() <-chan struct{} {
 		}
 		p.setAdmins(r.admins)
 		for _, s := range p.sections {
-			s.load(r.values)
+			s.load(r.settings)
 		}
 		p.tabs.Refresh()
 		p.showNextRun(false)
@@ -154,27 +154,42 @@ func (p *preferencesScreen) dirty() []*prefSection {
 	return out
 }
 
-// saveSection validates and stores one section with the engine.
+// saveSection validates and stores one section with the engine. Fields the
+// form could not read are refused with the engine's other messages, and
+// nothing is stored.
 func (p *preferencesScreen) saveSection(s *prefSection) <-chan struct{} {
-	vals, bad := s.collect()
+	e, bad := s.edit()
 	for k := range s.errs {
 		s.setErr(k, "")
 	}
-	if len(bad) > 0 {
-		s.showErrors(bad, vals)
-		return nil
+	var keys, good []string
+	for _, k := range s.keys() {
+		keys = append(keys, k)
+		if _, ok := bad[k]; !ok {
+			good = append(good, k)
+		}
 	}
 	s.save.Disable()
 	s.status.Importance = widget.MediumImportance
 	s.status.SetText("Saving…")
-	return run(p.l, func(ctx context.Context) (map[string]string, error) {
-		return p.eng.SetSettings(ctx, vals)
-	}, func(saved map[string]string, err error) {
+	return run(p.l, func(ctx context.Context) (rosterdesk.Settings, error) {
+		if len(bad) > 0 {
+			return rosterdesk.Settings{}, p.eng.CheckSettings(ctx, e, good...)
+		}
+		return p.eng.SaveFields(ctx, e, keys...)
+	}, func(saved rosterdesk.Settings, err error) {
 		var se *rsync.SettingsError
-		if errors.As(err, &se) {
-			s.showErrors(se.Fields, vals)
-			s.save.Enable()
-			return
+		if errors.As(err, &se) || len(bad) > 0 {
+			msgs := map[string]string{}
+			if se != nil {
+				maps.Copy(msgs, se.Fields)
+			}
+			maps.Copy(msgs, bad)
+			if len(msgs) > 0 {
+				s.showErrors(msgs, e, bad)
+				s.save.Enable()
+				return
+			}
 		}
 		if err != nil {
 			s.status.Importance = widget.DangerImportance
@@ -182,9 +197,7 @@ func (p *preferencesScreen) saveSection(s *prefSection) <-chan struct{} {
 			s.save.Enable()
 			return
 		}
-		stored := maps.Clone(s.stored)
-		maps.Copy(stored, saved)
-		s.load(stored)
+		s.load(saved)
 		s.status.Importance = widget.SuccessImportance
 		s.status.SetText("Saved.")
 		if s.onSaved != nil {

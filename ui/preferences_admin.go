@@ -27,16 +27,17 @@ func (p *preferencesScreen) adminSection() *prefSection {
 		fieldLabel("Credited admin"), container.NewBorder(nil, nil, nil, p.addAdmin, p.admin),
 		errs[rsync.KeyCreditedAdmin], p.adminNote)
 	p.admin.OnChanged = func(string) { s.edited() }
-	s.fill = func(v map[string]string) {
+	s.fill = func(v rosterdesk.Settings) {
 		p.admin.ClearSelected()
 		for _, a := range p.admins {
-			if strings.EqualFold(a.Email, v[rsync.KeyCreditedAdmin]) {
+			if strings.EqualFold(a.Email, v.Processes.CreditedAdmin) {
 				p.admin.SetSelected(adminLabel(a))
 			}
 		}
 	}
-	s.collect = func() (map[string]string, map[string]string) {
-		return map[string]string{rsync.KeyCreditedAdmin: p.selectedAdmin()}, nil
+	s.apply = func(v *rosterdesk.Settings) map[string]string {
+		v.Processes.CreditedAdmin = p.selectedAdmin()
+		return nil
 	}
 	return s
 }

@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -12,9 +12,6 @@ import (
 	rsync "rosterdesk/sync"
 )
 
-// keyLogRetention is the log retention setting, shown when the engine has it.
-const keyLogRetention = "log.retention_runs"
-
 // Choice labels, as on the product page.
 const (
 	procUsers        = "Users only"
@@ -24,11 +21,11 @@ const (
 	unsavedText      = "Unsaved changes"
 )
 
-var procValue = map[string]string{procUsers: string(rosterdesk.ScopeUsers), procUsersCourses: string(rosterdesk.ScopeUsersCourses)}
+var procValue = map[string]rosterdesk.Scope{procUsers: rosterdesk.ScopeUsers, procUsersCourses: rosterdesk.ScopeUsersCourses}
 
-var permValue = map[string]string{permUnits: rsync.PermUnitsLessons, permLessons: rsync.PermLessonsOnly}
+var permValue = map[string]rosterdesk.TeacherPermission{permUnits: rosterdesk.PermUnitsLessons, permLessons: rosterdesk.PermLessonsOnly}
 
-func keyFor(m map[string]string, v string) string {
+func keyFor[V comparable](m map[string]V, v V) string {
 	for k, x := range m {
 		if x == v {
 			return k
@@ -46,9 +43,10 @@ func (p *preferencesScreen) processSection() *prefSection {
 	s := p.section("Synchronization processes", "What a sync processes (the OneRoster zip upload, Sync now and the automated sync).", errs,
 		p.process, errs[rsync.KeySyncProcess], help)
 	p.process.OnChanged = func(string) { s.edited() }
-	s.fill = func(v map[string]string) { p.process.SetSelected(keyFor(procValue, v[rsync.KeySyncProcess])) }
-	s.collect = func() (map[string]string, map[string]string) {
-		return map[string]string{rsync.KeySyncProcess: procValue[p.process.Selected]}, nil
+	s.fill = func(v rosterdesk.Settings) { p.process.SetSelected(keyFor(procValue, v.Processes.Scope)) }
+	s.apply = func(v *rosterdesk.Settings) map[string]string {
+		v.Processes.Scope = procValue[p.process.Selected]
+		return nil
 	}
 	return s
 }
@@ -63,15 +61,18 @@ func (p *preferencesScreen) permissionSection() *prefSection {
 	s := p.section("Teacher permissions", "What teachers may edit in courses created by OneRoster.", errs,
 		p.permission, errs[rsync.KeyTeacherPerm], help)
 	p.permission.OnChanged = func(string) { s.edited() }
-	s.fill = func(v map[string]string) { p.permission.SetSelected(keyFor(permValue, v[rsync.KeyTeacherPerm])) }
-	s.collect = func() (map[string]string, map[string]string) {
-		return map[string]string{rsync.KeyTeacherPerm: permValue[p.permission.Selected]}, nil
+	s.fill = func(v rosterdesk.Settings) {
+		p.permission.SetSelected(keyFor(permValue, v.Processes.TeacherPermission))
+	}
+	s.apply = func(v *rosterdesk.Settings) map[string]string {
+		v.Processes.TeacherPermission = permValue[p.permission.Selected]
+		return nil
 	}
 	return s
 }
 
 func (p *preferencesScreen) automationSection() *prefSection {
-	errs := map[string]*widget.Label{rsync.KeyMarkMissingGone: errLabel(), rsync.KeyGradesMap: errLabel(), keyLogRetention: errLabel()}
+	errs := map[string]*widget.Label{rsync.KeyMarkMissingGone: errLabel(), rsync.KeyGradesMap: errLabel(), rsync.KeyLogRetention: errLabel()}
 	p.markGone = widget.NewCheck("Automatically mark missing users inactive", nil)
 	markHelp := widget.NewLabel("A user absent from a complete (bulk) users.csv is deactivated, never deleted. Off: absent users stay active.")
 	markHelp.Wrapping = fyne.TextWrapWord
@@ -82,7 +83,7 @@ func (p *preferencesScreen) automationSection() *prefSection {
 	p.retention = widget.NewEntry()
 	p.retainRow = container.NewVBox(fieldLabel("Keep the full log of the newest runs"),
 		container.NewHBox(container.NewGridWrap(fyne.NewSize(90, p.retention.MinSize().Height), p.retention), widget.NewLabel("runs (older runs keep their counts)")),
-		errs[keyLogRetention])
+		errs[rsync.KeyLogRetention])
 	p.retainRow.Hide()
 	s := p.section("Automation", "What a sync does automatically.", errs,
 		p.markGone, markHelp, errs[rsync.KeyMarkMissingGone],
@@ -90,28 +91,24 @@ func (p *preferencesScreen) automationSection() *prefSection {
 	p.markGone.OnChanged = func(bool) { s.edited() }
 	p.grades.onChanged = s.edited
 	p.retention.OnChanged = func(string) { s.edited() }
-	s.fill = func(v map[string]string) {
-		p.markGone.SetChecked(v[rsync.KeyMarkMissingGone] == "true")
-		pairs, _ := rsync.GradePairs(v[rsync.KeyGradesMap])
-		p.grades.set(pairs)
-		if r, ok := v[keyLogRetention]; ok {
-			p.retention.SetText(r)
-			p.retainRow.Show()
-		}
+	s.fill = func(v rosterdesk.Settings) {
+		p.markGone.SetChecked(v.Processes.MarkMissingInactive)
+		p.grades.set(rsync.PairsOf(v.Processes.GradesMap))
+		p.retention.SetText(strconv.Itoa(v.Logs.RetentionRuns))
+		p.retainRow.Show()
 	}
-	s.collect = func() (map[string]string, map[string]string) {
-		out := map[string]string{rsync.KeyMarkMissingGone: fmt.Sprint(p.markGone.Checked)}
-		var bad map[string]string
-		js, err := rsync.GradesMapJSON(p.grades.pairs())
-		if err != nil {
-			bad = map[string]string{rsync.KeyGradesMap: err.Error()}
+	s.apply = func(v *rosterdesk.Settings) map[string]string {
+		bad := map[string]string{}
+		v.Processes.MarkMissingInactive = p.markGone.Checked
+		if m, err := rsync.GradesMap(p.grades.pairs()); err != nil {
+			bad[rsync.KeyGradesMap] = err.Error()
 		} else {
-			out[rsync.KeyGradesMap] = js
+			v.Processes.GradesMap = m
 		}
-		if p.retainRow.Visible() {
-			out[keyLogRetention] = strings.TrimSpace(p.retention.Text)
+		if err := rsync.ReadSetting(v, rsync.KeyLogRetention, strings.TrimSpace(p.retention.Text)); err != nil {
+			bad[rsync.KeyLogRetention] = err.Error()
 		}
-		return out, bad
+		return bad
 	}
 	return s
 }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -8,6 +10,9 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"rosterdesk"
+	rsync "rosterdesk/sync"
 )
 
 // prefSection is one section of the Preferences screen: its fields, its own
@@ -18,17 +23,47 @@ type prefSection struct {
 	save    *widget.Button
 	status  *widget.Label
 	errs    map[string]*widget.Label // setting key → message beside its field
-	stored  map[string]string        // values as last loaded or saved
+	stored  rosterdesk.Settings      // the settings as last loaded or saved
+	loaded  bool                     // stored holds the settings
 	loading bool                     // widgets are being filled: not an edit
 
-	fill    func(values map[string]string) // stored values → widgets
-	collect func() (map[string]string, map[string]string)
-	onSaved func(values map[string]string)
+	fill    func(s rosterdesk.Settings) // stored settings → widgets
+	apply   func(s *rosterdesk.Settings) map[string]string
+	onSaved func(s rosterdesk.Settings)
 	changed func() // told when dirtiness may have changed
 
 	scroll *container.Scroll // the section's page, scrolled to a refused field
 	body   *fyne.Container   // the page's fields
 	errAt  map[string]string // a field's value when its message was set
+}
+
+// keys are the settings the section edits: the fields it has messages beside.
+func (s *prefSection) keys() []string {
+	keys := make([]string, 0, len(s.errs))
+	for k := range s.errs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// edit is the stored settings with the section's widgets applied, and the
+// messages of the fields the form could not read (the engine's words).
+func (s *prefSection) edit() (rosterdesk.Settings, map[string]string) {
+	e := s.stored
+	e.Processes.GradesMap = maps.Clone(e.Processes.GradesMap)
+	e.Schedule.Days = slices.Clone(e.Schedule.Days)
+	bad := s.apply(&e)
+	return e, bad
+}
+
+// shown is what a field holds, to tell when it changes: its message when
+// the form could not read it, else its value as text.
+func shown(e rosterdesk.Settings, bad map[string]string, key string) string {
+	if msg, ok := bad[key]; ok {
+		return "\x00" + msg
+	}
+	return rsync.SettingText(e, key)
 }
 
 // errLabel is a validation message shown next to a field.
@@ -58,15 +93,15 @@ func (s *prefSection) setErr(key, msg string) {
 
 // dirty tells whether the widgets differ from what is stored.
 func (s *prefSection) dirty() bool {
-	if s.stored == nil {
+	if !s.loaded {
 		return false
 	}
-	vals, bad := s.collect()
+	e, bad := s.edit()
 	if len(bad) > 0 {
 		return true
 	}
-	for k, v := range vals {
-		if s.stored[k] != v {
+	for _, k := range s.keys() {
+		if rsync.SettingText(e, k) != rsync.SettingText(s.stored, k) {
 			return true
 		}
 	}
@@ -80,9 +115,9 @@ func (s *prefSection) edited() {
 		return
 	}
 	if len(s.errAt) > 0 {
-		vals, bad := s.collect()
+		e, bad := s.edit()
 		for k, at := range s.errAt {
-			if _, still := bad[k]; !still && vals[k] != at {
+			if _, still := bad[k]; !still && shown(e, bad, k) != at {
 				s.setErr(k, "")
 			}
 		}
@@ -91,8 +126,8 @@ func (s *prefSection) edited() {
 }
 
 // showErrors puts the engine's or the form's messages beside their fields
-// (vals are the values refused) and scrolls the page to the first one.
-func (s *prefSection) showErrors(msgs, vals map[string]string) {
+// (e and bad are the edit refused) and scrolls the page to the first one.
+func (s *prefSection) showErrors(msgs map[string]string, e rosterdesk.Settings, bad map[string]string) {
 	keys := make([]string, 0, len(msgs))
 	for k := range msgs {
 		keys = append(keys, k)
@@ -103,7 +138,7 @@ func (s *prefSection) showErrors(msgs, vals map[string]string) {
 		if s.errAt == nil {
 			s.errAt = map[string]string{}
 		}
-		s.errAt[k] = vals[k]
+		s.errAt[k] = shown(e, bad, k)
 	}
 	s.status.Importance = widget.DangerImportance
 	s.status.SetText("Not saved: fix the fields marked in red.")
@@ -159,11 +194,11 @@ func (s *prefSection) update() {
 	}
 }
 
-// load shows stored values in the widgets.
-func (s *prefSection) load(values map[string]string) {
-	s.stored = values
+// load shows the stored settings in the widgets.
+func (s *prefSection) load(stored rosterdesk.Settings) {
+	s.stored, s.loaded = stored, true
 	s.loading = true
-	s.fill(values)
+	s.fill(stored)
 	s.loading = false
 	for k := range s.errs {
 		s.setErr(k, "")

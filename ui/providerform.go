@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -379,9 +381,8 @@ func plainSettingsError(err error) string {
 	var se *rsync.SettingsError
 	if errors.As(err, &se) {
 		var parts []string
-		for k, msg := range se.Fields {
-			name := strings.ReplaceAll(strings.TrimPrefix(k, "provider."), "_", " ")
-			parts = append(parts, fmt.Sprintf("%s: %s", name, msg))
+		for _, k := range slices.Sorted(maps.Keys(se.Fields)) {
+			parts = append(parts, fmt.Sprintf("%s: %s", rsync.ConnectionFieldName(k), se.Fields[k]))
 		}
 		return strings.Join(parts, "; ")
 	}

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"rosterdesk"
 	rsync "rosterdesk/sync"
 )
 
@@ -28,7 +30,7 @@ const (
 	srcFolder   = "A watched folder"
 )
 
-var srcValue = map[string]string{srcProvider: string(rsync.SourceProvider), srcBundle: string(rsync.SourceBundle), srcFolder: string(rsync.SourceFolder)}
+var srcValue = map[string]rosterdesk.SourceKind{srcProvider: rosterdesk.SourceProvider, srcBundle: rosterdesk.SourceBundle, srcFolder: rosterdesk.SourceFolder}
 
 // logLevels are the log file's levels, as setting log.level takes them.
 var logLevels = []string{"debug", "info", "warn", "error"}
@@ -141,9 +143,9 @@ func (p *preferencesScreen) scheduleSection() *prefSection {
 	s := p.section("Schedule", "When the automated sync runs, what it reads, and when it pauses. Days, times and dates are in UTC; "+
 		"days and time are required while the sync is enabled. Saving puts the schedule in force at once.", errs,
 		when, widget.NewSeparator(), container.NewGridWithColumns(2, what, pause))
-	s.onSaved = func(saved map[string]string) {
-		if lvl, ok := saved[rsync.KeyLogLevel]; ok && a.setLogLevel != nil {
-			a.setLogLevel(lvl)
+	s.onSaved = func(saved rosterdesk.Settings) {
+		if a.setLogLevel != nil {
+			a.setLogLevel(saved.Logs.Level)
 		}
 		p.showNextRun(true)
 	}
@@ -157,39 +159,40 @@ func (p *preferencesScreen) scheduleSection() *prefSection {
 		e.OnChanged = func(string) { edited() }
 	}
 	a.logLevel.OnChanged = func(string) { edited() }
-	s.fill = func(v map[string]string) {
-		p.enabled.SetChecked(v[rsync.KeySyncEnabled] == "true")
+	s.fill = func(v rosterdesk.Settings) {
+		sc := v.Schedule
+		p.enabled.SetChecked(sc.Enabled)
 		var sel []string
-		days, _ := rsync.ParseDays(v[rsync.KeySyncDays])
-		for _, d := range days {
+		for _, d := range sc.Days.Names() {
 			sel = append(sel, strings.ToUpper(d[:1])+d[1:])
 		}
 		p.days.SetSelected(sel)
-		p.at.SetText(v[rsync.KeySyncTime])
+		p.at.SetText(sc.Time.String())
 		p.updatePreview()
-		a.automated.SetChecked(v[rsync.KeyAutomatedImports] == "true")
-		a.source.SetSelected(keyFor(srcValue, v[rsync.KeySyncSource]))
+		a.automated.SetChecked(sc.AutomatedImports)
+		a.source.SetSelected(keyFor(srcValue, sc.Source))
 		p.showFolderRow()
-		a.folder.SetText(v[rsync.KeyWatchFolder])
-		a.pauseFrom.SetText(v[rsync.KeyPauseFrom])
-		a.pauseUntil.SetText(v[rsync.KeyPauseUntil])
-		a.missed.SetText(v[rsync.KeyMissedRunHours])
-		a.logLevel.SetSelected(v[rsync.KeyLogLevel])
-		p.showPause(rsync.Pause{From: v[rsync.KeyPauseFrom], Until: v[rsync.KeyPauseUntil]})
+		a.folder.SetText(sc.WatchFolder)
+		a.pauseFrom.SetText(sc.PauseFrom.String())
+		a.pauseUntil.SetText(sc.PauseUntil.String())
+		a.missed.SetText(strconv.Itoa(sc.MissedRunHours))
+		a.logLevel.SetSelected(v.Logs.Level)
+		p.showPause(rsync.Pause{From: sc.PauseFrom.String(), Until: sc.PauseUntil.String()})
 	}
-	s.collect = func() (map[string]string, map[string]string) {
-		return map[string]string{
-			rsync.KeySyncEnabled:      fmt.Sprint(p.enabled.Checked),
-			rsync.KeySyncDays:         p.dayList(),
-			rsync.KeySyncTime:         strings.TrimSpace(p.at.Text),
-			rsync.KeyAutomatedImports: fmt.Sprint(a.automated.Checked),
-			rsync.KeySyncSource:       srcValue[a.source.Selected],
-			rsync.KeyWatchFolder:      strings.TrimSpace(a.folder.Text),
-			rsync.KeyPauseFrom:        strings.TrimSpace(a.pauseFrom.Text),
-			rsync.KeyPauseUntil:       strings.TrimSpace(a.pauseUntil.Text),
-			rsync.KeyMissedRunHours:   strings.TrimSpace(a.missed.Text),
-			rsync.KeyLogLevel:         a.logLevel.Selected,
-		}, nil
+	s.apply = func(v *rosterdesk.Settings) map[string]string {
+		bad := map[string]string{}
+		sc := &v.Schedule
+		sc.Enabled, sc.AutomatedImports = p.enabled.Checked, a.automated.Checked
+		sc.Days, _ = rosterdesk.ParseWeekdays(p.dayList())
+		sc.Source, sc.WatchFolder = srcValue[a.source.Selected], strings.TrimSpace(a.folder.Text)
+		v.Logs.Level = a.logLevel.Selected
+		for key, e := range map[string]*widget.Entry{rsync.KeySyncTime: p.at, rsync.KeyPauseFrom: a.pauseFrom,
+			rsync.KeyPauseUntil: a.pauseUntil, rsync.KeyMissedRunHours: a.missed} {
+			if err := rsync.ReadSetting(v, key, strings.TrimSpace(e.Text)); err != nil {
+				bad[key] = err.Error()
+			}
+		}
+		return bad
 	}
 	p.setLogFile("in the folder About shows")
 	return s
@@ -306,9 +309,9 @@ func (p *preferencesScreen) reloadSchedule() <-chan struct{} {
 	if s.dirty() {
 		return nil
 	}
-	return run(p.l, func(ctx context.Context) (map[string]string, error) {
-		return p.eng.AllSettings(ctx)
-	}, func(v map[string]string, err error) {
+	return run(p.l, func(ctx context.Context) (rosterdesk.Settings, error) {
+		return p.eng.Settings(ctx)
+	}, func(v rosterdesk.Settings, err error) {
 		if err != nil || s.dirty() {
 			return
 		}

@@ -97,7 +97,7 @@ func (f *adminForm) submit() <-chan struct{} {
 				return a, err
 			}
 		}
-		_, err := f.eng.SetSettings(ctx, map[string]string{rsync.KeyCreditedAdmin: a.Email})
+		_, err := f.eng.UpdateSettings(ctx, func(v *rosterdesk.Settings) { v.Processes.CreditedAdmin = a.Email }, rsync.KeyCreditedAdmin)
 		return a, err
 	}, func(a rosterdesk.Admin, err error) {
 		f.save.Enable()
@@ -303,9 +303,11 @@ func (m *mainUI) firstRun() <-chan struct{} {
 	return run(m.load, func(ctx context.Context) (state, error) {
 		var s state
 		var err error
-		if s.credited, err = m.eng.Setting(ctx, rsync.KeyCreditedAdmin); err != nil {
+		set, err := m.eng.Settings(ctx)
+		if err != nil {
 			return s, err
 		}
+		s.credited = set.Processes.CreditedAdmin
 		if s.admins, err = m.eng.Admins(ctx); err != nil {
 			return s, err
 		}
