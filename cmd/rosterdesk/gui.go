@@ -56,8 +56,8 @@ func runGUI(dbPath string, log zerolog.Logger) (err error) {
 	defer cancel()
 	logPath := filepath.Join(appinfo.LogDir(), appLogName)
 	level := &levelHook{}
-	setting, readErr := eng.Setting(ctx, rsync.KeyLogLevel)
-	level.set(setting) // "" when it could not be read: info
+	set, readErr := eng.Settings(ctx)
+	level.set(set.Logs.Level) // "" when it could not be read: info
 	var also io.Writer
 	if _, err := os.Stderr.Stat(); err == nil { // none for a Windows GUI program
 		also = os.Stderr

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	rsync "rosterdesk/sync"
 	"rosterdesk/sync/rest"
@@ -226,9 +227,12 @@ func (c *cli) providerShow(args []string) int {
 		}
 	}
 	fmt.Fprintf(c.out, "  %-18s %s\n", "client secret", st.Where+" — "+st.Note)
-	for _, k := range []string{rsync.KeyProviderLastFull, rsync.KeyProviderLastPull} {
-		if v, _ := c.eng.Setting(c.ctx, k); v != "" {
-			fmt.Fprintf(c.out, "  %-18s %s\n", strings.TrimPrefix(k, "provider."), v)
+	for _, last := range []struct {
+		name string
+		at   time.Time
+	}{{"last_full_pull", p.LastFullPull}, {"last_pull", p.LastPull}} {
+		if !last.at.IsZero() {
+			fmt.Fprintf(c.out, "  %-18s %s\n", last.name, last.at.UTC().Format(time.RFC3339))
 		}
 	}
 	return exitOK

@@ -14,7 +14,6 @@ import (
 	"gopkg.in/natefinch/lumberjack.v2"
 
 	"rosterdesk/internal/appinfo"
-	rsync "rosterdesk/sync"
 )
 
 // fileLogger writes structured lines to a rotating file (and to also, when set).
@@ -34,8 +33,8 @@ func (c *cli) serve(args []string) int {
 	if _, ok := c.parse(fs, args, 0); !ok {
 		return exitUnusable
 	}
-	setting, readErr := c.eng.Setting(c.ctx, rsync.KeyLogLevel)
-	level, err := zerolog.ParseLevel(setting)
+	set, readErr := c.eng.Settings(c.ctx)
+	level, err := zerolog.ParseLevel(set.Logs.Level)
 	if err != nil || level == zerolog.NoLevel {
 		level = zerolog.InfoLevel
 	}
