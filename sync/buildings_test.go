@@ -4,7 +4,6 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"rosterdesk"
@@ -70,7 +69,7 @@ func TestNewSchoolInRoutineSync(t *testing.T) {
 	if roster(t, e).Assignments.Active != active {
 		t.Fatalf("assignments %d, were %d", roster(t, e).Assignments.Active, active)
 	}
-	if l := findLog(res.Log, SevInfo, "orgs.csv", "building.changed"); l == nil || l.SourcedID != "sch-new" || !strings.Contains(l.Message, "Riverside Academy") || !strings.Contains(l.Message, "added") {
+	if l := findLog(res.Log, SevInfo, "orgs.csv", "building.changed"); l == nil || l.SourcedID != "sch-new" || !says(l.Message, "Riverside Academy") || !says(l.Message, "added") {
 		t.Fatalf("log of the added building: %+v", l)
 	}
 	b, err := e.DB.BuildingBySIS(ctx, "sch-new")
@@ -155,7 +154,7 @@ func TestNewSchoolWithOneRosterOff(t *testing.T) {
 		t.Fatalf("roster %+v, was %+v", after, before)
 	}
 	l := findLog(res.Log, SevWarning, "users.csv", "school.not_aligned")
-	if l == nil || !strings.Contains(l.Message, "Riverside Academy (sch-new)") || !strings.Contains(l.Message, "20 rows like this") {
+	if l == nil || !says(l.Message, "Riverside Academy (sch-new)") || !says(l.Message, "20 rows like this") {
 		t.Fatalf("warning %+v", l)
 	}
 	for _, id := range moved[:3] {

@@ -21,7 +21,7 @@ func TestRefusesWithoutCreditedAdmin(t *testing.T) {
 	}
 	defer e.Close()
 	res, err := e.Sync(context.Background(), district().zip(t, ""), Options{Scope: rosterdesk.ScopeBuildings})
-	if !IsRefused(err) || res.Status != rosterdesk.StatusRefused || !strings.Contains(res.Message, "admin") {
+	if !IsRefused(err) || res.Status != rosterdesk.StatusRefused || !says(res.Message, "admin") {
 		t.Fatalf("want refusal naming the admin, got %v %+v", err, res)
 	}
 	runs, _ := e.History(context.Background(), 0, 0)
@@ -201,7 +201,7 @@ func TestUnalignedSchoolUsersIgnored(t *testing.T) {
 	if u := res.Counts.Users; u.Ignored != 2 || u.Added != 4 {
 		t.Fatalf("users %+v", u)
 	}
-	if l := findLog(res.Log, SevWarning, "users.csv", "school.not_aligned"); l == nil || l.SourcedID != "u3" || !strings.Contains(l.Message, "Maple High (sch2)") {
+	if l := findLog(res.Log, SevWarning, "users.csv", "school.not_aligned"); l == nil || l.SourcedID != "u3" || !says(l.Message, "Maple High (sch2)") {
 		t.Fatalf("want an info naming u3 and sch2, got %+v", l)
 	}
 	// Classes of sch2 are ignored too, and so are their enrollments: no errors.
@@ -310,7 +310,7 @@ func TestOneRunAtATime(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, err := e.Sync(context.Background(), district().zip(t, ""), Options{Scope: rosterdesk.ScopeBuildings})
-	if !IsRefused(err) || !strings.Contains(res.Message, "in progress") {
+	if !IsRefused(err) || !says(res.Message, "in progress") {
 		t.Fatalf("want a refusal while another run writes, got %v", err)
 	}
 	unlock()

@@ -257,7 +257,7 @@ func TestProtectedRecordsAreNeverDeactivated(t *testing.T) {
 		t.Fatal("an unprotected record was kept")
 	}
 	l := findLog(res.Log, SevInfo, "users.csv", "record.protected")
-	if l == nil || l.SourcedID != "u2" || !strings.Contains(l.Message, "absent from users.csv") {
+	if l == nil || l.SourcedID != "u2" || !says(l.Message, "absent from users.csv") {
 		t.Fatalf("protected log %+v", l)
 	}
 }

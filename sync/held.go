@@ -84,7 +84,7 @@ type storedOptions struct {
 	Version  string `json:"oneroster_version,omitempty"`
 	Manifest string `json:"manifest,omitempty"`
 	// An automated run that did not run: why (SkipPaused).
-	Skip string `json:"skip,omitempty"`
+	Skip SkipReason `json:"skip,omitempty"`
 }
 
 func optionsJSON(opt Options) string { return runOptionsJSON(opt, nil) }

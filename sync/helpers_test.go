@@ -204,6 +204,10 @@ func record(t *testing.T, e *Engine, tbl *data.Table, id string) *data.Record {
 	return r
 }
 
+// says tells whether a message holds text: a test may assert what a message
+// tells the admin; the engine itself never branches on a message's text.
+func says(message, text string) bool { return strings.Contains(message, text) }
+
 // findLog returns the first log entry matching rule (and file when given).
 func findLog(entries []rosterdesk.LogEntry, sev, file, rule string) *rosterdesk.LogEntry {
 	for i, e := range entries {

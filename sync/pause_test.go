@@ -3,7 +3,6 @@ package sync
 import (
 	"context"
 	"errors"
-	"strings"
 	"testing"
 	"time"
 
@@ -37,7 +36,7 @@ func TestPauseFromAndResume(t *testing.T) {
 		t.Fatalf("open pause: %+v %v", p, err)
 	}
 	res, err := e.AutomatedRun(ctx, mon)
-	if err != nil || res.Status != rosterdesk.StatusSkipped || !strings.Contains(res.Message, "paused from 2026-11-23") {
+	if err != nil || res.Status != rosterdesk.StatusSkipped || !says(res.Message, "paused from 2026-11-23") {
 		t.Fatalf("automated run while paused: %+v %v", res, err)
 	}
 

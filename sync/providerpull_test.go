@@ -174,7 +174,7 @@ func TestProviderFaultsThatFail(t *testing.T) {
 				t.Fatalf("no %s error on %s in %+v", c.rule, c.file, res.Log)
 			}
 			for _, w := range c.words {
-				if !strings.Contains(en.Message, w) {
+				if !says(en.Message, w) {
 					t.Errorf("log %q lacks %q", en.Message, w)
 				}
 			}

@@ -93,7 +93,7 @@ func TestPullChangedBetweenPages(t *testing.T) {
 		t.Fatalf("counts %+v, %d errors", k, res.Errors)
 	}
 	l := findLog(res.Log, SevWarning, "", "pull.repulled")
-	if l == nil || !strings.Contains(l.Message, skipped) || !strings.Contains(l.Message, "second pull is consistent") {
+	if l == nil || !says(l.Message, skipped) || !says(l.Message, "second pull is consistent") {
 		t.Fatalf("log %+v", l)
 	}
 	if r := record(t, e, data.Users, skipped); !r.Active {
@@ -133,7 +133,7 @@ func TestPullInconsistentTwiceIsHeld(t *testing.T) {
 	if err != nil || ap.Status != rosterdesk.StatusApplied || ap.Counts.Users.Deactivated != 0 {
 		t.Fatalf("approved: %v %+v", err, ap)
 	}
-	if l := findLog(ap.Log, SevWarning, "", "pull.inconsistent"); l == nil || l.SourcedID != skipped || !strings.Contains(l.Message, "not in this pull") {
+	if l := findLog(ap.Log, SevWarning, "", "pull.inconsistent"); l == nil || l.SourcedID != skipped || !says(l.Message, "not in this pull") {
 		t.Fatalf("log %+v", l)
 	}
 	if r := record(t, e, data.Users, skipped); !r.Active {
@@ -165,7 +165,7 @@ func TestReferenceMessagesSayWhatIsTrue(t *testing.T) {
 		"e6": "user u8 is not in users.csv nor in the roster",
 	}
 	for _, l := range res.Log {
-		if w, ok := want[l.SourcedID]; ok && l.File == "enrollments.csv" && strings.Contains(l.Message, w) {
+		if w, ok := want[l.SourcedID]; ok && l.File == "enrollments.csv" && says(l.Message, w) {
 			delete(want, l.SourcedID)
 		}
 	}
@@ -181,7 +181,7 @@ func TestReferenceMessagesSayWhatIsTrue(t *testing.T) {
 	}
 	found := false
 	for _, l := range res.Log {
-		found = found || l.SourcedID == "e6" && strings.Contains(l.Message, "user u8 is not in this pull nor in the roster")
+		found = found || l.SourcedID == "e6" && says(l.Message, "user u8 is not in this pull nor in the roster")
 	}
 	if !found {
 		t.Fatalf("no 'not in this pull': %+v", res.Log)

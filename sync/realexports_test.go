@@ -36,7 +36,7 @@ func TestTobedeletedClassInBulkIsRowError(t *testing.T) {
 		found := false
 		for _, l := range res.Log {
 			if l.Severity == SevError && l.File == "enrollments.csv" && l.SourcedID == id && l.Rule == "ref.tobedeleted" &&
-				strings.Contains(l.Message, "class k2 is marked tobedeleted in classes.csv") && l.Line > 0 {
+				says(l.Message, "class k2 is marked tobedeleted in classes.csv") && l.Line > 0 {
 				found = true
 			}
 		}
@@ -169,7 +169,7 @@ func TestGradeNamesMappedToCEDS(t *testing.T) {
 	if l == nil || l.SourcedID != "u1" || !strings.HasPrefix(l.Message, `grade "Second grade" read as the CEDS code 02; if your district means something else by it, say so in Preferences › Grade level matrix`) {
 		t.Fatalf("grade warning %+v", l)
 	}
-	if !strings.Contains(l.Message, "(2 rows like this") {
+	if !says(l.Message, "(2 rows like this") {
 		t.Fatalf("the matrix's own Kindergarten should not be warned: %s", l.Message)
 	}
 }
@@ -183,8 +183,8 @@ func TestExcelDatesNamed(t *testing.T) {
 		t.Fatal(err)
 	}
 	l := findLog(rep.Log, SevError, "enrollments.csv", "date.invalid")
-	if l == nil || l.SourcedID != "e1" || !strings.Contains(l.Message, `beginDate "8/15/2026" is not a date (YYYY-MM-DD): it looks edited in Excel`) ||
-		!strings.Contains(l.Message, "yyyy-mm-dd") {
+	if l == nil || l.SourcedID != "e1" || !says(l.Message, `beginDate "8/15/2026" is not a date (YYYY-MM-DD): it looks edited in Excel`) ||
+		!says(l.Message, "yyyy-mm-dd") {
 		t.Fatalf("excel date %+v", l)
 	}
 }
@@ -215,11 +215,11 @@ func TestExcelUnicodeTextAndDelimiters(t *testing.T) {
 		t.Fatalf("u1 %+v", u.Fields)
 	}
 	l := findLog(res.Log, SevWarning, "users.csv", "encoding.utf16")
-	if l == nil || !strings.Contains(l.Message, `is UTF-16 text (what Excel saves as "Unicode Text"), not UTF-8; decoded and read`) ||
-		!strings.Contains(l.Message, `"CSV UTF-8 (Comma delimited)"`) {
+	if l == nil || !says(l.Message, `is UTF-16 text (what Excel saves as "Unicode Text"), not UTF-8; decoded and read`) ||
+		!says(l.Message, `"CSV UTF-8 (Comma delimited)"`) {
 		t.Fatalf("utf16 warning %+v", l)
 	}
-	if l := findLog(res.Log, SevWarning, "users.csv", "csv.delimiter"); l == nil || !strings.Contains(l.Message, "separates its columns with tabs, not commas") {
+	if l := findLog(res.Log, SevWarning, "users.csv", "csv.delimiter"); l == nil || !says(l.Message, "separates its columns with tabs, not commas") {
 		t.Fatalf("delimiter warning %+v", l)
 	}
 	// Semicolons, as Excel saves CSV in many European locales; the manifest too.
@@ -247,12 +247,12 @@ func TestManifestVersionsWarned(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l := findLog(rep.Log, SevWarning, "manifest.csv", "manifest.version"); l == nil || !strings.Contains(l.Message, `manifest.version "2.0" is not 1.0`) {
+	if l := findLog(rep.Log, SevWarning, "manifest.csv", "manifest.version"); l == nil || !says(l.Message, `manifest.version "2.0" is not 1.0`) {
 		t.Fatalf("manifest.version %+v", rep.Log)
 	}
 	found := false
 	for _, l := range rep.Log {
-		if l.Severity == SevWarning && strings.Contains(l.Message, `oneroster.version "1.3" is not 1.1 or 1.2`) {
+		if l.Severity == SevWarning && says(l.Message, `oneroster.version "1.3" is not 1.1 or 1.2`) {
 			found = true
 		}
 	}
@@ -346,7 +346,7 @@ func TestValidateReportsEveryFileInOnePass(t *testing.T) {
 	}
 	for f, msg := range want {
 		l := findLog(rep.Log, SevError, f, "file.unusable")
-		if l == nil || !strings.Contains(l.Message, msg) || strings.Contains(l.Message, "imported") {
+		if l == nil || !says(l.Message, msg) || says(l.Message, "imported") {
 			t.Errorf("%s: want %q, got %+v", f, msg, l)
 		}
 		if !strings.Contains(rep.Unusable[f], msg) {
@@ -354,7 +354,7 @@ func TestValidateReportsEveryFileInOnePass(t *testing.T) {
 		}
 	}
 	// Beside them: a header warning in an unusable file, and a row error in a readable one.
-	if l := findLog(rep.Log, SevWarning, "classes.csv", "header.unknown"); l == nil || !strings.Contains(l.Message, "extra") {
+	if l := findLog(rep.Log, SevWarning, "classes.csv", "header.unknown"); l == nil || !says(l.Message, "extra") {
 		t.Errorf("classes.csv unknown column not reported %+v", l)
 	}
 	if l := findLog(rep.Log, SevError, "courses.csv", "required.missing"); l == nil || l.SourcedID != "c2" {
@@ -380,7 +380,7 @@ func TestValidateReportsEveryFileInOnePass(t *testing.T) {
 	// The building sync works, and its log says what the rest of the bundle lacks.
 	res := mustSync(t, e, d.zip(t, ""), rosterdesk.ScopeBuildings)
 	for _, f := range []string{"users.csv", "classes.csv", "academicSessions.csv"} {
-		if l := findLog(res.Log, SevWarning, f, "bundle.lacking"); l == nil || !strings.Contains(l.Message, "sync of this bundle would be refused") {
+		if l := findLog(res.Log, SevWarning, f, "bundle.lacking"); l == nil || !says(l.Message, "sync of this bundle would be refused") {
 			t.Errorf("building sync says nothing of %s: %+v", f, l)
 		}
 	}
@@ -416,14 +416,14 @@ func TestOneRoster10Recognised(t *testing.T) {
 	}
 	for _, need := range []string{"this is a OneRoster 1.0 export", "a manifest.csv", "users.csv: add enabledUser, rename agents to agentSourcedIds, rename userId to userIds",
 		"classes.csv: rename grade to grades, rename termSourcedId to termSourcedIds", "academicSessions.csv: add schoolYear", "courses.csv: rename grade to grades, rename schoolYearId to schoolYearSourcedId"} {
-		if !strings.Contains(l.Message, need) {
+		if !says(l.Message, need) {
 			t.Errorf("1.0 message lacks %q: %s", need, l.Message)
 		}
 	}
-	if l := findLog(rep.Log, SevWarning, "manifest.csv", "manifest.missing"); l == nil || strings.Contains(l.Message, "1.1 detected") {
+	if l := findLog(rep.Log, SevWarning, "manifest.csv", "manifest.missing"); l == nil || says(l.Message, "1.1 detected") {
 		t.Errorf("manifest line %+v", l)
 	}
-	if l := findLog(rep.Log, SevWarning, "users.csv", "header.unknown"); l == nil || !strings.Contains(l.Message, "userId (the OneRoster 1.0 name of userIds)") {
+	if l := findLog(rep.Log, SevWarning, "users.csv", "header.unknown"); l == nil || !says(l.Message, "userId (the OneRoster 1.0 name of userIds)") {
 		t.Errorf("1.0 column not named %+v", l)
 	}
 	// Its orgs.csv has every 1.1 column: usable for buildings, and said so.
@@ -446,11 +446,11 @@ func TestBrokenQuoteTakesNothingAway(t *testing.T) {
 		user("t1", "sch1", "teacher", "Tom"))
 	res := mustSync(t, e, d.with("users.csv", broken).zip(t, ""), rosterdesk.ScopeUsers)
 	l := findLog(res.Log, SevError, "users.csv", "csv.quote")
-	if l == nil || l.Line != 2 || !strings.Contains(l.Message, "lines 2 to 4 read as one field; this row is skipped and reading resumes on line 3") {
+	if l == nil || l.Line != 2 || !says(l.Message, "lines 2 to 4 read as one field; this row is skipped and reading resumes on line 3") {
 		t.Fatalf("quote error %+v", res.Log)
 	}
 	if w := findLog(res.Log, SevWarning, "users.csv", "file.damaged"); w == nil ||
-		!strings.Contains(w.Message, "is damaged (line 2: malformed quotes): its rows were read where they could be, but nothing absent from it is deactivated or removed in this run") {
+		!says(w.Message, "is damaged (line 2: malformed quotes): its rows were read where they could be, but nothing absent from it is deactivated or removed in this run") {
 		t.Fatalf("damaged warning %+v", res.Log)
 	}
 	if res.Counts.Users.Deactivated != 0 || res.Counts.Users.Errors != 1 {
@@ -511,7 +511,7 @@ func TestExcelScientificNumbersNamed(t *testing.T) {
 		!strings.HasPrefix(l.Message, "identifier 1.23457E+11 is a long number in Excel's scientific notation, so its digits are lost: the file looks edited in Excel") {
 		t.Fatalf("scientific notation %+v", rep.Log)
 	}
-	if l := findLog(rep.Log, SevError, "enrollments.csv", "date.invalid"); l == nil || !strings.Contains(l.Message, "it looks edited in Excel") {
+	if l := findLog(rep.Log, SevError, "enrollments.csv", "date.invalid"); l == nil || !says(l.Message, "it looks edited in Excel") {
 		t.Fatalf("15-Aug-26 %+v", l)
 	}
 }
@@ -523,7 +523,7 @@ func TestBuildingSyncSaysRolesLacking(t *testing.T) {
 	d["users.csv"] = lines("sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password,userMasterIdentifier,preferredGivenName,preferredMiddleName,preferredFamilyName,primaryOrgSourcedId,pronouns",
 		"u1,,,true,ann,,Ann,Smith,,,,,,,05,,,,,,sch1,")
 	res := mustSync(t, newEngine(t), d.zip(t, ""), rosterdesk.ScopeBuildings)
-	if l := findLog(res.Log, SevWarning, "roles.csv", "bundle.lacking"); l == nil || !strings.Contains(l.Message, "a users sync of this bundle would be refused") {
+	if l := findLog(res.Log, SevWarning, "roles.csv", "bundle.lacking"); l == nil || !says(l.Message, "a users sync of this bundle would be refused") {
 		t.Fatalf("%+v", res.Log)
 	}
 }
@@ -567,7 +567,7 @@ func TestValidatorWords(t *testing.T) {
 		t.Fatalf("%+v", l)
 	}
 	for _, l := range rep.Log {
-		if strings.Contains(l.Message, "nothing was imported") || strings.Contains(l.Message, "is changed") {
+		if says(l.Message, "nothing was imported") || says(l.Message, "is changed") {
 			t.Errorf("importer's words in the validator: %+v", l)
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/rs/zerolog"
@@ -20,7 +19,7 @@ func TestLoadSampleRefusedWithoutCreditedAdmin(t *testing.T) {
 	}
 	defer e.Close()
 	res, err := e.LoadSample(context.Background(), nil)
-	if !IsRefused(err) || res == nil || res.Status != rosterdesk.StatusRefused || !strings.Contains(res.Message, "admin") {
+	if !IsRefused(err) || res == nil || res.Status != rosterdesk.StatusRefused || !says(res.Message, "admin") {
 		t.Fatalf("want a refusal naming the admin, got %v %+v", err, res)
 	}
 	if n, _ := e.RunCount(context.Background()); n != 0 {
@@ -73,7 +72,7 @@ func TestLoadSample(t *testing.T) {
 
 	// Loaded once: a second load would mix two districts, so it is refused.
 	res, err = e.LoadSample(ctx, nil)
-	if !IsRefused(err) || res.Status != rosterdesk.StatusRefused || !strings.Contains(res.Message, "empty roster") {
+	if !IsRefused(err) || res.Status != rosterdesk.StatusRefused || !says(res.Message, "empty roster") {
 		t.Fatalf("second load: want a refusal, got %v %+v", err, res)
 	}
 	if n, _ := e.RunCount(ctx); n != 2 {
@@ -89,7 +88,7 @@ func TestLoadSampleRefusedOnRosterWithData(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, err := e.LoadSample(ctx, nil)
-	if !IsRefused(err) || res.Status != rosterdesk.StatusRefused || !strings.Contains(res.Message, "1 building,") {
+	if !IsRefused(err) || res.Status != rosterdesk.StatusRefused || !says(res.Message, "1 building,") {
 		t.Fatalf("want a refusal, got %v %+v", err, res)
 	}
 }

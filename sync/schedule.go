@@ -235,7 +235,7 @@ func (e *Engine) recordEvent(ctx context.Context, status rosterdesk.Status, at t
 
 // recordSkip records an automated run that did not run, with why as a word
 // (SkipPaused) the next run reads back instead of the message.
-func (e *Engine) recordSkip(ctx context.Context, status rosterdesk.Status, at time.Time, message, why string) (*Result, error) {
+func (e *Engine) recordSkip(ctx context.Context, status rosterdesk.Status, at time.Time, message string, why SkipReason) (*Result, error) {
 	set, _ := e.Settings(ctx)
 	scope := string(set.Processes.Scope)
 	tx, err := e.DB.Begin(ctx)
@@ -350,10 +350,14 @@ func (e *Engine) afterBusy(ctx context.Context, at time.Time, busy error, again 
 	}
 }
 
-// SkipPaused marks an automated run skipped because the schedule was paused.
-const SkipPaused = "paused"
+// SkipReason is why an automated run did not run, as a word stored with the
+// run: the next run reads it back, never the run's message.
+type SkipReason string
 
-func skipOf(r rosterdesk.Run) string {
+// SkipPaused marks an automated run skipped because the schedule was paused.
+const SkipPaused SkipReason = "paused"
+
+func skipOf(r rosterdesk.Run) SkipReason {
 	var so storedOptions
 	json.Unmarshal([]byte(r.Options), &so)
 	return so.Skip

@@ -104,7 +104,7 @@ func TestSchedulerRunsOnUTCDaysAcrossDST(t *testing.T) {
 	// Monday: the same bundle is not processed twice; the run is recorded as skipped.
 	clock.Advance(24 * time.Hour)
 	auto = waitRuns(t, e, 2)
-	if auto[0].Status != rosterdesk.StatusSkipped || !strings.Contains(auto[0].Message, "no new bundle") {
+	if auto[0].Status != rosterdesk.StatusSkipped || !says(auto[0].Message, "no new bundle") {
 		t.Fatalf("Monday %+v", auto[0])
 	}
 }
@@ -123,7 +123,7 @@ func TestAutomatedRunRules(t *testing.T) {
 	e.WatchWait = WatchWait{Every: 10 * time.Millisecond, Patience: 60 * time.Millisecond}
 	p := drop(t, folder, "OneRoster.zip", district(), at)
 	os.Chtimes(p, at, at)
-	if res, _ := e.AutomatedRun(ctx, at); res.Status != rosterdesk.StatusSkipped || !strings.Contains(res.Message, "still being written; waited") {
+	if res, _ := e.AutomatedRun(ctx, at); res.Status != rosterdesk.StatusSkipped || !says(res.Message, "still being written; waited") {
 		t.Fatalf("fresh bundle %+v", res)
 	}
 	// A half-copied zip (no central directory) is not read either.
@@ -138,7 +138,7 @@ func TestAutomatedRunRules(t *testing.T) {
 	// Paused: skipped and logged; the first run after the pause is held for review.
 	e.SetSetting(ctx, KeyPauseFrom, "2026-06-20")
 	e.SetSetting(ctx, KeyPauseUntil, "2026-08-31")
-	if res, _ := e.AutomatedRun(ctx, time.Date(2026, 7, 6, 6, 0, 0, 0, time.UTC)); res.Status != rosterdesk.StatusSkipped || !strings.Contains(res.Message, "paused") {
+	if res, _ := e.AutomatedRun(ctx, time.Date(2026, 7, 6, 6, 0, 0, 0, time.UTC)); res.Status != rosterdesk.StatusSkipped || !says(res.Message, "paused") {
 		t.Fatalf("paused %+v", res)
 	}
 	after := time.Date(2026, 9, 7, 6, 0, 0, 0, time.UTC)
@@ -160,7 +160,7 @@ func TestAutomatedRunRules(t *testing.T) {
 	unlock()
 	res = <-done
 	hist, _ := e.History(ctx, 2, 0)
-	if res == nil || res.Status == rosterdesk.StatusSkipped || res.RunID == 0 || hist[1].Status != rosterdesk.StatusSkipped || !strings.Contains(hist[1].Message, "in progress") {
+	if res == nil || res.Status == rosterdesk.StatusSkipped || res.RunID == 0 || hist[1].Status != rosterdesk.StatusSkipped || !says(hist[1].Message, "in progress") {
 		t.Fatalf("overlap %+v, history %+v", res, hist)
 	}
 	// OneRoster off: nothing is scheduled.

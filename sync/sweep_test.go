@@ -99,7 +99,7 @@ func TestSweepPublicSamples(t *testing.T) {
 				if res.Status != want {
 					t.Errorf("%s sync: %s (exit %d) but status %s", sc, what, code, res.Status)
 				}
-				if res.Status == rosterdesk.StatusFailed && strings.Contains(res.Message, "constraint") {
+				if res.Status == rosterdesk.StatusFailed && says(res.Message, "constraint") {
 					t.Errorf("%s sync: a constraint failed in apply: %s", sc, res.Message)
 				}
 				// A scope the validator calls usable must not be refused as unusable, and the other way round.

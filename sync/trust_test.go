@@ -130,7 +130,7 @@ func TestHeldCopyOnAFullDiskIsCleanedUpAndRecorded(t *testing.T) {
 		return &fullDisk{f: f, room: 100}, nil
 	}
 	res, err := e.Sync(ctx, d.zip(t, ""), Options{Scope: rosterdesk.ScopeUsersCourses, forceHold: "test"})
-	if err == nil || IsHeld(err) || res == nil || res.Status != rosterdesk.StatusFailed || !strings.Contains(res.Message, "no space left") {
+	if err == nil || IsHeld(err) || res == nil || res.Status != rosterdesk.StatusFailed || !says(res.Message, "no space left") {
 		t.Fatalf("want a failed run naming the full disk: %v %+v", err, res)
 	}
 	hist, _ := e.History(ctx, 1, 0)
@@ -344,7 +344,7 @@ func TestScheduledRunMeetingALongRunIsSkippedThenRetried(t *testing.T) {
 		t.Fatalf("retried run %+v", res)
 	}
 	skip := hist[1]
-	if skip.Status != rosterdesk.StatusSkipped || !strings.Contains(skip.Message, "rosterdesk serve") || !strings.Contains(skip.Message, "run again") {
+	if skip.Status != rosterdesk.StatusSkipped || !says(skip.Message, "rosterdesk serve") || !says(skip.Message, "run again") {
 		t.Fatalf("the skipped run %+v", skip)
 	}
 	if last, _ := b.DB.LastScheduled(ctx); last != data.FormatTime(monday) {
@@ -419,7 +419,7 @@ func TestLogRowsPerRunAreBounded(t *testing.T) {
 	var summary *rosterdesk.LogEntry
 	e.RunLog(ctx, res.RunID, func(en rosterdesk.LogEntry) error {
 		n++
-		if strings.Contains(en.Message, "not listed one by one") && (summary == nil || en.Rows > summary.Rows) {
+		if says(en.Message, "not listed one by one") && (summary == nil || en.Rows > summary.Rows) {
 			summary = &en
 		}
 		return nil
@@ -461,7 +461,7 @@ func TestInvisibleCharactersInIdentifiers(t *testing.T) {
 				hit = &res.Log[i]
 			}
 		}
-		if hit == nil || hit.Severity != SevError || hit.File != "users.csv" || hit.Field != c.field || !strings.Contains(hit.Message, c.char) || hit.SourcedID == "" {
+		if hit == nil || hit.Severity != SevError || hit.File != "users.csv" || hit.Field != c.field || !says(hit.Message, c.char) || hit.SourcedID == "" {
 			t.Errorf("line %d: %+v", c.line, hit)
 		}
 	}
@@ -508,7 +508,7 @@ func TestRejectedRowsNeverChangeValidOnes(t *testing.T) {
 	if k := record(t, e, data.Classes, "k1"); k.Fields["term_ids"] != "t1" {
 		t.Fatalf("a rejected term changed the class's: %+v", k.Fields)
 	}
-	if w := findLog(res.Log, SevWarning, "courses.csv", "ref.rejected"); w == nil || !strings.Contains(w.Message, "keeps the school year it has") {
+	if w := findLog(res.Log, SevWarning, "courses.csv", "ref.rejected"); w == nil || !says(w.Message, "keeps the school year it has") {
 		t.Fatalf("no warning for the course: %+v", w)
 	}
 	if dumpRoster(t, e) != before {
