@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"rosterdesk"
 	rsync "rosterdesk/sync"
 )
 
@@ -42,52 +41,19 @@ type oneRosterScreen struct {
 	win func() fyne.Window
 	bar *refreshBar
 
-	state  *rsync.SyncState
-	report *rsync.Report
-	align  *rsync.Alignment
+	state *rsync.SyncState
 
-	banner *fyne.Container
-	enable *widget.Check
+	banner       *fyne.Container
+	enable       *widget.Check
+	enableDialog dialog.Dialog // open, for tests
 
-	// The connection: a CSV bundle or a REST provider (state.Connection, as stored in sync.source).
-	kind     *widget.RadioGroup
-	kindNote *widget.Label
-	csvBox   *fyne.Container
-	provider *ProviderForm
-
-	source       *widget.Label
-	chooseFile   *widget.Button
-	chooseFolder *widget.Button
-	recheck      *widget.Button
-	detected     *widget.Label
-	checkNote    *widget.Label
-
-	alignTable    *pagedTable
-	alignSummary  *widget.Label
-	alignSentence *widget.Label
-	addBuilding   *widget.Button
-	alignNote     *widget.Label
-	alignBox      *fillWidth // the table's height follows its rows, up to ten
-	tableBox      *fyne.Container
-
-	syncBuildings   *widget.Button
-	syncUsers       *widget.Button
-	syncNow         *widget.Button
-	usersWhy        *widget.Label
-	nowWhy          *widget.Label
-	buildingsResult *widget.Label
-	usersResult     *widget.Label
-	job             *jobView // syncs
-	checkJob        *jobView // source checks and the switch analysis
+	connectionArea  // oneroster_connect.go, oneroster_switch.go
+	alignmentArea   // oneroster_align.go
+	initialSyncArea // oneroster_sync.go
 
 	// onSettings, when set, is told after a setting the automated sync
 	// depends on was saved here (OneRoster on or off, the connection's kind).
 	onSettings func()
-
-	// The open dialogs, for tests.
-	switchDialog *dialog.ConfirmDialog
-	switchEntry  *widget.Entry
-	enableDialog dialog.Dialog
 
 	root fyne.CanvasObject
 }
@@ -105,106 +71,9 @@ func newOneRosterScreen(l *loader, eng *rsync.Engine, win func() fyne.Window) *o
 	s.banner.Hide()
 	s.enable = widget.NewCheck("Enable OneRoster: make OneRoster the authoritative source for buildings, students and staff", s.enableChanged)
 
-	// Connection.
-	s.source = widget.NewLabel(noSourceText)
-	s.source.Wrapping = fyne.TextWrapWord
-	s.chooseFile = widget.NewButtonWithIcon("Choose OneRoster.zip…", theme.FileIcon(), s.pickFile)
-	s.chooseFolder = widget.NewButtonWithIcon("Choose a folder…", theme.FolderOpenIcon(), s.pickFolder)
-	s.recheck = widget.NewButtonWithIcon("Check again", theme.ViewRefreshIcon(), func() {
-		if s.state != nil && s.state.Source != "" {
-			s.checkSource(s.state.Source, false)
-		}
-	})
-	s.detected = widget.NewLabel("")
-	s.detected.Wrapping = fyne.TextWrapWord
-	s.checkNote = widget.NewLabel("")
-	s.checkNote.Wrapping = fyne.TextWrapWord
-	s.checkNote.Hide()
-	s.checkJob = newJobView()
-	s.checkJob.onBusy = func(bool) { s.updateButtons() }
-	s.csvBox = container.NewVBox(container.NewHBox(s.chooseFile, s.chooseFolder, s.recheck),
-		newDropArea(connectDropHint), s.checkJob.content(), s.detected, s.checkNote)
-	s.provider = newProviderFormCounted(l.ctx, eng, l.ui, &l.inflight)
-	s.provider.OnSaved = func(rsync.ProviderSettings) { s.refresh() }
-	s.provider.Content().Hide()
-	s.kind = widget.NewRadioGroup([]string{kindCSV, kindREST}, s.kindChanged)
-	s.kind.Horizontal = true
-	s.kind.Required = true
-	s.kindNote = widget.NewLabel("")
-	s.kindNote.Wrapping = fyne.TextWrapWord
-	s.kindNote.Hide()
-	kindHelp := widget.NewLabel("Where syncs read your OneRoster data: the CSV bundle your SIS exports, or its REST API. " +
-		"Scheduled syncs read the same kind (Preferences › Schedule).")
-	kindHelp.Wrapping = fyne.TextWrapWord
-	connection := widget.NewCard("Connection", "", container.NewVBox(
-		kindHelp, s.kind, s.kindNote, s.source, s.csvBox, s.provider.Content()))
-
-	// Building alignment.
-	s.alignTable = newPagedTable(l, alignColumns, 1000, func(context.Context, int, int) (pageResult, error) {
-		return pageResult{total: 0}, nil
-	})
-	s.alignTable.describe = func(int) string { return "" }
-	s.alignTable.importance = func(r pagedRow, col int) widget.Importance {
-		if col != 4 {
-			return widget.MediumImportance
-		}
-		switch r.key.(rsync.AlignRow).Status {
-		case rsync.AlignMatched:
-			return widget.SuccessImportance
-		case rsync.AlignNoSchool:
-			return widget.WarningImportance
-		}
-		return widget.MediumImportance
-	}
-	s.alignTable.setAction("Correct SIS id…", -1, func(r pagedRow) { s.correctSIS(r.key.(rsync.AlignRow)) })
-	s.alignTable.actionFor = func(r pagedRow) bool {
-		return r.key.(rsync.AlignRow).BuildingID != 0 && s.state != nil && s.state.BuildingsEditable()
-	}
-	s.alignSummary = widget.NewLabel("")
-	s.alignSummary.Wrapping = fyne.TextWrapWord
-	s.alignSentence = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	s.alignSentence.Wrapping = fyne.TextWrapWord
-	s.alignNote = widget.NewLabel("")
-	s.alignNote.Wrapping = fyne.TextWrapWord
-	s.alignNote.Hide()
-	s.addBuilding = widget.NewButtonWithIcon("Add a local building…", theme.ContentAddIcon(), s.showAddBuilding)
-	alignHelp := widget.NewLabel("Each OneRoster school is matched to the local building whose SIS id is the school's sourcedId. " +
-		"Students and staff of a school with no aligned building are ignored by a users sync. " +
-		"While OneRoster is off, correct a building's SIS id here to fix a mismatch.")
-	alignHelp.Wrapping = fyne.TextWrapWord
-	s.alignBox = &fillWidth{height: 240}
-	s.tableBox = container.New(s.alignBox, s.alignTable.table)
-	alignment := widget.NewCard("Building alignment", "", container.NewVBox(alignHelp, s.alignSummary, s.alignSentence,
-		s.tableBox, container.NewHBox(s.addBuilding), s.alignNote))
-
-	// Initial synchronization.
-	s.job = newJobView()
-	s.job.onBusy = func(bool) { s.updateButtons() }
-	s.syncBuildings = widget.NewButtonWithIcon("1. Synchronize buildings", theme.StorageIcon(), func() { s.runSync(rosterdesk.ScopeBuildings) })
-	s.syncUsers = widget.NewButtonWithIcon("2. Synchronize users", theme.AccountIcon(), func() { s.runSync("") })
-	s.syncNow = widget.NewButtonWithIcon("Sync now", theme.ViewRefreshIcon(), func() { s.runSync("") })
-	s.syncNow.Importance = widget.HighImportance
-	s.usersWhy = widget.NewLabel("")
-	s.usersWhy.Wrapping = fyne.TextWrapWord
-	s.usersWhy.Importance = widget.WarningImportance
-	s.nowWhy = widget.NewLabel(syncNowWhy)
-	s.nowWhy.Importance = widget.LowImportance
-	s.nowWhy.Wrapping = fyne.TextWrapWord
-	s.buildingsResult = widget.NewLabel("")
-	s.buildingsResult.Wrapping = fyne.TextWrapWord
-	s.usersResult = widget.NewLabel("")
-	s.usersResult.Wrapping = fyne.TextWrapWord
-	s.buildingsResult.Hide()
-	s.usersResult.Hide()
-	steps := widget.NewLabel("A one-time building synchronization sets up the buildings every user import depends on. " +
-		"Then synchronize users (and courses, as the Synchronization processes preference says). Large districts take a while: " +
-		"the window stays usable, and Cancel rolls everything back.")
-	steps.Wrapping = fyne.TextWrapWord
-	initial := widget.NewCard("Initial synchronization", "", container.NewVBox(steps,
-		container.NewHBox(s.syncBuildings), s.buildingsResult,
-		container.NewHBox(s.syncUsers), s.usersWhy, s.usersResult,
-		widget.NewSeparator(), container.NewBorder(nil, nil, s.syncNow, nil, s.nowWhy),
-		s.job.content()))
+	connection := s.connectionCard()
+	alignment := s.alignmentCard()
+	initial := s.initialSyncCard()
 
 	// Setting up and synchronizing side by side; the alignment, which can be long, below.
 	body := container.NewVBox(s.banner, s.enable, container.New(&twoColumns{}, connection, initial), alignment)

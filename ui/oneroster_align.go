@@ -4,12 +4,66 @@ import (
 	"context"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	rsync "rosterdesk/sync"
 )
+
+// alignmentArea is the OneRoster screen's Building alignment card: how the
+// source's schools line up with the roster's buildings.
+type alignmentArea struct {
+	align         *rsync.Alignment
+	alignTable    *pagedTable
+	alignSummary  *widget.Label
+	alignSentence *widget.Label
+	addBuilding   *widget.Button
+	alignNote     *widget.Label
+	alignBox      *fillWidth // the table's height follows its rows, up to ten
+	tableBox      *fyne.Container
+}
+
+// alignmentCard builds the Building alignment card.
+func (s *oneRosterScreen) alignmentCard() fyne.CanvasObject {
+	s.alignTable = newPagedTable(s.l, alignColumns, 1000, func(context.Context, int, int) (pageResult, error) {
+		return pageResult{total: 0}, nil
+	})
+	s.alignTable.describe = func(int) string { return "" }
+	s.alignTable.importance = func(r pagedRow, col int) widget.Importance {
+		if col != 4 {
+			return widget.MediumImportance
+		}
+		switch r.key.(rsync.AlignRow).Status {
+		case rsync.AlignMatched:
+			return widget.SuccessImportance
+		case rsync.AlignNoSchool:
+			return widget.WarningImportance
+		}
+		return widget.MediumImportance
+	}
+	s.alignTable.setAction("Correct SIS id…", -1, func(r pagedRow) { s.correctSIS(r.key.(rsync.AlignRow)) })
+	s.alignTable.actionFor = func(r pagedRow) bool {
+		return r.key.(rsync.AlignRow).BuildingID != 0 && s.state != nil && s.state.BuildingsEditable()
+	}
+	s.alignSummary = widget.NewLabel("")
+	s.alignSummary.Wrapping = fyne.TextWrapWord
+	s.alignSentence = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.alignSentence.Wrapping = fyne.TextWrapWord
+	s.alignNote = widget.NewLabel("")
+	s.alignNote.Wrapping = fyne.TextWrapWord
+	s.alignNote.Hide()
+	s.addBuilding = widget.NewButtonWithIcon("Add a local building…", theme.ContentAddIcon(), s.showAddBuilding)
+	alignHelp := widget.NewLabel("Each OneRoster school is matched to the local building whose SIS id is the school's sourcedId. " +
+		"Students and staff of a school with no aligned building are ignored by a users sync. " +
+		"While OneRoster is off, correct a building's SIS id here to fix a mismatch.")
+	alignHelp.Wrapping = fyne.TextWrapWord
+	s.alignBox = &fillWidth{height: 240}
+	s.tableBox = container.New(s.alignBox, s.alignTable.table)
+	return widget.NewCard("Building alignment", "", container.NewVBox(alignHelp, s.alignSummary, s.alignSentence,
+		s.tableBox, container.NewHBox(s.addBuilding), s.alignNote))
+}
 
 // alignColumns are the building alignment's columns.
 var alignColumns = []pagedColumn{

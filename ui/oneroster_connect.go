@@ -8,11 +8,74 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"rosterdesk"
 	rsync "rosterdesk/sync"
 )
+
+// connectionArea is the OneRoster screen's Connection card: the kind of
+// connection (state.Connection, as stored in sync.source), the bundle
+// pickers and what checking a bundle detected, or the provider form; and
+// the provider-switch dialog (oneroster_switch.go).
+type connectionArea struct {
+	kind     *widget.RadioGroup
+	kindNote *widget.Label
+	csvBox   *fyne.Container
+	provider *ProviderForm
+
+	source       *widget.Label
+	chooseFile   *widget.Button
+	chooseFolder *widget.Button
+	recheck      *widget.Button
+	detected     *widget.Label
+	checkNote    *widget.Label
+	checkJob     *jobView      // source checks and the switch analysis
+	report       *rsync.Report // what the last check detected
+
+	// The open switch dialog, for tests.
+	switchDialog *dialog.ConfirmDialog
+	switchEntry  *widget.Entry
+}
+
+// connectionCard builds the Connection card.
+func (s *oneRosterScreen) connectionCard() fyne.CanvasObject {
+	s.source = widget.NewLabel(noSourceText)
+	s.source.Wrapping = fyne.TextWrapWord
+	s.chooseFile = widget.NewButtonWithIcon("Choose OneRoster.zip…", theme.FileIcon(), s.pickFile)
+	s.chooseFolder = widget.NewButtonWithIcon("Choose a folder…", theme.FolderOpenIcon(), s.pickFolder)
+	s.recheck = widget.NewButtonWithIcon("Check again", theme.ViewRefreshIcon(), func() {
+		if s.state != nil && s.state.Source != "" {
+			s.checkSource(s.state.Source, false)
+		}
+	})
+	s.detected = widget.NewLabel("")
+	s.detected.Wrapping = fyne.TextWrapWord
+	s.checkNote = widget.NewLabel("")
+	s.checkNote.Wrapping = fyne.TextWrapWord
+	s.checkNote.Hide()
+	s.checkJob = newJobView()
+	s.checkJob.onBusy = func(bool) { s.updateButtons() }
+	s.csvBox = container.NewVBox(container.NewHBox(s.chooseFile, s.chooseFolder, s.recheck),
+		newDropArea(connectDropHint), s.checkJob.content(), s.detected, s.checkNote)
+	s.provider = newProviderFormCounted(s.l.ctx, s.eng, s.l.ui, &s.l.inflight)
+	s.provider.OnSaved = func(rsync.ProviderSettings) { s.refresh() }
+	s.provider.Content().Hide()
+	s.kind = widget.NewRadioGroup([]string{kindCSV, kindREST}, s.kindChanged)
+	s.kind.Horizontal = true
+	s.kind.Required = true
+	s.kindNote = widget.NewLabel("")
+	s.kindNote.Wrapping = fyne.TextWrapWord
+	s.kindNote.Hide()
+	kindHelp := widget.NewLabel("Where syncs read your OneRoster data: the CSV bundle your SIS exports, or its REST API. " +
+		"Scheduled syncs read the same kind (Preferences › Schedule).")
+	kindHelp.Wrapping = fyne.TextWrapWord
+	return widget.NewCard("Connection", "", container.NewVBox(
+		kindHelp, s.kind, s.kindNote, s.source, s.csvBox, s.provider.Content()))
+}
 
 // pickFile chooses a OneRoster.zip (or a lone CSV) as the source.
 func (s *oneRosterScreen) pickFile() {

@@ -5,11 +5,58 @@ import (
 	"fmt"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"rosterdesk"
 	rsync "rosterdesk/sync"
 )
+
+// initialSyncArea is the OneRoster screen's Initial synchronization card:
+// buildings, then users, then Sync now, each with its outcome.
+type initialSyncArea struct {
+	syncBuildings   *widget.Button
+	syncUsers       *widget.Button
+	syncNow         *widget.Button
+	usersWhy        *widget.Label
+	nowWhy          *widget.Label
+	buildingsResult *widget.Label
+	usersResult     *widget.Label
+	job             *jobView // syncs
+}
+
+// initialSyncCard builds the Initial synchronization card.
+func (s *oneRosterScreen) initialSyncCard() fyne.CanvasObject {
+	s.job = newJobView()
+	s.job.onBusy = func(bool) { s.updateButtons() }
+	s.syncBuildings = widget.NewButtonWithIcon("1. Synchronize buildings", theme.StorageIcon(), func() { s.runSync(rosterdesk.ScopeBuildings) })
+	s.syncUsers = widget.NewButtonWithIcon("2. Synchronize users", theme.AccountIcon(), func() { s.runSync("") })
+	s.syncNow = widget.NewButtonWithIcon("Sync now", theme.ViewRefreshIcon(), func() { s.runSync("") })
+	s.syncNow.Importance = widget.HighImportance
+	s.usersWhy = widget.NewLabel("")
+	s.usersWhy.Wrapping = fyne.TextWrapWord
+	s.usersWhy.Importance = widget.WarningImportance
+	s.nowWhy = widget.NewLabel(syncNowWhy)
+	s.nowWhy.Importance = widget.LowImportance
+	s.nowWhy.Wrapping = fyne.TextWrapWord
+	s.buildingsResult = widget.NewLabel("")
+	s.buildingsResult.Wrapping = fyne.TextWrapWord
+	s.usersResult = widget.NewLabel("")
+	s.usersResult.Wrapping = fyne.TextWrapWord
+	s.buildingsResult.Hide()
+	s.usersResult.Hide()
+	steps := widget.NewLabel("A one-time building synchronization sets up the buildings every user import depends on. " +
+		"Then synchronize users (and courses, as the Synchronization processes preference says). Large districts take a while: " +
+		"the window stays usable, and Cancel rolls everything back.")
+	steps.Wrapping = fyne.TextWrapWord
+	return widget.NewCard("Initial synchronization", "", container.NewVBox(steps,
+		container.NewHBox(s.syncBuildings), s.buildingsResult,
+		container.NewHBox(s.syncUsers), s.usersWhy, s.usersResult,
+		widget.NewSeparator(), container.NewBorder(nil, nil, s.syncNow, nil, s.nowWhy),
+		s.job.content()))
+}
 
 // runSync runs a sync of the connected source: buildings, or the scope of
 // setting sync.process (""), with progress, Cancel and a completion message.
