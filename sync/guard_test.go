@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -150,7 +151,7 @@ func TestApproveAfterTheRosterChangedPlansAgain(t *testing.T) {
 	}
 	before := dumpRoster(t, e)
 	res, err := e.Approve(ctx, held.RunID)
-	if !IsRefused(err) || !strings.Contains(err.Error(), "planned again") {
+	if !IsRefused(err) || !errors.Is(err, ErrReplanned) || !strings.Contains(err.Error(), "planned again") {
 		t.Fatalf("want a refusal with new numbers, got %v", err)
 	}
 	if res.Counts.Users.Deactivated != 0 || res.Counts == held.Counts {

@@ -20,3 +20,15 @@ var (
 // AwaitsReview tells whether the run is held for review: the only runs that
 // can be approved once or discarded.
 func (r Result) AwaitsReview() bool { return r.Status == rosterdesk.StatusHeld }
+
+// Replanned tells whether an applied preview was planned again before it
+// was applied, because the roster or the file changed since the preview
+// (Apply): the result's numbers are the new plan's, not the preview's.
+func (r Result) Replanned() bool {
+	for _, e := range r.Log {
+		if e.Rule == "plan.changed" {
+			return true
+		}
+	}
+	return false
+}

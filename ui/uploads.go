@@ -348,11 +348,8 @@ func (s *uploadsScreen) applyPlan() <-chan struct{} {
 		s.clearPlan()
 		text := fmt.Sprintf("Applied %s (run %d). %s, %s.\n%s", name, r.RunID,
 			plural(r.Errors, "error", "errors"), plural(r.Warnings, "warning", "warnings"), countsSummary(r.Counts, r.Scope))
-		for _, e := range r.Log {
-			if e.Rule == "plan.changed" {
-				text = "The roster or the file changed since the preview, so it was planned again and applied with these numbers.\n" + text
-				break
-			}
+		if r.Replanned() {
+			text = "The roster or the file changed since the preview, so it was planned again and applied with these numbers.\n" + text
 		}
 		imp := widget.SuccessImportance
 		if r.Errors > 0 {
