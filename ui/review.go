@@ -92,7 +92,7 @@ func newHeldReview(l *loader, eng *rsync.Engine, win func() fyne.Window, do held
 		v.seen = total
 		v.tabs.Items[0].Text = "Who it changes (" + num(total) + ")"
 		v.tabs.Refresh()
-		if v.run.Status == rosterdesk.StatusHeld {
+		if v.run.AwaitsReview() {
 			v.approve.Enable()
 		}
 	}
@@ -121,7 +121,7 @@ func (v *heldReview) open(r rsync.Result) <-chan struct{} {
 	intro := "This run applied nothing: it waits for you. If the change is expected (a new school year, a closed school), " +
 		"approve it once: it is applied exactly as shown here. If it is not (a cut-off export, the wrong file), discard it, " +
 		"fix the export in the SIS and sync again.\n" + rsync.GuidanceHeld + "\n" + rsync.GuidanceSupport
-	if r.Status != rosterdesk.StatusHeld {
+	if !r.AwaitsReview() {
 		intro = "This run is no longer held: " + runStatus(r) + "."
 		v.approve.Disable()
 		v.discard.Disable()
@@ -190,7 +190,7 @@ func (v *heldReview) busy(text string) {
 
 func (v *heldReview) say(text string, imp widget.Importance) {
 	showNote(v.note, text, imp)
-	if v.run.Status == rosterdesk.StatusHeld {
+	if v.run.AwaitsReview() {
 		if v.seenList() {
 			v.approve.Enable()
 		}

@@ -1,6 +1,8 @@
 // Package ui builds RosterDesk's widgets. It holds no SQL and no business
-// rules: every number it shows comes from the sync engine, and every engine
-// call runs off the UI goroutine and comes back through fyne.Do (loader.ui).
+// rules: what can be done now and why not (SyncState's UsersReady,
+// SyncNowReady, HasSource and Switch; Result's CanUndo and AwaitsReview) and
+// every number it shows are the sync engine's answers. Every engine call runs
+// off the UI goroutine and comes back through fyne.Do (loader.ui).
 package ui
 
 import (
