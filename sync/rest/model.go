@@ -21,6 +21,10 @@ func (t *text) UnmarshalJSON(b []byte) error {
 	}
 	switch b[0] {
 	case '"':
+		if s, ok := plainString(b); ok {
+			*t = text(strings.TrimSpace(s))
+			return nil
+		}
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return err
@@ -85,6 +89,16 @@ func (r *ref) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if b[0] == '{' {
+		if v, found, ok := member(b, sourcedIDKey); ok {
+			var t text
+			if found {
+				if err := t.UnmarshalJSON(v); err != nil {
+					return err
+				}
+			}
+			*r = ref(t)
+			return nil
+		}
 		var g struct {
 			SourcedID text `json:"sourcedId"`
 		}

@@ -344,8 +344,11 @@ func decodePage(body []byte, col Collection) ([]Record, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the answer is not JSON: %v", err)
 	}
+	// Room for the page's records up front: a record is a large struct, and
+	// growing the slice record by record copied each page's records twice over.
+	hint := len(body) / 300
 	if tok == json.Delim('[') {
-		return decodeArray(dec)
+		return decodeArray(dec, hint)
 	}
 	if tok != json.Delim('{') {
 		return nil, errors.New("the answer is not a JSON object")
@@ -374,7 +377,7 @@ func decodePage(body []byte, col Collection) ([]Record, error) {
 			if t != json.Delim('[') {
 				return nil, fmt.Errorf("%q is not a list", key)
 			}
-			return decodeArray(dec)
+			return decodeArray(dec, hint)
 		}
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
@@ -400,8 +403,11 @@ func decodePage(body []byte, col Collection) ([]Record, error) {
 	return nil, fmt.Errorf("no %q list in the answer", col.Keys[0])
 }
 
-func decodeArray(dec *json.Decoder) ([]Record, error) {
+func decodeArray(dec *json.Decoder, hint int) ([]Record, error) {
 	var recs []Record
+	if dec.More() {
+		recs = make([]Record, 0, hint)
+	}
 	for dec.More() {
 		var r Record
 		if err := dec.Decode(&r); err != nil {
