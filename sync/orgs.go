@@ -14,8 +14,8 @@ type orgRow struct {
 	gone     bool   // marked tobedeleted
 }
 
-// orgRows reads orgs.csv for what other files refer to. It checks nothing
-// of its own (a building sync validates orgs.csv): a row is only read.
+// orgRows reads orgs.csv for what other files refer to. Beyond what reading
+// a table reports, it checks nothing: a building sync validates orgs.csv.
 func (s *Source) orgRows() iter.Seq2[orgRow, error] {
 	return func(yield func(orgRow, error) bool) {
 		t, err := s.openTable("orgs")
