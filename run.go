@@ -51,6 +51,9 @@ const (
 	StatusMissed  Status = "missed"  // the app was closed and it is too late to catch up
 )
 
+// TimeFormat is how every timestamp is stored and printed: UTC, fixed width, sortable.
+const TimeFormat = "2006-01-02T15:04:05.000Z"
+
 // Run is one recorded sync run.
 type Run struct {
 	ID         int64     `json:"run_id"`

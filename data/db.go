@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/mattn/go-sqlite3"
+
+	"rosterdesk"
 )
 
 //go:embed migrations/*.sql
@@ -44,11 +46,8 @@ type DB struct {
 	cols  map[string][]string
 }
 
-// TimeFormat is how every timestamp is stored: UTC, fixed width, sortable.
-const TimeFormat = "2006-01-02T15:04:05.000Z"
-
 // FormatTime renders t in the storage format.
-func FormatTime(t time.Time) string { return t.UTC().Format(TimeFormat) }
+func FormatTime(t time.Time) string { return t.UTC().Format(rosterdesk.TimeFormat) }
 
 // Stamp is FormatTime, but "" for the zero time: a run's stamps as they are
 // stored and printed, where a run recorded without one reads back as "".
@@ -61,7 +60,7 @@ func Stamp(t time.Time) string {
 
 // ParseTime reads a stored timestamp.
 func ParseTime(s string) time.Time {
-	t, _ := time.Parse(TimeFormat, s)
+	t, _ := time.Parse(rosterdesk.TimeFormat, s)
 	return t
 }
 

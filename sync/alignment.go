@@ -169,7 +169,7 @@ func (e *Engine) bundleSchools(ctx context.Context, src *Source) (map[string]str
 	schools := map[string]string{}
 	var order []string
 	if !src.Present("orgs") {
-		orgs, err := e.DB.Orgs(ctx)
+		orgs, err := e.db.Orgs(ctx)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -216,7 +216,7 @@ func (e *Engine) Alignment(ctx context.Context, path string) (*Alignment, error)
 	if err != nil {
 		return nil, err
 	}
-	buildings, err := e.DB.Buildings(ctx)
+	buildings, err := e.db.Buildings(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -342,7 +342,7 @@ func (e *Engine) AnalyzeSwitch(ctx context.Context, path string, progress func(P
 		if err == nil {
 			s.IncomingUsers = len(users)
 			var known *data.StateMap
-			if known, err = e.DB.LoadStateMap(ctx, data.Users); err == nil {
+			if known, err = e.db.LoadStateMap(ctx, data.Users); err == nil {
 				for id := range users {
 					if _, ok := known.Get(id); ok {
 						s.MatchedUsers++
@@ -357,7 +357,7 @@ func (e *Engine) AnalyzeSwitch(ctx context.Context, path string, progress func(P
 	}
 	s.IncomingSchools = len(schools)
 	for id := range schools {
-		if _, err := e.DB.BuildingBySIS(ctx, id); err == nil {
+		if _, err := e.db.BuildingBySIS(ctx, id); err == nil {
 			s.MatchedSchools++
 		}
 	}

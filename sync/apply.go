@@ -94,7 +94,7 @@ func (e *Engine) applyRun(ctx context.Context, source string, opt Options, previ
 	}
 	defer unlock()
 	defer e.afterRun(ctx)
-	tx, err := e.DB.Begin(ctx)
+	tx, err := e.db.Begin(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +162,7 @@ func (e *Engine) applyRun(ctx context.Context, source string, opt Options, previ
 		return nil, err
 	}
 	run.StartedAt = plan.StartedAt
-	run.FinishedAt = e.DB.Now()
+	run.FinishedAt = e.db.Now()
 	run.Errors, run.Warnings, run.Counts = plan.log.errors, plan.log.warnings, plan.Counts
 	run.Inputs = inputsJSON(plan.Inputs)
 	run.Options = runOptionsJSON(opt, plan.Source)
@@ -226,7 +226,7 @@ func baseName(p string) string {
 
 // record writes a run that changes nothing (dry run or failed) with its log.
 func (e *Engine) record(ctx context.Context, plan *Plan, status rosterdesk.Status, message string) (*Result, error) {
-	tx, err := e.DB.Begin(ctx)
+	tx, err := e.db.Begin(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -246,7 +246,7 @@ func (e *Engine) record(ctx context.Context, plan *Plan, status rosterdesk.Statu
 		return nil, err
 	}
 	if status == rosterdesk.StatusDryRun {
-		list, err := plan.records(ctx, e.DB)
+		list, err := plan.records(ctx, e.db)
 		if err != nil {
 			return nil, err
 		}
@@ -570,7 +570,7 @@ func (e *Engine) RecordFailed(ctx context.Context, opt Options, source string, c
 	if err != nil {
 		return e.refused(opt, err)
 	}
-	plan := &Plan{Scope: opt.Scope, Trigger: opt.Trigger, StartedAt: e.DB.Now().UTC(), log: newRunLog(), Admin: admin, opt: opt,
+	plan := &Plan{Scope: opt.Scope, Trigger: opt.Trigger, StartedAt: e.db.Now().UTC(), log: newRunLog(), Admin: admin, opt: opt,
 		Rows: map[string]int{}, Source: &Source{Path: source}}
 	for _, en := range entries {
 		plan.log.add(en)

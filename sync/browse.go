@@ -19,15 +19,15 @@ type BrowsePage struct {
 // is counted only for the first page (q.Offset 0); later pages of the same
 // query reuse it.
 func (e *Engine) Browse(ctx context.Context, q rosterdesk.BrowseQuery) (*BrowsePage, error) {
-	rows, err := e.DB.Browse(ctx, q)
+	rows, err := e.db.Browse(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	p := &BrowsePage{Columns: data.BrowseColumns(q.Kind), Rows: rows, Total: -1}
+	p := &BrowsePage{Columns: BrowseColumns(q.Kind), Rows: rows, Total: -1}
 	if q.Offset == 0 {
 		if len(rows) < q.Limit {
 			p.Total = len(rows)
-		} else if p.Total, err = e.DB.BrowseCount(ctx, q); err != nil {
+		} else if p.Total, err = e.db.BrowseCount(ctx, q); err != nil {
 			return nil, err
 		}
 	}
@@ -35,7 +35,7 @@ func (e *Engine) Browse(ctx context.Context, q rosterdesk.BrowseQuery) (*BrowseP
 }
 
 // Roles lists the roles users hold, for the browser's role filter.
-func (e *Engine) Roles(ctx context.Context) ([]string, error) { return e.DB.Roles(ctx) }
+func (e *Engine) Roles(ctx context.Context) ([]string, error) { return e.db.Roles(ctx) }
 
 // UserDetail is one user as the roster browser opens it.
 type UserDetail struct {
@@ -55,10 +55,10 @@ func (e *Engine) UserDetail(ctx context.Context, sourcedID string) (*UserDetail,
 		return nil, err
 	}
 	d := &UserDetail{Record: rec, History: hist}
-	if d.Buildings, err = e.DB.UserBuildings(ctx, sourcedID); err != nil {
+	if d.Buildings, err = e.db.UserBuildings(ctx, sourcedID); err != nil {
 		return nil, err
 	}
-	if d.Classes, err = e.DB.UserClasses(ctx, sourcedID); err != nil {
+	if d.Classes, err = e.db.UserClasses(ctx, sourcedID); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -67,29 +67,29 @@ func (e *Engine) UserDetail(ctx context.Context, sourcedID string) (*UserDetail,
 // LogPage returns one page of a run's full log (entries, then the changes it
 // made with their reasons) matching f, and for the first page the counts by severity.
 func (e *Engine) LogPage(ctx context.Context, runID int64, f rosterdesk.LogFilter, limit, offset int) ([]rosterdesk.LogRow, map[string]int, error) {
-	rows, err := e.DB.LogPage(ctx, runID, f, limit, offset)
+	rows, err := e.db.LogPage(ctx, runID, f, limit, offset)
 	if err != nil || offset > 0 {
 		return rows, nil, err
 	}
-	counts, err := e.DB.LogCounts(ctx, runID, f)
+	counts, err := e.db.LogCounts(ctx, runID, f)
 	return rows, counts, err
 }
 
 // LogFiles lists the files named in a run's log, for the viewer's file filter.
 func (e *Engine) LogFiles(ctx context.Context, runID int64) ([]string, error) {
-	return e.DB.LogFiles(ctx, runID)
+	return e.db.LogFiles(ctx, runID)
 }
 
 // Run loads one recorded run.
 func (e *Engine) Run(ctx context.Context, runID int64) (Result, error) {
-	r, err := e.DB.Run(ctx, runID)
+	r, err := e.db.Run(ctx, runID)
 	return FromRun(r), err
 }
 
 // RunCount counts recorded runs, for paging the history.
-func (e *Engine) RunCount(ctx context.Context) (int, error) { return e.DB.RunCount(ctx) }
+func (e *Engine) RunCount(ctx context.Context) (int, error) { return e.db.RunCount(ctx) }
 
 // ClassMembers lists the people assigned to a class, each once per role.
 func (e *Engine) ClassMembers(ctx context.Context, classSourcedID string) ([]rosterdesk.ClassMember, error) {
-	return e.DB.ClassMembers(ctx, classSourcedID)
+	return e.db.ClassMembers(ctx, classSourcedID)
 }

@@ -53,7 +53,7 @@ func TestBrowseUsersSearchFilterAndPages(t *testing.T) {
 		}
 		return p.Total
 	}
-	b1, err := e.DB.BuildingBySIS(ctx, "sch1")
+	b1, err := e.db.BuildingBySIS(ctx, "sch1")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ func (p *planner) planBuildings() error {
 		return err
 	}
 	defer t.Close()
-	existing, err := p.e.DB.Buildings(p.ctx)
+	existing, err := p.e.db.Buildings(p.ctx)
 	if err != nil {
 		return err
 	}

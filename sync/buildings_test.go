@@ -72,12 +72,12 @@ func TestNewSchoolInRoutineSync(t *testing.T) {
 	if l := findLog(res.Log, SevInfo, "orgs.csv", "building.changed"); l == nil || l.SourcedID != "sch-new" || !says(l.Message, "Riverside Academy") || !says(l.Message, "added") {
 		t.Fatalf("log of the added building: %+v", l)
 	}
-	b, err := e.DB.BuildingBySIS(ctx, "sch-new")
+	b, err := e.db.BuildingBySIS(ctx, "sch-new")
 	if err != nil || !b.Active || !b.Aligned || b.Name != "Riverside Academy" {
 		t.Fatalf("building %+v %v", b, err)
 	}
 	for _, id := range moved {
-		bs, err := e.DB.UserBuildings(ctx, id)
+		bs, err := e.db.UserBuildings(ctx, id)
 		if err != nil || len(bs) != 1 || bs[0].SISID != "sch-new" {
 			t.Fatalf("%s linked to %+v %v", id, bs, err)
 		}
@@ -103,7 +103,7 @@ func TestNewSchoolInRoutineSync(t *testing.T) {
 	if err != nil || res.Counts.Buildings != (rosterdesk.BuildingCounts{Updated: 1}) {
 		t.Fatalf("renamed: %+v %v", res, err)
 	}
-	if b, _ := e.DB.BuildingBySIS(ctx, closing); b.Name != "Lincoln Renamed" {
+	if b, _ := e.db.BuildingBySIS(ctx, closing); b.Name != "Lincoln Renamed" {
 		t.Fatalf("renamed building %+v", b)
 	}
 
@@ -125,7 +125,7 @@ func TestNewSchoolInRoutineSync(t *testing.T) {
 	if err != nil || res.Counts.Buildings.Deactivated != 1 || res.Counts.Users.Deactivated != 0 || res.Counts.Users.Ignored == 0 {
 		t.Fatalf("approved: %+v %v", res, err)
 	}
-	if b, _ := e.DB.BuildingBySIS(ctx, closing); b.Active {
+	if b, _ := e.db.BuildingBySIS(ctx, closing); b.Active {
 		t.Fatalf("closed building still active %+v", b)
 	}
 	if got := roster(t, e).Users.Active; got != users {
@@ -162,7 +162,7 @@ func TestNewSchoolWithOneRosterOff(t *testing.T) {
 			t.Fatalf("%s deactivated", id)
 		}
 	}
-	if _, err := e.DB.BuildingBySIS(ctx, "sch-new"); err == nil {
+	if _, err := e.db.BuildingBySIS(ctx, "sch-new"); err == nil {
 		t.Fatal("a building was added with OneRoster off")
 	}
 }

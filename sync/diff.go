@@ -25,7 +25,7 @@ type rowResult struct {
 func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowResult) error {
 	ep := &EntityPlan{Table: tbl, File: file + ".csv", Mode: p.src.Modes[file]}
 	r := &resolver{inFile: p.src.Present(file), bulk: p.src.Bulk(file), lookup: func(id string) (data.State, bool) {
-		st, ok, err := p.e.DB.StateOf(p.ctx, tbl, id)
+		st, ok, err := p.e.db.StateOf(p.ctx, tbl, id)
 		if err != nil && p.err == nil {
 			p.err = err
 		}
@@ -246,7 +246,7 @@ func (p *planner) absent(ep *EntityPlan, db *data.StateMap, reason string) error
 	for i, st := range gone {
 		ids[i] = st.ID
 	}
-	names, err := p.e.DB.SourcedIDs(p.ctx, ep.Table, ids)
+	names, err := p.e.db.SourcedIDs(p.ctx, ep.Table, ids)
 	if err != nil {
 		return err
 	}
@@ -274,7 +274,7 @@ func (p *planner) decide(ep *EntityPlan, id string, st data.State, exists bool, 
 		return
 	}
 	if len(res.keep) > 0 {
-		old, err := p.e.DB.Vals(p.ctx, ep.Table, st.ID)
+		old, err := p.e.db.Vals(p.ctx, ep.Table, st.ID)
 		if err != nil {
 			p.err = err
 			return
@@ -293,7 +293,7 @@ func (p *planner) decide(ep *EntityPlan, id string, st data.State, exists bool, 
 	}
 	c := Change{SourcedID: id, ID: st.ID, Line: int32(line), more: &changeMore{}}
 	if changed {
-		old, err := p.e.DB.Vals(p.ctx, ep.Table, st.ID)
+		old, err := p.e.db.Vals(p.ctx, ep.Table, st.ID)
 		if err != nil {
 			p.err = err
 			return

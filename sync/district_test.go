@@ -15,7 +15,7 @@ func rosterState(t *testing.T, e *Engine) map[string]map[string]data.State {
 	t.Helper()
 	out := map[string]map[string]data.State{}
 	for _, tbl := range data.Tables {
-		st, err := e.DB.LoadState(context.Background(), tbl)
+		st, err := e.db.LoadState(context.Background(), tbl)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	gosync "sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -19,7 +20,7 @@ import (
 
 // Engine runs syncs against one local roster.
 type Engine struct {
-	DB     *data.DB
+	db     *data.DB
 	Log    zerolog.Logger
 	Limits Limits
 
@@ -73,6 +74,8 @@ func Open(path string, log zerolog.Logger) (*Engine, error) {
 type OpenOptions struct {
 	Create   bool // a missing file becomes a new, empty roster (private to the OS user)
 	ReadOnly bool // reading commands: nothing is written, a read-only file or folder is fine
+	// Now is the roster's clock (nil: the system's); tests fix it.
+	Now func() time.Time
 }
 
 // NoRosterError: the roster file does not exist and this command does not create one.
@@ -105,8 +108,11 @@ func OpenWith(path string, log zerolog.Logger, opts OpenOptions) (*Engine, error
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{DB: db, Log: log, Limits: DefaultLimits, scrubber: &rest.Scrubber{}}
+	e := &Engine{db: db, Log: log, Limits: DefaultLimits, scrubber: &rest.Scrubber{}}
 	db.Scrub = e.scrubber.Scrub
+	if opts.Now != nil {
+		db.Now = opts.Now
+	}
 	if !opts.ReadOnly {
 		e.sweepTemp()
 	}
@@ -137,7 +143,7 @@ func createRoster(path string) error {
 // Close closes the roster, and removes this process's temporary folder when it is empty.
 func (e *Engine) Close() error {
 	os.Remove(filepath.Join(e.tempRoot(), strconv.Itoa(os.Getpid())))
-	return e.DB.Close()
+	return e.db.Close()
 }
 
 // RefusedError is a precondition that stops a run before anything is written (exit 3).
@@ -181,7 +187,7 @@ func IsSourceError(err error) bool {
 
 // History returns recorded runs, newest first.
 func (e *Engine) History(ctx context.Context, limit, offset int) ([]Result, error) {
-	runs, err := e.DB.Runs(ctx, limit, offset)
+	runs, err := e.db.Runs(ctx, limit, offset)
 	if err != nil {
 		return nil, err
 	}
@@ -194,11 +200,11 @@ func (e *Engine) History(ctx context.Context, limit, offset int) ([]Result, erro
 
 // RunLog streams one run's log.
 func (e *Engine) RunLog(ctx context.Context, runID int64, fn func(rosterdesk.LogEntry) error) (Result, error) {
-	r, err := e.DB.Run(ctx, runID)
+	r, err := e.db.Run(ctx, runID)
 	if err != nil {
 		return Result{}, err
 	}
-	return FromRun(r), e.DB.Log(ctx, runID, fn)
+	return FromRun(r), e.db.Log(ctx, runID, fn)
 }
 
 // RosterCounts is what the roster holds now (`roster --json`).
@@ -221,10 +227,10 @@ type RemovedCounts struct {
 func (e *Engine) Roster(ctx context.Context) (*RosterCounts, error) {
 	var rc RosterCounts
 	var err error
-	if rc.Buildings, err = e.DB.Count(ctx, "buildings", false); err != nil {
+	if rc.Buildings, err = e.db.Count(ctx, "buildings", false); err != nil {
 		return nil, err
 	}
-	if rc.Users, err = e.DB.Count(ctx, "users", true); err != nil {
+	if rc.Users, err = e.db.Count(ctx, "users", true); err != nil {
 		return nil, err
 	}
 	for _, x := range []struct {
@@ -232,7 +238,7 @@ func (e *Engine) Roster(ctx context.Context) (*RosterCounts, error) {
 		dst    *RemovedCounts
 		byRole bool
 	}{{"courses", &rc.Courses, false}, {"classes", &rc.Classes, false}, {"assignments", &rc.Assignments, true}} {
-		c, err := e.DB.Count(ctx, x.table, x.byRole)
+		c, err := e.db.Count(ctx, x.table, x.byRole)
 		if err != nil {
 			return nil, err
 		}

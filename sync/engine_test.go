@@ -45,24 +45,24 @@ func TestBuildingSyncAlignsBySISID(t *testing.T) {
 	e := newEngine(t)
 	ctx := context.Background()
 	// A local building already carries sch2's SIS id; another local one matches nothing.
-	if _, err := e.DB.AddLocalBuilding(ctx, "Old High Name", "sch2"); err != nil {
+	if _, err := e.db.AddLocalBuilding(ctx, "Old High Name", "sch2"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.DB.AddLocalBuilding(ctx, "Bus Depot", "depot"); err != nil {
+	if _, err := e.db.AddLocalBuilding(ctx, "Bus Depot", "depot"); err != nil {
 		t.Fatal(err)
 	}
 	res := mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
 	if got := res.Counts.Buildings; got.Added != 1 || got.Updated != 1 || got.Deactivated != 0 {
 		t.Fatalf("building counts %+v", got)
 	}
-	b, err := e.DB.BuildingBySIS(ctx, "sch2")
+	b, err := e.db.BuildingBySIS(ctx, "sch2")
 	if err != nil || b.Name != "Maple High" || !b.Aligned || b.Source != "local" {
 		t.Fatalf("sch2 not aligned in place: %+v %v", b, err)
 	}
-	if b, _ := e.DB.BuildingBySIS(ctx, "depot"); !b.Active || b.Aligned {
+	if b, _ := e.db.BuildingBySIS(ctx, "depot"); !b.Active || b.Aligned {
 		t.Fatalf("unmatched local building touched: %+v", b)
 	}
-	orgs, _ := e.DB.Orgs(ctx)
+	orgs, _ := e.db.Orgs(ctx)
 	if orgs["dist1"].Type != "district" {
 		t.Fatalf("district not recorded: %+v", orgs)
 	}
@@ -72,7 +72,7 @@ func TestBuildingSyncAlignsBySISID(t *testing.T) {
 	if res.Counts.Buildings.Deactivated != 1 {
 		t.Fatalf("want sch1 removed, got %+v", res.Counts.Buildings)
 	}
-	if b, _ := e.DB.BuildingBySIS(ctx, "sch1"); b.Active {
+	if b, _ := e.db.BuildingBySIS(ctx, "sch1"); b.Active {
 		t.Fatal("sch1 still active")
 	}
 	if rc := roster(t, e); rc.Buildings.Active != 2 || rc.Buildings.Inactive != 1 {
@@ -102,7 +102,7 @@ func TestUsersAndCoursesLifecycle(t *testing.T) {
 	if r := record(t, e, data.Users, "a1"); r.Fields["org_ids"] != "" || !r.Active {
 		t.Fatalf("admin %+v", r)
 	}
-	b, _ := e.DB.BuildingBySIS(context.Background(), "sch1")
+	b, _ := e.db.BuildingBySIS(context.Background(), "sch1")
 	if b.Users != 3 {
 		t.Fatalf("sch1 has %d active users, want 3 (u1, u2, t1)", b.Users)
 	}
@@ -371,17 +371,17 @@ func TestRosterLockAcrossProcesses(t *testing.T) {
 	host, _ := os.Hostname()
 	// `serve` on another machine holds the roster: refused, naming it.
 	other := data.RunLock{Holder: "rosterdesk serve", PID: 4242, Host: "sis-server"}
-	if _, ok, err := e.DB.AcquireRunLock(ctx, other, func(data.RunLock) bool { return false }); !ok || err != nil {
+	if _, ok, err := e.db.AcquireRunLock(ctx, other, func(data.RunLock) bool { return false }); !ok || err != nil {
 		t.Fatal(ok, err)
 	}
 	_, err := e.Sync(ctx, district().zip(t, ""), Options{Scope: rosterdesk.ScopeBuildings})
 	if !IsRefused(err) || !strings.Contains(err.Error(), "rosterdesk serve") || !strings.Contains(err.Error(), "sis-server") {
 		t.Fatalf("want a refusal naming the holder, got %v", err)
 	}
-	e.DB.ReleaseRunLock(ctx, 4242, "sis-server")
+	e.db.ReleaseRunLock(ctx, 4242, "sis-server")
 	// A holder on this machine whose process is gone left a stale claim: it is taken over.
 	dead := data.RunLock{Holder: "RosterDesk app", PID: 1 << 22, Host: host}
-	e.DB.AcquireRunLock(ctx, dead, func(data.RunLock) bool { return false })
+	e.db.AcquireRunLock(ctx, dead, func(data.RunLock) bool { return false })
 	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
 }
 

@@ -134,7 +134,7 @@ func (x *rosterExporter) run() error {
 	x.files = map[string]*exportFile{}
 	x.orgs, x.sessions, x.courses, x.classes, x.users = map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 	x.orgType = map[string]string{}
-	db := x.e.DB
+	db := x.e.db
 
 	// orgs: the active ones, parents first so a parent is always written.
 	orgs, err := db.Orgs(x.ctx)

@@ -25,7 +25,7 @@ func shown(t *testing.T, e *Engine) map[string]string {
 	out := map[string]string{}
 	kinds := map[*data.Table]string{data.Users: "user", data.Courses: "course", data.Classes: "class", data.Sessions: "session", data.Assignments: "assignment"}
 	for tbl, kind := range kinds {
-		if err := e.DB.EachRecord(ctx, tbl, func(id string, _ []string, _ bool) error {
+		if err := e.db.EachRecord(ctx, tbl, func(id string, _ []string, _ bool) error {
 			rec, _, err := e.Show(ctx, kind, id)
 			if err != nil {
 				return err
@@ -40,7 +40,7 @@ func shown(t *testing.T, e *Engine) map[string]string {
 			t.Fatal(err)
 		}
 	}
-	bs, err := e.DB.Buildings(ctx)
+	bs, err := e.db.Buildings(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

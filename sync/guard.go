@@ -94,7 +94,7 @@ func (e *Engine) checkThresholds(ctx context.Context, plan *Plan) ([]Trip, error
 				active = n
 			}
 			if active < 0 {
-				c, err := e.DB.ActiveCount(ctx, n.table)
+				c, err := e.db.ActiveCount(ctx, n.table)
 				if err != nil {
 					return nil, err
 				}
@@ -130,7 +130,7 @@ func (e *Engine) checkCompleteness(ctx context.Context, plan *Plan) ([]Trip, err
 	if k.Buildings.Deactivated+k.Users.Deactivated+k.Courses.Removed+k.Classes.Removed+k.Assignments.Removed == 0 {
 		return nil, nil // nothing would be taken away
 	}
-	last, ok, err := e.DB.LastApplied(ctx, string(plan.Scope))
+	last, ok, err := e.db.LastApplied(ctx, string(plan.Scope))
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -273,7 +273,7 @@ func (e *Engine) checkSchools(ctx context.Context, plan *Plan) ([]Trip, error) {
 		}
 	}
 	names := map[string]string{}
-	orgs, err := e.DB.Orgs(ctx)
+	orgs, err := e.db.Orgs(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -292,7 +292,7 @@ func (e *Engine) checkSchools(ctx context.Context, plan *Plan) ([]Trip, error) {
 		if float64(len(ids)) <= floor || len(ids) == 0 {
 			continue // no school can lose more than the floor
 		}
-		schools, err := e.DB.ActiveSchools(ctx, x.t.Name, x.col)
+		schools, err := e.db.ActiveSchools(ctx, x.t.Name, x.col)
 		if err != nil {
 			return nil, err
 		}

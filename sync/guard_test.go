@@ -17,7 +17,7 @@ var rosterTables = []string{"academic_sessions", "assignments", "buildings", "cl
 
 func dumpRoster(t *testing.T, e *Engine) string {
 	t.Helper()
-	d, err := e.DB.DumpTables(context.Background(), rosterTables...)
+	d, err := e.db.DumpTables(context.Background(), rosterTables...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestMassWithdrawalIsHeldThenApprovedExactly(t *testing.T) {
 	if err != nil || approved.Status != rosterdesk.StatusApplied || approved.Counts != heldCounts {
 		t.Fatalf("approve: %v %+v, held %+v", err, approved, heldCounts)
 	}
-	if r, _ := e.DB.Run(ctx, res.RunID); r.Status != rosterdesk.StatusApproved || r.ResolvedBy != approved.RunID {
+	if r, _ := e.db.Run(ctx, res.RunID); r.Status != rosterdesk.StatusApproved || r.ResolvedBy != approved.RunID {
 		t.Fatalf("held run after approval %+v", r)
 	}
 	if _, err := e.Approve(ctx, res.RunID); !IsRefused(err) {
@@ -143,7 +143,7 @@ func TestApproveAfterTheRosterChangedPlansAgain(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Meanwhile every user is protected: the held plan no longer matches.
-	st, _ := e.DB.LoadState(ctx, data.Users)
+	st, _ := e.db.LoadState(ctx, data.Users)
 	for id := range st {
 		if err := e.Protect(ctx, "user", id, true); err != nil {
 			t.Fatal(err)
@@ -284,7 +284,7 @@ func TestRollbackRestoresTheRosterExactly(t *testing.T) {
 		if err != nil || res.Undoes != applied[i] {
 			t.Fatalf("rollback %d: %v %+v", applied[i], err, res)
 		}
-		if r, _ := e.DB.Run(ctx, applied[i]); r.Status != rosterdesk.StatusRolledBack || r.ResolvedBy != res.RunID {
+		if r, _ := e.db.Run(ctx, applied[i]); r.Status != rosterdesk.StatusRolledBack || r.ResolvedBy != res.RunID {
 			t.Fatalf("run %d not marked rolled back: %+v", applied[i], r)
 		}
 	}

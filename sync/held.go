@@ -58,7 +58,7 @@ func (e *Engine) checkProvider(ctx context.Context, plan *Plan) (*Trip, error) {
 		return nil, nil
 	}
 	for _, scope := range []rosterdesk.Scope{rosterdesk.ScopeUsersCourses, rosterdesk.ScopeUsers} {
-		last, ok, err := e.DB.LastApplied(ctx, string(scope))
+		last, ok, err := e.db.LastApplied(ctx, string(scope))
 		if err != nil || !ok {
 			if err != nil {
 				return nil, err
@@ -115,7 +115,7 @@ func (e *Engine) hold(ctx context.Context, plan *Plan, source string, opt Option
 		// the preview, History and the CLI must give the same number.
 		plan.log.infof(rosterdesk.LogEntry{Phase: "guard", File: t.Entity, Field: t.Action, Rule: "guard.held"}, "%s", t.Reason)
 	}
-	tx, err := e.DB.Begin(ctx)
+	tx, err := e.db.Begin(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +145,7 @@ func (e *Engine) hold(ctx context.Context, plan *Plan, source string, opt Option
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	list, err := plan.records(ctx, e.DB)
+	list, err := plan.records(ctx, e.db)
 	if err == nil {
 		err = tx.AddPlanned(run.ID, list)
 	}
@@ -211,7 +211,7 @@ func copyFile(src, dst string) error {
 }
 
 func (e *Engine) heldRun(ctx context.Context, runID int64) (rosterdesk.Run, error) {
-	run, err := e.DB.Run(ctx, runID)
+	run, err := e.db.Run(ctx, runID)
 	if errors.Is(err, data.ErrNotFound) {
 		return run, &RefusedError{Reason: fmt.Sprintf("there is no run %d", runID), Err: ErrNoSuchRun}
 	}
@@ -250,7 +250,7 @@ func (e *Engine) replanned(ctx context.Context, held *rosterdesk.Run, plan *Plan
 	if err != nil {
 		return nil, err
 	}
-	tx, err := e.DB.Begin(ctx)
+	tx, err := e.db.Begin(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +259,7 @@ func (e *Engine) replanned(ctx context.Context, held *rosterdesk.Run, plan *Plan
 	if err := tx.UpdateHeld(held.ID, plan.Counts, msg, tripsJSON(trips)); err != nil {
 		return nil, err
 	}
-	list, err := plan.records(ctx, e.DB)
+	list, err := plan.records(ctx, e.db)
 	if err != nil {
 		return nil, err
 	}
@@ -269,7 +269,7 @@ func (e *Engine) replanned(ctx context.Context, held *rosterdesk.Run, plan *Plan
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
-	updated, err := e.DB.Run(ctx, held.ID)
+	updated, err := e.db.Run(ctx, held.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -289,7 +289,7 @@ func (e *Engine) discard(ctx context.Context, runID int64) (*Result, error) {
 	if _, err := e.heldRun(ctx, runID); err != nil {
 		return e.refused(Options{}, err)
 	}
-	tx, err := e.DB.Begin(ctx)
+	tx, err := e.db.Begin(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -304,7 +304,7 @@ func (e *Engine) discard(ctx context.Context, runID int64) (*Result, error) {
 		return nil, err
 	}
 	os.RemoveAll(e.heldDir(runID))
-	run, err := e.DB.Run(ctx, runID)
+	run, err := e.db.Run(ctx, runID)
 	if err != nil {
 		return nil, err
 	}

@@ -137,7 +137,7 @@ func newEngine(t *testing.T) *Engine {
 	}
 	t.Cleanup(func() { e.Close() })
 	now := time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC)
-	e.DB.Now = func() time.Time { now = now.Add(time.Second); return now }
+	e.db.Now = func() time.Time { now = now.Add(time.Second); return now }
 	ctx := context.Background()
 	if _, err := e.AddAdmin(ctx, "it@example.org", "IT Admin"); err != nil {
 		t.Fatal(err)
@@ -197,7 +197,7 @@ func roster(t *testing.T, e *Engine) *RosterCounts {
 
 func record(t *testing.T, e *Engine, tbl *data.Table, id string) *data.Record {
 	t.Helper()
-	r, err := e.DB.Record(context.Background(), tbl, id)
+	r, err := e.db.Record(context.Background(), tbl, id)
 	if err != nil {
 		t.Fatalf("record %s %s: %v", tbl.Entity, id, err)
 	}

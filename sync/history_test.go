@@ -44,7 +44,7 @@ func TestHistoryTellsTheTruth(t *testing.T) {
 	if _, err := e.Discard(ctx, res.RunID); err != nil {
 		t.Fatal(err)
 	}
-	if r, _ := e.DB.Run(ctx, res.RunID); FromRun(r).CountsAre != CountsPlanned {
+	if r, _ := e.db.Run(ctx, res.RunID); FromRun(r).CountsAre != CountsPlanned {
 		t.Errorf("a discarded run's counts read as %s", FromRun(r).CountsAre)
 	}
 

@@ -23,11 +23,11 @@ func TestKillDuringApply(t *testing.T) {
 	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
 	mustSync(t, e, district().with("users.csv", lines(hUsers, user("u1", "sch1", "student", "Ann"))).zip(t, ""), rosterdesk.ScopeUsers)
 	ctx := context.Background()
-	before, err := e.DB.Dump(ctx)
+	before, err := e.db.Dump(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dbPath := e.DB.Path
+	dbPath := e.db.Path
 	e.Close()
 
 	mark := filepath.Join(t.TempDir(), "in-apply")
@@ -64,10 +64,10 @@ func TestKillDuringApply(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer e2.Close()
-	if ok, err := e2.DB.IntegrityCheck(ctx); err != nil || ok != "ok" {
+	if ok, err := e2.db.IntegrityCheck(ctx); err != nil || ok != "ok" {
 		t.Fatalf("integrity_check: %q %v", ok, err)
 	}
-	after, err := e2.DB.Dump(ctx)
+	after, err := e2.db.Dump(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,11 +45,11 @@ func (e *Engine) addLocalBuilding(ctx context.Context, name, sisID string) (int6
 		return 0, errors.New("a building name is required")
 	}
 	if sisID != "" {
-		if b, err := e.DB.BuildingBySIS(ctx, sisID); err == nil {
+		if b, err := e.db.BuildingBySIS(ctx, sisID); err == nil {
 			return 0, fmt.Errorf("SIS id %s is already used by %s", sisID, b.Name)
 		}
 	}
-	return e.DB.AddLocalBuilding(ctx, name, sisID)
+	return e.db.AddLocalBuilding(ctx, name, sisID)
 }
 
 // SetBuildingSISID corrects a building's SIS id, so it matches the sourcedId
@@ -67,22 +67,22 @@ func (e *Engine) setBuildingSISID(ctx context.Context, buildingID int64, sisID s
 		return fmt.Errorf("a SIS id cannot hold a comma")
 	}
 	if sisID != "" {
-		if b, err := e.DB.BuildingBySIS(ctx, sisID); err == nil && b.ID != buildingID {
+		if b, err := e.db.BuildingBySIS(ctx, sisID); err == nil && b.ID != buildingID {
 			return fmt.Errorf("SIS id %s is already used by %s", sisID, b.Name)
 		} else if err != nil && !errors.Is(err, data.ErrNotFound) {
 			return err
 		}
 	}
-	return e.DB.SetBuildingSISID(ctx, buildingID, sisID)
+	return e.db.SetBuildingSISID(ctx, buildingID, sisID)
 }
 
 // Buildings lists every building, active or not, with its active users.
 func (e *Engine) Buildings(ctx context.Context) ([]rosterdesk.Building, error) {
-	return e.DB.Buildings(ctx)
+	return e.db.Buildings(ctx)
 }
 
 // Admins lists the admin accounts that can be credited with changes.
-func (e *Engine) Admins(ctx context.Context) ([]rosterdesk.Admin, error) { return e.DB.Admins(ctx) }
+func (e *Engine) Admins(ctx context.Context) ([]rosterdesk.Admin, error) { return e.db.Admins(ctx) }
 
 // SyncState is where the initial OneRoster synchronization stands.
 type SyncState struct {
@@ -110,17 +110,17 @@ func (e *Engine) SyncState(ctx context.Context) (*SyncState, error) {
 		return nil, err
 	}
 	st.Source, st.Provider = set.OneRoster.Source, set.OneRoster.Provider
-	if st.BuildingsSynced, err = e.DB.HasAppliedRun(ctx, string(rosterdesk.ScopeBuildings)); err != nil {
+	if st.BuildingsSynced, err = e.db.HasAppliedRun(ctx, string(rosterdesk.ScopeBuildings)); err != nil {
 		return nil, err
 	}
 	for _, s := range []rosterdesk.Scope{rosterdesk.ScopeUsers, rosterdesk.ScopeUsersCourses} {
-		ok, err := e.DB.HasAppliedRun(ctx, string(s))
+		ok, err := e.db.HasAppliedRun(ctx, string(s))
 		if err != nil {
 			return nil, err
 		}
 		st.UsersSynced = st.UsersSynced || ok
 	}
-	bs, err := e.DB.Buildings(ctx)
+	bs, err := e.db.Buildings(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -24,7 +24,7 @@ func TestLocalBuildingEditsLockedWhileOneRosterIsOn(t *testing.T) {
 	if err := e.SetBuildingSISID(ctx, id, "sch1"); err != nil {
 		t.Fatal(err)
 	}
-	if b, err := e.DB.BuildingBySIS(ctx, "sch1"); err != nil || b.ID != id {
+	if b, err := e.db.BuildingBySIS(ctx, "sch1"); err != nil || b.ID != id {
 		t.Fatalf("SIS id not changed: %+v %v", b, err)
 	}
 	if _, err := e.SetSetting(ctx, KeyOneRosterOn, "true"); err != nil {
@@ -36,7 +36,7 @@ func TestLocalBuildingEditsLockedWhileOneRosterIsOn(t *testing.T) {
 	if _, err := e.AddLocalBuilding(ctx, "South", "9"); !IsRefused(err) {
 		t.Fatalf("add while on: %v", err)
 	}
-	if b, _ := e.DB.BuildingBySIS(ctx, "sch1"); b.ID != id {
+	if b, _ := e.db.BuildingBySIS(ctx, "sch1"); b.ID != id {
 		t.Fatal("refused change was written")
 	}
 }
@@ -161,12 +161,12 @@ func TestAnalyzeSwitch(t *testing.T) {
 	if err := gen.Generate(cfg).WriteZip(other, gen.WriteOptions{SystemName: "New SIS"}); err != nil {
 		t.Fatal(err)
 	}
-	before, _ := e.DB.Dump(ctx)
+	before, _ := e.db.Dump(ctx)
 	s, err := e.AnalyzeSwitch(ctx, other, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if after, _ := e.DB.Dump(ctx); after != before {
+	if after, _ := e.db.Dump(ctx); after != before {
 		t.Fatal("the analysis wrote to the roster")
 	}
 	if s.Provider != "Old SIS" || s.NewProvider != "New SIS" || s.IncomingSchools != 3 || s.MatchedSchools != 3 {

@@ -47,7 +47,7 @@ func (p *planner) rosterOrgs() (map[string]rosterdesk.Org, error) {
 	if p.stored != nil {
 		return p.stored, nil
 	}
-	stored, err := p.e.DB.Orgs(p.ctx)
+	stored, err := p.e.db.Orgs(p.ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +81,7 @@ func (p *planner) loadOrgs() error {
 			}
 		}
 	}
-	bs, err := p.e.DB.Buildings(p.ctx)
+	bs, err := p.e.db.Buildings(p.ctx)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
 package sync
 
 // Path is the roster file the engine has open, as it was given to Open.
-func (e *Engine) Path() string { return e.DB.Path }
+func (e *Engine) Path() string { return e.db.Path }

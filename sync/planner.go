@@ -117,7 +117,7 @@ func (p *planner) preloadStates(tables map[*data.Table]string) {
 	for _, list := range [][]*data.Table{small, big} {
 		go func() {
 			for _, t := range list {
-				m, err := p.e.DB.LoadStateMap(p.ctx, t)
+				m, err := p.e.db.LoadStateMap(p.ctx, t)
 				p.preload[t] <- stateResult{m, err}
 			}
 		}()
@@ -129,7 +129,7 @@ func (p *planner) loadState(t *data.Table) (*data.StateMap, error) {
 		r := <-ch
 		return r.m, r.err
 	}
-	return p.e.DB.LoadStateMap(p.ctx, t)
+	return p.e.db.LoadStateMap(p.ctx, t)
 }
 
 // PlanRun reads and validates a source and diffs it against the roster. It
@@ -169,7 +169,7 @@ func (e *Engine) preconditions(ctx context.Context, opt Options) (Options, roste
 		return opt, admin, err
 	}
 	if opt.Scope != rosterdesk.ScopeBuildings {
-		ok, err := e.DB.HasAppliedRun(ctx, string(rosterdesk.ScopeBuildings))
+		ok, err := e.db.HasAppliedRun(ctx, string(rosterdesk.ScopeBuildings))
 		if err != nil {
 			return opt, admin, err
 		}
@@ -193,7 +193,7 @@ func (e *Engine) newPlanner(ctx context.Context, plan *Plan, prog func(Progress)
 // plan runs the planner over a source; with a writer, every change is also
 // written as it is planned.
 func (e *Engine) plan(ctx context.Context, sourcePath string, opt Options, admin rosterdesk.Admin, w *writer) (*Plan, error) {
-	plan := &Plan{Scope: opt.Scope, Trigger: opt.Trigger, DryRun: opt.DryRun, StartedAt: e.DB.Now().UTC(), log: newRunLog(),
+	plan := &Plan{Scope: opt.Scope, Trigger: opt.Trigger, DryRun: opt.DryRun, StartedAt: e.db.Now().UTC(), log: newRunLog(),
 		Rows: map[string]int{}, Inputs: map[string]Input{}, Admin: admin, opt: opt, active: map[string]int{}, touched: &touched{}}
 	plan.log.max = e.Limits.MaxLogRows
 	if w != nil {

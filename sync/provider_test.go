@@ -103,8 +103,8 @@ func sameRoster(t *testing.T, want, got *Engine) {
 	t.Helper()
 	diffStates(t, rosterState(t, want), rosterState(t, got))
 	ctx := context.Background()
-	wo, err1 := want.DB.Orgs(ctx)
-	go_, err2 := got.DB.Orgs(ctx)
+	wo, err1 := want.db.Orgs(ctx)
+	go_, err2 := got.db.Orgs(ctx)
 	if err1 != nil || err2 != nil {
 		t.Fatal(err1, err2)
 	}
@@ -116,8 +116,8 @@ func sameRoster(t *testing.T, want, got *Engine) {
 			t.Errorf("org %s: %+v vs %+v", id, o, go_[id])
 		}
 	}
-	wb, _ := want.DB.Buildings(ctx)
-	gb, _ := got.DB.Buildings(ctx)
+	wb, _ := want.db.Buildings(ctx)
+	gb, _ := got.db.Buildings(ctx)
 	if len(wb) != len(gb) {
 		t.Errorf("buildings: %d vs %d", len(wb), len(gb))
 	}

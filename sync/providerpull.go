@@ -93,7 +93,7 @@ func (e *Engine) SyncProvider(ctx context.Context, opt Options) (*Result, error)
 	}
 	name := p.Name()
 	opt.Collections, opt.Provider = true, name
-	started := e.DB.Now().UTC()
+	started := e.db.Now().UTC()
 	since, why := e.pullSince(ctx, p, opt.Scope, started)
 	client, err := rest.New(cfg)
 	if err != nil {

@@ -123,7 +123,7 @@ func TestProviderFaultsThatFail(t *testing.T) {
 	setProvider(t, e, s, "infinitecampus")
 	mustProviderSync(t, e, rosterdesk.ScopeBuildings)
 	mustProviderSync(t, e, rosterdesk.ScopeUsersCourses)
-	before, err := e.DB.Dump(context.Background())
+	before, err := e.db.Dump(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestProviderFaultsThatFail(t *testing.T) {
 			if findLog(stored, SevError, c.file, c.rule) == nil {
 				t.Errorf("stored log lacks it: %+v", stored)
 			}
-			after, _ := e.DB.Dump(context.Background())
+			after, _ := e.db.Dump(context.Background())
 			if stripRuns(after) != stripRuns(before) {
 				t.Fatal("a failed pull changed the roster")
 			}

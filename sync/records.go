@@ -108,16 +108,16 @@ func (p RecordPage) Truncated() bool { return p.Changes > p.Listed }
 // touch, with names from the roster or its held input. A run that is no
 // longer held keeps no list: its changes are in RunChanges.
 func (e *Engine) RunRecords(ctx context.Context, runID int64, q RecordQuery) (RecordPage, error) {
-	recs, total, err := e.DB.Planned(ctx, runID, q)
+	recs, total, err := e.db.Planned(ctx, runID, q)
 	if err != nil {
 		return RecordPage{}, err
 	}
-	_, all, err := e.DB.Planned(ctx, runID, RecordQuery{Limit: 1})
+	_, all, err := e.db.Planned(ctx, runID, RecordQuery{Limit: 1})
 	if err != nil {
 		return RecordPage{}, err
 	}
 	page := RecordPage{Records: recs, Total: total, Listed: all, Changes: all}
-	if r, err := e.DB.Run(ctx, runID); err == nil {
+	if r, err := e.db.Run(ctx, runID); err == nil {
 		if n := r.Counts.Changes(); n > all {
 			page.Changes = n
 		}
@@ -130,7 +130,7 @@ func (e *Engine) RunRecords(ctx context.Context, runID int64, q RecordQuery) (Re
 // preview writes nothing.
 func (e *Engine) Records(ctx context.Context, plan *Plan, q RecordQuery) (RecordPage, error) {
 	plan.mu.Lock()
-	list, err := plan.records(ctx, e.DB)
+	list, err := plan.records(ctx, e.db)
 	plan.mu.Unlock()
 	if err != nil {
 		return RecordPage{}, err

@@ -136,7 +136,7 @@ func TestPreviewNamesAddedRecordsFromTheInput(t *testing.T) {
 	if r.Name != u.GivenName+" "+u.FamilyName || r.Action != "add" || !strings.HasPrefix(r.Detail, u.Role+" · ") {
 		t.Fatalf("added user listed as %+v", r)
 	}
-	b, _ := e.DB.BuildingBySIS(ctx, u.OrgSourcedIDs[0])
+	b, _ := e.db.BuildingBySIS(ctx, u.OrgSourcedIDs[0])
 	if len(u.OrgSourcedIDs) > 0 && b.Name != "" && !strings.HasSuffix(r.Detail, b.Name) {
 		t.Errorf("detail %q lacks the school %q", r.Detail, b.Name)
 	}

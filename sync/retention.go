@@ -17,7 +17,7 @@ func (e *Engine) afterRun(ctx context.Context) {
 	}
 	keep := e.logRetention(ctx)
 	start := time.Now()
-	n, err := e.DB.PruneLogs(ctx, keep)
+	n, err := e.PruneLogs(ctx, keep)
 	if err != nil {
 		e.Log.Warn().Err(err).Int("keep_runs", keep).Msg("log retention failed; it is tried again after the next run")
 		return

@@ -37,7 +37,7 @@ func TestRetentionKeepsTheNewestLogs(t *testing.T) {
 	r1 := mustSync(t, e, src, rosterdesk.ScopeBuildings)
 	r2 := mustSync(t, e, src, rosterdesk.ScopeUsersCourses)
 	logged := func(id int64) int {
-		n, err := e.DB.LogSeverityCounts(ctx, id)
+		n, err := e.db.LogSeverityCounts(ctx, id)
 		if err != nil {
 			t.Fatal(err)
 		}

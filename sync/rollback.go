@@ -28,7 +28,7 @@ func (e *Engine) Rollback(ctx context.Context, runID int64) (*Result, error) {
 	if !u.OK() {
 		return e.refused(Options{}, u.Err())
 	}
-	tx, err := e.DB.Begin(ctx)
+	tx, err := e.db.Begin(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +56,7 @@ func (e *Engine) Rollback(ctx context.Context, runID int64) (*Result, error) {
 	if err := tx.ResolveRun(runID, rosterdesk.StatusRolledBack, run.ID, ""); err != nil {
 		return nil, err
 	}
-	run.FinishedAt = e.DB.Now()
+	run.FinishedAt = e.db.Now()
 	run.Counts = reversed(target.Counts)
 	if err := tx.FinishRun(run); err != nil {
 		return nil, err
@@ -97,5 +97,5 @@ func (e *Engine) protect(ctx context.Context, kind, key string, on bool) error {
 	if !ok {
 		return fmt.Errorf("only a user, course or building can be protected, not %q", kind)
 	}
-	return e.DB.SetProtected(ctx, ent, key, on)
+	return e.db.SetProtected(ctx, ent, key, on)
 }

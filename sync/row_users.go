@@ -26,7 +26,7 @@ func (p *planner) rolesFor(t *table, id string, roles map[string][]roleRow) (str
 		// A damaged roles.csv may have lost a user's rows: it adds roles and schools, never takes one away.
 		if st, ok := p.res[rosterdesk.EntityUser].state(id); ok {
 			stored = true
-			if vals, err := p.e.DB.Vals(p.ctx, data.Users, st.ID); err == nil {
+			if vals, err := p.e.db.Vals(p.ctx, data.Users, st.ID); err == nil {
 				v := strings.Split(vals, Sep)
 				role = v[data.Users.Col("role")]
 				if o := v[data.Users.Col("org_ids")]; o != "" {

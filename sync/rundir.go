@@ -19,7 +19,7 @@ import (
 // copies (held/RUN_ID) and temporary pulls (tmp/). It is named after the roster
 // file, so two rosters in one folder never share it, and private to the OS user.
 func (e *Engine) RunDir() string {
-	return e.DB.Path + ".runs"
+	return e.db.Path + ".runs"
 }
 
 // heldDir is where a held run keeps a copy of its source until approved or discarded.
@@ -71,7 +71,7 @@ const heldStampName = "held.json"
 // roster's identity and returns the copy's path and content hash. A copy that
 // fails half-way (a full disk) is removed.
 func (e *Engine) keepHeld(ctx context.Context, runID int64, source string) (string, string, error) {
-	rid, err := e.DB.RosterID(ctx)
+	rid, err := e.db.RosterID(ctx)
 	if err != nil {
 		return "", "", err
 	}
@@ -108,7 +108,7 @@ func (e *Engine) verifyHeld(ctx context.Context, run *runRef) error {
 	if rel, err := filepath.Rel(dir, run.Path); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
 		return refuse("its kept copy is not in this roster's held folder")
 	}
-	rid, err := e.DB.RosterID(ctx)
+	rid, err := e.db.RosterID(ctx)
 	if err != nil {
 		return err
 	}

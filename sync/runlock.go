@@ -122,7 +122,7 @@ func (e *Engine) takeLock(exclusive bool, what string) (func(), error) {
 	stale := func(l data.RunLock) bool { return l.Host == me.Host && !processAlive(l.PID) }
 	claimed := false
 	if exclusive {
-		cur, ok, err := e.DB.AcquireRunLock(context.Background(), me, stale)
+		cur, ok, err := e.db.AcquireRunLock(context.Background(), me, stale)
 		if err != nil || !ok {
 			drop()
 			if err != nil {
@@ -131,7 +131,7 @@ func (e *Engine) takeLock(exclusive bool, what string) (func(), error) {
 			return nil, &BusyError{Holder: cur}
 		}
 		me, claimed = cur, true
-	} else if cur, ok, err := e.DB.CurrentRunLock(context.Background()); err == nil && ok &&
+	} else if cur, ok, err := e.db.CurrentRunLock(context.Background()); err == nil && ok &&
 		!(cur.PID == me.PID && cur.Host == me.Host) && !stale(cur) {
 		drop()
 		return nil, &BusyError{Holder: cur}
@@ -144,7 +144,7 @@ func (e *Engine) takeLock(exclusive bool, what string) (func(), error) {
 	return func() {
 		e.holder.Store(nil)
 		if claimed {
-			e.DB.ReleaseRunLock(context.Background(), me.PID, me.Host)
+			e.db.ReleaseRunLock(context.Background(), me.PID, me.Host)
 		}
 		drop()
 	}, nil

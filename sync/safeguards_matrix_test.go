@@ -327,7 +327,7 @@ func schoolShare(t *testing.T, e *Engine, plan *Plan) float64 {
 		if len(ids) == 0 {
 			continue
 		}
-		schools, err := e.DB.ActiveSchools(context.Background(), tbl, col)
+		schools, err := e.db.ActiveSchools(context.Background(), tbl, col)
 		if err != nil {
 			t.Fatal(err)
 		}

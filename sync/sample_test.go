@@ -84,7 +84,7 @@ func TestLoadSample(t *testing.T) {
 func TestLoadSampleRefusedOnRosterWithData(t *testing.T) {
 	e := newEngine(t)
 	ctx := context.Background()
-	if _, err := e.DB.AddLocalBuilding(ctx, "Central Office", "co"); err != nil {
+	if _, err := e.db.AddLocalBuilding(ctx, "Central Office", "co"); err != nil {
 		t.Fatal(err)
 	}
 	res, err := e.LoadSample(ctx, nil)

@@ -57,7 +57,7 @@ func TestSampleLepoHappyPath(t *testing.T) {
 					t.Fatalf("Japanese names %+v", u.Fields)
 				}
 			}
-			sessions, _ := e.DB.Count(context.Background(), "academic_sessions", false)
+			sessions, _ := e.db.Count(context.Background(), "academic_sessions", false)
 			if sessions.Active != 4 {
 				t.Fatalf("terms %+v", sessions)
 			}

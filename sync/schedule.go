@@ -144,9 +144,9 @@ func (s *Scheduler) Reschedule(ctx context.Context) error {
 	}
 	t := s.e.Timetable(ctx)
 	// Remember when the timetable changed: runs scheduled before that are not "missed".
-	if old, _, _ := s.e.DB.Setting(ctx, keySchedSignature); old != t.signature() {
-		s.e.DB.SetSetting(ctx, keySchedSignature, t.signature())
-		s.e.DB.SetSetting(ctx, keySchedSince, data.FormatTime(s.clock.Now()))
+	if old, _, _ := s.e.db.Setting(ctx, keySchedSignature); old != t.signature() {
+		s.e.db.SetSetting(ctx, keySchedSignature, t.signature())
+		s.e.db.SetSetting(ctx, keySchedSince, data.FormatTime(s.clock.Now()))
 	}
 	if !t.On {
 		s.e.Log.Info().Str("why", t.Off).Msg("automated sync off")
@@ -200,11 +200,11 @@ func (s *Scheduler) catchUp(ctx context.Context) error {
 	if !ok {
 		return nil
 	}
-	since, _, _ := s.e.DB.Setting(ctx, keySchedSince)
+	since, _, _ := s.e.db.Setting(ctx, keySchedSince)
 	if since == "" || !prev.After(data.ParseTime(since)) {
 		return nil // scheduled before this timetable existed
 	}
-	if last, _ := s.e.DB.LastScheduled(ctx); last != "" && !data.ParseTime(last).Before(prev) {
+	if last, _ := s.e.db.LastScheduled(ctx); last != "" && !data.ParseTime(last).Before(prev) {
 		return nil // ran, skipped or recorded already
 	}
 	late := now.Sub(prev)
@@ -238,7 +238,7 @@ func (e *Engine) recordEvent(ctx context.Context, status rosterdesk.Status, at t
 func (e *Engine) recordSkip(ctx context.Context, status rosterdesk.Status, at time.Time, message string, why SkipReason) (*Result, error) {
 	set, _ := e.Settings(ctx)
 	scope := string(set.Processes.Scope)
-	tx, err := e.DB.Begin(ctx)
+	tx, err := e.db.Begin(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -255,7 +255,7 @@ func (e *Engine) recordSkip(ctx context.Context, status rosterdesk.Status, at ti
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
-	e.DB.SetScheduledFor(ctx, run.ID, data.FormatTime(at))
+	e.db.SetScheduledFor(ctx, run.ID, data.FormatTime(at))
 	e.Log.Info().Int64("run_id", run.ID).Str("status", string(status)).Time("scheduled_for", at).Str("why", message).Msg("automated run not run")
 	res := FromRun(*run)
 	return &res, nil
@@ -274,7 +274,7 @@ func (e *Engine) AutomatedRun(ctx context.Context, at time.Time) (*Result, error
 	}
 	opt := Options{Trigger: rosterdesk.TriggerAutomated}
 	// The first automated run after a pause is held for review.
-	if last, ok, err := e.DB.LastAutomated(ctx); err == nil && ok && last.Status == rosterdesk.StatusSkipped && skipOf(last) == SkipPaused {
+	if last, ok, err := e.db.LastAutomated(ctx); err == nil && ok && last.Status == rosterdesk.StatusSkipped && skipOf(last) == SkipPaused {
 		opt.forceHold = "first automated run after a pause"
 	}
 	var res *Result
@@ -307,9 +307,9 @@ func (e *Engine) AutomatedRun(ctx context.Context, at time.Time) (*Result, error
 		return e.afterBusy(ctx, at, err, func() (*Result, error) { return e.AutomatedRun(ctx, at) })
 	}
 	if res != nil && res.RunID > 0 {
-		e.DB.SetScheduledFor(ctx, res.RunID, data.FormatTime(at))
+		e.db.SetScheduledFor(ctx, res.RunID, data.FormatTime(at))
 		if signature != "" {
-			e.DB.MarkBundleProcessed(ctx, signature, bundle, res.RunID)
+			e.db.MarkBundleProcessed(ctx, signature, bundle, res.RunID)
 		}
 		e.Log.Info().Int64("run_id", res.RunID).Str("status", string(res.Status)).Int("users_added", res.Counts.Users.Added).
 			Int("users_deactivated", res.Counts.Users.Deactivated).Int("errors", res.Errors).Msg("automated run finished")
@@ -343,7 +343,7 @@ func (e *Engine) afterBusy(ctx context.Context, at time.Time, busy error, again 
 				busy, busyWindow))
 		}
 		if _, err := e.recordEvent(ctx, rosterdesk.StatusSkipped, at, fmt.Sprintf("skipped: %v; run again at %s UTC when it had finished",
-			busy, e.DB.Now().UTC().Format("15:04"))); err != nil {
+			busy, e.db.Now().UTC().Format("15:04"))); err != nil {
 			return nil, err
 		}
 		return again()
@@ -425,7 +425,7 @@ func (e *Engine) newestBundle(ctx context.Context, folder string, now time.Time)
 	}
 	sort.Slice(cands, func(i, j int) bool { return cands[i].mod.After(cands[j].mod) })
 	for _, c := range cands {
-		done, err := e.DB.BundleProcessed(ctx, c.sig)
+		done, err := e.db.BundleProcessed(ctx, c.sig)
 		if err != nil {
 			return "", "", err
 		}

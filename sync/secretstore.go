@@ -80,9 +80,9 @@ var sessionSecrets gosync.Map
 
 // secretAccount names this roster's secret in the keychain.
 func (e *Engine) secretAccount() string {
-	p, err := filepath.Abs(e.DB.Path)
+	p, err := filepath.Abs(e.db.Path)
 	if err != nil {
-		p = e.DB.Path
+		p = e.db.Path
 	}
 	return "oneroster-provider:" + p
 }

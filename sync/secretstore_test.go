@@ -45,13 +45,13 @@ func TestSecretOnlyInKeychain(t *testing.T) {
 	}
 	e.Close()
 	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
-		b, err := os.ReadFile(e.DB.Path + suffix)
+		b, err := os.ReadFile(e.db.Path + suffix)
 		if err != nil {
 			continue
 		}
 		for _, form := range []string{resttest.ClientSecret, "s3cr3t"} {
 			if bytes.Contains(b, []byte(form)) {
-				t.Fatalf("%s holds the secret", filepath.Base(e.DB.Path+suffix))
+				t.Fatalf("%s holds the secret", filepath.Base(e.db.Path+suffix))
 			}
 		}
 	}

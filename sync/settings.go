@@ -16,7 +16,7 @@ import (
 // Settings returns every setting, typed: stored values, else the defaults.
 func (e *Engine) Settings(ctx context.Context) (rosterdesk.Settings, error) {
 	var s rosterdesk.Settings
-	rows, err := e.DB.Settings(ctx)
+	rows, err := e.db.Settings(ctx)
 	if err != nil {
 		return s, err
 	}
@@ -144,11 +144,11 @@ func (e *Engine) saveTexts(ctx context.Context, s rosterdesk.Settings, texts map
 	}
 	sort.Strings(keys)
 	admin, _ := e.CreditedAdmin(ctx)
-	rows, err := e.DB.Settings(ctx)
+	rows, err := e.db.Settings(ctx)
 	if err != nil {
 		return rosterdesk.Settings{}, nil, err
 	}
-	tx, err := e.DB.Begin(ctx)
+	tx, err := e.db.Begin(ctx)
 	if err != nil {
 		return rosterdesk.Settings{}, nil, err
 	}
@@ -302,7 +302,7 @@ func (e *Engine) Setting(ctx context.Context, key string) (string, error) {
 	if !ok {
 		return "", unknownSetting(key)
 	}
-	v, set, err := e.DB.Setting(ctx, key)
+	v, set, err := e.db.Setting(ctx, key)
 	if err != nil || !set {
 		return f.def, err
 	}
@@ -311,7 +311,7 @@ func (e *Engine) Setting(ctx context.Context, key string) (string, error) {
 
 // AllSettings returns every known setting as stored (or its default).
 func (e *Engine) AllSettings(ctx context.Context) (map[string]string, error) {
-	rows, err := e.DB.Settings(ctx)
+	rows, err := e.db.Settings(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -361,7 +361,7 @@ func (e *Engine) SetSettings(ctx context.Context, values map[string]string) (out
 
 // SettingChanges lists the recorded setting changes, newest first; key "" lists all.
 func (e *Engine) SettingChanges(ctx context.Context, key string, limit int) ([]rosterdesk.SettingChange, error) {
-	return e.DB.SettingChanges(ctx, key, limit)
+	return e.db.SettingChanges(ctx, key, limit)
 }
 
 // CreditedAdmin returns the admin account credited with changes, or a refusal.
@@ -373,7 +373,7 @@ func (e *Engine) CreditedAdmin(ctx context.Context) (rosterdesk.Admin, error) {
 	if email == "" {
 		return rosterdesk.Admin{}, &RefusedError{Reason: "no admin account is credited with changes: add one with `rosterdesk admin add EMAIL \"Full Name\"`, then `rosterdesk settings set credited_admin EMAIL`"}
 	}
-	a, err := e.DB.AdminByEmail(ctx, email)
+	a, err := e.db.AdminByEmail(ctx, email)
 	if errors.Is(err, data.ErrNotFound) {
 		return a, &RefusedError{Reason: fmt.Sprintf("the credited admin %q no longer exists: choose another with `rosterdesk settings set credited_admin EMAIL`", email)}
 	}

@@ -364,7 +364,7 @@ func checkWhole(lo, hi int) func(context.Context, *Engine, string) (string, erro
 }
 
 func checkCreditedAdmin(ctx context.Context, e *Engine, v string) (string, error) {
-	a, err := e.DB.AdminByEmail(ctx, strings.TrimSpace(v))
+	a, err := e.db.AdminByEmail(ctx, strings.TrimSpace(v))
 	if errors.Is(err, data.ErrNotFound) {
 		return "", fmt.Errorf("no admin account %q; add it first with: rosterdesk admin add %s \"Full Name\"", v, v)
 	}

@@ -17,7 +17,7 @@ func (e *Engine) Show(ctx context.Context, kind, sourcedID string) (*data.Record
 	var ent rosterdesk.Entity
 	switch kind {
 	case "building":
-		b, err := e.DB.BuildingBySIS(ctx, sourcedID)
+		b, err := e.db.BuildingBySIS(ctx, sourcedID)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -31,13 +31,13 @@ func (e *Engine) Show(ctx context.Context, kind, sourcedID string) (*data.Record
 		if !ok {
 			return nil, nil, fmt.Errorf("%q is not user, course, class, building, session or assignment", kind)
 		}
-		r, err := e.DB.Record(ctx, t, sourcedID)
+		r, err := e.db.Record(ctx, t, sourcedID)
 		if err != nil {
 			return nil, nil, err
 		}
 		rec, ent = r, t.Entity
 	}
-	hist, err := e.DB.History(ctx, ent, sourcedID)
+	hist, err := e.db.History(ctx, ent, sourcedID)
 	return rec, hist, err
 }
 
@@ -57,5 +57,5 @@ func (e *Engine) addAdmin(ctx context.Context, email, name string) (rosterdesk.A
 	if name == "" {
 		return rosterdesk.Admin{}, fmt.Errorf("a full name is required")
 	}
-	return e.DB.AddAdmin(ctx, email, name)
+	return e.db.AddAdmin(ctx, email, name)
 }

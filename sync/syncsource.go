@@ -106,13 +106,13 @@ func (e *Engine) SyncFrom(ctx context.Context, src SyncSource, opt Options) (*Re
 		if src.Path == "" {
 			return e.refused(opt, &RefusedError{Reason: "no watched folder is set (Preferences › Schedule)", Err: ErrNoSource})
 		}
-		bundle, sig, err := e.newestBundle(ctx, src.Path, e.DB.Now())
+		bundle, sig, err := e.newestBundle(ctx, src.Path, e.db.Now())
 		if err != nil {
 			return e.refused(opt, &RefusedError{Reason: err.Error(), Err: ErrNoSource})
 		}
 		res, err := e.Sync(ctx, bundle, opt)
 		if res != nil && res.RunID > 0 {
-			e.DB.MarkBundleProcessed(ctx, sig, bundle, res.RunID)
+			e.db.MarkBundleProcessed(ctx, sig, bundle, res.RunID)
 		}
 		return res, err
 	case SourceBundle:

@@ -26,7 +26,7 @@ func engineAt(t *testing.T, path string) *Engine {
 	}
 	t.Cleanup(func() { e.Close() })
 	now := time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC)
-	e.DB.Now = func() time.Time { now = now.Add(time.Second); return now }
+	e.db.Now = func() time.Time { now = now.Add(time.Second); return now }
 	ctx := context.Background()
 	if _, err := e.AddAdmin(ctx, "it@example.org", "IT Admin"); err != nil {
 		t.Fatal(err)
@@ -87,7 +87,7 @@ func TestHeldRunsBelongToTheirRoster(t *testing.T) {
 		t.Fatalf("a swapped copy: %v", err)
 	}
 	ra3, _ := a.Sync(ctx, aSrc, hold)
-	held, _ := a.DB.Run(ctx, ra3.RunID)
+	held, _ := a.db.Run(ctx, ra3.RunID)
 	if err := os.WriteFile(held.HeldSource, []byte("PK\x05\x06"+strings.Repeat("\x00", 18)), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +174,7 @@ func TestRosterPathIsAFilePath(t *testing.T) {
 		e := engineAt(t, p)
 		mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
 		want := roster(t, e).Buildings.Active
-		fk, journal, busy, err := e.DB.Pragmas(ctx)
+		fk, journal, busy, err := e.db.Pragmas(ctx)
 		if err != nil || !fk || journal != "wal" || busy <= 0 {
 			t.Fatalf("%s: foreign keys %v, journal %q, busy %d, %v", name, fk, journal, busy, err)
 		}
@@ -310,12 +310,12 @@ func TestScheduledRunMeetingALongRunIsSkippedThenRetried(t *testing.T) {
 	a.Holder = "rosterdesk serve"
 	monday := time.Date(2026, 6, 15, 6, 0, 0, 0, time.UTC)
 	drop(t, folder, "OneRoster.zip", district(), monday)
-	b, err := OpenWith(a.DB.Path, zerolog.Nop(), OpenOptions{})
+	b, err := OpenWith(a.db.Path, zerolog.Nop(), OpenOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	b.DB.Now = a.DB.Now
+	b.db.Now = a.db.Now
 
 	inApply, release := make(chan struct{}), make(chan struct{})
 	applyHook = func(done int) {
@@ -347,7 +347,7 @@ func TestScheduledRunMeetingALongRunIsSkippedThenRetried(t *testing.T) {
 	if skip.Status != rosterdesk.StatusSkipped || !says(skip.Message, "rosterdesk serve") || !says(skip.Message, "run again") {
 		t.Fatalf("the skipped run %+v", skip)
 	}
-	if last, _ := b.DB.LastScheduled(ctx); last != data.FormatTime(monday) {
+	if last, _ := b.db.LastScheduled(ctx); last != data.FormatTime(monday) {
 		t.Fatalf("last scheduled %q", last)
 	}
 }
@@ -472,7 +472,7 @@ func TestInvisibleCharactersInIdentifiers(t *testing.T) {
 		}
 	}
 	for _, twin := range []string{"\ufeffu1", "u2\u200b"} {
-		if _, err := e.DB.Record(ctx, data.Users, twin); err == nil {
+		if _, err := e.db.Record(ctx, data.Users, twin); err == nil {
 			t.Errorf("a twin %+q was added", twin)
 		}
 	}

@@ -63,7 +63,7 @@ func TestLeftoversAndHangs(t *testing.T) {
 	dead := filepath.Join(e.RunDir(), "tmp", "999999999", "oneroster12-pull-1")
 	os.MkdirAll(dead, 0o700)
 	os.WriteFile(filepath.Join(dead, "users.csv"), []byte("pulled students"), 0o600)
-	again, err := OpenWith(e.DB.Path, zerolog.Nop(), OpenOptions{})
+	again, err := OpenWith(e.db.Path, zerolog.Nop(), OpenOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

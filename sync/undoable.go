@@ -83,7 +83,7 @@ func (e *Engine) Undoable(ctx context.Context, runID int64) (Undoable, error) {
 
 // undoable is Undoable with the run itself, for Rollback.
 func (e *Engine) undoable(ctx context.Context, runID int64) (Undoable, rosterdesk.Run, error) {
-	target, err := e.DB.Run(ctx, runID)
+	target, err := e.db.Run(ctx, runID)
 	if errors.Is(err, data.ErrNotFound) {
 		return Undoable{RunID: runID, Why: ErrNoSuchRun}, target, nil
 	}
@@ -94,7 +94,7 @@ func (e *Engine) undoable(ctx context.Context, runID int64) (Undoable, rosterdes
 	if !u.OK() {
 		return u, target, nil
 	}
-	if u.Newer, err = e.DB.UndoConflicts(ctx, runID); err != nil {
+	if u.Newer, err = e.db.UndoConflicts(ctx, runID); err != nil {
 		return Undoable{}, target, err
 	}
 	if len(u.Newer) > 0 {

@@ -65,7 +65,7 @@ func newAboutScreen(_ *loader, eng *rsync.Engine, win func() fyne.Window) *about
 func (s *aboutScreen) content() fyne.CanvasObject { return s.root }
 
 // paths are the folders of the roster this window opened.
-func (s *aboutScreen) pathsInUse() appinfo.Paths { return appinfo.PathsFor(s.eng.DB.Path) }
+func (s *aboutScreen) pathsInUse() appinfo.Paths { return appinfo.PathsFor(s.eng.Path()) }
 
 // refresh shows the build and the folders; nothing here needs the engine's goroutine.
 func (s *aboutScreen) refresh() <-chan struct{} {

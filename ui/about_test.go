@@ -19,7 +19,7 @@ func TestAbout(t *testing.T) {
 	}
 	idle(t, m)
 	texts := strings.Join(visibleTexts(w.Content()), "\n")
-	p := appinfo.PathsFor(eng.DB.Path)
+	p := appinfo.PathsFor(eng.Path())
 	want := []string{"Version " + appinfo.Get().FullVersion(), p.Roster, p.Logs, p.Preferences, "Roster, history and sync settings",
 		"Logs (rosterdesk serve)", "Window preferences", "Libraries"}
 	for _, l := range appinfo.Libraries() {
@@ -30,8 +30,8 @@ func TestAbout(t *testing.T) {
 			t.Errorf("%q not in About: %q", s, texts)
 		}
 	}
-	if p.Roster != eng.DB.Path {
-		t.Errorf("roster path %q, engine %q", p.Roster, eng.DB.Path)
+	if p.Roster != eng.Path() {
+		t.Errorf("roster path %q, engine %q", p.Roster, eng.Path())
 	}
 	test.Tap(m.about.copy)
 	if got := fyne.CurrentApp().Clipboard().Content(); got != appinfo.Report(p) || !strings.Contains(got, p.Roster) {

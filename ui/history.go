@@ -15,7 +15,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"rosterdesk"
-	"rosterdesk/data"
 	rsync "rosterdesk/sync"
 )
 
@@ -157,7 +156,7 @@ func statusImportance(r rsync.Result) widget.Importance {
 
 // formatUTC shows a stored timestamp to the second; unparseable text is shown as is.
 func formatUTC(s string) string {
-	t, err := time.Parse(data.TimeFormat, s)
+	t, err := time.Parse(rosterdesk.TimeFormat, s)
 	if err != nil {
 		return s
 	}

@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"rosterdesk"
-	"rosterdesk/data"
 	rsync "rosterdesk/sync"
 )
 
@@ -174,12 +173,12 @@ func TestHistoryApproveReplanned(t *testing.T) {
 	ctx := context.Background()
 	heldRes := heldDay2(t, eng)
 	// Meanwhile every user is protected: the held plan no longer matches.
-	st, err := eng.DB.LoadState(ctx, data.Users)
+	users, err := eng.Browse(ctx, rosterdesk.BrowseQuery{Kind: rosterdesk.BrowseUsers, Limit: 1 << 30})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for id := range st {
-		if err := eng.Protect(ctx, "user", id, true); err != nil {
+	for _, u := range users.Rows {
+		if err := eng.Protect(ctx, "user", u.SourcedID, true); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -237,7 +236,7 @@ func TestHistoryUndoRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	second := syncs(t, eng, next, rosterdesk.ScopeUsersCourses)
-	before, err := eng.DB.DumpTables(ctx, "users")
+	before, err := eng.Dump(ctx, "users")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +304,7 @@ func TestHistoryUndoRun(t *testing.T) {
 		t.Error("undo offered for the undoing run itself")
 	}
 	// The roster is back to the first users run.
-	d, _ := eng.DB.DumpTables(ctx, "users")
+	d, _ := eng.Dump(ctx, "users")
 	if d == before {
 		t.Error("the users table did not change")
 	}
@@ -339,7 +338,7 @@ func TestReviewListsWhoItChanges(t *testing.T) {
 	if row[0] != "deactivate" || row[1] != "user" || row[2] == "" || !strings.Contains(row[3], "·") {
 		t.Fatalf("first record %q", row)
 	}
-	rec, err := eng.DB.Record(context.Background(), data.Users, row[4])
+	rec, _, err := eng.Show(context.Background(), "user", row[4])
 	if err != nil || row[2] != strings.TrimSpace(rec.Fields["given_name"]+" "+rec.Fields["family_name"]) {
 		t.Fatalf("listed %q, roster %+v %v", row[2], rec, err)
 	}

@@ -32,7 +32,7 @@ const (
 
 var severityOf = map[string]string{sevErrors: rsync.SevError, sevWarnings: rsync.SevWarning, sevInfo: rsync.SevInfo, sevChanges: severityChange}
 
-// entityChoices are the entity filter's choices (data.Entity values).
+// entityChoices are the entity filter's choices (rosterdesk.Entity values).
 var entityChoices = []string{allEntities, "building", "user", "academicSession", "course", "class", "assignment"}
 
 // logLegend keeps the distinction between errors and warnings in front of the admin.

@@ -96,7 +96,7 @@ func TestOneRosterConnectionAndAlignment(t *testing.T) {
 	other := a.Rows[1].SchoolID
 	wait(t, s.setSIS(annex.BuildingID, other))
 	idle(t, m)
-	if b, err := eng.DB.BuildingBySIS(ctx, other); err != nil || b.Name != "Annex" {
+	if b, err := eng.BuildingBySIS(ctx, other); err != nil || b.Name != "Annex" {
 		t.Fatalf("SIS id not corrected: %+v %v", b, err)
 	}
 	if s.alignSummary.Text != "2 matched · 1 will be added · 0 local buildings with no school" {
@@ -160,7 +160,7 @@ func TestOneRosterSwitchLocks(t *testing.T) {
 	if !strings.Contains(s.alignNote.Text, "OneRoster is enabled") {
 		t.Errorf("refusal %q", s.alignNote.Text)
 	}
-	if b, _ := eng.DB.BuildingBySIS(ctx, "0042"); b.ID != id {
+	if b, _ := eng.BuildingBySIS(ctx, "0042"); b.ID != id {
 		t.Error("the refused change was written")
 	}
 	// Off again: unlocked.
@@ -234,7 +234,7 @@ func TestOneRosterCancelRollsBack(t *testing.T) {
 	ctx := context.Background()
 	// The roster's own tables: a cancelled run is recorded in History, but changes nothing else.
 	roster := []string{"academic_sessions", "assignments", "buildings", "classes", "courses", "orgs", "user_buildings", "users"}
-	before, _ := eng.DB.DumpTables(ctx, roster...)
+	before, _ := eng.Dump(ctx, roster...)
 	done := s.runSync("")
 	if !s.job.box.Visible() || s.job.cancel.Disabled() || !s.syncNow.Disabled() {
 		t.Fatal("no progress or Cancel while running")
@@ -245,7 +245,7 @@ func TestOneRosterCancelRollsBack(t *testing.T) {
 	}
 	wait(t, done)
 	idle(t, m)
-	if after, _ := eng.DB.DumpTables(ctx, roster...); after != before {
+	if after, _ := eng.Dump(ctx, roster...); after != before {
 		t.Fatal("a cancelled run changed the roster")
 	}
 	if !strings.HasPrefix(s.usersResult.Text, "Cancelled") {

@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"rosterdesk"
-	"rosterdesk/data"
 	rsync "rosterdesk/sync"
 )
 
@@ -50,7 +49,7 @@ type browsePanel struct {
 func newBrowsePanel(l *loader, eng *rsync.Engine, kind, placeholder string, onOpen func(rosterdesk.BrowseRow)) *browsePanel {
 	p := &browsePanel{l: l, eng: eng, kind: kind, bIDs: map[string]int64{}}
 	var cols []pagedColumn
-	for _, c := range data.BrowseColumns(kind) {
+	for _, c := range rsync.BrowseColumns(kind) {
 		cols = append(cols, pagedColumn{heading: c, widest: browseWidest[c]})
 	}
 	p.table = newPagedTable(l, cols, 100, p.fetch)

@@ -232,7 +232,7 @@ func TestRosterProtectToggles(t *testing.T) {
 	protected := func(kind, id string) bool {
 		t.Helper()
 		if kind == "building" {
-			b, err := eng.DB.BuildingBySIS(ctx, id)
+			b, err := eng.BuildingBySIS(ctx, id)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -374,16 +374,8 @@ func TestFirstLaunchAsksForAdmin(t *testing.T) {
 // addRun records a finished run the way the engine stores one.
 func addRun(t *testing.T, eng *rsync.Engine, r rosterdesk.Run) int64 {
 	t.Helper()
-	tx, err := eng.DB.Begin(context.Background())
+	id, err := eng.AddRun(context.Background(), r)
 	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	id, err := tx.InsertRun(&r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
 	return id

@@ -49,7 +49,7 @@ func TestUploadPreviewIsWhatIsApplied(t *testing.T) {
 			m.selectTab(NavUploads)
 			idle(t, m)
 			s := m.uploads
-			before, _ := eng.DB.Dump(ctx)
+			before, _ := eng.Dump(ctx)
 
 			wait(t, s.upload(path, kind))
 			idle(t, m)
@@ -57,7 +57,7 @@ func TestUploadPreviewIsWhatIsApplied(t *testing.T) {
 			if plan == nil {
 				t.Fatalf("no preview: %q", s.result.Text)
 			}
-			if after, _ := eng.DB.Dump(ctx); after != before {
+			if after, _ := eng.Dump(ctx); after != before {
 				t.Fatal("the preview wrote to the roster")
 			}
 			if !s.preview.Visible() || !strings.Contains(s.heading.Text, "nothing has been changed yet") || plan.Trigger != rosterdesk.TriggerUpload {
@@ -161,12 +161,12 @@ func TestUploadRefusedAndCancelled(t *testing.T) {
 	if s.plan == nil {
 		t.Fatalf("no preview: %q", s.result.Text)
 	}
-	before, _ := eng.DB.Dump(context.Background())
+	before, _ := eng.Dump(context.Background())
 	s.cancelPlan()
 	if s.plan != nil || s.preview.Visible() || !strings.Contains(s.result.Text, "nothing was changed") {
 		t.Error("Cancel kept the preview")
 	}
-	if after, _ := eng.DB.Dump(context.Background()); after != before {
+	if after, _ := eng.Dump(context.Background()); after != before {
 		t.Error("Cancel changed the roster")
 	}
 	// A file that is not what the target asks for is said so.

@@ -26,7 +26,7 @@ var CSVHeader = []string{"severity", "phase", "file", "line", "column", "sourced
 // WriteCSV writes run runID's full log (every severity, in logged order) to w
 // as CSV; no value can run as a formula in a spreadsheet (see SafeCSV). An unknown run is data.ErrNotFound and nothing is written.
 func WriteCSV(ctx context.Context, eng *rsync.Engine, runID int64, w io.Writer) error {
-	if _, err := eng.DB.Run(ctx, runID); err != nil {
+	if _, err := eng.StoredRun(ctx, runID); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(w)
@@ -115,7 +115,7 @@ type workbook struct {
 // excelize's stream writer, one row at a time. An unknown run is
 // data.ErrNotFound and nothing is written.
 func WriteXLSX(ctx context.Context, eng *rsync.Engine, runID int64, w io.Writer) error {
-	run, err := eng.DB.Run(ctx, runID)
+	run, err := eng.StoredRun(ctx, runID)
 	if err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ func WriteXLSX(ctx context.Context, eng *rsync.Engine, runID int64, w io.Writer)
 	sheetsOf := map[string][]string{}
 	for _, sev := range []struct{ sheet, severity string }{{SheetErrors, rsync.SevError}, {SheetWarnings, rsync.SevWarning}} {
 		t := wb.table(sev.sheet, logColumns)
-		err := eng.DB.LogOfSeverity(ctx, runID, sev.severity, func(e rosterdesk.LogEntry) error {
+		err := eng.LogOfSeverity(ctx, runID, sev.severity, func(e rosterdesk.LogEntry) error {
 			return t.add(wb.logRow(e))
 		})
 		if err = t.close(err); err != nil {
@@ -144,7 +144,7 @@ func WriteXLSX(ctx context.Context, eng *rsync.Engine, runID int64, w io.Writer)
 		counts[sev.severity], sheetsOf[sev.sheet] = t.total, t.names
 	}
 	t := wb.table(SheetChanges, changeColumns)
-	err = eng.DB.RunChanges(ctx, runID, func(a rosterdesk.Audit) error {
+	_, err = eng.RunChanges(ctx, runID, func(a rosterdesk.Audit) error {
 		return t.add([]any{string(a.Entity), wb.text(a.SourcedID), a.Action, a.Field, wb.text(deref(a.Old)), wb.text(deref(a.New)),
 			wb.text(a.Reason), wb.text(a.Admin), wb.timeCell(a.At)})
 	})
@@ -154,7 +154,7 @@ func WriteXLSX(ctx context.Context, eng *rsync.Engine, runID int64, w io.Writer)
 	changes := t.total
 	sheetsOf[SheetChanges] = t.names
 	t = wb.table(SheetInfo, logColumns)
-	err = eng.DB.LogOfSeverity(ctx, runID, rsync.SevInfo, func(e rosterdesk.LogEntry) error { return t.add(wb.logRow(e)) })
+	err = eng.LogOfSeverity(ctx, runID, rsync.SevInfo, func(e rosterdesk.LogEntry) error { return t.add(wb.logRow(e)) })
 	if err = t.close(err); err != nil {
 		return err
 	}

@@ -75,13 +75,13 @@ var start = time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC)
 
 func newEngine(t *testing.T) *rsync.Engine {
 	t.Helper()
-	e, err := rsync.Open(filepath.Join(t.TempDir(), "roster.db"), zerolog.Nop())
+	now := start
+	e, err := rsync.OpenWith(filepath.Join(t.TempDir(), "roster.db"), zerolog.Nop(), rsync.OpenOptions{Create: true,
+		Now: func() time.Time { now = now.Add(time.Second); return now }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.Close() })
-	now := start
-	e.DB.Now = func() time.Time { now = now.Add(time.Second); return now }
 	ctx := context.Background()
 	if _, err := e.AddAdmin(ctx, "it@example.org", "IT Admin"); err != nil {
 		t.Fatal(err)
@@ -320,7 +320,7 @@ func TestWriteXLSXSheetsRowsAndTypes(t *testing.T) {
 	if !regexp.MustCompile(`^2026-11-23 06:00:\d\d$`).MatchString(shown) {
 		t.Fatalf("at cell shows %q", shown)
 	}
-	run, _ := e.DB.Run(context.Background(), ids[2])
+	run, _ := e.StoredRun(context.Background(), ids[2])
 	if run.FinishedAt.IsZero() {
 		t.Fatal("run has no finish time")
 	}
@@ -439,7 +439,7 @@ func TestUnknownRunWritesNothing(t *testing.T) {
 func TestSummaryNotesAPrunedLog(t *testing.T) {
 	e, ids := history(t)
 	ctx := context.Background()
-	if _, err := e.DB.PruneLogs(ctx, 1); err != nil {
+	if _, err := e.PruneLogs(ctx, 1); err != nil {
 		t.Fatal(err)
 	}
 	f, _ := export(t, e, ids[1])

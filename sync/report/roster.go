@@ -66,7 +66,7 @@ func namedList(names map[string]string, ids string) string {
 
 // eachRosterTable streams the roster's five tables into s.
 func eachRosterTable(ctx context.Context, eng *rsync.Engine, s rosterSink) error {
-	db := eng.DB
+	db := eng
 	orgs, err := db.Orgs(ctx)
 	if err != nil {
 		return err

@@ -22,12 +22,12 @@ import (
 // the most frequent first, each with an example and what it means and how to
 // fix it in the SIS; then what the other sheets hold and every count.
 func (wb *workbook) summary(ctx context.Context, eng *rsync.Engine, run rosterdesk.Run, logN map[string]int, changes int, sheetsOf map[string][]string) error {
-	causes, err := eng.DB.LogByRule(ctx, run.ID)
+	causes, err := eng.LogByRule(ctx, run.ID)
 	if err != nil {
 		return err
 	}
 	admin := ""
-	if admins, err := eng.DB.Admins(ctx); err == nil {
+	if admins, err := eng.Admins(ctx); err == nil {
 		for _, a := range admins {
 			if a.ID == run.AdminID {
 				admin = a.Email
