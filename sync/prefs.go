@@ -10,9 +10,6 @@ import (
 	"rosterdesk"
 )
 
-// Weekdays are the day names sync.days accepts, in the order they are stored.
-var Weekdays = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
-
 var weekdayOf = map[string]time.Weekday{"mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday,
 	"thu": time.Thursday, "fri": time.Friday, "sat": time.Saturday, "sun": time.Sunday}
 

@@ -70,7 +70,7 @@ func (e *Engine) Provider(ctx context.Context) (ProviderSettings, error) {
 }
 
 // Configured tells whether a REST provider is set up.
-func (p ProviderSettings) Configured() bool { return p.Type != "" && p.BaseURL != "" }
+func (p ProviderSettings) Configured() bool { return rosterdesk.ProviderSettings(p).Configured() }
 
 // Name is how runs name the provider: its kind and host.
 func (p ProviderSettings) Name() string {

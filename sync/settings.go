@@ -280,14 +280,6 @@ func SettingKeys() []string {
 	return keys
 }
 
-// SettingHelp says what a setting is, for `settings list`.
-func SettingHelp(key string) string {
-	if f, ok := settingByKey[guardKey(key)]; ok {
-		return f.help
-	}
-	return ""
-}
-
 // ErrUnknownSetting is returned for a key that is not a setting.
 var ErrUnknownSetting = errors.New("unknown setting")
 
@@ -366,10 +358,11 @@ func (e *Engine) SettingChanges(ctx context.Context, key string, limit int) ([]r
 
 // CreditedAdmin returns the admin account credited with changes, or a refusal.
 func (e *Engine) CreditedAdmin(ctx context.Context) (rosterdesk.Admin, error) {
-	email, err := e.Setting(ctx, KeyCreditedAdmin)
+	set, err := e.Settings(ctx)
 	if err != nil {
 		return rosterdesk.Admin{}, err
 	}
+	email := set.Processes.CreditedAdmin
 	if email == "" {
 		return rosterdesk.Admin{}, &RefusedError{Reason: "no admin account is credited with changes: add one with `rosterdesk admin add EMAIL \"Full Name\"`, then `rosterdesk settings set credited_admin EMAIL`"}
 	}
