@@ -274,19 +274,8 @@ func concatExpr(cols []string) string {
 	return strings.Join(cols, "||char(31)||")
 }
 
-// Record is a stored record as shown to people: its fields by column name.
-type Record struct {
-	Entity    rosterdesk.Entity `json:"entity"`
-	SourcedID string            `json:"sourcedId"`
-	Active    bool              `json:"active"`
-	Fields    map[string]string `json:"fields"`
-	CreatedAt string            `json:"created_at"`
-	UpdatedAt string            `json:"updated_at"`
-	OffAt     string            `json:"inactive_since,omitempty"`
-}
-
 // Record loads one record of t by sourcedId.
-func (db *DB) Record(ctx context.Context, t *Table, sourcedID string) (*Record, error) {
+func (db *DB) Record(ctx context.Context, t *Table, sourcedID string) (*rosterdesk.Record, error) {
 	var vals, created, updated string
 	var active bool
 	var off sql.NullString
@@ -299,7 +288,7 @@ func (db *DB) Record(ctx context.Context, t *Table, sourcedID string) (*Record, 
 	if err != nil {
 		return nil, err
 	}
-	r := &Record{Entity: t.Entity, SourcedID: sourcedID, Active: active, Fields: map[string]string{},
+	r := &rosterdesk.Record{Entity: t.Entity, SourcedID: sourcedID, Active: active, Fields: map[string]string{},
 		CreatedAt: created, UpdatedAt: updated, OffAt: off.String}
 	for i, v := range strings.Split(vals, Sep) {
 		r.Fields[cols[i]] = v

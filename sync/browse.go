@@ -39,7 +39,7 @@ func (e *Engine) Roles(ctx context.Context) ([]string, error) { return e.db.Role
 
 // UserDetail is one user as the roster browser opens it.
 type UserDetail struct {
-	Record    *data.Record
+	Record    *rosterdesk.Record
 	Buildings []rosterdesk.Building
 	Classes   []rosterdesk.UserClass
 	History   []rosterdesk.Audit // oldest first: the run that added it, then every audited change

@@ -29,8 +29,8 @@ type Engine struct {
 	// WatchWait is how a scheduled run waits for a bundle still being written (zero: DefaultWatchWait).
 	WatchWait WatchWait
 
-	running gosync.RWMutex               // one run that writes at a time in this process (dry runs share)
-	holder  atomic.Pointer[data.RunLock] // who holds it in this process
+	running gosync.RWMutex                     // one run that writes at a time in this process (dry runs share)
+	holder  atomic.Pointer[rosterdesk.RunLock] // who holds it in this process
 
 	scrubber *rest.Scrubber // the provider's credentials, kept out of everything stored
 }

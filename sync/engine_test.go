@@ -370,8 +370,8 @@ func TestRosterLockAcrossProcesses(t *testing.T) {
 	e := newEngine(t)
 	host, _ := os.Hostname()
 	// `serve` on another machine holds the roster: refused, naming it.
-	other := data.RunLock{Holder: "rosterdesk serve", PID: 4242, Host: "sis-server"}
-	if _, ok, err := e.db.AcquireRunLock(ctx, other, func(data.RunLock) bool { return false }); !ok || err != nil {
+	other := rosterdesk.RunLock{Holder: "rosterdesk serve", PID: 4242, Host: "sis-server"}
+	if _, ok, err := e.db.AcquireRunLock(ctx, other, func(rosterdesk.RunLock) bool { return false }); !ok || err != nil {
 		t.Fatal(ok, err)
 	}
 	_, err := e.Sync(ctx, district().zip(t, ""), Options{Scope: rosterdesk.ScopeBuildings})
@@ -380,8 +380,8 @@ func TestRosterLockAcrossProcesses(t *testing.T) {
 	}
 	e.db.ReleaseRunLock(ctx, 4242, "sis-server")
 	// A holder on this machine whose process is gone left a stale claim: it is taken over.
-	dead := data.RunLock{Holder: "RosterDesk app", PID: 1 << 22, Host: host}
-	e.db.AcquireRunLock(ctx, dead, func(data.RunLock) bool { return false })
+	dead := rosterdesk.RunLock{Holder: "RosterDesk app", PID: 1 << 22, Host: host}
+	e.db.AcquireRunLock(ctx, dead, func(rosterdesk.RunLock) bool { return false })
 	mustSync(t, e, district().zip(t, ""), rosterdesk.ScopeBuildings)
 }
 

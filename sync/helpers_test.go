@@ -195,7 +195,7 @@ func roster(t *testing.T, e *Engine) *RosterCounts {
 	return rc
 }
 
-func record(t *testing.T, e *Engine, tbl *data.Table, id string) *data.Record {
+func record(t *testing.T, e *Engine, tbl *data.Table, id string) *rosterdesk.Record {
 	t.Helper()
 	r, err := e.db.Record(context.Background(), tbl, id)
 	if err != nil {

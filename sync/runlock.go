@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"rosterdesk"
 	"rosterdesk/data"
 )
 
@@ -21,7 +22,7 @@ import (
 
 // BusyError refuses a write while another run holds the roster (exit 3).
 type BusyError struct {
-	Holder data.RunLock
+	Holder rosterdesk.RunLock
 }
 
 func (e *BusyError) Error() string {
@@ -47,7 +48,7 @@ func IsBusy(err error) bool {
 
 func (e *Engine) lockPath() string { return filepath.Join(e.RunDir(), "run.lock") }
 
-func (e *Engine) me(what string) data.RunLock {
+func (e *Engine) me(what string) rosterdesk.RunLock {
 	host, _ := os.Hostname()
 	h := e.Holder
 	if h == "" {
@@ -56,7 +57,7 @@ func (e *Engine) me(what string) data.RunLock {
 	if what != "" {
 		h += " (" + what + ")"
 	}
-	return data.RunLock{Holder: h, PID: os.Getpid(), Host: host, Since: data.FormatTime(time.Now())}
+	return rosterdesk.RunLock{Holder: h, PID: os.Getpid(), Host: host, Since: data.FormatTime(time.Now())}
 }
 
 // lock takes the run lock for a run that writes, or refuses at once naming who holds it.
@@ -119,7 +120,7 @@ func (e *Engine) takeLock(exclusive bool, what string) (func(), error) {
 	}
 	// The claim in the roster itself covers a roster shared over the network,
 	// where another machine's file lock may not reach.
-	stale := func(l data.RunLock) bool { return l.Host == me.Host && !processAlive(l.PID) }
+	stale := func(l rosterdesk.RunLock) bool { return l.Host == me.Host && !processAlive(l.PID) }
 	claimed := false
 	if exclusive {
 		cur, ok, err := e.db.AcquireRunLock(context.Background(), me, stale)
@@ -151,7 +152,7 @@ func (e *Engine) takeLock(exclusive bool, what string) (func(), error) {
 }
 
 // holderNow says who holds the lock in this process, as far as it is known.
-func (e *Engine) holderNow(fallback data.RunLock) data.RunLock {
+func (e *Engine) holderNow(fallback rosterdesk.RunLock) rosterdesk.RunLock {
 	if h := e.holder.Load(); h != nil {
 		return *h
 	}
@@ -161,8 +162,8 @@ func (e *Engine) holderNow(fallback data.RunLock) data.RunLock {
 	return fallback
 }
 
-func readHolder(p string) data.RunLock {
-	var h data.RunLock
+func readHolder(p string) rosterdesk.RunLock {
+	var h rosterdesk.RunLock
 	if b, err := os.ReadFile(p); err == nil {
 		json.Unmarshal(b, &h)
 	}
@@ -170,15 +171,15 @@ func readHolder(p string) data.RunLock {
 }
 
 // LockHolder tells who holds the roster's run lock now, if anyone (for a refusal's words).
-func (e *Engine) LockHolder(ctx context.Context) (data.RunLock, bool) {
+func (e *Engine) LockHolder(ctx context.Context) (rosterdesk.RunLock, bool) {
 	unlock, err := e.takeLock(false, "")
 	if err == nil {
 		unlock()
-		return data.RunLock{}, false
+		return rosterdesk.RunLock{}, false
 	}
 	var b *BusyError
 	if errors.As(err, &b) {
 		return b.Holder, true
 	}
-	return data.RunLock{}, false
+	return rosterdesk.RunLock{}, false
 }

@@ -12,8 +12,8 @@ import (
 
 // Show returns one record and its change history. kind is user, course, class,
 // building (by SIS id), session or assignment.
-func (e *Engine) Show(ctx context.Context, kind, sourcedID string) (*data.Record, []rosterdesk.Audit, error) {
-	var rec *data.Record
+func (e *Engine) Show(ctx context.Context, kind, sourcedID string) (*rosterdesk.Record, []rosterdesk.Audit, error) {
+	var rec *rosterdesk.Record
 	var ent rosterdesk.Entity
 	switch kind {
 	case "building":
@@ -22,7 +22,7 @@ func (e *Engine) Show(ctx context.Context, kind, sourcedID string) (*data.Record
 			return nil, nil, err
 		}
 		ent = rosterdesk.EntityBuilding
-		rec = &data.Record{Entity: ent, SourcedID: sourcedID, Active: b.Active, CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt, OffAt: b.DeactivatedAt,
+		rec = &rosterdesk.Record{Entity: ent, SourcedID: sourcedID, Active: b.Active, CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt, OffAt: b.DeactivatedAt,
 			Fields: map[string]string{"name": b.Name, "sis_id": b.SISID, "source": b.Source, "aligned": fmt.Sprint(b.Aligned), "active_users": fmt.Sprint(b.Users)}}
 	default:
 		tables := map[string]*data.Table{"user": data.Users, "course": data.Courses, "class": data.Classes,
