@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"rosterdesk"
-
 	"rosterdesk/data"
 )
 
@@ -45,6 +44,7 @@ const (
 	mandatory presence = true
 )
 
+// required reads a field that may not be empty.
 func (t *table) required(field string) (string, bool) {
 	v := t.get(field)
 	if v == "" {
