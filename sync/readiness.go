@@ -54,3 +54,14 @@ func (s *SyncState) HasSource() bool {
 	}
 	return s.Source != ""
 }
+
+// ErrRosterNotEmpty refuses loading the sample district into a roster that
+// holds data: the sample never mixes with a district's own.
+var ErrRosterNotEmpty = errors.New("the roster is not empty")
+
+// Empty tells whether the roster holds no building, user or course, active
+// or not: a first run (the welcome screen), and the only roster the sample
+// district loads into.
+func (rc *RosterCounts) Empty() bool {
+	return rc.Buildings.Active+rc.Buildings.Inactive+rc.Users.Active+rc.Users.Inactive+rc.Courses.Active+rc.Courses.Removed == 0
+}

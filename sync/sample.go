@@ -33,8 +33,8 @@ func (e *Engine) LoadSample(ctx context.Context, progress func(Progress)) (*Resu
 		return nil, err
 	}
 	b, u, c := rc.Buildings.Active+rc.Buildings.Inactive, rc.Users.Active+rc.Users.Inactive, rc.Courses.Active+rc.Courses.Removed
-	if b+u+c > 0 {
-		return refuse(&RefusedError{Reason: fmt.Sprintf(
+	if !rc.Empty() {
+		return refuse(&RefusedError{Err: ErrRosterNotEmpty, Reason: fmt.Sprintf(
 			"the sample district loads only into an empty roster, and this one already holds data (%s, %s, %s): open a new roster file to explore the sample (rosterdesk --db FILE --create)",
 			sampleCount(b, "building"), sampleCount(u, "user"), sampleCount(c, "course"))})
 	}

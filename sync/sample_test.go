@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -30,6 +31,9 @@ func TestLoadSampleRefusedWithoutCreditedAdmin(t *testing.T) {
 func TestLoadSample(t *testing.T) {
 	e := newEngine(t)
 	ctx := context.Background()
+	if !roster(t, e).Empty() {
+		t.Fatal("a new roster is not empty")
+	}
 	var phases []string
 	res, err := e.LoadSample(ctx, func(p Progress) { phases = append(phases, p.Phase) })
 	if err != nil {
@@ -72,7 +76,7 @@ func TestLoadSample(t *testing.T) {
 
 	// Loaded once: a second load would mix two districts, so it is refused.
 	res, err = e.LoadSample(ctx, nil)
-	if !IsRefused(err) || res.Status != rosterdesk.StatusRefused || !says(res.Message, "empty roster") {
+	if !IsRefused(err) || !errors.Is(err, ErrRosterNotEmpty) || res.Status != rosterdesk.StatusRefused || !says(res.Message, "empty roster") || rc.Empty() {
 		t.Fatalf("second load: want a refusal, got %v %+v", err, res)
 	}
 	if n, _ := e.RunCount(ctx); n != 2 {

@@ -315,7 +315,7 @@ func (m *mainUI) firstRun() <-chan struct{} {
 		if err != nil {
 			return s, err
 		}
-		s.empty = rc.Buildings.Active+rc.Buildings.Inactive+rc.Users.Active+rc.Users.Inactive+rc.Courses.Active+rc.Courses.Removed == 0
+		s.empty = rc.Empty()
 		return s, nil
 	}, func(s state, err error) {
 		switch {
