@@ -30,6 +30,8 @@ type Result struct {
 	// applied: held, discarded, cancelled, failed, a preview; an approved
 	// run's numbers were applied by the run that approved it) or "none".
 	CountsAre string `json:"counts_are"`
+	// Undone is what an undo run just made did (Rollback), nil otherwise.
+	Undone *Undone `json:"-"`
 	// Log is the run's log; the CLI prints it with `log RUN_ID`, not here.
 	Log []rosterdesk.LogEntry `json:"-"`
 }

@@ -43,9 +43,9 @@ func (e *Engine) Rollback(ctx context.Context, runID int64) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("undo run %d: %w", runID, err)
 	}
+	undone := Undone{Restored: restored, Removed: removed}
 	log := newRunLog()
-	log.infof(rosterdesk.LogEntry{Phase: "rollback", Rule: "rollback.done"},
-		"run %d undone: %d records restored to their state before it, %d records it created removed", runID, restored, removed)
+	log.infof(rosterdesk.LogEntry{Phase: "rollback", Rule: "rollback.done"}, "run %d undone: %s", runID, undone)
 	if err := tx.AddAudit(rosterdesk.Audit{RunID: run.ID, Entity: "run", SourcedID: fmt.Sprint(runID), Action: "rollback",
 		Reason: fmt.Sprintf("%d restored, %d removed", restored, removed), AdminID: admin.ID}); err != nil {
 		return nil, err
@@ -66,7 +66,7 @@ func (e *Engine) Rollback(ctx context.Context, runID int64) (*Result, error) {
 	}
 	e.Log.Info().Int64("run_id", run.ID).Int64("undoes", runID).Int64("restored", restored).Int64("removed", removed).Msg("run rolled back")
 	res := FromRun(*run)
-	res.Log = log.entries
+	res.Log, res.Undone = log.entries, &undone
 	return &res, nil
 }
 

@@ -102,3 +102,13 @@ func (e *Engine) undoable(ctx context.Context, runID int64) (Undoable, rosterdes
 	}
 	return u, target, nil
 }
+
+// Undone is what an undo run did to the roster.
+type Undone struct {
+	Restored int64 // records back to their state before the undone run
+	Removed  int64 // records the undone run created, removed again
+}
+
+func (u Undone) String() string {
+	return fmt.Sprintf("%d records restored to their state before it, %d records it created removed", u.Restored, u.Removed)
+}

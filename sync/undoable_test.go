@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -41,6 +42,10 @@ func TestUndoableIsRollbacksAnswer(t *testing.T) {
 	undo, err := e.Rollback(ctx, second.RunID)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if u := undo.Undone; u == nil || u.Restored+u.Removed == 0 || len(undo.Log) == 0 ||
+		undo.Log[0].Message != fmt.Sprintf("run %d undone: %d records restored to their state before it, %d records it created removed", second.RunID, u.Restored, u.Removed) {
+		t.Fatalf("what the undo did: %+v, log %+v", undo.Undone, undo.Log)
 	}
 	if u := refusal(undo.RunID, ErrUndoOfUndo); u.Undoes != second.RunID || undo.CanUndo().Why != ErrUndoOfUndo {
 		t.Fatalf("an undo run: %+v", u)

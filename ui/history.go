@@ -526,12 +526,8 @@ func (s *historyScreen) rollback(id int64) <-chan struct{} {
 			return
 		}
 		text := fmt.Sprintf("Run %d undone by run %d", id, r.RunID)
-		if len(r.Log) > 0 {
-			msg := r.Log[0].Message // "run 3 undone: 100 records restored…"
-			if i := strings.Index(msg, ": "); i >= 0 {
-				msg = msg[i+2:]
-			}
-			text += ": " + msg
+		if r.Undone != nil {
+			text += ": " + r.Undone.String()
 		}
 		text += "."
 		s.say(text, widget.SuccessImportance)
