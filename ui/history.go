@@ -70,9 +70,6 @@ const heldLabel = "Held — needs review"
 // cause, the run that undid or approved it).
 func runStatus(r rsync.Result) string {
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
-	cause := func(prefix string) string {
-		return strings.TrimSpace(strings.TrimPrefix(firstLine(r.Message), prefix))
-	}
 	with := func(label, detail string) string {
 		if detail == "" {
 			return label
@@ -91,12 +88,12 @@ func runStatus(r rsync.Result) string {
 		}
 		return "Preview only, nothing applied"
 	case rosterdesk.StatusRefused:
-		return with("Refused", cause(""))
+		return with("Refused", r.Cause())
 	case rosterdesk.StatusFailed:
-		return with("Failed", cause(""))
+		return with("Failed", r.Cause())
 	case rosterdesk.StatusHeld:
 		if len(r.Tripped) == 0 {
-			return with(heldLabel, cause("Held — "))
+			return with(heldLabel, r.Cause())
 		}
 		s := heldLabel + ": " + tripText(r.Tripped[0])
 		if len(r.Tripped) > 1 {
@@ -118,11 +115,11 @@ func runStatus(r rsync.Result) string {
 	case rosterdesk.StatusCancelled, "canceled":
 		return "Cancelled: nothing applied"
 	case rosterdesk.StatusSkipped:
-		return with("Skipped", cause("skipped:"))
+		return with("Skipped", r.Cause())
 	case rosterdesk.StatusMissed:
-		return with("Missed", cause("missed:"))
+		return with("Missed", r.Cause())
 	}
-	return with(string(r.Status), cause(""))
+	return with(string(r.Status), r.Cause())
 }
 
 // tripText is one tripped safeguard in a few words, with its numbers:
