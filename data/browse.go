@@ -9,9 +9,9 @@ import (
 )
 
 // The roster browser's queries: pages of users, courses and classes with
-// search and filters, a user's buildings and classes, and a run's log page
-// by page. Every list query takes LIMIT/OFFSET so a screen never loads
-// 150,000 rows at once.
+// search and filters, a user's buildings and classes, a class's members.
+// Every list query takes LIMIT/OFFSET so a screen never loads 150,000 rows
+// at once (a run's log page by page is in log.go).
 
 type browseSpec struct {
 	cols   []string // headings
@@ -209,147 +209,6 @@ func (db *DB) UserClasses(ctx context.Context, userSourcedID string) ([]rosterde
 		out = append(out, c)
 	}
 	return out, rows.Err()
-}
-
-// SetBuildingSISID changes a building's SIS id. A building whose SIS id
-// changes is no longer aligned to the school it matched.
-func (db *DB) SetBuildingSISID(ctx context.Context, id int64, sisID string) error {
-	var sis any
-	if sisID != "" {
-		sis = sisID
-	}
-	res, err := db.sql.ExecContext(ctx, `UPDATE buildings SET aligned = CASE WHEN coalesce(sis_id, '') = ? THEN aligned ELSE 0 END,
-		sis_id = ?, updated_at = ? WHERE id = ?`, sisID, sis, FormatTime(db.Now()), id)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
-	}
-	return nil
-}
-
-// entityOfFile is the SQL giving the entity a log entry's file is about.
-const entityOfFile = `CASE lower(file) WHEN 'users.csv' THEN 'user' WHEN 'roles.csv' THEN 'user' WHEN 'courses.csv' THEN 'course'
-	WHEN 'classes.csv' THEN 'class' WHEN 'enrollments.csv' THEN 'assignment' WHEN 'academicsessions.csv' THEN 'academicSession'
-	WHEN 'orgs.csv' THEN 'building' ELSE '' END`
-
-// logUnion is every row of a run's full log, in order: its entries as they
-// were logged, the records it added (kept on the record as created_run), then
-// its audited changes. No ORDER BY: each arm reads in id order (run_log and
-// audit through their run index, the record tables in rowid order), so a page
-// costs its offset, not a sort of a million rows. WHERE terms of the outer
-// query are pushed into each arm.
-var logUnion = func() string {
-	added := []struct{ entity, table, key, file string }{
-		{"building", "buildings", "sis_id", "orgs.csv"}, {"academicSession", "academic_sessions", "sourced_id", "academicSessions.csv"},
-		{"course", "courses", "sourced_id", "courses.csv"}, {"class", "classes", "sourced_id", "classes.csv"},
-		{"user", "users", "sourced_id", "users.csv"}, {"assignment", "assignments", "sourced_id", "enrollments.csv"},
-	}
-	arms := []string{`SELECT severity, ` + entityOfFile + ` AS entity, file, line, sourced_id, field, rule, message FROM run_log WHERE run_id = ?1`}
-	for _, a := range added {
-		arms = append(arms, `SELECT 'change', '`+a.entity+`', '`+a.file+`', 0, coalesce(`+a.key+`, ''), '', 'add', 'new in `+a.file+`'
-			FROM `+a.table+` WHERE created_run = ?1`)
-	}
-	arms = append(arms, `SELECT 'change', entity, '', 0, sourced_id, field, action,
-		reason || CASE WHEN old IS NULL AND new IS NULL THEN '' ELSE ' (' || coalesce(old, '') || ' → ' || coalesce(new, '') || ')' END
-		FROM audit WHERE run_id = ?1`)
-	return `SELECT * FROM (` + strings.Join(arms, "\n\tUNION ALL ") + `)`
-}()
-
-func logWhere(f rosterdesk.LogFilter) (string, []any) {
-	var conds []string
-	var args []any
-	if f.Severity != "" {
-		conds = append(conds, "severity = ?")
-		args = append(args, f.Severity)
-	}
-	if f.File != "" {
-		conds = append(conds, "file = ?")
-		args = append(args, f.File)
-	}
-	if f.Entity != "" {
-		conds = append(conds, "entity = ?")
-		args = append(args, f.Entity)
-	}
-	if s := strings.TrimSpace(f.Text); s != "" {
-		conds = append(conds, `(message LIKE ? ESCAPE '\' OR sourced_id LIKE ? ESCAPE '\' OR field LIKE ? ESCAPE '\' OR rule LIKE ? ESCAPE '\')`)
-		for range 4 {
-			args = append(args, likeArg(s))
-		}
-	}
-	if len(conds) == 0 {
-		return "", nil
-	}
-	return " WHERE " + strings.Join(conds, " AND "), args
-}
-
-// LogCounts counts a run's log rows that match f, by severity ("change" included).
-func (db *DB) LogCounts(ctx context.Context, runID int64, f rosterdesk.LogFilter) (map[string]int, error) {
-	where, args := logWhere(f)
-	rows, err := db.sql.QueryContext(ctx, `SELECT severity, count(*) FROM (`+logUnion+`)`+where+` GROUP BY severity`,
-		append([]any{runID}, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var s string
-		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			return nil, err
-		}
-		out[s] = n
-	}
-	return out, rows.Err()
-}
-
-// LogPage returns one page of a run's log rows that match f: entries in the
-// order they were logged, then the records added, then the other changes.
-func (db *DB) LogPage(ctx context.Context, runID int64, f rosterdesk.LogFilter, limit, offset int) ([]rosterdesk.LogRow, error) {
-	where, args := logWhere(f)
-	args = append(append([]any{runID}, args...), limit, offset)
-	rows, err := db.sql.QueryContext(ctx, `SELECT severity, entity, file, line, sourced_id, field, rule, message FROM (`+logUnion+`)`+
-		where+` LIMIT ? OFFSET ?`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []rosterdesk.LogRow{}
-	for rows.Next() {
-		var r rosterdesk.LogRow
-		if err := rows.Scan(&r.Severity, &r.Entity, &r.File, &r.Line, &r.SourcedID, &r.Field, &r.Rule, &r.Message); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}
-
-// LogFiles lists the files a run's log names.
-func (db *DB) LogFiles(ctx context.Context, runID int64) ([]string, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT DISTINCT file FROM run_log WHERE run_id = ? AND file != '' ORDER BY file`, runID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var f string
-		if err := rows.Scan(&f); err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
-}
-
-// RunCount counts recorded runs.
-func (db *DB) RunCount(ctx context.Context) (int, error) {
-	var n int
-	err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM runs`).Scan(&n)
-	return n, err
 }
 
 // ClassMembers lists the people assigned to a class, each role of a person

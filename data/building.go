@@ -112,3 +112,21 @@ func (tx *Tx) SetOrgActive(sourcedID string, active bool) error {
 	_, err := tx.exec(`UPDATE orgs SET active = ?, updated_at = ? WHERE sourced_id = ?`, boolInt(active), tx.nowS, sourcedID)
 	return err
 }
+
+// SetBuildingSISID changes a building's SIS id. A building whose SIS id
+// changes is no longer aligned to the school it matched.
+func (db *DB) SetBuildingSISID(ctx context.Context, id int64, sisID string) error {
+	var sis any
+	if sisID != "" {
+		sis = sisID
+	}
+	res, err := db.sql.ExecContext(ctx, `UPDATE buildings SET aligned = CASE WHEN coalesce(sis_id, '') = ? THEN aligned ELSE 0 END,
+		sis_id = ?, updated_at = ? WHERE id = ?`, sisID, sis, FormatTime(db.Now()), id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}

@@ -323,3 +323,10 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }
+
+// RosterID is this roster's identity, made when the file was created.
+func (db *DB) RosterID(ctx context.Context) (string, error) {
+	var id string
+	err := db.sql.QueryRowContext(ctx, `SELECT uuid FROM roster_identity WHERE id = 1`).Scan(&id)
+	return id, err
+}

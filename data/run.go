@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
 
 	"rosterdesk"
 )
@@ -59,18 +58,6 @@ func orJSON(s, def string) string {
 		return def
 	}
 	return s
-}
-
-// AddLog appends entries to run id's log.
-func (tx *Tx) AddLog(runID int64, entries []rosterdesk.LogEntry) error {
-	for _, e := range entries {
-		if _, err := tx.exec(`INSERT INTO run_log (run_id, severity, phase, file, line, col, sourced_id, field, rule, message, name, raw, value, rows)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			runID, e.Severity, e.Phase, e.File, e.Line, e.Column, e.SourcedID, e.Field, e.Rule, tx.db.scrub(e.Message), e.Name, tx.db.scrub(e.Raw), tx.db.scrub(e.Value), e.Rows); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 const runCols = `id, status, scope, trigger, source, started_at, finished_at, errors, warnings, counts, message, coalesce(admin_id, 0),
@@ -134,77 +121,15 @@ func (db *DB) HasAppliedRun(ctx context.Context, scope string) (bool, error) {
 	return n > 0, err
 }
 
-// Log streams run id's log in order to fn.
-func (db *DB) Log(ctx context.Context, runID int64, fn func(rosterdesk.LogEntry) error) error {
-	rows, err := db.sql.QueryContext(ctx, `SELECT severity, phase, file, line, col, sourced_id, field, rule, message, name, raw, value, rows FROM run_log WHERE run_id = ? ORDER BY id`, runID)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var e rosterdesk.LogEntry
-		if err := rows.Scan(&e.Severity, &e.Phase, &e.File, &e.Line, &e.Column, &e.SourcedID, &e.Field, &e.Rule, &e.Message, &e.Name, &e.Raw, &e.Value, &e.Rows); err != nil {
-			return err
-		}
-		if err := fn(e); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
-
-// entityTables maps an entity to its table and key column, for its creation event.
-var entityTables = map[rosterdesk.Entity][2]string{
-	rosterdesk.EntityBuilding: {"buildings", "sis_id"}, rosterdesk.EntityUser: {"users", "sourced_id"}, rosterdesk.EntitySession: {"academic_sessions", "sourced_id"},
-	rosterdesk.EntityCourse: {"courses", "sourced_id"}, rosterdesk.EntityClass: {"classes", "sourced_id"}, rosterdesk.EntityAssignment: {"assignments", "sourced_id"},
-}
-
-// History returns the changes of one record, oldest first: its creation
-// (kept on the record as created_run) and every audited change after it.
-func (db *DB) History(ctx context.Context, entity rosterdesk.Entity, sourcedID string) ([]rosterdesk.Audit, error) {
-	tk, ok := entityTables[entity]
-	if !ok {
-		return nil, fmt.Errorf("unknown entity %q", entity)
-	}
-	rows, err := db.sql.QueryContext(ctx, `SELECT run_id, action, field, old, new, reason, admin_id, email, at FROM (
-		SELECT 0 AS ord, r.id AS run_id, 'add' AS action, '' AS field, NULL AS old, NULL AS new, 'new in the '||r.trigger||' '||r.scope||' sync' AS reason,
-			coalesce(r.admin_id, 0) AS admin_id, coalesce(ad.email, '') AS email, t.created_at AS at
-		FROM `+tk[0]+` t JOIN runs r ON r.id = t.created_run LEFT JOIN admins ad ON ad.id = r.admin_id WHERE t.`+tk[1]+` = ?
-		UNION ALL
-		SELECT a.id, a.run_id, a.action, a.field, a.old, a.new, a.reason, coalesce(a.admin_id, 0), coalesce(ad.email, ''), a.at
-		FROM audit a LEFT JOIN admins ad ON ad.id = a.admin_id WHERE a.entity = ? AND a.sourced_id = ?
-	) ORDER BY ord`, sourcedID, entity, sourcedID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []rosterdesk.Audit{}
-	for rows.Next() {
-		a := rosterdesk.Audit{Entity: entity, SourcedID: sourcedID}
-		var old, nw sql.NullString
-		if err := rows.Scan(&a.RunID, &a.Action, &a.Field, &old, &nw, &a.Reason, &a.AdminID, &a.Admin, &a.At); err != nil {
-			return nil, err
-		}
-		if old.Valid {
-			a.Old = &old.String
-		}
-		if nw.Valid {
-			a.New = &nw.String
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
-}
-
 // SetHeldSource records where a held run keeps its source and the copy's content hash.
 func (tx *Tx) SetHeldSource(id int64, path, sha256 string) error {
 	_, err := tx.exec(`UPDATE runs SET held_source = ?, held_sha256 = ? WHERE id = ?`, path, sha256, id)
 	return err
 }
 
-// RosterID is this roster's identity, made when the file was created.
-func (db *DB) RosterID(ctx context.Context) (string, error) {
-	var id string
-	err := db.sql.QueryRowContext(ctx, `SELECT uuid FROM roster_identity WHERE id = 1`).Scan(&id)
-	return id, err
+// RunCount counts recorded runs.
+func (db *DB) RunCount(ctx context.Context) (int, error) {
+	var n int
+	err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM runs`).Scan(&n)
+	return n, err
 }
