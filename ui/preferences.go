@@ -17,7 +17,7 @@ import (
 	rsync "rosterdesk/sync"
 )
 
-// preferencesScreen edits the roster's settings in sections (eng.SaveSettings).
+// preferencesScreen edits the roster's typed settings in sections (eng.Settings, eng.SaveFields).
 type preferencesScreen struct {
 	l        *loader
 	eng      *rsync.Engine

@@ -339,19 +339,18 @@ func (p *preferencesScreen) dayList() string {
 // updatePreview shows the chosen UTC schedule in local time as it is typed.
 func (p *preferencesScreen) updatePreview() {
 	t := strings.TrimSpace(p.at.Text)
-	days, _ := rsync.ParseDays(p.dayList())
+	days, _ := rosterdesk.ParseWeekdays(p.dayList())
+	at, err := rosterdesk.ParseTimeOfDay(t)
 	switch {
 	case t == "":
 		p.preview.SetText("Local time: enter a time as HH:MM (UTC).")
-	case func() bool { _, _, err := rsync.ParseSyncTime(t); return err != nil }():
-		_, _, err := rsync.ParseSyncTime(t)
+	case err != nil:
 		p.preview.SetText("Local time: " + err.Error())
 	case len(days) == 0:
-		h, m, _ := rsync.ParseSyncTime(t)
 		now := p.now()
-		at := time.Date(now.Year(), now.Month(), now.Day(), h, m, 0, 0, time.UTC).In(p.loc)
-		p.preview.SetText(fmt.Sprintf("%02d:%02d UTC is %s local time. Choose the days.", h, m, at.Format("15:04")))
+		local := time.Date(now.Year(), now.Month(), now.Day(), at.Hour, at.Minute, 0, 0, time.UTC).In(p.loc)
+		p.preview.SetText(fmt.Sprintf("%s UTC is %s local time. Choose the days.", at, local.Format("15:04")))
 	default:
-		p.preview.SetText("Local time: " + rsync.SchedulePreview(days, t, p.loc, p.now()))
+		p.preview.SetText("Local time: " + rsync.SchedulePreview(days.Names(), at.String(), p.loc, p.now()))
 	}
 }
