@@ -20,7 +20,9 @@ type stateSlot struct {
 // NewStateMap makes a map for n records and a tenth more (a bulk file's new
 // rows) before it must grow.
 func NewStateMap(n int) *StateMap {
-	return &StateMap{slots: make([]stateSlot, max(64, n+n/2))}
+	m := &StateMap{slots: make([]stateSlot, max(64, n+n/2))}
+	adviseHuge(m.slots)
+	return m
 }
 
 // Len is the number of keys in the map.
@@ -79,6 +81,7 @@ func (m *StateMap) Reserve(n int) {
 func (m *StateMap) resize(size int) {
 	old := m.slots
 	m.slots = make([]stateSlot, size)
+	adviseHuge(m.slots)
 	for i := range old {
 		if old[i].k.B != 0 {
 			*m.find(old[i].k) = old[i]
@@ -156,6 +159,7 @@ func (m *U64Map) Reserve(n int) {
 func (m *U64Map) resize(size int) {
 	old := m.slots
 	m.slots = make([]u64Slot, size)
+	adviseHuge(m.slots)
 	for _, s := range old {
 		if s.v != 0 {
 			*m.find(s.k) = s
