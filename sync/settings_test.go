@@ -60,15 +60,17 @@ func TestSaveSettingsTyped(t *testing.T) {
 	ctx := context.Background()
 	before, _ := e.SettingChanges(ctx, "", 0)
 	at := time.Date(2026, 11, 20, 6, 0, 0, 0, time.UTC)
-	s, err := e.UpdateSettings(ctx, func(s *rosterdesk.Settings) {
-		s.Schedule.Enabled = true
-		s.Schedule.Days = rosterdesk.Weekdays{time.Friday, time.Monday}
-		s.Schedule.Time = rosterdesk.At(6, 5)
-		s.Guards.Users.Gone.Percent = 7.5
-		s.Processes.GradesMap = map[string]string{"KG": "K"}
-		s.Provider.LastPull = at
-	})
+	s, err := e.Settings(ctx)
 	if err != nil {
+		t.Fatal(err)
+	}
+	s.Schedule.Enabled = true
+	s.Schedule.Days = rosterdesk.Weekdays{time.Friday, time.Monday}
+	s.Schedule.Time = rosterdesk.At(6, 5)
+	s.Guards.Users.Gone.Percent = 7.5
+	s.Processes.GradesMap = map[string]string{"KG": "K"}
+	s.Provider.LastPull = at
+	if s, err = e.SaveSettings(ctx, s); err != nil {
 		t.Fatal(err)
 	}
 	for k, want := range map[string]string{KeySyncEnabled: "true", KeySyncDays: "mon,fri", KeySyncTime: "06:05",
