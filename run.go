@@ -75,5 +75,5 @@ type Run struct {
 	ResolvedBy int64  `json:"resolved_by,omitempty"`
 	Undoes     int64  `json:"undoes,omitempty"`
 	Inputs     string `json:"-"` // JSON: the files read, with rows and header
-	Tripped    string `json:"-"` // JSON: the limits a held run tripped
+	Tripped    []Trip `json:"-"` // the limits a held run tripped
 }

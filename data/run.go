@@ -24,7 +24,7 @@ func (tx *Tx) InsertRun(r *rosterdesk.Run) (int64, error) {
 		options, held_source, undoes, inputs, tripped)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.Scope, r.Trigger, r.Status, tx.db.scrub(r.Source), Stamp(r.StartedAt), Stamp(r.FinishedAt), r.Errors, r.Warnings, string(counts), tx.db.scrub(r.Message), nullID(r.AdminID),
-		orJSON(r.Options, "{}"), r.HeldSource, nullID(r.Undoes), orJSON(r.Inputs, "{}"), orJSON(r.Tripped, "[]"))
+		orJSON(r.Options, "{}"), r.HeldSource, nullID(r.Undoes), orJSON(r.Inputs, "{}"), tripsJSON(r.Tripped))
 	if err != nil {
 		return 0, err
 	}
@@ -35,7 +35,7 @@ func (tx *Tx) InsertRun(r *rosterdesk.Run) (int64, error) {
 func (tx *Tx) FinishRun(r *rosterdesk.Run) error {
 	counts, _ := json.Marshal(r.Counts)
 	_, err := tx.exec(`UPDATE runs SET status = ?, finished_at = ?, errors = ?, warnings = ?, counts = ?, message = ?, inputs = ?, tripped = ?, options = ? WHERE id = ?`,
-		r.Status, Stamp(r.FinishedAt), r.Errors, r.Warnings, string(counts), tx.db.scrub(r.Message), orJSON(r.Inputs, "{}"), orJSON(r.Tripped, "[]"), orJSON(r.Options, "{}"), r.ID)
+		r.Status, Stamp(r.FinishedAt), r.Errors, r.Warnings, string(counts), tx.db.scrub(r.Message), orJSON(r.Inputs, "{}"), tripsJSON(r.Tripped), orJSON(r.Options, "{}"), r.ID)
 	return err
 }
 
@@ -47,10 +47,19 @@ func (tx *Tx) ResolveRun(id int64, status rosterdesk.Status, by int64, message s
 }
 
 // UpdateHeld records a held run's new numbers after it was planned again.
-func (tx *Tx) UpdateHeld(id int64, counts rosterdesk.Counts, message, tripped string) error {
+func (tx *Tx) UpdateHeld(id int64, counts rosterdesk.Counts, message string, tripped []rosterdesk.Trip) error {
 	c, _ := json.Marshal(counts)
-	_, err := tx.exec(`UPDATE runs SET counts = ?, message = ?, tripped = ? WHERE id = ?`, string(c), tx.db.scrub(message), orJSON(tripped, "[]"), id)
+	_, err := tx.exec(`UPDATE runs SET counts = ?, message = ?, tripped = ? WHERE id = ?`, string(c), tx.db.scrub(message), tripsJSON(tripped), id)
 	return err
+}
+
+// tripsJSON is how a run's tripped limits are stored: a JSON list, [] for none.
+func tripsJSON(t []rosterdesk.Trip) string {
+	if len(t) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(t)
+	return string(b)
 }
 
 func orJSON(s, def string) string {
@@ -65,12 +74,15 @@ const runCols = `id, status, scope, trigger, source, started_at, finished_at, er
 
 func scanRun(s interface{ Scan(...any) error }) (rosterdesk.Run, error) {
 	var r rosterdesk.Run
-	var counts, started, finished string
+	var counts, started, finished, tripped string
 	err := s.Scan(&r.ID, &r.Status, &r.Scope, &r.Trigger, &r.Source, &started, &finished, &r.Errors, &r.Warnings, &counts, &r.Message, &r.AdminID,
-		&r.Options, &r.HeldSource, &r.ResolvedBy, &r.Undoes, &r.Inputs, &r.Tripped, &r.HeldSHA256)
+		&r.Options, &r.HeldSource, &r.ResolvedBy, &r.Undoes, &r.Inputs, &tripped, &r.HeldSHA256)
 	r.StartedAt, r.FinishedAt = ParseTime(started), ParseTime(finished)
 	if err == nil {
 		err = json.Unmarshal([]byte(counts), &r.Counts)
+	}
+	if err == nil {
+		json.Unmarshal([]byte(tripped), &r.Tripped)
 	}
 	return r, err
 }

@@ -238,7 +238,7 @@ func (e *Engine) record(ctx context.Context, plan *Plan, status rosterdesk.Statu
 	run := &rosterdesk.Run{Scope: plan.Scope, Trigger: plan.Trigger, Status: status, Source: src,
 		StartedAt: plan.StartedAt, FinishedAt: tx.Now(),
 		Errors: plan.log.errors, Warnings: plan.log.warnings, Counts: plan.Counts, Message: message, AdminID: plan.Admin.ID,
-		Tripped: tripsJSON(plan.Trips), Options: runOptionsJSON(plan.opt, plan.Source)}
+		Tripped: plan.Trips, Options: runOptionsJSON(plan.opt, plan.Source)}
 	if run.ID, err = tx.InsertRun(run); err != nil {
 		return nil, err
 	}

@@ -17,20 +17,6 @@ import (
 // its input looks incomplete. The admin reviews a held run and approves it
 // once, or discards it.
 
-// Trip is one reason a run was held.
-type Trip struct {
-	Entity  string  `json:"entity"`
-	Action  string  `json:"action"`           // deactivate, remove, update, or input
-	Count   int     `json:"count,omitempty"`  // records the run would change
-	Active  int     `json:"active,omitempty"` // active records before the run
-	Percent float64 `json:"percent,omitempty"`
-	Limit   string  `json:"limit"` // the limit exceeded, e.g. "10%" or "500"
-	// Reason names the limit as the Safeguards screen labels it.
-	Reason string `json:"reason"`
-	// Key is the setting of the limit, for the CLI ("guard.users.deactivate.percent").
-	Key string `json:"key,omitempty"`
-}
-
 // guardLabels are the Safeguards screen's names of the entities.
 var guardLabels = map[string]string{"buildings": "Buildings", "users": "Users", "courses": "Courses", "classes": "Classes", "assignments": "Course assignments"}
 
@@ -49,7 +35,7 @@ func limitLabel(entity, action, kind, limit string) string {
 // checkThresholds compares a plan's numbers with the limits. Active records
 // are counted only for an entity the run would change, and only when a
 // percentage needs them: counting a million assignments is not free.
-func (e *Engine) checkThresholds(ctx context.Context, plan *Plan) ([]Trip, error) {
+func (e *Engine) checkThresholds(ctx context.Context, plan *Plan) ([]rosterdesk.Trip, error) {
 	k := plan.Counts
 	numbers := map[string]struct {
 		table        string
@@ -65,7 +51,7 @@ func (e *Engine) checkThresholds(ctx context.Context, plan *Plan) ([]Trip, error
 	if err != nil {
 		return nil, err
 	}
-	var trips []Trip
+	var trips []rosterdesk.Trip
 	for _, g := range guardEntities {
 		n := numbers[g.name]
 		limits := entityLimits(&set.Guards, g.name)
@@ -79,7 +65,7 @@ func (e *Engine) checkThresholds(ctx context.Context, plan *Plan) ([]Trip, error
 				continue
 			}
 			key := "guard." + g.name + "." + a.action
-			t := Trip{Entity: g.name, Action: a.action, Count: a.count}
+			t := rosterdesk.Trip{Entity: g.name, Action: a.action, Count: a.count}
 			if lim := a.limit.Count; lim > 0 && float64(a.count) > lim {
 				t.Limit, t.Key = strconv.FormatFloat(lim, 'f', -1, 64), key+".count"
 				t.Reason = fmt.Sprintf("would %s %d %s, above the limit of %s", a.action, a.count, g.name, limitLabel(g.name, a.action, "count", t.Limit))
@@ -125,7 +111,7 @@ type Input struct {
 
 // checkCompleteness blocks deactivations and removals when the input looks
 // incomplete next to the last applied run of the same scope.
-func (e *Engine) checkCompleteness(ctx context.Context, plan *Plan) ([]Trip, error) {
+func (e *Engine) checkCompleteness(ctx context.Context, plan *Plan) ([]rosterdesk.Trip, error) {
 	k := plan.Counts
 	if k.Buildings.Deactivated+k.Users.Deactivated+k.Courses.Removed+k.Classes.Removed+k.Assignments.Removed == 0 {
 		return nil, nil // nothing would be taken away
@@ -151,7 +137,7 @@ func (e *Engine) checkCompleteness(ctx context.Context, plan *Plan) ([]Trip, err
 		return nil, err
 	}
 	drop := float64(set.Guards.InputDrop)
-	var trips []Trip
+	var trips []rosterdesk.Trip
 	for _, file := range sortedFiles(before) {
 		was := before[file]
 		now, present := plan.Inputs[file]
@@ -160,18 +146,18 @@ func (e *Engine) checkCompleteness(ctx context.Context, plan *Plan) ([]Trip, err
 		}
 		switch {
 		case !present:
-			trips = append(trips, Trip{Entity: file, Action: "input", Limit: "present",
+			trips = append(trips, rosterdesk.Trip{Entity: file, Action: "input", Limit: "present",
 				Reason: fmt.Sprintf("%s was in the last applied run (%d rows, run %d) but is missing now (Safeguards › Incomplete export)", file, was.Rows, last.ID)})
 		case now.Rows == 0:
-			trips = append(trips, Trip{Entity: file, Action: "input", Limit: "rows",
+			trips = append(trips, rosterdesk.Trip{Entity: file, Action: "input", Limit: "rows",
 				Reason: fmt.Sprintf("%s is empty now; it had %d rows in run %d (Safeguards › Incomplete export)", file, was.Rows, last.ID)})
 		case len(lostColumns(was.Header, now.Header)) > 0:
 			lost := lostColumns(was.Header, now.Header)
-			trips = append(trips, Trip{Entity: file, Action: "input", Limit: "header",
+			trips = append(trips, rosterdesk.Trip{Entity: file, Action: "input", Limit: "header",
 				Reason: fmt.Sprintf("%s lost the column %s since run %d; its values would be taken as blank (Safeguards › Incomplete export)", file, strings.Join(lost, ", "), last.ID)})
 		case drop > 0 && float64(was.Rows-now.Rows) > drop/100*float64(was.Rows):
 			pct := 100 * float64(was.Rows-now.Rows) / float64(was.Rows)
-			trips = append(trips, Trip{Entity: file, Action: "input", Count: was.Rows - now.Rows, Percent: float64(int(pct*10)) / 10,
+			trips = append(trips, rosterdesk.Trip{Entity: file, Action: "input", Count: was.Rows - now.Rows, Percent: float64(int(pct*10)) / 10,
 				Limit: strconv.FormatFloat(drop, 'f', -1, 64) + "%", Key: KeyInputDrop,
 				Reason: fmt.Sprintf("%s has %d rows, %.1f%% fewer than the %d of run %d, above the limit of Safeguards › Incomplete export: %s%% of its rows",
 					file, now.Rows, pct, was.Rows, last.ID, strconv.FormatFloat(drop, 'f', -1, 64))})
@@ -228,7 +214,7 @@ func IsHeld(err error) bool {
 // HeldError says a run was held for review; nothing was applied.
 type HeldError struct {
 	RunID   int64
-	Tripped []Trip
+	Tripped []rosterdesk.Trip
 }
 
 func (e *HeldError) Error() string {
@@ -243,17 +229,9 @@ func (e *HeldError) Error() string {
 		e.RunID, strings.Join(reasons, "; "), e.RunID, e.RunID)
 }
 
-func tripsJSON(t []Trip) string {
-	if len(t) == 0 {
-		return "[]"
-	}
-	b, _ := json.Marshal(t)
-	return string(b)
-}
-
 // checkSchools holds a run that would take one school away: deactivate its
 // building, or take more than the school limit of its active users or classes.
-func (e *Engine) checkSchools(ctx context.Context, plan *Plan) ([]Trip, error) {
+func (e *Engine) checkSchools(ctx context.Context, plan *Plan) ([]rosterdesk.Trip, error) {
 	set, err := e.Settings(ctx)
 	if err != nil {
 		return nil, err
@@ -265,10 +243,10 @@ func (e *Engine) checkSchools(ctx context.Context, plan *Plan) ([]Trip, error) {
 	floor := set.Guards.School.Count
 	limS := strconv.FormatFloat(lim, 'f', -1, 64)
 	label := fmt.Sprintf("Safeguards › One school: more than %s%% of one school's users or classes, or its building", limS)
-	var trips []Trip
+	var trips []rosterdesk.Trip
 	for _, b := range plan.Buildings {
 		if b.Action == ActDeactivate {
-			trips = append(trips, Trip{Entity: "buildings", Action: "deactivate", Count: 1, Limit: "one school", Key: KeySchoolPercent,
+			trips = append(trips, rosterdesk.Trip{Entity: "buildings", Action: "deactivate", Count: 1, Limit: "one school", Key: KeySchoolPercent,
 				Reason: fmt.Sprintf("would deactivate the building of school %s (%s): %s; held by %s", b.Name, b.SISID, b.Reason, label)})
 		}
 	}
@@ -321,7 +299,7 @@ func (e *Engine) checkSchools(ctx context.Context, plan *Plan) ([]Trip, error) {
 				if nm := names[s]; nm != "" {
 					name = nm + " (" + s + ")"
 				}
-				trips = append(trips, Trip{Entity: x.entity, Action: map[string]string{"users": "deactivate", "classes": "remove"}[x.entity],
+				trips = append(trips, rosterdesk.Trip{Entity: x.entity, Action: map[string]string{"users": "deactivate", "classes": "remove"}[x.entity],
 					Count: n, Active: of, Percent: float64(int(pct*10)) / 10, Limit: limS + "%", Key: KeySchoolPercent,
 					Reason: fmt.Sprintf("would take away %d of the %d active %s of school %s (%.1f%%), above the limit of %s", n, of, x.entity, name, pct, label)})
 			}

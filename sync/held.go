@@ -14,7 +14,7 @@ import (
 )
 
 // guard runs both guards over a finished plan.
-func (e *Engine) guard(ctx context.Context, plan *Plan) ([]Trip, error) {
+func (e *Engine) guard(ctx context.Context, plan *Plan) ([]rosterdesk.Trip, error) {
 	trips, err := e.checkThresholds(ctx, plan)
 	if err != nil {
 		return nil, err
@@ -29,7 +29,7 @@ func (e *Engine) guard(ctx context.Context, plan *Plan) ([]Trip, error) {
 	}
 	trips = append(trips, more...)
 	if n := plan.pullGaps.n(); n > 0 {
-		trips = append(trips, Trip{Entity: "pull", Action: "input", Count: n, Limit: "consistent",
+		trips = append(trips, rosterdesk.Trip{Entity: "pull", Action: "input", Count: n, Limit: "consistent",
 			Reason: fmt.Sprintf("this REST pull is not consistent: its own enrollments or classes name %s that it did not return. "+
 				"The data changed on the server while it was read, or a page was lost; those records are kept, not deactivated. "+
 				"Sync again later, or approve to apply the rest", plan.pullGaps.summary())})
@@ -42,14 +42,14 @@ func (e *Engine) guard(ctx context.Context, plan *Plan) ([]Trip, error) {
 		trips = append(trips, *t)
 	}
 	if why := plan.opt.forceHold; why != "" {
-		trips = append(trips, Trip{Entity: "run", Action: "review", Limit: "always", Reason: why + ": always held for review"})
+		trips = append(trips, rosterdesk.Trip{Entity: "run", Action: "review", Limit: "always", Reason: why + ": always held for review"})
 	}
 	return trips, nil
 }
 
 // checkProvider holds the first run from a new provider: its identifiers may
 // not match the ones the roster holds.
-func (e *Engine) checkProvider(ctx context.Context, plan *Plan) (*Trip, error) {
+func (e *Engine) checkProvider(ctx context.Context, plan *Plan) (*rosterdesk.Trip, error) {
 	now := plan.opt.Provider
 	if now == "" && plan.Source != nil && plan.Source.SystemName != "absent" {
 		now = plan.Source.SystemName
@@ -68,7 +68,7 @@ func (e *Engine) checkProvider(ctx context.Context, plan *Plan) (*Trip, error) {
 		var so storedOptions
 		json.Unmarshal([]byte(last.Options), &so)
 		if so.Provider != "" && so.Provider != now {
-			return &Trip{Entity: "provider", Action: "input", Limit: "same provider",
+			return &rosterdesk.Trip{Entity: "provider", Action: "input", Limit: "same provider",
 				Reason: fmt.Sprintf("first run from a new provider: %s (run %d came from %s); identifiers may not match", now, last.ID, so.Provider)}, nil
 		}
 	}
@@ -109,7 +109,7 @@ func inputsJSON(in map[string]Input) string {
 
 // hold records a run that tripped a guard: nothing of it is applied; it keeps
 // a copy of its source so it can be approved later exactly as it was.
-func (e *Engine) hold(ctx context.Context, plan *Plan, source string, opt Options, trips []Trip) (*Result, error) {
+func (e *Engine) hold(ctx context.Context, plan *Plan, source string, opt Options, trips []rosterdesk.Trip) (*Result, error) {
 	for _, t := range trips {
 		// Info, not a warning: warnings count rows kept with a correction, and
 		// the preview, History and the CLI must give the same number.
@@ -126,7 +126,7 @@ func (e *Engine) hold(ctx context.Context, plan *Plan, source string, opt Option
 	}
 	run := &rosterdesk.Run{Scope: plan.Scope, Trigger: plan.Trigger, Status: rosterdesk.StatusHeld, Source: source,
 		StartedAt: plan.StartedAt, FinishedAt: tx.Now(), Errors: plan.log.errors, Warnings: plan.log.warnings,
-		Counts: plan.Counts, Message: msg, AdminID: plan.Admin.ID, Options: runOptionsJSON(opt, plan.Source), Inputs: inputsJSON(plan.Inputs), Tripped: tripsJSON(trips)}
+		Counts: plan.Counts, Message: msg, AdminID: plan.Admin.ID, Options: runOptionsJSON(opt, plan.Source), Inputs: inputsJSON(plan.Inputs), Tripped: trips}
 	if run.ID, err = tx.InsertRun(run); err != nil {
 		return nil, err
 	}
@@ -256,7 +256,7 @@ func (e *Engine) replanned(ctx context.Context, held *rosterdesk.Run, plan *Plan
 	}
 	defer tx.Rollback()
 	msg := "Held — planned again: the roster or the source changed since this run was held; review the new numbers and approve again"
-	if err := tx.UpdateHeld(held.ID, plan.Counts, msg, tripsJSON(trips)); err != nil {
+	if err := tx.UpdateHeld(held.ID, plan.Counts, msg, trips); err != nil {
 		return nil, err
 	}
 	list, err := plan.records(ctx, e.db)

@@ -127,7 +127,7 @@ type Plan struct {
 	pullGaps pullGaps
 
 	// Trips are the safeguards applying this plan would trip: it would be held for review.
-	Trips []Trip
+	Trips []rosterdesk.Trip
 
 	opt         Options
 	touched     *touched                   // the records it touches, for a review's list

@@ -114,7 +114,7 @@ func TestPullInconsistentTwiceIsHeld(t *testing.T) {
 	if !IsHeld(err) || res.Status != rosterdesk.StatusHeld {
 		t.Fatalf("want held: %v %+v", err, res)
 	}
-	var tr *Trip
+	var tr *rosterdesk.Trip
 	for i := range res.Tripped {
 		if res.Tripped[i].Entity == "pull" {
 			tr = &res.Tripped[i]

@@ -4,7 +4,6 @@
 package sync
 
 import (
-	"encoding/json"
 	"rosterdesk"
 	"rosterdesk/data"
 )
@@ -22,7 +21,7 @@ type Result struct {
 	Warnings   int                `json:"warnings"`
 	Counts     rosterdesk.Counts  `json:"counts"`
 	Message    string             `json:"message,omitempty"`
-	Tripped    []Trip             `json:"tripped,omitempty"`     // a held run: the limits it tripped
+	Tripped    []rosterdesk.Trip  `json:"tripped,omitempty"`     // a held run: the limits it tripped
 	ResolvedBy int64              `json:"resolved_by,omitempty"` // the run that approved or undid this one
 	Undoes     int64              `json:"undoes,omitempty"`      // a rollback run: the run it undid
 	// CountsAre says what Counts are: "applied" (the roster changed so; an
@@ -41,7 +40,7 @@ func FromRun(r rosterdesk.Run) Result {
 	res := Result{RunID: r.ID, Status: r.Status, Scope: r.Scope, Trigger: r.Trigger, Source: r.Source,
 		StartedAt: data.Stamp(r.StartedAt), FinishedAt: data.Stamp(r.FinishedAt), Errors: r.Errors, Warnings: r.Warnings, Counts: r.Counts, Message: r.Message,
 		ResolvedBy: r.ResolvedBy, Undoes: r.Undoes}
-	json.Unmarshal([]byte(r.Tripped), &res.Tripped)
+	res.Tripped = r.Tripped
 	res.CountsAre = countsAre(r.Status, r.Counts)
 	return res
 }

@@ -351,7 +351,7 @@ func schoolShare(t *testing.T, e *Engine, plan *Plan) float64 {
 	return best
 }
 
-func tripSummary(t Trip) string {
+func tripSummary(t rosterdesk.Trip) string {
 	switch {
 	case t.Action == "input":
 		return t.Entity + " " + map[string]string{"present": "missing", "rows": "empty", "header": "lost a column"}[t.Limit] +

@@ -125,7 +125,7 @@ func runStatus(r rsync.Result) string {
 // tripText is one tripped safeguard in a few words, with its numbers:
 // "deactivate 30.6% of users (100 of 327; limit 10%)", of the active ones. A safeguard
 // without numbers (an incomplete input, a new provider) reads as the engine wrote it.
-func tripText(t rsync.Trip) string {
+func tripText(t rosterdesk.Trip) string {
 	switch t.Action {
 	case "deactivate", "remove", "update":
 		if t.Active > 0 {

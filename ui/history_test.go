@@ -304,13 +304,13 @@ func TestHistoryStatuses(t *testing.T) {
 		{rsync.Result{Status: rosterdesk.StatusMissed, Message: "missed: RosterDesk was not running at 06:00 UTC"}, "Missed: RosterDesk was not running at 06:00 UTC"},
 		{rsync.Result{Status: rosterdesk.StatusRefused, Message: "another run is in progress"}, "Refused: another run is in progress"},
 		{rsync.Result{Status: rosterdesk.StatusDryRun}, "Preview only, nothing applied"},
-		{rsync.Result{Status: rosterdesk.StatusDryRun, Tripped: []rsync.Trip{{Entity: "users", Action: "deactivate", Count: 100, Active: 327, Percent: 30.6, Limit: "10%"}}},
+		{rsync.Result{Status: rosterdesk.StatusDryRun, Tripped: []rosterdesk.Trip{{Entity: "users", Action: "deactivate", Count: 100, Active: 327, Percent: 30.6, Limit: "10%"}}},
 			"Preview only: applying would be held (deactivate 30.6% of users (100 of 327; limit 10%))"},
-		{rsync.Result{Status: rosterdesk.StatusHeld, Tripped: []rsync.Trip{
+		{rsync.Result{Status: rosterdesk.StatusHeld, Tripped: []rosterdesk.Trip{
 			{Entity: "users", Action: "deactivate", Count: 100, Active: 327, Percent: 30.6, Limit: "10%"},
 			{Entity: "users.csv", Action: "input", Reason: "users.csv is empty now; it had 387 rows in run 2"}}},
 			"Held — needs review: deactivate 30.6% of users (100 of 327; limit 10%) (and 1 more)"},
-		{rsync.Result{Status: rosterdesk.StatusHeld, Tripped: []rsync.Trip{{Entity: "users.csv", Action: "input", Reason: "users.csv is empty now; it had 387 rows in run 2"}}},
+		{rsync.Result{Status: rosterdesk.StatusHeld, Tripped: []rosterdesk.Trip{{Entity: "users.csv", Action: "input", Reason: "users.csv is empty now; it had 387 rows in run 2"}}},
 			"Held — needs review: users.csv is empty now; it had 387 rows in run 2"},
 	} {
 		if got := runStatus(c.r); got != c.want {

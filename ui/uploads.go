@@ -250,7 +250,7 @@ func planCounts(c rosterdesk.Counts, scope rosterdesk.Scope) []entityCounts {
 
 // heldWarning says, before Apply, that applying a plan that trips safeguards
 // applies nothing: the run is held for review, and why.
-func heldWarning(trips []rsync.Trip) string {
+func heldWarning(trips []rosterdesk.Trip) string {
 	text := "Applying this will not change the roster yet: the run will be held for review, because it trips " +
 		plural(len(trips), "safeguard", "safeguards") + ":"
 	for _, t := range trips {
