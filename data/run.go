@@ -118,7 +118,7 @@ func (db *DB) Run(ctx context.Context, id int64) (rosterdesk.Run, error) {
 }
 
 // LastApplied returns the newest applied run of scope that is still in force (not rolled back).
-func (db *DB) LastApplied(ctx context.Context, scope string) (rosterdesk.Run, bool, error) {
+func (db *DB) LastApplied(ctx context.Context, scope rosterdesk.Scope) (rosterdesk.Run, bool, error) {
 	r, err := scanRun(db.sql.QueryRowContext(ctx, `SELECT `+runCols+` FROM runs WHERE scope = ? AND status = 'applied' AND undoes IS NULL ORDER BY id DESC LIMIT 1`, scope))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, false, nil
@@ -127,7 +127,7 @@ func (db *DB) LastApplied(ctx context.Context, scope string) (rosterdesk.Run, bo
 }
 
 // HasAppliedRun tells whether a run of scope was ever applied.
-func (db *DB) HasAppliedRun(ctx context.Context, scope string) (bool, error) {
+func (db *DB) HasAppliedRun(ctx context.Context, scope rosterdesk.Scope) (bool, error) {
 	var n int
 	err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM runs WHERE scope = ? AND status = 'applied' AND undoes IS NULL`, scope).Scan(&n)
 	return n > 0, err

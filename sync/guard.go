@@ -116,7 +116,7 @@ func (e *Engine) checkCompleteness(ctx context.Context, plan *Plan) ([]rosterdes
 	if k.Buildings.Deactivated+k.Users.Deactivated+k.Courses.Removed+k.Classes.Removed+k.Assignments.Removed == 0 {
 		return nil, nil // nothing would be taken away
 	}
-	last, ok, err := e.db.LastApplied(ctx, string(plan.Scope))
+	last, ok, err := e.db.LastApplied(ctx, plan.Scope)
 	if err != nil || !ok {
 		return nil, err
 	}

@@ -58,7 +58,7 @@ func (e *Engine) checkProvider(ctx context.Context, plan *Plan) (*rosterdesk.Tri
 		return nil, nil
 	}
 	for _, scope := range []rosterdesk.Scope{rosterdesk.ScopeUsersCourses, rosterdesk.ScopeUsers} {
-		last, ok, err := e.db.LastApplied(ctx, string(scope))
+		last, ok, err := e.db.LastApplied(ctx, scope)
 		if err != nil || !ok {
 			if err != nil {
 				return nil, err

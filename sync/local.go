@@ -110,11 +110,11 @@ func (e *Engine) SyncState(ctx context.Context) (*SyncState, error) {
 		return nil, err
 	}
 	st.Source, st.Provider = set.OneRoster.Source, set.OneRoster.Provider
-	if st.BuildingsSynced, err = e.db.HasAppliedRun(ctx, string(rosterdesk.ScopeBuildings)); err != nil {
+	if st.BuildingsSynced, err = e.db.HasAppliedRun(ctx, rosterdesk.ScopeBuildings); err != nil {
 		return nil, err
 	}
 	for _, s := range []rosterdesk.Scope{rosterdesk.ScopeUsers, rosterdesk.ScopeUsersCourses} {
-		ok, err := e.db.HasAppliedRun(ctx, string(s))
+		ok, err := e.db.HasAppliedRun(ctx, s)
 		if err != nil {
 			return nil, err
 		}

@@ -169,7 +169,7 @@ func (e *Engine) preconditions(ctx context.Context, opt Options) (Options, roste
 		return opt, admin, err
 	}
 	if opt.Scope != rosterdesk.ScopeBuildings {
-		ok, err := e.db.HasAppliedRun(ctx, string(rosterdesk.ScopeBuildings))
+		ok, err := e.db.HasAppliedRun(ctx, rosterdesk.ScopeBuildings)
 		if err != nil {
 			return opt, admin, err
 		}

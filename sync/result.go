@@ -8,7 +8,10 @@ import (
 	"rosterdesk/data"
 )
 
-// Result is the outcome of one run, in the shape `sync --json` prints.
+// Result is the outcome of one run as the window, the tray and the CLI show
+// it, in the shape `sync --json` prints: the stored rosterdesk.Run (see
+// FromRun) with its times as printed text (rosterdesk.TimeFormat, "" when
+// not stamped), and what its counts are.
 type Result struct {
 	RunID      int64              `json:"run_id"`
 	Status     rosterdesk.Status  `json:"status"`
@@ -39,9 +42,7 @@ type Result struct {
 func FromRun(r rosterdesk.Run) Result {
 	res := Result{RunID: r.ID, Status: r.Status, Scope: r.Scope, Trigger: r.Trigger, Source: r.Source,
 		StartedAt: data.Stamp(r.StartedAt), FinishedAt: data.Stamp(r.FinishedAt), Errors: r.Errors, Warnings: r.Warnings, Counts: r.Counts, Message: r.Message,
-		ResolvedBy: r.ResolvedBy, Undoes: r.Undoes}
-	res.Tripped = r.Tripped
-	res.CountsAre = countsAre(r.Status, r.Counts)
+		Tripped: r.Tripped, ResolvedBy: r.ResolvedBy, Undoes: r.Undoes, CountsAre: countsAre(r.Status, r.Counts)}
 	return res
 }
 
