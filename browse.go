@@ -45,3 +45,18 @@ type ClassMember struct {
 	Role          string `json:"role"`
 	Active        bool   `json:"active"` // an active assignment of an active user
 }
+
+// BrowsePage is one page of the roster browser and how many rows match in all.
+type BrowsePage struct {
+	Columns []string
+	Rows    []BrowseRow
+	Total   int // -1 when not counted (a later page of the same query)
+}
+
+// UserDetail is one user as the roster browser opens it.
+type UserDetail struct {
+	Record    *Record
+	Buildings []Building
+	Classes   []UserClass
+	History   []Audit // oldest first: the run that added it, then every audited change
+}

@@ -27,3 +27,15 @@ type PlannedQuery struct {
 	Offset int
 	Limit  int // <= 0: all
 }
+
+// RecordPage is one page of such a list. Total is how many records match;
+// Listed and Changes say whether the plan had more changes than it lists.
+type RecordPage struct {
+	Records []PlannedRecord
+	Total   int
+	Listed  int
+	Changes int
+}
+
+// Truncated tells whether the plan had more changes than its list holds.
+func (p RecordPage) Truncated() bool { return p.Changes > p.Listed }

@@ -8,22 +8,15 @@ import (
 	"rosterdesk/data"
 )
 
-// BrowsePage is one page of the roster browser and how many rows match in all.
-type BrowsePage struct {
-	Columns []string
-	Rows    []rosterdesk.BrowseRow
-	Total   int // -1 when not counted (a later page of the same query)
-}
-
 // Browse returns one page of users, courses or classes matching q. The total
 // is counted only for the first page (q.Offset 0); later pages of the same
 // query reuse it.
-func (e *Engine) Browse(ctx context.Context, q rosterdesk.BrowseQuery) (*BrowsePage, error) {
+func (e *Engine) Browse(ctx context.Context, q rosterdesk.BrowseQuery) (*rosterdesk.BrowsePage, error) {
 	rows, err := e.db.Browse(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	p := &BrowsePage{Columns: BrowseColumns(q.Kind), Rows: rows, Total: -1}
+	p := &rosterdesk.BrowsePage{Columns: BrowseColumns(q.Kind), Rows: rows, Total: -1}
 	if q.Offset == 0 {
 		if len(rows) < q.Limit {
 			p.Total = len(rows)
@@ -37,16 +30,8 @@ func (e *Engine) Browse(ctx context.Context, q rosterdesk.BrowseQuery) (*BrowseP
 // Roles lists the roles users hold, for the browser's role filter.
 func (e *Engine) Roles(ctx context.Context) ([]string, error) { return e.db.Roles(ctx) }
 
-// UserDetail is one user as the roster browser opens it.
-type UserDetail struct {
-	Record    *rosterdesk.Record
-	Buildings []rosterdesk.Building
-	Classes   []rosterdesk.UserClass
-	History   []rosterdesk.Audit // oldest first: the run that added it, then every audited change
-}
-
 // UserDetail loads a user with its buildings, classes and change history.
-func (e *Engine) UserDetail(ctx context.Context, sourcedID string) (*UserDetail, error) {
+func (e *Engine) UserDetail(ctx context.Context, sourcedID string) (*rosterdesk.UserDetail, error) {
 	rec, hist, err := e.Show(ctx, "user", sourcedID)
 	if err != nil {
 		if errors.Is(err, data.ErrNotFound) {
@@ -54,7 +39,7 @@ func (e *Engine) UserDetail(ctx context.Context, sourcedID string) (*UserDetail,
 		}
 		return nil, err
 	}
-	d := &UserDetail{Record: rec, History: hist}
+	d := &rosterdesk.UserDetail{Record: rec, History: hist}
 	if d.Buildings, err = e.db.UserBuildings(ctx, sourcedID); err != nil {
 		return nil, err
 	}

@@ -92,31 +92,19 @@ func (p *Plan) records(ctx context.Context, db *data.DB) ([]rosterdesk.PlannedRe
 // (add, update, deactivate, remove, reactivate) narrow it when set.
 type RecordQuery = rosterdesk.PlannedQuery
 
-// RecordPage is one page of such a list. Total is how many records match;
-// Listed and Changes say whether the plan had more changes than it lists.
-type RecordPage struct {
-	Records []rosterdesk.PlannedRecord
-	Total   int
-	Listed  int
-	Changes int
-}
-
-// Truncated tells whether the plan had more changes than its list holds.
-func (p RecordPage) Truncated() bool { return p.Changes > p.Listed }
-
 // RunRecords returns a page of the records a held run (or a dry run) would
 // touch, with names from the roster or its held input. A run that is no
 // longer held keeps no list: its changes are in RunChanges.
-func (e *Engine) RunRecords(ctx context.Context, runID int64, q RecordQuery) (RecordPage, error) {
+func (e *Engine) RunRecords(ctx context.Context, runID int64, q RecordQuery) (rosterdesk.RecordPage, error) {
 	recs, total, err := e.db.Planned(ctx, runID, q)
 	if err != nil {
-		return RecordPage{}, err
+		return rosterdesk.RecordPage{}, err
 	}
 	_, all, err := e.db.Planned(ctx, runID, RecordQuery{Limit: 1})
 	if err != nil {
-		return RecordPage{}, err
+		return rosterdesk.RecordPage{}, err
 	}
-	page := RecordPage{Records: recs, Total: total, Listed: all, Changes: all}
+	page := rosterdesk.RecordPage{Records: recs, Total: total, Listed: all, Changes: all}
 	if r, err := e.db.Run(ctx, runID); err == nil {
 		if n := r.Counts.Changes(); n > all {
 			page.Changes = n
@@ -128,12 +116,12 @@ func (e *Engine) RunRecords(ctx context.Context, runID int64, q RecordQuery) (Re
 // Records returns a page of the records this previewed plan would touch,
 // named from the roster and the input. A preview's list stays in memory: a
 // preview writes nothing.
-func (e *Engine) Records(ctx context.Context, plan *Plan, q RecordQuery) (RecordPage, error) {
+func (e *Engine) Records(ctx context.Context, plan *Plan, q RecordQuery) (rosterdesk.RecordPage, error) {
 	plan.mu.Lock()
 	list, err := plan.records(ctx, e.db)
 	plan.mu.Unlock()
 	if err != nil {
-		return RecordPage{}, err
+		return rosterdesk.RecordPage{}, err
 	}
 	recs, total := data.FilterPlanned(list, q)
 	listed, changes := len(plan.Buildings), len(plan.Buildings)
@@ -141,5 +129,5 @@ func (e *Engine) Records(ctx context.Context, plan *Plan, q RecordQuery) (Record
 		listed += len(plan.touched.list)
 		changes += plan.touched.total
 	}
-	return RecordPage{Records: recs, Total: total, Listed: listed, Changes: changes}, nil
+	return rosterdesk.RecordPage{Records: recs, Total: total, Listed: listed, Changes: changes}, nil
 }

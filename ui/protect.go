@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"rosterdesk"
 	rsync "rosterdesk/sync"
 )
 
@@ -127,13 +128,13 @@ func (v *courseDetailView) content() fyne.CanvasObject { return v.root }
 func (v *courseDetailView) open(sourcedID string) <-chan struct{} {
 	v.shown = sourcedID
 	v.title.SetText("Loading " + sourcedID + "…")
-	return run(v.l, func(ctx context.Context) (*rsync.UserDetail, error) {
+	return run(v.l, func(ctx context.Context) (*rosterdesk.UserDetail, error) {
 		rec, hist, err := v.eng.Show(ctx, "course", sourcedID)
 		if err != nil {
 			return nil, err
 		}
-		return &rsync.UserDetail{Record: rec, History: hist}, nil
-	}, func(d *rsync.UserDetail, err error) {
+		return &rosterdesk.UserDetail{Record: rec, History: hist}, nil
+	}, func(d *rosterdesk.UserDetail, err error) {
 		if v.shown != sourcedID {
 			return
 		}

@@ -38,7 +38,7 @@ var recordKinds = []struct {
 // touch, with names: the held-run review and the upload preview show it.
 type recordList struct {
 	l        *loader
-	fetch    func(ctx context.Context, q rsync.RecordQuery) (rsync.RecordPage, error)
+	fetch    func(ctx context.Context, q rsync.RecordQuery) (rosterdesk.RecordPage, error)
 	search   *widget.Entry
 	kind     *widget.Select
 	table    *pagedTable
@@ -46,7 +46,7 @@ type recordList struct {
 	debounce *time.Timer
 	// seen is told the total once the first page of the unfiltered list is shown.
 	seen func(total int)
-	last rsync.RecordPage
+	last rosterdesk.RecordPage
 }
 
 func newRecordList(l *loader) *recordList {
@@ -127,7 +127,7 @@ func (v *recordList) page(ctx context.Context, offset, limit int) (pageResult, e
 }
 
 // show lists what fetch returns, from the start, with no search.
-func (v *recordList) show(fetch func(ctx context.Context, q rsync.RecordQuery) (rsync.RecordPage, error)) <-chan struct{} {
+func (v *recordList) show(fetch func(ctx context.Context, q rsync.RecordQuery) (rosterdesk.RecordPage, error)) <-chan struct{} {
 	v.fetch = nil
 	onChanged := v.search.OnChanged
 	v.search.OnChanged = nil
@@ -135,7 +135,7 @@ func (v *recordList) show(fetch func(ctx context.Context, q rsync.RecordQuery) (
 	v.search.OnChanged = onChanged
 	v.kind.SetSelected(recordKinds[0].label)
 	v.fetch = fetch
-	v.last = rsync.RecordPage{}
+	v.last = rosterdesk.RecordPage{}
 	return v.table.reset()
 }
 

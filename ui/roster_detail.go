@@ -51,9 +51,9 @@ func (v *userDetailView) content() fyne.CanvasObject { return v.root }
 func (v *userDetailView) open(sourcedID string) <-chan struct{} {
 	v.shown = sourcedID
 	v.title.SetText("Loading " + sourcedID + "…")
-	return run(v.l, func(ctx context.Context) (*rsync.UserDetail, error) {
+	return run(v.l, func(ctx context.Context) (*rosterdesk.UserDetail, error) {
 		return v.eng.UserDetail(ctx, sourcedID)
-	}, func(d *rsync.UserDetail, err error) {
+	}, func(d *rosterdesk.UserDetail, err error) {
 		if v.shown != sourcedID {
 			return
 		}
@@ -67,7 +67,7 @@ func (v *userDetailView) open(sourcedID string) <-chan struct{} {
 	})
 }
 
-func (v *userDetailView) show(d *rsync.UserDetail) {
+func (v *userDetailView) show(d *rosterdesk.UserDetail) {
 	f := d.Record.Fields
 	status := "active"
 	if !d.Record.Active {
