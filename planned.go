@@ -28,7 +28,8 @@ type PlannedQuery struct {
 	Limit  int // <= 0: all
 }
 
-// RecordPage is one page of such a list. Total is how many records match;
+// RecordPage is one page of the records a held run or a preview would touch
+// (a PlannedQuery's answer). Total is how many records match;
 // Listed and Changes say whether the plan had more changes than it lists.
 type RecordPage struct {
 	Records []PlannedRecord
