@@ -17,9 +17,11 @@ type PlannedRecord struct {
 	Role, UserRef, ClassRef, CourseRef, SchoolRef string `json:"-"`
 }
 
-// PlannedQuery pages and searches a stored list. Search matches a name,
-// detail or sourcedId (case-insensitive, anywhere in it); Entity and Action
-// narrow it when set.
+// PlannedQuery pages and searches the records a held run or a preview would
+// touch: Search matches a name, detail (a school, a class) or sourcedId
+// (case-insensitive, anywhere in it); Entity (user, class, course, building,
+// assignment, academicSession) and Action (add, update, deactivate, remove,
+// reactivate) narrow it when set.
 type PlannedQuery struct {
 	Search string
 	Entity Entity

@@ -161,10 +161,10 @@ func TestApproveAfterTheRosterChangedPlansAgain(t *testing.T) {
 		t.Fatal("a replanned approval applied something")
 	}
 	// Its list of who it changes is the new plan's: no user any more.
-	if p, err := e.RunRecords(ctx, held.RunID, RecordQuery{}); err != nil || p.Total != res.Counts.Changes() || p.Total == 0 {
+	if p, err := e.RunRecords(ctx, held.RunID, rosterdesk.PlannedQuery{}); err != nil || p.Total != res.Counts.Changes() || p.Total == 0 {
 		t.Fatalf("replanned list: %d records for %d changes (%v)", p.Total, res.Counts.Changes(), err)
 	}
-	if p, _ := e.RunRecords(ctx, held.RunID, RecordQuery{Entity: rosterdesk.EntityUser, Action: "deactivate"}); p.Total != 0 {
+	if p, _ := e.RunRecords(ctx, held.RunID, rosterdesk.PlannedQuery{Entity: rosterdesk.EntityUser, Action: "deactivate"}); p.Total != 0 {
 		t.Fatalf("the replanned list still deactivates %d users", p.Total)
 	}
 	// Approving again applies the new numbers.

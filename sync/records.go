@@ -86,21 +86,15 @@ func (p *Plan) records(ctx context.Context, db *data.DB) ([]rosterdesk.PlannedRe
 	return out, nil
 }
 
-// RecordQuery pages and searches the records a held run or a preview would
-// touch: Search matches a name, a school, a class or a sourcedId; Entity
-// (user, class, course, building, assignment, academicSession) and Action
-// (add, update, deactivate, remove, reactivate) narrow it when set.
-type RecordQuery = rosterdesk.PlannedQuery
-
 // RunRecords returns a page of the records a held run (or a dry run) would
 // touch, with names from the roster or its held input. A run that is no
 // longer held keeps no list: its changes are in RunChanges.
-func (e *Engine) RunRecords(ctx context.Context, runID int64, q RecordQuery) (rosterdesk.RecordPage, error) {
+func (e *Engine) RunRecords(ctx context.Context, runID int64, q rosterdesk.PlannedQuery) (rosterdesk.RecordPage, error) {
 	recs, total, err := e.db.Planned(ctx, runID, q)
 	if err != nil {
 		return rosterdesk.RecordPage{}, err
 	}
-	_, all, err := e.db.Planned(ctx, runID, RecordQuery{Limit: 1})
+	_, all, err := e.db.Planned(ctx, runID, rosterdesk.PlannedQuery{Limit: 1})
 	if err != nil {
 		return rosterdesk.RecordPage{}, err
 	}
@@ -116,7 +110,7 @@ func (e *Engine) RunRecords(ctx context.Context, runID int64, q RecordQuery) (ro
 // Records returns a page of the records this previewed plan would touch,
 // named from the roster and the input. A preview's list stays in memory: a
 // preview writes nothing.
-func (e *Engine) Records(ctx context.Context, plan *Plan, q RecordQuery) (rosterdesk.RecordPage, error) {
+func (e *Engine) Records(ctx context.Context, plan *Plan, q rosterdesk.PlannedQuery) (rosterdesk.RecordPage, error) {
 	plan.mu.Lock()
 	list, err := plan.records(ctx, e.db)
 	plan.mu.Unlock()

@@ -26,7 +26,7 @@ func TestHeldRunListsWhoItTouches(t *testing.T) {
 		t.Fatal(err)
 	}
 	gone := res.Counts.Users.Deactivated
-	page, err := e.RunRecords(ctx, res.RunID, RecordQuery{Entity: rosterdesk.EntityUser, Action: "deactivate", Limit: 10})
+	page, err := e.RunRecords(ctx, res.RunID, rosterdesk.PlannedQuery{Entity: rosterdesk.EntityUser, Action: "deactivate", Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestHeldRunListsWhoItTouches(t *testing.T) {
 	// Every page together lists each deactivation once.
 	seen := map[string]bool{}
 	for off := 0; off < gone; off += 7 {
-		p, err := e.RunRecords(ctx, res.RunID, RecordQuery{Entity: rosterdesk.EntityUser, Action: "deactivate", Offset: off, Limit: 7})
+		p, err := e.RunRecords(ctx, res.RunID, rosterdesk.PlannedQuery{Entity: rosterdesk.EntityUser, Action: "deactivate", Offset: off, Limit: 7})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,7 +61,7 @@ func TestHeldRunListsWhoItTouches(t *testing.T) {
 	// Search by family name finds that user, and their assignments (who in which class).
 	target := page.Records[0]
 	fam := strings.Fields(target.Name)[len(strings.Fields(target.Name))-1]
-	found, err := e.RunRecords(ctx, res.RunID, RecordQuery{Search: strings.ToLower(target.Name)})
+	found, err := e.RunRecords(ctx, res.RunID, rosterdesk.PlannedQuery{Search: strings.ToLower(target.Name)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestHeldRunListsWhoItTouches(t *testing.T) {
 	if !user || !assignment {
 		t.Fatalf("search %q (family %s): user %v, assignment %v in %+v", target.Name, fam, user, assignment, found.Records)
 	}
-	if p, _ := e.RunRecords(ctx, res.RunID, RecordQuery{Search: "no such name 100%_"}); p.Total != 0 {
+	if p, _ := e.RunRecords(ctx, res.RunID, rosterdesk.PlannedQuery{Search: "no such name 100%_"}); p.Total != 0 {
 		t.Fatalf("a search for nothing found %d", p.Total)
 	}
 
@@ -86,11 +86,11 @@ func TestHeldRunListsWhoItTouches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pp, err := e.Records(ctx, plan, RecordQuery{})
+	pp, err := e.Records(ctx, plan, rosterdesk.PlannedQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	all, _ := e.RunRecords(ctx, res.RunID, RecordQuery{})
+	all, _ := e.RunRecords(ctx, res.RunID, rosterdesk.PlannedQuery{})
 	if pp.Total != all.Total || pp.Total != res.Counts.Changes() {
 		t.Fatalf("preview lists %d, held run %d, counts %d", pp.Total, all.Total, res.Counts.Changes())
 	}
@@ -105,7 +105,7 @@ func TestHeldRunListsWhoItTouches(t *testing.T) {
 	if _, err := e.Discard(ctx, res.RunID); err != nil {
 		t.Fatal(err)
 	}
-	if p, _ := e.RunRecords(ctx, res.RunID, RecordQuery{}); p.Total != 0 {
+	if p, _ := e.RunRecords(ctx, res.RunID, rosterdesk.PlannedQuery{}); p.Total != 0 {
 		t.Fatalf("a discarded run still lists %d records", p.Total)
 	}
 }
@@ -128,7 +128,7 @@ func TestPreviewNamesAddedRecordsFromTheInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	u := d.Users[len(d.Users)-1]
-	page, err := e.Records(ctx, plan, RecordQuery{Search: u.SourcedID, Entity: rosterdesk.EntityUser})
+	page, err := e.Records(ctx, plan, rosterdesk.PlannedQuery{Search: u.SourcedID, Entity: rosterdesk.EntityUser})
 	if err != nil || page.Total != 1 {
 		t.Fatalf("%v, %d found", err, page.Total)
 	}
@@ -140,11 +140,11 @@ func TestPreviewNamesAddedRecordsFromTheInput(t *testing.T) {
 	if len(u.OrgSourcedIDs) > 0 && b.Name != "" && !strings.HasSuffix(r.Detail, b.Name) {
 		t.Errorf("detail %q lacks the school %q", r.Detail, b.Name)
 	}
-	cls, err := e.Records(ctx, plan, RecordQuery{Entity: rosterdesk.EntityClass, Limit: 1})
+	cls, err := e.Records(ctx, plan, rosterdesk.PlannedQuery{Entity: rosterdesk.EntityClass, Limit: 1})
 	if err != nil || cls.Total == 0 || cls.Records[0].Name == "" || cls.Records[0].Detail == "" || strings.Contains(cls.Records[0].Detail, "course-") {
 		t.Fatalf("class %+v %v", cls.Records, err)
 	}
-	as, err := e.Records(ctx, plan, RecordQuery{Entity: rosterdesk.EntityAssignment, Limit: 1})
+	as, err := e.Records(ctx, plan, rosterdesk.PlannedQuery{Entity: rosterdesk.EntityAssignment, Limit: 1})
 	if err != nil || as.Total == 0 || as.Records[0].Name == "" || !strings.Contains(as.Records[0].Detail, " in ") {
 		t.Fatalf("assignment %+v %v", as.Records, err)
 	}

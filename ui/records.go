@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"rosterdesk"
-	rsync "rosterdesk/sync"
 )
 
 // recordColumns are the columns of the list of records a held run or a
@@ -38,7 +37,7 @@ var recordKinds = []struct {
 // touch, with names: the held-run review and the upload preview show it.
 type recordList struct {
 	l        *loader
-	fetch    func(ctx context.Context, q rsync.RecordQuery) (rosterdesk.RecordPage, error)
+	fetch    func(ctx context.Context, q rosterdesk.PlannedQuery) (rosterdesk.RecordPage, error)
 	search   *widget.Entry
 	kind     *widget.Select
 	table    *pagedTable
@@ -94,8 +93,8 @@ func newRecordList(l *loader) *recordList {
 	return v
 }
 
-func (v *recordList) query() rsync.RecordQuery {
-	q := rsync.RecordQuery{Search: v.search.Text}
+func (v *recordList) query() rosterdesk.PlannedQuery {
+	q := rosterdesk.PlannedQuery{Search: v.search.Text}
 	for _, k := range recordKinds {
 		if k.label == v.kind.Selected {
 			q.Entity = k.entity
@@ -127,7 +126,7 @@ func (v *recordList) page(ctx context.Context, offset, limit int) (pageResult, e
 }
 
 // show lists what fetch returns, from the start, with no search.
-func (v *recordList) show(fetch func(ctx context.Context, q rsync.RecordQuery) (rosterdesk.RecordPage, error)) <-chan struct{} {
+func (v *recordList) show(fetch func(ctx context.Context, q rosterdesk.PlannedQuery) (rosterdesk.RecordPage, error)) <-chan struct{} {
 	v.fetch = nil
 	onChanged := v.search.OnChanged
 	v.search.OnChanged = nil

@@ -165,7 +165,7 @@ func (v *heldReview) open(r rsync.Result) <-chan struct{} {
 	v.tabs.Items[0].Text = "Who it changes"
 	v.tabs.SelectIndex(0)
 	runID := r.RunID
-	listed := v.records.show(func(ctx context.Context, q rsync.RecordQuery) (rosterdesk.RecordPage, error) {
+	listed := v.records.show(func(ctx context.Context, q rosterdesk.PlannedQuery) (rosterdesk.RecordPage, error) {
 		return v.eng.RunRecords(ctx, runID, q)
 	})
 	logged := v.log.reset()

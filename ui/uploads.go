@@ -272,7 +272,7 @@ func (s *uploadsScreen) showPlan(path, kind string, plan *rsync.Plan) {
 		s.apply.SetText("Apply")
 	}
 
-	s.records.show(func(ctx context.Context, q rsync.RecordQuery) (rosterdesk.RecordPage, error) {
+	s.records.show(func(ctx context.Context, q rosterdesk.PlannedQuery) (rosterdesk.RecordPage, error) {
 		return s.eng.Records(ctx, plan, q)
 	})
 

@@ -68,7 +68,7 @@ func (c *cli) review(args []string) int {
 	} else if err != nil {
 		return c.fail(err)
 	}
-	page, err := c.eng.RunRecords(c.ctx, id, rsync.RecordQuery{Search: *search, Entity: rosterdesk.Entity(*kind), Limit: *limit})
+	page, err := c.eng.RunRecords(c.ctx, id, rosterdesk.PlannedQuery{Search: *search, Entity: rosterdesk.Entity(*kind), Limit: *limit})
 	if err != nil {
 		return c.fail(err)
 	}

@@ -176,7 +176,7 @@ var plannedColumns = []column{{"Change", 12}, {"Record", 14}, {"Name", 28}, {"De
 // planned writes the records a held run or a dry run would touch, with
 // names, when it lists any (an applied run's are on Changes).
 func (wb *workbook) planned(ctx context.Context, eng *rsync.Engine, runID int64) error {
-	page, err := eng.RunRecords(ctx, runID, rsync.RecordQuery{})
+	page, err := eng.RunRecords(ctx, runID, rosterdesk.PlannedQuery{})
 	if err != nil || page.Total == 0 {
 		return err
 	}
