@@ -51,6 +51,27 @@ const (
 	StatusMissed  Status = "missed"  // the app was closed and it is too late to catch up
 )
 
+// RunOptions are how a run was asked for, with what its source turned out
+// to be; they are stored with the run.
+type RunOptions struct {
+	Scope       Scope   `json:"scope"`
+	Trigger     Trigger `json:"trigger"`
+	Provider    string  `json:"provider,omitempty"`
+	Collections bool    `json:"collections,omitempty"`
+	// What the source was, for the report: its OneRoster version and manifest.
+	Version  string `json:"oneroster_version,omitempty"`
+	Manifest string `json:"manifest,omitempty"`
+	// An automated run that did not run: why (SkipPaused).
+	Skip SkipReason `json:"skip,omitempty"`
+}
+
+// SkipReason is why an automated run did not run, as a word stored with the
+// run: the next run reads it back, never the run's message.
+type SkipReason string
+
+// SkipPaused marks an automated run skipped because the schedule was paused.
+const SkipPaused SkipReason = "paused"
+
 // TimeFormat is how every timestamp is stored and printed: UTC, fixed width, sortable.
 const TimeFormat = "2006-01-02T15:04:05.000Z"
 
@@ -69,11 +90,11 @@ type Run struct {
 	Message    string    `json:"message,omitempty"`
 	AdminID    int64     `json:"-"`
 
-	Options    string `json:"-"` // JSON: how the run was asked for
-	HeldSource string `json:"-"` // a held run's copy of its source
-	HeldSHA256 string `json:"-"` // the copy's content hash when it was kept
-	ResolvedBy int64  `json:"resolved_by,omitempty"`
-	Undoes     int64  `json:"undoes,omitempty"`
-	Inputs     string `json:"-"` // JSON: the files read, with rows and header
-	Tripped    []Trip `json:"-"` // the limits a held run tripped
+	Options    RunOptions       `json:"-"` // how the run was asked for
+	HeldSource string           `json:"-"` // a held run's copy of its source
+	HeldSHA256 string           `json:"-"` // the copy's content hash when it was kept
+	ResolvedBy int64            `json:"resolved_by,omitempty"`
+	Undoes     int64            `json:"undoes,omitempty"`
+	Inputs     map[string]Input `json:"-"` // the files read, with rows and header
+	Tripped    []Trip           `json:"-"` // the limits a held run tripped
 }

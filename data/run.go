@@ -24,7 +24,7 @@ func (tx *Tx) InsertRun(r *rosterdesk.Run) (int64, error) {
 		options, held_source, undoes, inputs, tripped)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.Scope, r.Trigger, r.Status, tx.db.scrub(r.Source), Stamp(r.StartedAt), Stamp(r.FinishedAt), r.Errors, r.Warnings, string(counts), tx.db.scrub(r.Message), nullID(r.AdminID),
-		orJSON(r.Options, "{}"), r.HeldSource, nullID(r.Undoes), orJSON(r.Inputs, "{}"), tripsJSON(r.Tripped))
+		optionsJSON(r.Options), r.HeldSource, nullID(r.Undoes), inputsJSON(r.Inputs), tripsJSON(r.Tripped))
 	if err != nil {
 		return 0, err
 	}
@@ -35,7 +35,7 @@ func (tx *Tx) InsertRun(r *rosterdesk.Run) (int64, error) {
 func (tx *Tx) FinishRun(r *rosterdesk.Run) error {
 	counts, _ := json.Marshal(r.Counts)
 	_, err := tx.exec(`UPDATE runs SET status = ?, finished_at = ?, errors = ?, warnings = ?, counts = ?, message = ?, inputs = ?, tripped = ?, options = ? WHERE id = ?`,
-		r.Status, Stamp(r.FinishedAt), r.Errors, r.Warnings, string(counts), tx.db.scrub(r.Message), orJSON(r.Inputs, "{}"), tripsJSON(r.Tripped), orJSON(r.Options, "{}"), r.ID)
+		r.Status, Stamp(r.FinishedAt), r.Errors, r.Warnings, string(counts), tx.db.scrub(r.Message), inputsJSON(r.Inputs), tripsJSON(r.Tripped), optionsJSON(r.Options), r.ID)
 	return err
 }
 
@@ -62,11 +62,22 @@ func tripsJSON(t []rosterdesk.Trip) string {
 	return string(b)
 }
 
-func orJSON(s, def string) string {
-	if s == "" {
-		return def
+// optionsJSON is how a run's options are stored: a JSON object, {} for none.
+func optionsJSON(o rosterdesk.RunOptions) string {
+	if o == (rosterdesk.RunOptions{}) {
+		return "{}"
 	}
-	return s
+	b, _ := json.Marshal(o)
+	return string(b)
+}
+
+// inputsJSON is how the files a run read are stored: a JSON object by file name, {} for none.
+func inputsJSON(in map[string]rosterdesk.Input) string {
+	if len(in) == 0 {
+		return "{}"
+	}
+	b, _ := json.Marshal(in)
+	return string(b)
 }
 
 const runCols = `id, status, scope, trigger, source, started_at, finished_at, errors, warnings, counts, message, coalesce(admin_id, 0),
@@ -74,15 +85,19 @@ const runCols = `id, status, scope, trigger, source, started_at, finished_at, er
 
 func scanRun(s interface{ Scan(...any) error }) (rosterdesk.Run, error) {
 	var r rosterdesk.Run
-	var counts, started, finished, tripped string
+	var counts, started, finished, tripped, options, inputs string
 	err := s.Scan(&r.ID, &r.Status, &r.Scope, &r.Trigger, &r.Source, &started, &finished, &r.Errors, &r.Warnings, &counts, &r.Message, &r.AdminID,
-		&r.Options, &r.HeldSource, &r.ResolvedBy, &r.Undoes, &r.Inputs, &tripped, &r.HeldSHA256)
+		&options, &r.HeldSource, &r.ResolvedBy, &r.Undoes, &inputs, &tripped, &r.HeldSHA256)
 	r.StartedAt, r.FinishedAt = ParseTime(started), ParseTime(finished)
 	if err == nil {
 		err = json.Unmarshal([]byte(counts), &r.Counts)
 	}
-	if err == nil {
+	if err == nil { // what cannot be read back reads as not recorded
 		json.Unmarshal([]byte(tripped), &r.Tripped)
+		json.Unmarshal([]byte(options), &r.Options)
+		if json.Unmarshal([]byte(inputs), &r.Inputs) != nil {
+			r.Inputs = nil
+		}
 	}
 	return r, err
 }

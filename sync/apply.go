@@ -100,7 +100,7 @@ func (e *Engine) applyRun(ctx context.Context, source string, opt Options, previ
 	}
 	defer tx.Rollback()
 	run := &rosterdesk.Run{Scope: opt.Scope, Trigger: opt.Trigger, Status: rosterdesk.StatusApplied, Source: source,
-		StartedAt: tx.Now(), FinishedAt: tx.Now(), AdminID: admin.ID, Options: optionsJSON(opt)}
+		StartedAt: tx.Now(), FinishedAt: tx.Now(), AdminID: admin.ID, Options: runOptions(opt, nil)}
 	if opt.Collections && opt.Provider != "" {
 		run.Source = opt.Provider // a REST pull's folder is temporary; the provider is what the admin knows
 	}
@@ -119,7 +119,7 @@ func (e *Engine) applyRun(ctx context.Context, source string, opt Options, previ
 	}
 	if err == nil && opt.Provider == "" && plan.Source.SystemName != "absent" {
 		opt.Provider = plan.Source.SystemName // remembered so the next run can tell a new provider
-		run.Options = optionsJSON(opt)
+		run.Options = runOptions(opt, nil)
 	}
 	if ctx.Err() != nil {
 		// Cancelled: the transaction is rolled back; the run is recorded as cancelled.
@@ -164,8 +164,8 @@ func (e *Engine) applyRun(ctx context.Context, source string, opt Options, previ
 	run.StartedAt = plan.StartedAt
 	run.FinishedAt = e.db.Now()
 	run.Errors, run.Warnings, run.Counts = plan.log.errors, plan.log.warnings, plan.Counts
-	run.Inputs = inputsJSON(plan.Inputs)
-	run.Options = runOptionsJSON(opt, plan.Source)
+	run.Inputs = plan.Inputs
+	run.Options = runOptions(opt, plan.Source)
 	if err := tx.FinishRun(run); err != nil {
 		return nil, err
 	}
@@ -238,7 +238,7 @@ func (e *Engine) record(ctx context.Context, plan *Plan, status rosterdesk.Statu
 	run := &rosterdesk.Run{Scope: plan.Scope, Trigger: plan.Trigger, Status: status, Source: src,
 		StartedAt: plan.StartedAt, FinishedAt: tx.Now(),
 		Errors: plan.log.errors, Warnings: plan.log.warnings, Counts: plan.Counts, Message: message, AdminID: plan.Admin.ID,
-		Tripped: plan.Trips, Options: runOptionsJSON(plan.opt, plan.Source)}
+		Tripped: plan.Trips, Options: runOptions(plan.opt, plan.Source)}
 	if run.ID, err = tx.InsertRun(run); err != nil {
 		return nil, err
 	}

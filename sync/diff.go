@@ -192,7 +192,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 		zs[i].report(p.log, t)
 	}
 	p.read(t)
-	if t.Rows == 0 && p.src.Collections && ep.Mode == ModeDelta {
+	if t.Rows == 0 && p.src.Collections && ep.Mode == rosterdesk.ModeDelta {
 		return nil // a REST delta pull with nothing new in this collection
 	}
 	if t.Rows == 0 || usable == 0 {
@@ -364,7 +364,7 @@ func (p *planner) read(t *table) {
 		hdr = append(hdr, strings.TrimSpace(h))
 	}
 	if p.plan.Inputs != nil {
-		p.plan.Inputs[t.File] = Input{Rows: t.Rows, Header: hdr, Mode: p.src.Modes[t.Canon]}
+		p.plan.Inputs[t.File] = rosterdesk.Input{Rows: t.Rows, Header: hdr, Mode: p.src.Modes[t.Canon]}
 	}
 }
 

@@ -2,7 +2,6 @@ package sync
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -102,13 +101,6 @@ func (e *Engine) checkThresholds(ctx context.Context, plan *Plan) ([]rosterdesk.
 	return trips, nil
 }
 
-// Input is what a run read of one file, kept to judge the next run's input.
-type Input struct {
-	Rows   int      `json:"rows"`
-	Header []string `json:"header"`
-	Mode   Mode     `json:"mode"`
-}
-
 // checkCompleteness blocks deactivations and removals when the input looks
 // incomplete next to the last applied run of the same scope.
 func (e *Engine) checkCompleteness(ctx context.Context, plan *Plan) ([]rosterdesk.Trip, error) {
@@ -120,8 +112,8 @@ func (e *Engine) checkCompleteness(ctx context.Context, plan *Plan) ([]rosterdes
 	if err != nil || !ok {
 		return nil, err
 	}
-	var before map[string]Input
-	if err := json.Unmarshal([]byte(last.Inputs), &before); err != nil || len(before) == 0 {
+	before := last.Inputs
+	if len(before) == 0 {
 		return nil, nil
 	}
 	if plan.Source != nil && plan.Source.Kind == "file" {
@@ -130,7 +122,7 @@ func (e *Engine) checkCompleteness(ctx context.Context, plan *Plan) ([]rosterdes
 	// A delta bundle leaves out what did not change; only a complete (bulk) file can look cut short.
 	bulkNow := false
 	for _, in := range plan.Inputs {
-		bulkNow = bulkNow || in.Mode == ModeBulk
+		bulkNow = bulkNow || in.Mode == rosterdesk.ModeBulk
 	}
 	set, err := e.Settings(ctx)
 	if err != nil {
@@ -141,7 +133,7 @@ func (e *Engine) checkCompleteness(ctx context.Context, plan *Plan) ([]rosterdes
 	for _, file := range sortedFiles(before) {
 		was := before[file]
 		now, present := plan.Inputs[file]
-		if was.Rows == 0 || was.Mode != ModeBulk || (present && now.Mode != ModeBulk) || (!present && !bulkNow) {
+		if was.Rows == 0 || was.Mode != rosterdesk.ModeBulk || (present && now.Mode != rosterdesk.ModeBulk) || (!present && !bulkNow) {
 			continue
 		}
 		switch {
@@ -196,7 +188,7 @@ func lostColumns(was, now []string) []string {
 	return lost
 }
 
-func sortedFiles(m map[string]Input) []string {
+func sortedFiles(m map[string]rosterdesk.Input) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

@@ -2,7 +2,6 @@ package sync
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -65,8 +64,7 @@ func (e *Engine) checkProvider(ctx context.Context, plan *Plan) (*rosterdesk.Tri
 			}
 			continue
 		}
-		var so storedOptions
-		json.Unmarshal([]byte(last.Options), &so)
+		so := last.Options
 		if so.Provider != "" && so.Provider != now {
 			return &rosterdesk.Trip{Entity: "provider", Action: "input", Limit: "same provider",
 				Reason: fmt.Sprintf("first run from a new provider: %s (run %d came from %s); identifiers may not match", now, last.ID, so.Provider)}, nil
@@ -75,36 +73,14 @@ func (e *Engine) checkProvider(ctx context.Context, plan *Plan) (*rosterdesk.Tri
 	return nil, nil
 }
 
-type storedOptions struct {
-	Scope       rosterdesk.Scope   `json:"scope"`
-	Trigger     rosterdesk.Trigger `json:"trigger"`
-	Provider    string             `json:"provider,omitempty"`
-	Collections bool               `json:"collections,omitempty"`
-	// What the source was, for the report: its OneRoster version and manifest.
-	Version  string `json:"oneroster_version,omitempty"`
-	Manifest string `json:"manifest,omitempty"`
-	// An automated run that did not run: why (SkipPaused).
-	Skip SkipReason `json:"skip,omitempty"`
-}
-
-func optionsJSON(opt Options) string { return runOptionsJSON(opt, nil) }
-
-// runOptionsJSON is how a run was asked for, with what its source turned out to be.
-func runOptionsJSON(opt Options, src *Source) string {
-	so := storedOptions{Scope: opt.Scope, Trigger: opt.Trigger, Provider: opt.Provider, Collections: opt.Collections}
+// runOptions is how a run was asked for, with what its source (nil: not
+// read yet) turned out to be.
+func runOptions(opt Options, src *Source) rosterdesk.RunOptions {
+	so := rosterdesk.RunOptions{Scope: opt.Scope, Trigger: opt.Trigger, Provider: opt.Provider, Collections: opt.Collections}
 	if src != nil {
 		so.Version, so.Manifest = src.Version, src.manifestSummary()
 	}
-	b, _ := json.Marshal(so)
-	return string(b)
-}
-
-func inputsJSON(in map[string]Input) string {
-	if len(in) == 0 {
-		return "{}"
-	}
-	b, _ := json.Marshal(in)
-	return string(b)
+	return so
 }
 
 // hold records a run that tripped a guard: nothing of it is applied; it keeps
@@ -126,7 +102,7 @@ func (e *Engine) hold(ctx context.Context, plan *Plan, source string, opt Option
 	}
 	run := &rosterdesk.Run{Scope: plan.Scope, Trigger: plan.Trigger, Status: rosterdesk.StatusHeld, Source: source,
 		StartedAt: plan.StartedAt, FinishedAt: tx.Now(), Errors: plan.log.errors, Warnings: plan.log.warnings,
-		Counts: plan.Counts, Message: msg, AdminID: plan.Admin.ID, Options: runOptionsJSON(opt, plan.Source), Inputs: inputsJSON(plan.Inputs), Tripped: trips}
+		Counts: plan.Counts, Message: msg, AdminID: plan.Admin.ID, Options: runOptions(opt, plan.Source), Inputs: plan.Inputs, Tripped: trips}
 	if run.ID, err = tx.InsertRun(run); err != nil {
 		return nil, err
 	}
@@ -235,8 +211,7 @@ func (e *Engine) Approve(ctx context.Context, runID int64) (*Result, error) {
 	if err := e.verifyHeld(ctx, &runRef{ID: held.ID, Path: held.HeldSource, SHA256: held.HeldSHA256}); err != nil {
 		return e.refused(Options{}, err)
 	}
-	var so storedOptions
-	json.Unmarshal([]byte(held.Options), &so)
+	so := held.Options
 	res, err := e.applyRun(ctx, held.HeldSource, Options{Scope: so.Scope, Trigger: so.Trigger, Provider: so.Provider, Collections: so.Collections, approving: &held}, nil)
 	if err == nil {
 		os.RemoveAll(e.heldDir(runID))

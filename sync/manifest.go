@@ -96,22 +96,22 @@ func (s *Source) readManifest() error {
 				continue
 			}
 			declared[canon] = true
-			mode := Mode(strings.ToLower(v))
+			mode := rosterdesk.Mode(strings.ToLower(v))
 			switch mode {
-			case ModeBulk, ModeDelta, ModeAbsent:
+			case rosterdesk.ModeBulk, rosterdesk.ModeDelta, rosterdesk.ModeAbsent:
 				if string(mode) != v {
 					s.log.warnf(rosterdesk.LogEntry{Phase: "open", File: name, Line: lines[k], Column: 2, Field: k, Rule: "manifest.value_case"}, "%s is %q; read as %s", k, v, mode)
 				}
 			default:
 				s.log.warnf(rosterdesk.LogEntry{Phase: "open", File: name, Line: lines[k], Column: 2, Field: k, Rule: "manifest.bad_value"}, "%s is %q, not bulk, delta or absent; the file is treated as absent", k, v)
-				mode = ModeAbsent
+				mode = rosterdesk.ModeAbsent
 			}
 			_, present := s.Files[canon]
 			switch {
-			case mode != ModeAbsent && !present:
+			case mode != rosterdesk.ModeAbsent && !present:
 				s.log.warnf(rosterdesk.LogEntry{Phase: "open", File: name, Line: lines[k], Column: 2, Field: k, Rule: "manifest.file_missing"}, "%s.csv is declared %s but is not in the source; nothing in it is changed", canon, mode)
-				mode = ModeAbsent
-			case mode == ModeAbsent && present:
+				mode = rosterdesk.ModeAbsent
+			case mode == rosterdesk.ModeAbsent && present:
 				s.log.warnf(rosterdesk.LogEntry{Phase: "open", File: name, Line: lines[k], Column: 2, Field: k, Rule: "manifest.file_unexpected"}, "%s.csv is in the source but declared absent; it is ignored", canon)
 			}
 			s.Modes[canon] = mode
@@ -122,7 +122,7 @@ func (s *Source) readManifest() error {
 	for canon := range s.Files {
 		if canon != "manifest" && !declared[canon] {
 			s.log.warnf(rosterdesk.LogEntry{Phase: "open", File: s.Files[canon], Field: "file." + canon, Rule: "manifest.file_undeclared"}, "%s.csv is not declared in manifest.csv; it is ignored", canon)
-			s.Modes[canon] = ModeAbsent
+			s.Modes[canon] = rosterdesk.ModeAbsent
 		}
 	}
 	return nil
@@ -130,7 +130,7 @@ func (s *Source) readManifest() error {
 
 func (s *Source) noManifest() error {
 	for canon := range s.Files {
-		s.Modes[canon] = ModeBulk
+		s.Modes[canon] = rosterdesk.ModeBulk
 	}
 	s.Version = s.detectVersion()
 	defer s.announce10()

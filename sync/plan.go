@@ -63,7 +63,7 @@ func (c *Change) Old() string {
 type EntityPlan struct {
 	Table   *data.Table
 	File    string
-	Mode    Mode
+	Mode    rosterdesk.Mode
 	Samples []Change
 	sampled map[Action]int
 }
@@ -119,7 +119,7 @@ type Plan struct {
 	// Rows counts the data rows read per file.
 	Rows map[string]int
 	// Inputs are the files read, with their rows and header, for the next run's completeness guard.
-	Inputs map[string]Input
+	Inputs map[string]rosterdesk.Input
 
 	active map[string]int          // active records per table before the run, where the plan loaded them all
 	gone   map[*data.Table][]int64 // users deactivated and classes removed, by stored id

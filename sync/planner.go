@@ -194,7 +194,7 @@ func (e *Engine) newPlanner(ctx context.Context, plan *Plan, prog func(Progress)
 // written as it is planned.
 func (e *Engine) plan(ctx context.Context, sourcePath string, opt Options, admin rosterdesk.Admin, w *writer) (*Plan, error) {
 	plan := &Plan{Scope: opt.Scope, Trigger: opt.Trigger, DryRun: opt.DryRun, StartedAt: e.db.Now().UTC(), log: newRunLog(),
-		Rows: map[string]int{}, Inputs: map[string]Input{}, Admin: admin, opt: opt, active: map[string]int{}, touched: &touched{}}
+		Rows: map[string]int{}, Inputs: map[string]rosterdesk.Input{}, Admin: admin, opt: opt, active: map[string]int{}, touched: &touched{}}
 	plan.log.max = e.Limits.MaxLogRows
 	if w != nil {
 		w.plan = plan

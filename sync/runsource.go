@@ -1,7 +1,6 @@
 package sync
 
 import (
-	"encoding/json"
 	"sort"
 	"strings"
 
@@ -19,8 +18,7 @@ type RunSource struct {
 
 // RunSourceOf tells what run r read, from what it recorded.
 func RunSourceOf(r rosterdesk.Run) RunSource {
-	var so storedOptions
-	json.Unmarshal([]byte(r.Options), &so)
+	so := r.Options
 	return RunSource{Path: r.Source, Provider: so.Provider, REST: so.Collections, Version: so.Version, Manifest: so.Manifest}
 }
 

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -235,7 +234,7 @@ func (e *Engine) recordEvent(ctx context.Context, status rosterdesk.Status, at t
 
 // recordSkip records an automated run that did not run, with why as a word
 // (SkipPaused) the next run reads back instead of the message.
-func (e *Engine) recordSkip(ctx context.Context, status rosterdesk.Status, at time.Time, message string, why SkipReason) (*Result, error) {
+func (e *Engine) recordSkip(ctx context.Context, status rosterdesk.Status, at time.Time, message string, why rosterdesk.SkipReason) (*Result, error) {
 	set, _ := e.Settings(ctx)
 	scope := string(set.Processes.Scope)
 	tx, err := e.db.Begin(ctx)
@@ -246,8 +245,7 @@ func (e *Engine) recordSkip(ctx context.Context, status rosterdesk.Status, at ti
 	run := &rosterdesk.Run{Scope: rosterdesk.Scope(scope), Trigger: rosterdesk.TriggerAutomated, Status: status, StartedAt: tx.Now(),
 		FinishedAt: tx.Now(), Message: message}
 	if why != "" {
-		b, _ := json.Marshal(storedOptions{Trigger: rosterdesk.TriggerAutomated, Skip: why})
-		run.Options = string(b)
+		run.Options = rosterdesk.RunOptions{Trigger: rosterdesk.TriggerAutomated, Skip: why}
 	}
 	if run.ID, err = tx.InsertRun(run); err != nil {
 		return nil, err
@@ -270,11 +268,11 @@ func (e *Engine) AutomatedRun(ctx context.Context, at time.Time) (*Result, error
 		return e.recordEvent(ctx, rosterdesk.StatusSkipped, at, "skipped: "+t.Off)
 	}
 	if p, err := e.Pause(ctx); err == nil && p.On(at) {
-		return e.recordSkip(ctx, rosterdesk.StatusSkipped, at, fmt.Sprintf("skipped: paused from %s until %s", orDash(p.From), orDash(p.Until)), SkipPaused)
+		return e.recordSkip(ctx, rosterdesk.StatusSkipped, at, fmt.Sprintf("skipped: paused from %s until %s", orDash(p.From), orDash(p.Until)), rosterdesk.SkipPaused)
 	}
 	opt := Options{Trigger: rosterdesk.TriggerAutomated}
 	// The first automated run after a pause is held for review.
-	if last, ok, err := e.db.LastAutomated(ctx); err == nil && ok && last.Status == rosterdesk.StatusSkipped && skipOf(last) == SkipPaused {
+	if last, ok, err := e.db.LastAutomated(ctx); err == nil && ok && last.Status == rosterdesk.StatusSkipped && skipOf(last) == rosterdesk.SkipPaused {
 		opt.forceHold = "first automated run after a pause"
 	}
 	var res *Result
@@ -350,17 +348,8 @@ func (e *Engine) afterBusy(ctx context.Context, at time.Time, busy error, again 
 	}
 }
 
-// SkipReason is why an automated run did not run, as a word stored with the
-// run: the next run reads it back, never the run's message.
-type SkipReason string
-
-// SkipPaused marks an automated run skipped because the schedule was paused.
-const SkipPaused SkipReason = "paused"
-
-func skipOf(r rosterdesk.Run) SkipReason {
-	var so storedOptions
-	json.Unmarshal([]byte(r.Options), &so)
-	return so.Skip
+func skipOf(r rosterdesk.Run) rosterdesk.SkipReason {
+	return r.Options.Skip
 }
 
 func orDash(s string) string {

@@ -17,24 +17,15 @@ import (
 	"rosterdesk"
 )
 
-// Mode is how a file's rows relate to the roster.
-type Mode string
-
-const (
-	ModeBulk   Mode = "bulk"   // the complete current set
-	ModeDelta  Mode = "delta"  // only changed rows
-	ModeAbsent Mode = "absent" // not supplied: the roster keeps what it has
-)
-
 // Source is an opened OneRoster source: a zip, a folder or a lone CSV file.
 type Source struct {
-	Path        string            `json:"path"`
-	Kind        string            `json:"kind"` // zip, folder or file
-	Version     string            `json:"version"`
-	HasManifest bool              `json:"manifest"`
-	Modes       map[string]Mode   `json:"modes"`
-	Files       map[string]string `json:"files"` // OneRoster name → name in the source
-	SystemName  string            `json:"system_name,omitempty"`
+	Path        string                     `json:"path"`
+	Kind        string                     `json:"kind"` // zip, folder or file
+	Version     string                     `json:"version"`
+	HasManifest bool                       `json:"manifest"`
+	Modes       map[string]rosterdesk.Mode `json:"modes"`
+	Files       map[string]string          `json:"files"` // OneRoster name → name in the source
+	SystemName  string                     `json:"system_name,omitempty"`
 	// Collections: a REST pull written as CSV; the log names each file by its
 	// collection ("users") and each row by its position in it.
 	Collections bool `json:"collections,omitempty"`
@@ -58,11 +49,11 @@ func (s *Source) Close() error {
 // Present tells whether a file takes part in this run (supplied and not absent).
 func (s *Source) Present(name string) bool {
 	m, ok := s.Modes[name]
-	return ok && m != ModeAbsent
+	return ok && m != rosterdesk.ModeAbsent
 }
 
 // Bulk tells whether a file is supplied as a complete set.
-func (s *Source) Bulk(name string) bool { return s.Modes[name] == ModeBulk }
+func (s *Source) Bulk(name string) bool { return s.Modes[name] == rosterdesk.ModeBulk }
 
 func srcErr(file string, line int, format string, a ...any) *SourceError {
 	return &SourceError{File: file, Line: line, Message: fmt.Sprintf(format, a...)}
@@ -79,7 +70,7 @@ func openSource(p string, lim Limits, log *runLog) (*Source, error) {
 		// A pipe or a device would be read forever (or block): only exported files are sources.
 		return nil, srcErr(filepath.Base(p), 0, "is not a file or a folder (it is a %s); choose the exported OneRoster.zip, CSV file or folder", fileKind(st.Mode()))
 	}
-	s := &Source{Path: p, Modes: map[string]Mode{}, Files: map[string]string{}, limits: lim, log: log}
+	s := &Source{Path: p, Modes: map[string]rosterdesk.Mode{}, Files: map[string]string{}, limits: lim, log: log}
 	raw := map[string]string{} // name in source → how to open (path or zip name)
 	switch {
 	case st.IsDir():

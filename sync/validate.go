@@ -32,7 +32,7 @@ type Report struct {
 // by file. It writes nothing and needs no credited admin.
 func (e *Engine) Validate(ctx context.Context, source string) (*Report, error) {
 	source = exportOf(source)
-	plan := &Plan{Scope: rosterdesk.ScopeUsersCourses, log: newRunLog(), Rows: map[string]int{}, Inputs: map[string]Input{}, active: map[string]int{}}
+	plan := &Plan{Scope: rosterdesk.ScopeUsersCourses, log: newRunLog(), Rows: map[string]int{}, Inputs: map[string]rosterdesk.Input{}, active: map[string]int{}}
 	rep := &Report{Rows: plan.Rows, UsableFor: []rosterdesk.Scope{}}
 	src, err := openSource(source, e.Limits, plan.log)
 	if err == nil {

@@ -157,7 +157,7 @@ func (s *oneRosterScreen) showReport(path string, rep *rsync.Report) {
 	var files []string
 	for _, n := range names {
 		mode := src.Modes[n]
-		if mode == rsync.ModeAbsent {
+		if mode == rosterdesk.ModeAbsent {
 			continue
 		}
 		line := n + ".csv " + string(mode)
