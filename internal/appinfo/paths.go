@@ -26,7 +26,7 @@ type Paths struct {
 func StandardPaths() Paths { return PathsFor("") }
 
 // PathsFor returns this computer's folders for the roster at db (the one the
-// app opened, e.g. Engine.DB.Path); "" means the default roster.
+// app opened, e.g. Engine.Path()); "" means the default roster.
 func PathsFor(db string) Paths {
 	home, _ := os.UserHomeDir()
 	config, err := os.UserConfigDir()

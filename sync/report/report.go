@@ -99,7 +99,7 @@ type workbook struct {
 //     then the errors and warnings grouped by rule, the most frequent first
 //     (count, rows, files, an example, and the rule's sentence on what it
 //     means and how to fix it in the SIS); then what the other sheets hold
-//     and every count of data.Counts;
+//     and every count of rosterdesk.Counts;
 //   - Errors and Warnings: the run's log entries of that severity (file, line,
 //     column, sourcedId, the record's name, field, value, rule, message, the
 //     row as the SIS sent it). An error means the record was skipped; a

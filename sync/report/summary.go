@@ -246,7 +246,7 @@ type countRow struct {
 	n    int
 }
 
-// countRows lists every number of data.Counts as "<entity> <count>", in the
+// countRows lists every number of rosterdesk.Counts as "<entity> <count>", in the
 // order the structs declare them, so a count added later is exported too.
 func countRows(c rosterdesk.Counts) []countRow {
 	var out []countRow
