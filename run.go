@@ -75,6 +75,15 @@ const SkipPaused SkipReason = "paused"
 // TimeFormat is how every timestamp is stored and printed: UTC, fixed width, sortable.
 const TimeFormat = "2006-01-02T15:04:05.000Z"
 
+// Stamp is a run's time as it is stored and printed (TimeFormat), "" for the
+// zero time: a run recorded without one reads back as "".
+func Stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(TimeFormat)
+}
+
 // Run is one recorded sync run.
 type Run struct {
 	ID         int64     `json:"run_id"`

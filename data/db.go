@@ -49,15 +49,6 @@ type DB struct {
 // FormatTime renders t in the storage format.
 func FormatTime(t time.Time) string { return t.UTC().Format(rosterdesk.TimeFormat) }
 
-// Stamp is FormatTime, but "" for the zero time: a run's stamps as they are
-// stored and printed, where a run recorded without one reads back as "".
-func Stamp(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return FormatTime(t)
-}
-
 // ParseTime reads a stored timestamp.
 func ParseTime(s string) time.Time {
 	t, _ := time.Parse(rosterdesk.TimeFormat, s)

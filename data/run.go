@@ -23,7 +23,7 @@ func (tx *Tx) InsertRun(r *rosterdesk.Run) (int64, error) {
 	res, err := tx.exec(`INSERT INTO runs (scope, trigger, status, source, started_at, finished_at, errors, warnings, counts, message, admin_id,
 		options, held_source, undoes, inputs, tripped)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.Scope, r.Trigger, r.Status, tx.db.scrub(r.Source), Stamp(r.StartedAt), Stamp(r.FinishedAt), r.Errors, r.Warnings, string(counts), tx.db.scrub(r.Message), nullID(r.AdminID),
+		r.Scope, r.Trigger, r.Status, tx.db.scrub(r.Source), rosterdesk.Stamp(r.StartedAt), rosterdesk.Stamp(r.FinishedAt), r.Errors, r.Warnings, string(counts), tx.db.scrub(r.Message), nullID(r.AdminID),
 		optionsJSON(r.Options), r.HeldSource, nullID(r.Undoes), inputsJSON(r.Inputs), tripsJSON(r.Tripped))
 	if err != nil {
 		return 0, err
@@ -35,7 +35,7 @@ func (tx *Tx) InsertRun(r *rosterdesk.Run) (int64, error) {
 func (tx *Tx) FinishRun(r *rosterdesk.Run) error {
 	counts, _ := json.Marshal(r.Counts)
 	_, err := tx.exec(`UPDATE runs SET status = ?, finished_at = ?, errors = ?, warnings = ?, counts = ?, message = ?, inputs = ?, tripped = ?, options = ? WHERE id = ?`,
-		r.Status, Stamp(r.FinishedAt), r.Errors, r.Warnings, string(counts), tx.db.scrub(r.Message), inputsJSON(r.Inputs), tripsJSON(r.Tripped), optionsJSON(r.Options), r.ID)
+		r.Status, rosterdesk.Stamp(r.FinishedAt), r.Errors, r.Warnings, string(counts), tx.db.scrub(r.Message), inputsJSON(r.Inputs), tripsJSON(r.Tripped), optionsJSON(r.Options), r.ID)
 	return err
 }
 

@@ -5,7 +5,6 @@ package sync
 
 import (
 	"rosterdesk"
-	"rosterdesk/data"
 )
 
 // Result is the outcome of one run as the window, the tray and the CLI show
@@ -41,7 +40,7 @@ type Result struct {
 // FromRun turns a stored run into a Result.
 func FromRun(r rosterdesk.Run) Result {
 	res := Result{RunID: r.ID, Status: r.Status, Scope: r.Scope, Trigger: r.Trigger, Source: r.Source,
-		StartedAt: data.Stamp(r.StartedAt), FinishedAt: data.Stamp(r.FinishedAt), Errors: r.Errors, Warnings: r.Warnings, Counts: r.Counts, Message: r.Message,
+		StartedAt: rosterdesk.Stamp(r.StartedAt), FinishedAt: rosterdesk.Stamp(r.FinishedAt), Errors: r.Errors, Warnings: r.Warnings, Counts: r.Counts, Message: r.Message,
 		Tripped: r.Tripped, ResolvedBy: r.ResolvedBy, Undoes: r.Undoes, CountsAre: countsAre(r.Status, r.Counts)}
 	return res
 }
