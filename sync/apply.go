@@ -72,10 +72,10 @@ func (e *Engine) Apply(ctx context.Context, preview *Plan) (*Result, error) {
 func (e *Engine) refused(opt Options, err error) (*Result, error) {
 	var refused *RefusedError
 	if errors.As(err, &refused) {
-		return &Result{Status: rosterdesk.StatusRefused, Scope: opt.Scope, Trigger: opt.Trigger, Message: refused.Reason}, err
+		return &Result{Run: rosterdesk.Run{Status: rosterdesk.StatusRefused, Scope: opt.Scope, Trigger: opt.Trigger, Message: refused.Reason}}, err
 	}
 	if IsBusy(err) {
-		return &Result{Status: rosterdesk.StatusRefused, Scope: opt.Scope, Trigger: opt.Trigger, Message: err.Error()}, err
+		return &Result{Run: rosterdesk.Run{Status: rosterdesk.StatusRefused, Scope: opt.Scope, Trigger: opt.Trigger, Message: err.Error()}}, err
 	}
 	return nil, err
 }

@@ -116,7 +116,7 @@ func TestLogPageFiltersAndCounts(t *testing.T) {
 	mustSync(t, e, src, rosterdesk.ScopeBuildings)
 	res := mustSync(t, e, src, rosterdesk.ScopeUsers)
 
-	rows, counts, err := e.LogPage(ctx, res.RunID, rosterdesk.LogFilter{}, 1000, 0)
+	rows, counts, err := e.LogPage(ctx, res.ID, rosterdesk.LogFilter{}, 1000, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,21 +130,21 @@ func TestLogPageFiltersAndCounts(t *testing.T) {
 	if len(rows) != total {
 		t.Fatalf("%d rows for counts %v", len(rows), counts)
 	}
-	errs, _, err := e.LogPage(ctx, res.RunID, rosterdesk.LogFilter{Severity: "error"}, 100, 0)
+	errs, _, err := e.LogPage(ctx, res.ID, rosterdesk.LogFilter{Severity: "error"}, 100, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(errs) != 2 || errs[1].SourcedID != "bad1" || errs[1].File != "users.csv" || errs[1].Entity != "user" || errs[1].Field != "givenName" || errs[1].Line != 9 {
 		t.Fatalf("errors %+v", errs)
 	}
-	adds, _, _ := e.LogPage(ctx, res.RunID, rosterdesk.LogFilter{Severity: "change", Text: "u1"}, 100, 0)
+	adds, _, _ := e.LogPage(ctx, res.ID, rosterdesk.LogFilter{Severity: "change", Text: "u1"}, 100, 0)
 	if len(adds) != 1 || adds[0].Rule != "add" || adds[0].Message != "new in users.csv" {
 		t.Fatalf("change rows %+v", adds)
 	}
 	// Paging: the pages put together are the whole log, in order.
 	var paged []rosterdesk.LogRow
 	for off := 0; ; off += 3 {
-		p, _, err := e.LogPage(ctx, res.RunID, rosterdesk.LogFilter{}, 3, off)
+		p, _, err := e.LogPage(ctx, res.ID, rosterdesk.LogFilter{}, 3, off)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -164,11 +164,11 @@ func TestLogPageFiltersAndCounts(t *testing.T) {
 	// Deactivations carry their reason.
 	next := district().with("users.csv", strings.Replace(district()["users.csv"], user("u2", "sch1", "student", "Ben")+"\n", "", 1))
 	res2 := mustSync(t, e, next.zip(t, ""), rosterdesk.ScopeUsers)
-	ch, _, _ := e.LogPage(ctx, res2.RunID, rosterdesk.LogFilter{Severity: "change", Entity: "user"}, 100, 0)
+	ch, _, _ := e.LogPage(ctx, res2.ID, rosterdesk.LogFilter{Severity: "change", Entity: "user"}, 100, 0)
 	if len(ch) != 1 || ch[0].SourcedID != "u2" || ch[0].Rule != "deactivate" || !strings.HasPrefix(ch[0].Message, "absent from users.csv") {
 		t.Fatalf("deactivation rows %+v", ch)
 	}
-	files, _ := e.LogFiles(ctx, res.RunID)
+	files, _ := e.LogFiles(ctx, res.ID)
 	if len(files) == 0 || files[0] == "" {
 		t.Fatalf("files %q", files)
 	}

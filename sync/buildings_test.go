@@ -121,7 +121,7 @@ func TestNewSchoolInRoutineSync(t *testing.T) {
 	if !IsHeld(err) || res.Counts.Buildings.Deactivated != 1 || len(res.Tripped) == 0 || res.Tripped[0].Entity != "buildings" {
 		t.Fatalf("closing a school: %+v %v", res, err)
 	}
-	res, err = e.Approve(ctx, res.RunID)
+	res, err = e.Approve(ctx, res.ID)
 	if err != nil || res.Counts.Buildings.Deactivated != 1 || res.Counts.Users.Deactivated != 0 || res.Counts.Users.Ignored == 0 {
 		t.Fatalf("approved: %+v %v", res, err)
 	}

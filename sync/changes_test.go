@@ -27,7 +27,7 @@ func TestRunChanges(t *testing.T) {
 	collect := func(id int64) []rosterdesk.Audit {
 		var out []rosterdesk.Audit
 		res, err := e.RunChanges(ctx, id, func(a rosterdesk.Audit) error { out = append(out, a); return nil })
-		if err != nil || res.RunID != id {
+		if err != nil || res.ID != id {
 			t.Fatalf("run %d: %v %+v", id, err, res)
 		}
 		return out
@@ -53,13 +53,13 @@ func TestRunChanges(t *testing.T) {
 			}
 		}
 	}
-	c1 := collect(r1.RunID)
-	check(r1.RunID, c1)
+	c1 := collect(r1.ID)
+	check(r1.ID, c1)
 	if len(c1) != 2 || c1[0].Entity != rosterdesk.EntityBuilding || c1[0].SourcedID != "sch1" || c1[0].Reason != "new in orgs.csv" || c1[0].Old != nil {
 		t.Fatalf("run 1 changes %+v", c1)
 	}
-	c2 := collect(r2.RunID)
-	check(r2.RunID, c2)
+	c2 := collect(r2.ID)
+	check(r2.ID, c2)
 	byEntity := map[rosterdesk.Entity]int{}
 	for _, a := range c2 {
 		byEntity[a.Entity]++
@@ -69,8 +69,8 @@ func TestRunChanges(t *testing.T) {
 		byEntity[rosterdesk.EntityAssignment] != k.Assignments.Added || byEntity[rosterdesk.EntitySession] != 2 || k.Users.Added != 6 {
 		t.Fatalf("run 2 changes by entity %v, counts %+v", byEntity, k)
 	}
-	c3 := collect(r3.RunID)
-	check(r3.RunID, c3)
+	c3 := collect(r3.ID)
+	check(r3.ID, c3)
 	want := map[string]bool{"user u2 deactivate active absent from users.csv": false, "user t1 update given_name": false,
 		"assignment e2 deactivate active absent from enrollments.csv": false}
 	for _, a := range c3 {
@@ -91,7 +91,7 @@ func TestRunChanges(t *testing.T) {
 	}
 	stop := errors.New("stop")
 	n := 0
-	if _, err := e.RunChanges(ctx, r2.RunID, func(rosterdesk.Audit) error { n++; return stop }); !errors.Is(err, stop) || n != 1 {
+	if _, err := e.RunChanges(ctx, r2.ID, func(rosterdesk.Audit) error { n++; return stop }); !errors.Is(err, stop) || n != 1 {
 		t.Fatalf("fn's error must stop the stream: %v after %d", err, n)
 	}
 }

@@ -110,14 +110,14 @@ func TestMassWithdrawalIsHeldThenApprovedExactly(t *testing.T) {
 	heldCounts := res.Counts
 
 	// Approving applies exactly the numbers that were held, even if the original file is gone.
-	approved, err := e.Approve(ctx, res.RunID)
+	approved, err := e.Approve(ctx, res.ID)
 	if err != nil || approved.Status != rosterdesk.StatusApplied || approved.Counts != heldCounts {
 		t.Fatalf("approve: %v %+v, held %+v", err, approved, heldCounts)
 	}
-	if r, _ := e.db.Run(ctx, res.RunID); r.Status != rosterdesk.StatusApproved || r.ResolvedBy != approved.RunID {
+	if r, _ := e.db.Run(ctx, res.ID); r.Status != rosterdesk.StatusApproved || r.ResolvedBy != approved.ID {
 		t.Fatalf("held run after approval %+v", r)
 	}
-	if _, err := e.Approve(ctx, res.RunID); !IsRefused(err) {
+	if _, err := e.Approve(ctx, res.ID); !IsRefused(err) {
 		t.Fatal("a run was approved twice")
 	}
 	// The same result as applying it with the limits off.
@@ -150,7 +150,7 @@ func TestApproveAfterTheRosterChangedPlansAgain(t *testing.T) {
 		}
 	}
 	before := dumpRoster(t, e)
-	res, err := e.Approve(ctx, held.RunID)
+	res, err := e.Approve(ctx, held.ID)
 	if !IsRefused(err) || !errors.Is(err, ErrReplanned) || !strings.Contains(err.Error(), "planned again") {
 		t.Fatalf("want a refusal with new numbers, got %v", err)
 	}
@@ -161,14 +161,14 @@ func TestApproveAfterTheRosterChangedPlansAgain(t *testing.T) {
 		t.Fatal("a replanned approval applied something")
 	}
 	// Its list of who it changes is the new plan's: no user any more.
-	if p, err := e.RunRecords(ctx, held.RunID, rosterdesk.PlannedQuery{}); err != nil || p.Total != res.Counts.Changes() || p.Total == 0 {
+	if p, err := e.RunRecords(ctx, held.ID, rosterdesk.PlannedQuery{}); err != nil || p.Total != res.Counts.Changes() || p.Total == 0 {
 		t.Fatalf("replanned list: %d records for %d changes (%v)", p.Total, res.Counts.Changes(), err)
 	}
-	if p, _ := e.RunRecords(ctx, held.RunID, rosterdesk.PlannedQuery{Entity: rosterdesk.EntityUser, Action: "deactivate"}); p.Total != 0 {
+	if p, _ := e.RunRecords(ctx, held.ID, rosterdesk.PlannedQuery{Entity: rosterdesk.EntityUser, Action: "deactivate"}); p.Total != 0 {
 		t.Fatalf("the replanned list still deactivates %d users", p.Total)
 	}
 	// Approving again applies the new numbers.
-	if ok, err := e.Approve(ctx, held.RunID); err != nil || ok.Counts.Users.Deactivated != 0 {
+	if ok, err := e.Approve(ctx, held.ID); err != nil || ok.Counts.Users.Deactivated != 0 {
 		t.Fatalf("second approval %v %+v", err, ok)
 	}
 }
@@ -181,10 +181,10 @@ func TestDiscardAndCLIStatuses(t *testing.T) {
 	mustSync(t, e, day0, rosterdesk.ScopeUsersCourses)
 	guardsDefault(t, e)
 	held, _ := e.Sync(ctx, cut, Options{Scope: rosterdesk.ScopeUsersCourses})
-	if res, err := e.Discard(ctx, held.RunID); err != nil || res.Status != rosterdesk.StatusDiscarded {
+	if res, err := e.Discard(ctx, held.ID); err != nil || res.Status != rosterdesk.StatusDiscarded {
 		t.Fatalf("discard %v %+v", err, res)
 	}
-	if _, err := e.Approve(ctx, held.RunID); !IsRefused(err) {
+	if _, err := e.Approve(ctx, held.ID); !IsRefused(err) {
 		t.Fatal("a discarded run was approved")
 	}
 }
@@ -272,7 +272,7 @@ func TestRollbackRestoresTheRosterExactly(t *testing.T) {
 	day1 := dumpRoster(t, e)
 	var applied []int64
 	for _, d := range days[1:] {
-		applied = append(applied, mustSync(t, e, d, rosterdesk.ScopeUsersCourses).RunID)
+		applied = append(applied, mustSync(t, e, d, rosterdesk.ScopeUsersCourses).ID)
 	}
 	// An older run cannot be undone while newer ones changed the same records.
 	if _, err := e.Rollback(ctx, applied[0]); !IsRefused(err) || !strings.Contains(err.Error(), "first") {
@@ -284,7 +284,7 @@ func TestRollbackRestoresTheRosterExactly(t *testing.T) {
 		if err != nil || res.Undoes != applied[i] {
 			t.Fatalf("rollback %d: %v %+v", applied[i], err, res)
 		}
-		if r, _ := e.db.Run(ctx, applied[i]); r.Status != rosterdesk.StatusRolledBack || r.ResolvedBy != res.RunID {
+		if r, _ := e.db.Run(ctx, applied[i]); r.Status != rosterdesk.StatusRolledBack || r.ResolvedBy != res.ID {
 			t.Fatalf("run %d not marked rolled back: %+v", applied[i], r)
 		}
 	}
@@ -297,13 +297,13 @@ func TestRollbackRestoresTheRosterExactly(t *testing.T) {
 	// The building sync can be undone too (its users run is undone already), and then users wait for a new one.
 	hist, _ := e.History(ctx, 0, 0)
 	usersRun, buildingsRun := hist[len(hist)-2], hist[len(hist)-1]
-	if _, err := e.Rollback(ctx, buildingsRun.RunID); !IsRefused(err) {
+	if _, err := e.Rollback(ctx, buildingsRun.ID); !IsRefused(err) {
 		t.Fatalf("the building sync was undone under the users it links: %v", err)
 	}
-	if _, err := e.Rollback(ctx, usersRun.RunID); err != nil {
+	if _, err := e.Rollback(ctx, usersRun.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Rollback(ctx, buildingsRun.RunID); err != nil {
+	if _, err := e.Rollback(ctx, buildingsRun.ID); err != nil {
 		t.Fatal(err)
 	}
 	if rc := roster(t, e); rc.Buildings.Active+rc.Buildings.Inactive+rc.Users.Active+rc.Users.Inactive != 0 {
@@ -325,7 +325,7 @@ func TestRollbackOfOneRunEqualsTheDumpBefore(t *testing.T) {
 	if res.Counts.Users.Updated == 0 || res.Counts.Users.Deactivated == 0 || res.Counts.Assignments.Added == 0 {
 		t.Fatalf("day 2 changed too little: %+v", res.Counts)
 	}
-	if _, err := e.Rollback(ctx, res.RunID); err != nil {
+	if _, err := e.Rollback(ctx, res.ID); err != nil {
 		t.Fatal(err)
 	}
 	if after := dumpRoster(t, e); after != before {
@@ -363,7 +363,7 @@ func TestFirstRunFromANewProviderIsHeld(t *testing.T) {
 	if !IsHeld(err) || res.Tripped[0].Entity != "provider" || !strings.Contains(res.Tripped[0].Reason, "ClassLink") {
 		t.Fatalf("want held for a new provider, got %v %+v", err, res)
 	}
-	if _, err := e.Approve(ctx, res.RunID); err != nil {
+	if _, err := e.Approve(ctx, res.ID); err != nil {
 		t.Fatal(err)
 	}
 	// From then on the new provider is the known one.

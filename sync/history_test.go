@@ -41,15 +41,15 @@ func TestHistoryTellsTheTruth(t *testing.T) {
 	if dry.Warnings != preview.Warnings() || dry.Counts != preview.Counts || dry.CountsAre != CountsPlanned {
 		t.Errorf("dry run %d warnings %+v (%s), preview %d", dry.Warnings, dry.Counts, dry.CountsAre, preview.Warnings())
 	}
-	if _, err := e.Discard(ctx, res.RunID); err != nil {
+	if _, err := e.Discard(ctx, res.ID); err != nil {
 		t.Fatal(err)
 	}
-	if r, _ := e.db.Run(ctx, res.RunID); FromRun(r).CountsAre != CountsPlanned {
+	if r, _ := e.db.Run(ctx, res.ID); FromRun(r).CountsAre != CountsPlanned {
 		t.Errorf("a discarded run's counts read as %s", FromRun(r).CountsAre)
 	}
 
 	// Undoing the first users+courses sync reverses what it added.
-	undo, err := e.Rollback(ctx, first.RunID)
+	undo, err := e.Rollback(ctx, first.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestHistoryTellsTheTruth(t *testing.T) {
 		t.Fatalf("undo counts %+v for a run that did %+v", undo.Counts, first.Counts)
 	}
 	hist, _ = e.History(ctx, 1, 0)
-	if hist[0].Counts != undo.Counts || hist[0].Undoes != first.RunID {
+	if hist[0].Counts != undo.Counts || hist[0].Undoes != first.ID {
 		t.Fatalf("undo in History %+v", hist[0])
 	}
 }

@@ -180,7 +180,7 @@ func TestProviderFaultsThatFail(t *testing.T) {
 			}
 			// The stored log says the same.
 			var stored []rosterdesk.LogEntry
-			if _, err := e.RunLog(context.Background(), res.RunID, func(l rosterdesk.LogEntry) error { stored = append(stored, l); return nil }); err != nil {
+			if _, err := e.RunLog(context.Background(), res.ID, func(l rosterdesk.LogEntry) error { stored = append(stored, l); return nil }); err != nil {
 				t.Fatal(err)
 			}
 			if findLog(stored, SevError, c.file, c.rule) == nil {

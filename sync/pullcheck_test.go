@@ -126,10 +126,10 @@ func TestPullInconsistentTwiceIsHeld(t *testing.T) {
 	if k := res.Counts; k.Users.Deactivated != 0 || k.Assignments.Removed != 0 || res.Errors != 0 {
 		t.Fatalf("held counts %+v, %d errors", k, res.Errors)
 	}
-	if r, _ := e.db.Run(ctx, res.RunID); r.Status != rosterdesk.StatusHeld {
+	if r, _ := e.db.Run(ctx, res.ID); r.Status != rosterdesk.StatusHeld {
 		t.Fatalf("run %+v", r)
 	}
-	ap, err := e.Approve(ctx, res.RunID)
+	ap, err := e.Approve(ctx, res.ID)
 	if err != nil || ap.Status != rosterdesk.StatusApplied || ap.Counts.Users.Deactivated != 0 {
 		t.Fatalf("approved: %v %+v", err, ap)
 	}

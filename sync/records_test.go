@@ -26,7 +26,7 @@ func TestHeldRunListsWhoItTouches(t *testing.T) {
 		t.Fatal(err)
 	}
 	gone := res.Counts.Users.Deactivated
-	page, err := e.RunRecords(ctx, res.RunID, rosterdesk.PlannedQuery{Entity: rosterdesk.EntityUser, Action: "deactivate", Limit: 10})
+	page, err := e.RunRecords(ctx, res.ID, rosterdesk.PlannedQuery{Entity: rosterdesk.EntityUser, Action: "deactivate", Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestHeldRunListsWhoItTouches(t *testing.T) {
 	// Every page together lists each deactivation once.
 	seen := map[string]bool{}
 	for off := 0; off < gone; off += 7 {
-		p, err := e.RunRecords(ctx, res.RunID, rosterdesk.PlannedQuery{Entity: rosterdesk.EntityUser, Action: "deactivate", Offset: off, Limit: 7})
+		p, err := e.RunRecords(ctx, res.ID, rosterdesk.PlannedQuery{Entity: rosterdesk.EntityUser, Action: "deactivate", Offset: off, Limit: 7})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,7 +61,7 @@ func TestHeldRunListsWhoItTouches(t *testing.T) {
 	// Search by family name finds that user, and their assignments (who in which class).
 	target := page.Records[0]
 	fam := strings.Fields(target.Name)[len(strings.Fields(target.Name))-1]
-	found, err := e.RunRecords(ctx, res.RunID, rosterdesk.PlannedQuery{Search: strings.ToLower(target.Name)})
+	found, err := e.RunRecords(ctx, res.ID, rosterdesk.PlannedQuery{Search: strings.ToLower(target.Name)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestHeldRunListsWhoItTouches(t *testing.T) {
 	if !user || !assignment {
 		t.Fatalf("search %q (family %s): user %v, assignment %v in %+v", target.Name, fam, user, assignment, found.Records)
 	}
-	if p, _ := e.RunRecords(ctx, res.RunID, rosterdesk.PlannedQuery{Search: "no such name 100%_"}); p.Total != 0 {
+	if p, _ := e.RunRecords(ctx, res.ID, rosterdesk.PlannedQuery{Search: "no such name 100%_"}); p.Total != 0 {
 		t.Fatalf("a search for nothing found %d", p.Total)
 	}
 
@@ -90,7 +90,7 @@ func TestHeldRunListsWhoItTouches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all, _ := e.RunRecords(ctx, res.RunID, rosterdesk.PlannedQuery{})
+	all, _ := e.RunRecords(ctx, res.ID, rosterdesk.PlannedQuery{})
 	if pp.Total != all.Total || pp.Total != res.Counts.Changes() {
 		t.Fatalf("preview lists %d, held run %d, counts %d", pp.Total, all.Total, res.Counts.Changes())
 	}
@@ -102,10 +102,10 @@ func TestHeldRunListsWhoItTouches(t *testing.T) {
 	}
 
 	// Discarding drops the list and its names.
-	if _, err := e.Discard(ctx, res.RunID); err != nil {
+	if _, err := e.Discard(ctx, res.ID); err != nil {
 		t.Fatal(err)
 	}
-	if p, _ := e.RunRecords(ctx, res.RunID, rosterdesk.PlannedQuery{}); p.Total != 0 {
+	if p, _ := e.RunRecords(ctx, res.ID, rosterdesk.PlannedQuery{}); p.Total != 0 {
 		t.Fatalf("a discarded run still lists %d records", p.Total)
 	}
 }

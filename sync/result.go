@@ -4,14 +4,29 @@
 package sync
 
 import (
+	"encoding/json"
+
 	"rosterdesk"
 )
 
 // Result is the outcome of one run as the window, the tray and the CLI show
-// it, in the shape `sync --json` prints: the stored rosterdesk.Run (see
-// FromRun) with its times as printed text (rosterdesk.TimeFormat, "" when
-// not stamped), and what its counts are.
+// it: the recorded run, what its counts are, and what an undo did.
 type Result struct {
+	rosterdesk.Run
+	// CountsAre says what Counts are: "applied" (the roster changed so; an
+	// undo run's counts are what it reversed), "planned" (nothing of it was
+	// applied: held, discarded, cancelled, failed, a preview; an approved
+	// run's numbers were applied by the run that approved it) or "none".
+	CountsAre string
+	// Undone is what an undo run just made did (Rollback), nil otherwise.
+	Undone *Undone
+	// Log is the run's log; the CLI prints it with `log RUN_ID`, not here.
+	Log []rosterdesk.LogEntry
+}
+
+// resultJSON is a Result in the shape `sync --json` prints: times as
+// TimeFormat text ("" when not stamped), the trips of a held run.
+type resultJSON struct {
 	RunID      int64              `json:"run_id"`
 	Status     rosterdesk.Status  `json:"status"`
 	Scope      rosterdesk.Scope   `json:"scope"`
@@ -26,23 +41,19 @@ type Result struct {
 	Tripped    []rosterdesk.Trip  `json:"tripped,omitempty"`     // a held run: the limits it tripped
 	ResolvedBy int64              `json:"resolved_by,omitempty"` // the run that approved or undid this one
 	Undoes     int64              `json:"undoes,omitempty"`      // a rollback run: the run it undid
-	// CountsAre says what Counts are: "applied" (the roster changed so; an
-	// undo run's counts are what it reversed), "planned" (nothing of it was
-	// applied: held, discarded, cancelled, failed, a preview; an approved
-	// run's numbers were applied by the run that approved it) or "none".
-	CountsAre string `json:"counts_are"`
-	// Undone is what an undo run just made did (Rollback), nil otherwise.
-	Undone *Undone `json:"-"`
-	// Log is the run's log; the CLI prints it with `log RUN_ID`, not here.
-	Log []rosterdesk.LogEntry `json:"-"`
+	CountsAre  string             `json:"counts_are"`
 }
 
-// FromRun turns a stored run into a Result.
+// MarshalJSON writes r as `sync --json` and `history --json` print it.
+func (r Result) MarshalJSON() ([]byte, error) {
+	return json.Marshal(resultJSON{RunID: r.ID, Status: r.Status, Scope: r.Scope, Trigger: r.Trigger, Source: r.Source,
+		StartedAt: rosterdesk.Stamp(r.StartedAt), FinishedAt: rosterdesk.Stamp(r.FinishedAt), Errors: r.Errors, Warnings: r.Warnings,
+		Counts: r.Counts, Message: r.Message, Tripped: r.Tripped, ResolvedBy: r.ResolvedBy, Undoes: r.Undoes, CountsAre: r.CountsAre})
+}
+
+// FromRun turns a recorded run into a Result.
 func FromRun(r rosterdesk.Run) Result {
-	res := Result{RunID: r.ID, Status: r.Status, Scope: r.Scope, Trigger: r.Trigger, Source: r.Source,
-		StartedAt: rosterdesk.Stamp(r.StartedAt), FinishedAt: rosterdesk.Stamp(r.FinishedAt), Errors: r.Errors, Warnings: r.Warnings, Counts: r.Counts, Message: r.Message,
-		Tripped: r.Tripped, ResolvedBy: r.ResolvedBy, Undoes: r.Undoes, CountsAre: countsAre(r.Status, r.Counts)}
-	return res
+	return Result{Run: r, CountsAre: countsAre(r.Status, r.Counts)}
 }
 
 // Counts values of Result.CountsAre.

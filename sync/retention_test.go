@@ -43,19 +43,19 @@ func TestRetentionKeepsTheNewestLogs(t *testing.T) {
 		}
 		return n[SevError] + n[SevWarning] + n[SevInfo]
 	}
-	before1, before2 := logged(r1.RunID), logged(r2.RunID)
+	before1, before2 := logged(r1.ID), logged(r2.ID)
 	if before1 == 0 || before2 == 0 {
 		t.Fatalf("the fixture's runs must log something: %d, %d", before1, before2)
 	}
 	r3 := mustSync(t, e, src, rosterdesk.ScopeUsersCourses)
 
-	if n := logged(r1.RunID); n != 0 {
-		t.Fatalf("run %d still has %d log entries", r1.RunID, n)
+	if n := logged(r1.ID); n != 0 {
+		t.Fatalf("run %d still has %d log entries", r1.ID, n)
 	}
-	if n := logged(r2.RunID); n != before2 {
-		t.Fatalf("run %d kept %d of %d log entries", r2.RunID, n, before2)
+	if n := logged(r2.ID); n != before2 {
+		t.Fatalf("run %d kept %d of %d log entries", r2.ID, n, before2)
 	}
-	if logged(r3.RunID) == 0 {
+	if logged(r3.ID) == 0 {
 		t.Fatalf("the newest run lost its log")
 	}
 	hist, err := e.History(ctx, 0, 0)
@@ -63,12 +63,12 @@ func TestRetentionKeepsTheNewestLogs(t *testing.T) {
 		t.Fatalf("history %v %v", hist, err)
 	}
 	first := hist[2]
-	if first.RunID != r1.RunID || first.Status != rosterdesk.StatusApplied || first.Counts != r1.Counts || first.Counts.Buildings.Added != 2 {
+	if first.ID != r1.ID || first.Status != rosterdesk.StatusApplied || first.Counts != r1.Counts || first.Counts.Buildings.Added != 2 {
 		t.Fatalf("run 1 in the history: %+v, want counts %+v", first, r1.Counts)
 	}
 	// What run 1 changed stays too: it is the audit, not the log.
 	var adds int
-	if _, err := e.RunChanges(ctx, r1.RunID, func(a rosterdesk.Audit) error { adds++; return nil }); err != nil || adds != 2 {
+	if _, err := e.RunChanges(ctx, r1.ID, func(a rosterdesk.Audit) error { adds++; return nil }); err != nil || adds != 2 {
 		t.Fatalf("run 1 changes after retention: %d %v", adds, err)
 	}
 }

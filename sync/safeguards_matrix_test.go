@@ -251,7 +251,7 @@ func runMatrix(t *testing.T, sz matrixSize) matrixResult {
 			if IsHeld(err) {
 				*x.held++
 				t.Errorf("ordinary day %d (bulk %v) held: %v", day, x.bulk, err)
-				if r, err = x.e.Approve(ctx, r.RunID); err != nil {
+				if r, err = x.e.Approve(ctx, r.ID); err != nil {
 					t.Fatal(err)
 				}
 			} else if err != nil {

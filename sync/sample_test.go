@@ -57,7 +57,7 @@ func TestLoadSample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(runs) != 2 || runs[1].Scope != rosterdesk.ScopeBuildings || runs[1].Status != rosterdesk.StatusApplied || runs[0].RunID != res.RunID {
+	if len(runs) != 2 || runs[1].Scope != rosterdesk.ScopeBuildings || runs[1].Status != rosterdesk.StatusApplied || runs[0].ID != res.ID {
 		t.Fatalf("history %+v", runs)
 	}
 

@@ -304,12 +304,12 @@ func (e *Engine) AutomatedRun(ctx context.Context, at time.Time) (*Result, error
 	if IsBusy(err) {
 		return e.afterBusy(ctx, at, err, func() (*Result, error) { return e.AutomatedRun(ctx, at) })
 	}
-	if res != nil && res.RunID > 0 {
-		e.db.SetScheduledFor(ctx, res.RunID, data.FormatTime(at))
+	if res != nil && res.ID > 0 {
+		e.db.SetScheduledFor(ctx, res.ID, data.FormatTime(at))
 		if signature != "" {
-			e.db.MarkBundleProcessed(ctx, signature, bundle, res.RunID)
+			e.db.MarkBundleProcessed(ctx, signature, bundle, res.ID)
 		}
-		e.Log.Info().Int64("run_id", res.RunID).Str("status", string(res.Status)).Int("users_added", res.Counts.Users.Added).
+		e.Log.Info().Int64("run_id", res.ID).Str("status", string(res.Status)).Int("users_added", res.Counts.Users.Added).
 			Int("users_deactivated", res.Counts.Users.Deactivated).Int("errors", res.Errors).Msg("automated run finished")
 	} else if res == nil && err != nil {
 		e.Log.Error().Err(err).Msg("automated run failed")

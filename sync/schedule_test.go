@@ -160,7 +160,7 @@ func TestAutomatedRunRules(t *testing.T) {
 	unlock()
 	res = <-done
 	hist, _ := e.History(ctx, 2, 0)
-	if res == nil || res.Status == rosterdesk.StatusSkipped || res.RunID == 0 || hist[1].Status != rosterdesk.StatusSkipped || !says(hist[1].Message, "in progress") {
+	if res == nil || res.Status == rosterdesk.StatusSkipped || res.ID == 0 || hist[1].Status != rosterdesk.StatusSkipped || !says(hist[1].Message, "in progress") {
 		t.Fatalf("overlap %+v, history %+v", res, hist)
 	}
 	// OneRoster off: nothing is scheduled.

@@ -103,7 +103,7 @@ func TestSecretsNeverStoredEvenWhenEchoed(t *testing.T) {
 				}
 			}
 			res, err := e.SyncProvider(ctx, rsync.Options{Scope: rosterdesk.ScopeBuildings})
-			if err == nil || res == nil || res.RunID == 0 {
+			if err == nil || res == nil || res.ID == 0 {
 				t.Fatalf("want a failed, recorded run: %v %+v", err, res)
 			}
 			if !strings.Contains(err.Error(), "[secret]") {
@@ -114,14 +114,14 @@ func TestSecretsNeverStoredEvenWhenEchoed(t *testing.T) {
 			b, _ := json.Marshal(hist)
 			check("history --json", string(b))
 			var log bytes.Buffer
-			e.RunLog(ctx, res.RunID, func(en rosterdesk.LogEntry) error { b, _ := json.Marshal(en); log.Write(b); return nil })
+			e.RunLog(ctx, res.ID, func(en rosterdesk.LogEntry) error { b, _ := json.Marshal(en); log.Write(b); return nil })
 			check("log --json", log.String())
 			var csvOut, xlsxOut bytes.Buffer
-			if err := report.WriteCSV(ctx, e, res.RunID, &csvOut); err != nil {
+			if err := report.WriteCSV(ctx, e, res.ID, &csvOut); err != nil {
 				t.Fatal(err)
 			}
 			check("log --csv", csvOut.String())
-			if err := report.WriteXLSX(ctx, e, res.RunID, &xlsxOut); err != nil {
+			if err := report.WriteXLSX(ctx, e, res.ID, &xlsxOut); err != nil {
 				t.Fatal(err)
 			}
 			zr, _ := zip.NewReader(bytes.NewReader(xlsxOut.Bytes()), int64(xlsxOut.Len()))

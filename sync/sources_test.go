@@ -44,7 +44,7 @@ func TestUnusableSourcesWriteNothing(t *testing.T) {
 			if !errors.As(err, &se) || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("want a source error containing %q, got %v", c.want, err)
 			}
-			if res == nil || res.Status != rosterdesk.StatusFailed || res.RunID == 0 || findLog(res.Log, SevError, "", "source.unusable") == nil {
+			if res == nil || res.Status != rosterdesk.StatusFailed || res.ID == 0 || findLog(res.Log, SevError, "", "source.unusable") == nil {
 				t.Fatalf("the failed run should be recorded with its cause: %+v", res)
 			}
 			if after := roster(t, e); !reflect.DeepEqual(after, before) {

@@ -111,8 +111,8 @@ func (e *Engine) SyncFrom(ctx context.Context, src SyncSource, opt Options) (*Re
 			return e.refused(opt, &RefusedError{Reason: err.Error(), Err: ErrNoSource})
 		}
 		res, err := e.Sync(ctx, bundle, opt)
-		if res != nil && res.RunID > 0 {
-			e.db.MarkBundleProcessed(ctx, sig, bundle, res.RunID)
+		if res != nil && res.ID > 0 {
+			e.db.MarkBundleProcessed(ctx, sig, bundle, res.ID)
 		}
 		return res, err
 	case SourceBundle:

@@ -58,10 +58,10 @@ func TestHeldRunsBelongToTheirRoster(t *testing.T) {
 	hold := Options{Scope: rosterdesk.ScopeUsersCourses, forceHold: "test"}
 	ra, errA := a.Sync(ctx, aSrc, hold)
 	rb, errB := b.Sync(ctx, bSrc, hold)
-	if !IsHeld(errA) || !IsHeld(errB) || ra.RunID != rb.RunID {
+	if !IsHeld(errA) || !IsHeld(errB) || ra.ID != rb.ID {
 		t.Fatalf("want both held with one run id: %v %v %+v %+v", errA, errB, ra, rb)
 	}
-	res, err := a.Approve(ctx, ra.RunID)
+	res, err := a.Approve(ctx, ra.ID)
 	if err != nil || res.Status != rosterdesk.StatusApplied {
 		t.Fatalf("approve A: %v %+v", err, res)
 	}
@@ -78,20 +78,20 @@ func TestHeldRunsBelongToTheirRoster(t *testing.T) {
 	b.Sync(ctx, bSrc, Options{Scope: rosterdesk.ScopeUsersCourses, DryRun: true}) // B's run 4, as A's approval was A's
 	rb2, _ := b.Sync(ctx, bSrc, hold)
 	ra2, _ := a.Sync(ctx, aSrc, hold)
-	if rb2.RunID != ra2.RunID {
-		t.Fatalf("run ids %d %d", rb2.RunID, ra2.RunID)
+	if rb2.ID != ra2.ID {
+		t.Fatalf("run ids %d %d", rb2.ID, ra2.ID)
 	}
 	before := dumpRoster(t, a)
-	swap(t, b.heldDir(rb2.RunID), a.heldDir(ra2.RunID))
-	if _, err := a.Approve(ctx, ra2.RunID); !IsRefused(err) || !strings.Contains(err.Error(), "belongs to another roster") {
+	swap(t, b.heldDir(rb2.ID), a.heldDir(ra2.ID))
+	if _, err := a.Approve(ctx, ra2.ID); !IsRefused(err) || !strings.Contains(err.Error(), "belongs to another roster") {
 		t.Fatalf("a swapped copy: %v", err)
 	}
 	ra3, _ := a.Sync(ctx, aSrc, hold)
-	held, _ := a.db.Run(ctx, ra3.RunID)
+	held, _ := a.db.Run(ctx, ra3.ID)
 	if err := os.WriteFile(held.HeldSource, []byte("PK\x05\x06"+strings.Repeat("\x00", 18)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Approve(ctx, ra3.RunID); !IsRefused(err) || !strings.Contains(err.Error(), "changed since the run was held") {
+	if _, err := a.Approve(ctx, ra3.ID); !IsRefused(err) || !strings.Contains(err.Error(), "changed since the run was held") {
 		t.Fatalf("a changed copy: %v", err)
 	}
 	if dumpRoster(t, a) != before {
@@ -134,7 +134,7 @@ func TestHeldCopyOnAFullDiskIsCleanedUpAndRecorded(t *testing.T) {
 		t.Fatalf("want a failed run naming the full disk: %v %+v", err, res)
 	}
 	hist, _ := e.History(ctx, 1, 0)
-	if len(hist) == 0 || hist[0].RunID != res.RunID || hist[0].Status != rosterdesk.StatusFailed {
+	if len(hist) == 0 || hist[0].ID != res.ID || hist[0].Status != rosterdesk.StatusFailed {
 		t.Fatalf("the run is not in History: %+v", hist)
 	}
 	ents, _ := os.ReadDir(filepath.Join(e.RunDir(), "held"))
@@ -340,7 +340,7 @@ func TestScheduledRunMeetingALongRunIsSkippedThenRetried(t *testing.T) {
 	}
 	res := <-done
 	hist, _ := b.History(ctx, 3, 0)
-	if res == nil || res.RunID == 0 || res.Status == rosterdesk.StatusSkipped || len(hist) < 2 {
+	if res == nil || res.ID == 0 || res.Status == rosterdesk.StatusSkipped || len(hist) < 2 {
 		t.Fatalf("retried run %+v", res)
 	}
 	skip := hist[1]
@@ -417,7 +417,7 @@ func TestLogRowsPerRunAreBounded(t *testing.T) {
 	}
 	var n int
 	var summary *rosterdesk.LogEntry
-	e.RunLog(ctx, res.RunID, func(en rosterdesk.LogEntry) error {
+	e.RunLog(ctx, res.ID, func(en rosterdesk.LogEntry) error {
 		n++
 		if says(en.Message, "not listed one by one") && (summary == nil || en.Rows > summary.Rows) {
 			summary = &en

@@ -64,7 +64,7 @@ func (u Undoable) Err() error {
 // applied run that is not itself an undo can be. Engine.Undoable also looks
 // for newer runs that changed the same records.
 func (r Result) CanUndo() Undoable {
-	u := Undoable{RunID: r.RunID, Status: r.Status, Undoes: r.Undoes}
+	u := Undoable{RunID: r.ID, Status: r.Status, Undoes: r.Undoes}
 	switch {
 	case r.Status != rosterdesk.StatusApplied:
 		u.Why = ErrNotApplied

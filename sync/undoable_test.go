@@ -32,27 +32,27 @@ func TestUndoableIsRollbacksAnswer(t *testing.T) {
 		}
 		return u
 	}
-	if u := refusal(first.RunID, ErrNewerRunsFirst); !slices.Equal(u.Newer, []int64{second.RunID}) {
-		t.Fatalf("runs to undo first: %v, want [%d]", u.Newer, second.RunID)
+	if u := refusal(first.ID, ErrNewerRunsFirst); !slices.Equal(u.Newer, []int64{second.ID}) {
+		t.Fatalf("runs to undo first: %v, want [%d]", u.Newer, second.ID)
 	}
 	refusal(9999, ErrNoSuchRun)
-	if u, err := e.Undoable(ctx, second.RunID); err != nil || !u.OK() || u.Err() != nil || !second.CanUndo().OK() {
+	if u, err := e.Undoable(ctx, second.ID); err != nil || !u.OK() || u.Err() != nil || !second.CanUndo().OK() {
 		t.Fatalf("the newest run cannot be undone: %+v, %v", u, err)
 	}
-	undo, err := e.Rollback(ctx, second.RunID)
+	undo, err := e.Rollback(ctx, second.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if u := undo.Undone; u == nil || u.Restored+u.Removed == 0 || len(undo.Log) == 0 ||
-		undo.Log[0].Message != fmt.Sprintf("run %d undone: %d records restored to their state before it, %d records it created removed", second.RunID, u.Restored, u.Removed) {
+		undo.Log[0].Message != fmt.Sprintf("run %d undone: %d records restored to their state before it, %d records it created removed", second.ID, u.Restored, u.Removed) {
 		t.Fatalf("what the undo did: %+v, log %+v", undo.Undone, undo.Log)
 	}
-	if u := refusal(undo.RunID, ErrUndoOfUndo); u.Undoes != second.RunID || undo.CanUndo().Why != ErrUndoOfUndo {
+	if u := refusal(undo.ID, ErrUndoOfUndo); u.Undoes != second.ID || undo.CanUndo().Why != ErrUndoOfUndo {
 		t.Fatalf("an undo run: %+v", u)
 	}
-	refusal(second.RunID, ErrNotApplied)
+	refusal(second.ID, ErrNotApplied)
 
-	if _, err := e.Approve(ctx, first.RunID); !errors.Is(err, ErrNotHeld) || first.AwaitsReview() {
+	if _, err := e.Approve(ctx, first.ID); !errors.Is(err, ErrNotHeld) || first.AwaitsReview() {
 		t.Fatalf("approving an applied run: %v", err)
 	}
 	if _, err := e.Discard(ctx, 9999); !errors.Is(err, ErrNoSuchRun) {

@@ -87,9 +87,9 @@ func TestExportRosterDialog(t *testing.T) {
 // The guidance of the Atlas page where it is needed: what to do next and
 // when to contact SIS support, in a failed run's History detail and a run with errors.
 func TestRunDetailGuidance(t *testing.T) {
-	failed := runDetail(rsync.Result{RunID: 4, Status: rosterdesk.StatusFailed, Scope: rosterdesk.ScopeUsersCourses, Message: "users.csv: is empty"})
-	withErrors := runDetail(rsync.Result{RunID: 5, Status: rosterdesk.StatusApplied, Scope: rosterdesk.ScopeUsersCourses, Errors: 3})
-	clean := runDetail(rsync.Result{RunID: 6, Status: rosterdesk.StatusApplied, Scope: rosterdesk.ScopeUsersCourses})
+	failed := runDetail(rsync.Result{Run: rosterdesk.Run{ID: 4, Status: rosterdesk.StatusFailed, Scope: rosterdesk.ScopeUsersCourses, Message: "users.csv: is empty"}})
+	withErrors := runDetail(rsync.Result{Run: rosterdesk.Run{ID: 5, Status: rosterdesk.StatusApplied, Scope: rosterdesk.ScopeUsersCourses, Errors: 3}})
+	clean := runDetail(rsync.Result{Run: rosterdesk.Run{ID: 6, Status: rosterdesk.StatusApplied, Scope: rosterdesk.ScopeUsersCourses}})
 	if !strings.Contains(failed, rsync.GuidanceFailed) || !strings.Contains(failed, rsync.GuidanceSupport) {
 		t.Errorf("failed run: %q", failed)
 	}

@@ -54,7 +54,7 @@ func historyRow(r rsync.Result) []string {
 		return label + num(a) + " / " + num(b) + " / " + num(e)
 	}
 	return []string{
-		formatUTC(r.StartedAt), syncType(r), runStatus(r),
+		formatUTC(rosterdesk.Stamp(r.StartedAt)), syncType(r), runStatus(r),
 		triple(c.Buildings.Added, c.Buildings.Updated, c.Buildings.Deactivated),
 		triple(c.Users.Added, c.Users.Deactivated, c.Users.Errors),
 		triple(c.Courses.Added, c.Courses.Removed, c.Courses.Errors),
@@ -296,7 +296,7 @@ func (s *historyScreen) selectRun(r rsync.Result) {
 	for _, b := range []*widget.Button{s.review, s.approve, s.discard, s.undo} {
 		b.Hide()
 	}
-	if r.RunID == 0 {
+	if r.ID == 0 {
 		s.selected = nil
 		s.detail.SetText(selectHint)
 		for _, b := range buttons {
@@ -322,7 +322,7 @@ func (s *historyScreen) selectRun(r rsync.Result) {
 // runDetail is the selected run in a few lines: what, its status, its source
 // and message, and for a held run every safeguard it tripped.
 func runDetail(r rsync.Result) string {
-	text := fmt.Sprintf("Run %d · %s · %s · %s, %s", r.RunID, syncType(r), runStatus(r),
+	text := fmt.Sprintf("Run %d · %s · %s · %s, %s", r.ID, syncType(r), runStatus(r),
 		plural(r.Errors, "error", "errors"), plural(r.Warnings, "warning", "warnings"))
 	if r.Source != "" {
 		text += " · source " + r.Source
@@ -403,7 +403,7 @@ func (s *historyScreen) export(format exportFormat) {
 	if s.selected == nil {
 		return
 	}
-	exportRunDialog(s.win(), s.l, s.eng, s.selected.RunID, format, s.note)
+	exportRunDialog(s.win(), s.l, s.eng, s.selected.ID, format, s.note)
 }
 
 func (s *historyScreen) say(text string, imp widget.Importance) {
@@ -430,14 +430,14 @@ func (s *historyScreen) approveHeld() {
 		return
 	}
 	r := *s.selected
-	if !s.held.content().Visible() || s.held.run.RunID != r.RunID || !s.held.seenList() {
+	if !s.held.content().Visible() || s.held.run.ID != r.ID || !s.held.seenList() {
 		// An admin approves having seen who it changes: the review shows the list first.
 		s.showReview(r)
 		s.held.say("Look at who it changes (the list below, searchable), then approve it here.", widget.MediumImportance)
 		return
 	}
 	text := fmt.Sprintf("Apply run %d once, exactly as held, although it trips the safeguards shown?\n\nYou have been shown the %s it changes, by name.\n\n%s",
-		r.RunID, plural(s.held.seen, "record", "records"), countsSummary(r.Counts, r.Scope))
+		r.ID, plural(s.held.seen, "record", "records"), countsSummary(r.Counts, r.Scope))
 	if len(r.Tripped) > 0 {
 		text += "\n\nIt trips:"
 		for _, t := range r.Tripped {
@@ -445,14 +445,14 @@ func (s *historyScreen) approveHeld() {
 		}
 	}
 	text += "\n\nIf the roster changed since it was held, nothing is applied: it is planned again and shows you the new numbers."
-	s.confirm("Approve held run", text, fmt.Sprintf("Approve run %d", r.RunID), func() { s.resolveHeld(r.RunID, "Approving", s.eng.Approve) })
+	s.confirm("Approve held run", text, fmt.Sprintf("Approve run %d", r.ID), func() { s.resolveHeld(r.ID, "Approving", s.eng.Approve) })
 }
 
 func (s *historyScreen) discardHeld() {
 	if s.selected == nil || !s.selected.AwaitsReview() {
 		return
 	}
-	id := s.selected.RunID
+	id := s.selected.ID
 	s.confirm("Discard held run", fmt.Sprintf("Discard run %d? Nothing of it is applied, and its kept copy of the export is deleted. "+
 		"Fix the export in the SIS, then sync again.", id), fmt.Sprintf("Discard run %d", id),
 		func() { s.resolveHeld(id, "Discarding", s.eng.Discard) })
@@ -483,7 +483,7 @@ func (s *historyScreen) resolveHeld(id int64, verb string, fn func(context.Conte
 			s.say(fmt.Sprintf("Run %d discarded: nothing of it was applied.", id), widget.SuccessImportance)
 			s.showList()
 		default:
-			s.say(fmt.Sprintf("Run %d approved and applied as run %d: %s, %s.\n%s", id, r.RunID,
+			s.say(fmt.Sprintf("Run %d approved and applied as run %d: %s, %s.\n%s", id, r.ID,
 				plural(r.Errors, "error", "errors"), plural(r.Warnings, "warning", "warnings"), countsSummary(r.Counts, r.Scope)), widget.SuccessImportance)
 			s.showList()
 		}
@@ -498,7 +498,7 @@ func (s *historyScreen) undoRun() {
 	if s.selected == nil {
 		return
 	}
-	id := s.selected.RunID
+	id := s.selected.ID
 	s.confirm("Undo run", fmt.Sprintf("Undo run %d?\n\nEvery record it changed goes back to exactly its state before run %d, "+
 		"and every record it added is removed. The undo is recorded as a new run, with its own log.\n\n"+
 		"Runs are undone newest first: if newer runs changed the same records, you are told which to undo first.", id, id),
@@ -522,7 +522,7 @@ func (s *historyScreen) rollback(id int64) <-chan struct{} {
 			close(done)
 			return
 		}
-		text := fmt.Sprintf("Run %d undone by run %d", id, r.RunID)
+		text := fmt.Sprintf("Run %d undone by run %d", id, r.ID)
 		if r.Undone != nil {
 			text += ": " + r.Undone.String()
 		}

@@ -90,7 +90,7 @@ func TestHistoryApprovesHeldRun(t *testing.T) {
 	if got := counts["Users"]; len(got) != 5 || got[2] != num(heldRes.Counts.Users.Deactivated) {
 		t.Errorf("counts grid %q for %+v", counts, heldRes.Counts.Users)
 	}
-	_, logCounts, err := eng.LogPage(ctx, heldRes.RunID, rosterdesk.LogFilter{}, 1, 0)
+	_, logCounts, err := eng.LogPage(ctx, heldRes.ID, rosterdesk.LogFilter{}, 1, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,9 +120,9 @@ func TestHistoryApprovesHeldRun(t *testing.T) {
 	if txt := overlayText(w); !strings.Contains(txt, "exactly as held") || !strings.Contains(txt, "deactivate") {
 		t.Errorf("confirmation says %q", txt)
 	}
-	test.Tap(overlayButton(t, w, fmt.Sprintf("Approve run %d", heldRes.RunID)))
+	test.Tap(overlayButton(t, w, fmt.Sprintf("Approve run %d", heldRes.ID)))
 	idle(t, m)
-	got, err := eng.Run(ctx, heldRes.RunID)
+	got, err := eng.Run(ctx, heldRes.ID)
 	if err != nil || got.Status != rosterdesk.StatusApproved {
 		t.Fatalf("held run now %+v, %v (note %q)", got, err, h.note.Text)
 	}
@@ -156,9 +156,9 @@ func TestHistoryApprovesHeldRun(t *testing.T) {
 	r, _ = h.table.row(0)
 	h.table.onSelected(0, r)
 	test.Tap(h.discard)
-	test.Tap(overlayButton(t, w, fmt.Sprintf("Discard run %d", held2.RunID)))
+	test.Tap(overlayButton(t, w, fmt.Sprintf("Discard run %d", held2.ID)))
 	idle(t, m)
-	if got, _ := eng.Run(ctx, held2.RunID); got.Status != rosterdesk.StatusDiscarded {
+	if got, _ := eng.Run(ctx, held2.ID); got.Status != rosterdesk.StatusDiscarded {
 		t.Fatalf("discarded run is %s (note %q)", got.Status, h.note.Text)
 	}
 	if row := cells(t, h.table, 0); row[2] != "Discarded: nothing applied" {
@@ -196,12 +196,12 @@ func TestHistoryApproveReplanned(t *testing.T) {
 		t.Fatalf("approve from the row: review visible %v, list seen %v, note %q", v.content().Visible(), v.seenList(), v.note.Text)
 	}
 	test.Tap(v.approve)
-	test.Tap(overlayButton(t, w, fmt.Sprintf("Approve run %d", heldRes.RunID)))
+	test.Tap(overlayButton(t, w, fmt.Sprintf("Approve run %d", heldRes.ID)))
 	idle(t, m)
 	if !v.content().Visible() || !strings.Contains(v.note.Text, "planned again") || v.note.Importance != widget.WarningImportance {
 		t.Fatalf("replanned approval: review visible %v, note %q", v.content().Visible(), v.note.Text)
 	}
-	if got, _ := eng.Run(ctx, heldRes.RunID); got.Status != rosterdesk.StatusHeld || got.Counts.Users.Deactivated != 0 {
+	if got, _ := eng.Run(ctx, heldRes.ID); got.Status != rosterdesk.StatusHeld || got.Counts.Users.Deactivated != 0 {
 		t.Fatalf("run after the refused approval %+v", got)
 	}
 	if counts := gridRows(t, v.counts, 6); counts["Users"][2] != "0" {
@@ -211,9 +211,9 @@ func TestHistoryApproveReplanned(t *testing.T) {
 		t.Fatal("cannot approve again")
 	}
 	test.Tap(v.approve)
-	test.Tap(overlayButton(t, w, fmt.Sprintf("Approve run %d", heldRes.RunID)))
+	test.Tap(overlayButton(t, w, fmt.Sprintf("Approve run %d", heldRes.ID)))
 	idle(t, m)
-	got, _ := eng.Run(ctx, heldRes.RunID)
+	got, _ := eng.Run(ctx, heldRes.ID)
 	if got.Status != rosterdesk.StatusApproved {
 		t.Fatalf("second approval: run is %s (note %q)", got.Status, h.note.Text)
 	}
@@ -247,8 +247,8 @@ func TestHistoryUndoRun(t *testing.T) {
 	h := m.history
 	// The older users run: refused, naming the newer run.
 	r, _ := h.table.row(1)
-	if r.key.(rsync.Result).RunID != first.RunID {
-		t.Fatalf("row 1 is run %d, want %d", r.key.(rsync.Result).RunID, first.RunID)
+	if r.key.(rsync.Result).ID != first.ID {
+		t.Fatalf("row 1 is run %d, want %d", r.key.(rsync.Result).ID, first.ID)
 	}
 	h.table.onSelected(1, r)
 	if !h.undo.Visible() || h.undo.Text != undoText {
@@ -258,36 +258,36 @@ func TestHistoryUndoRun(t *testing.T) {
 	if txt := overlayText(w); !strings.Contains(txt, "goes back to exactly its state before") {
 		t.Errorf("confirmation says %q", txt)
 	}
-	test.Tap(overlayButton(t, w, fmt.Sprintf("Undo run %d", first.RunID)))
+	test.Tap(overlayButton(t, w, fmt.Sprintf("Undo run %d", first.ID)))
 	idle(t, m)
-	wantRefusal := fmt.Sprintf("undo run(s) %d first", second.RunID)
+	wantRefusal := fmt.Sprintf("undo run(s) %d first", second.ID)
 	if !strings.Contains(h.note.Text, wantRefusal) || h.note.Importance != widget.DangerImportance {
 		t.Fatalf("refusal note %q, want %q", h.note.Text, wantRefusal)
 	}
-	if txt := overlayText(w); !strings.Contains(txt, fmt.Sprintf("Run %d cannot be undone now", first.RunID)) ||
+	if txt := overlayText(w); !strings.Contains(txt, fmt.Sprintf("Run %d cannot be undone now", first.ID)) ||
 		!strings.Contains(strings.Join(strings.Fields(txt), " "), wantRefusal) {
 		t.Errorf("refusal dialog says %q", txt)
 	}
 	test.Tap(overlayButton(t, w, "OK"))
-	if got, _ := eng.Run(ctx, first.RunID); got.Status != rosterdesk.StatusApplied {
-		t.Fatalf("refused undo changed run %d to %s", first.RunID, got.Status)
+	if got, _ := eng.Run(ctx, first.ID); got.Status != rosterdesk.StatusApplied {
+		t.Fatalf("refused undo changed run %d to %s", first.ID, got.Status)
 	}
 
 	// The newest run is undone.
 	r, _ = h.table.row(0)
 	h.table.onSelected(0, r)
 	test.Tap(h.undo)
-	test.Tap(overlayButton(t, w, fmt.Sprintf("Undo run %d", second.RunID)))
+	test.Tap(overlayButton(t, w, fmt.Sprintf("Undo run %d", second.ID)))
 	idle(t, m)
-	got, _ := eng.Run(ctx, second.RunID)
+	got, _ := eng.Run(ctx, second.ID)
 	if got.Status != rosterdesk.StatusRolledBack || got.ResolvedBy == 0 {
-		t.Fatalf("run %d is %s after undo (note %q)", second.RunID, got.Status, h.note.Text)
+		t.Fatalf("run %d is %s after undo (note %q)", second.ID, got.Status, h.note.Text)
 	}
-	if !strings.Contains(h.note.Text, fmt.Sprintf("Run %d undone by run %d: ", second.RunID, got.ResolvedBy)) ||
+	if !strings.Contains(h.note.Text, fmt.Sprintf("Run %d undone by run %d: ", second.ID, got.ResolvedBy)) ||
 		!strings.Contains(h.note.Text, "restored") {
 		t.Errorf("undo note %q", h.note.Text)
 	}
-	if row := cells(t, h.table, 0); row[2] != fmt.Sprintf("Applied: undoes run %d", second.RunID) {
+	if row := cells(t, h.table, 0); row[2] != fmt.Sprintf("Applied: undoes run %d", second.ID) {
 		t.Errorf("rollback run row %q", row)
 	}
 	if row := cells(t, h.table, 1); row[2] != fmt.Sprintf("Rolled back by run %d", got.ResolvedBy) {

@@ -153,10 +153,10 @@ func TestLogViewerShowsEngineLog(t *testing.T) {
 	h.table.action(r)
 	idle(t, m)
 	v := h.log
-	if h.list.Visible() || !v.content().Visible() || v.run.RunID != res.RunID {
-		t.Fatalf("log viewer not shown for run %d", res.RunID)
+	if h.list.Visible() || !v.content().Visible() || v.run.ID != res.ID {
+		t.Fatalf("log viewer not shown for run %d", res.ID)
 	}
-	_, counts, err := eng.LogPage(ctx, res.RunID, rosterdesk.LogFilter{}, 1, 0)
+	_, counts, err := eng.LogPage(ctx, res.ID, rosterdesk.LogFilter{}, 1, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +177,7 @@ func TestLogViewerShowsEngineLog(t *testing.T) {
 	check := func(name string, f rosterdesk.LogFilter) {
 		t.Helper()
 		idle(t, m)
-		want, _, err := eng.LogPage(ctx, res.RunID, f, 100000, 0)
+		want, _, err := eng.LogPage(ctx, res.ID, f, 100000, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -244,12 +244,12 @@ func TestExportRun(t *testing.T) {
 
 	note := widget.NewLabel("")
 	for _, f := range []exportFormat{exportXLSX, exportCSV} {
-		p := filepath.Join(dir, exportFileName(res.RunID, f))
+		p := filepath.Join(dir, exportFileName(res.ID, f))
 		wc, err := storage.Writer(storage.NewFileURI(p))
 		if err != nil {
 			t.Fatal(err)
 		}
-		wait(t, exportTo(m.load, eng, res.RunID, f, wc, note))
+		wait(t, exportTo(m.load, eng, res.ID, f, wc, note))
 		if note.Importance != widget.SuccessImportance || !strings.Contains(note.Text, p) {
 			t.Fatalf("%s: note %q", f, note.Text)
 		}
@@ -263,7 +263,7 @@ func TestExportRun(t *testing.T) {
 				t.Fatal(err)
 			}
 			n := 0
-			if _, err := eng.RunLog(ctx, res.RunID, func(rosterdesk.LogEntry) error { n++; return nil }); err != nil {
+			if _, err := eng.RunLog(ctx, res.ID, func(rosterdesk.LogEntry) error { n++; return nil }); err != nil {
 				t.Fatal(err)
 			}
 			if len(recs) != n+1 {
@@ -294,23 +294,23 @@ func TestHistoryStatuses(t *testing.T) {
 		r    rsync.Result
 		want string
 	}{
-		{rsync.Result{Status: rosterdesk.StatusApplied}, "Applied"},
-		{rsync.Result{Status: rosterdesk.StatusApplied, Undoes: 7}, "Applied: undoes run 7"},
-		{rsync.Result{Status: rosterdesk.StatusRolledBack, ResolvedBy: 9}, "Rolled back by run 9"},
-		{rsync.Result{Status: rosterdesk.StatusApproved, ResolvedBy: 9}, "Approved: applied by run 9"},
-		{rsync.Result{Status: rosterdesk.StatusDiscarded}, "Discarded: nothing applied"},
-		{rsync.Result{Status: rosterdesk.StatusCancelled, Message: "cancelled; nothing was applied"}, "Cancelled: nothing applied"},
-		{rsync.Result{Status: rosterdesk.StatusSkipped, Message: "skipped: paused from 2026-06-10 until 2026-08-20"}, "Skipped: paused from 2026-06-10 until 2026-08-20"},
-		{rsync.Result{Status: rosterdesk.StatusMissed, Message: "missed: RosterDesk was not running at 06:00 UTC"}, "Missed: RosterDesk was not running at 06:00 UTC"},
-		{rsync.Result{Status: rosterdesk.StatusRefused, Message: "another run is in progress"}, "Refused: another run is in progress"},
-		{rsync.Result{Status: rosterdesk.StatusDryRun}, "Preview only, nothing applied"},
-		{rsync.Result{Status: rosterdesk.StatusDryRun, Tripped: []rosterdesk.Trip{{Entity: "users", Action: "deactivate", Count: 100, Active: 327, Percent: 30.6, Limit: "10%"}}},
+		{rsync.Result{Run: rosterdesk.Run{Status: rosterdesk.StatusApplied}}, "Applied"},
+		{rsync.Result{Run: rosterdesk.Run{Status: rosterdesk.StatusApplied, Undoes: 7}}, "Applied: undoes run 7"},
+		{rsync.Result{Run: rosterdesk.Run{Status: rosterdesk.StatusRolledBack, ResolvedBy: 9}}, "Rolled back by run 9"},
+		{rsync.Result{Run: rosterdesk.Run{Status: rosterdesk.StatusApproved, ResolvedBy: 9}}, "Approved: applied by run 9"},
+		{rsync.Result{Run: rosterdesk.Run{Status: rosterdesk.StatusDiscarded}}, "Discarded: nothing applied"},
+		{rsync.Result{Run: rosterdesk.Run{Status: rosterdesk.StatusCancelled, Message: "cancelled; nothing was applied"}}, "Cancelled: nothing applied"},
+		{rsync.Result{Run: rosterdesk.Run{Status: rosterdesk.StatusSkipped, Message: "skipped: paused from 2026-06-10 until 2026-08-20"}}, "Skipped: paused from 2026-06-10 until 2026-08-20"},
+		{rsync.Result{Run: rosterdesk.Run{Status: rosterdesk.StatusMissed, Message: "missed: RosterDesk was not running at 06:00 UTC"}}, "Missed: RosterDesk was not running at 06:00 UTC"},
+		{rsync.Result{Run: rosterdesk.Run{Status: rosterdesk.StatusRefused, Message: "another run is in progress"}}, "Refused: another run is in progress"},
+		{rsync.Result{Run: rosterdesk.Run{Status: rosterdesk.StatusDryRun}}, "Preview only, nothing applied"},
+		{rsync.Result{Run: rosterdesk.Run{Status: rosterdesk.StatusDryRun, Tripped: []rosterdesk.Trip{{Entity: "users", Action: "deactivate", Count: 100, Active: 327, Percent: 30.6, Limit: "10%"}}}},
 			"Preview only: applying would be held (deactivate 30.6% of users (100 of 327; limit 10%))"},
-		{rsync.Result{Status: rosterdesk.StatusHeld, Tripped: []rosterdesk.Trip{
+		{rsync.Result{Run: rosterdesk.Run{Status: rosterdesk.StatusHeld, Tripped: []rosterdesk.Trip{
 			{Entity: "users", Action: "deactivate", Count: 100, Active: 327, Percent: 30.6, Limit: "10%"},
-			{Entity: "users.csv", Action: "input", Reason: "users.csv is empty now; it had 387 rows in run 2"}}},
+			{Entity: "users.csv", Action: "input", Reason: "users.csv is empty now; it had 387 rows in run 2"}}}},
 			"Held — needs review: deactivate 30.6% of users (100 of 327; limit 10%) (and 1 more)"},
-		{rsync.Result{Status: rosterdesk.StatusHeld, Tripped: []rosterdesk.Trip{{Entity: "users.csv", Action: "input", Reason: "users.csv is empty now; it had 387 rows in run 2"}}},
+		{rsync.Result{Run: rosterdesk.Run{Status: rosterdesk.StatusHeld, Tripped: []rosterdesk.Trip{{Entity: "users.csv", Action: "input", Reason: "users.csv is empty now; it had 387 rows in run 2"}}}},
 			"Held — needs review: users.csv is empty now; it had 387 rows in run 2"},
 	} {
 		if got := runStatus(c.r); got != c.want {
@@ -332,18 +332,18 @@ func TestHistoryStatuses(t *testing.T) {
 // A run that applied nothing labels its numbers as planned; Buildings has its column.
 func TestHistoryRowLabelsPlannedNumbers(t *testing.T) {
 	c := rosterdesk.Counts{Buildings: rosterdesk.BuildingCounts{Added: 2, Updated: 1, Deactivated: 3}, Users: rosterdesk.UserCounts{Deactivated: 895}}
-	held := historyRow(rsync.Result{Status: rosterdesk.StatusHeld, Counts: c, CountsAre: rsync.CountsPlanned})
-	applied := historyRow(rsync.Result{Status: rosterdesk.StatusApplied, Counts: c, CountsAre: rsync.CountsApplied})
+	held := historyRow(rsync.Result{Run: rosterdesk.Run{Status: rosterdesk.StatusHeld, Counts: c}, CountsAre: rsync.CountsPlanned})
+	applied := historyRow(rsync.Result{Run: rosterdesk.Run{Status: rosterdesk.StatusApplied, Counts: c}, CountsAre: rsync.CountsApplied})
 	if held[3] != "planned 2 / 1 / 3" || held[4] != "planned 0 / 895 / 0" {
 		t.Errorf("held row %q", held)
 	}
 	if applied[3] != "2 / 1 / 3" || applied[4] != "0 / 895 / 0" {
 		t.Errorf("applied row %q", applied)
 	}
-	if none := historyRow(rsync.Result{Status: rosterdesk.StatusSkipped, CountsAre: rsync.CountsNone}); none[4] != "—" {
+	if none := historyRow(rsync.Result{Run: rosterdesk.Run{Status: rosterdesk.StatusSkipped}, CountsAre: rsync.CountsNone}); none[4] != "—" {
 		t.Errorf("skipped row %q", none)
 	}
-	if d := runDetail(rsync.Result{RunID: 9, Status: rosterdesk.StatusDiscarded, Counts: c, CountsAre: rsync.CountsPlanned}); !strings.Contains(d, "Nothing of it was applied. Planned:\nBuildings: 2 added") {
+	if d := runDetail(rsync.Result{Run: rosterdesk.Run{ID: 9, Status: rosterdesk.StatusDiscarded, Counts: c}, CountsAre: rsync.CountsPlanned}); !strings.Contains(d, "Nothing of it was applied. Planned:\nBuildings: 2 added") {
 		t.Errorf("detail %q", d)
 	}
 }

@@ -122,10 +122,10 @@ func newLogViewer(l *loader, eng *rsync.Engine, win func() fyne.Window, back fun
 
 	backBtn := widget.NewButtonWithIcon("Recent Synchronizations", theme.NavigateBackIcon(), back)
 	xlsx := widget.NewButtonWithIcon("Export .xlsx…", theme.DocumentSaveIcon(), func() {
-		exportRunDialog(v.win(), v.l, v.eng, v.run.RunID, exportXLSX, v.note)
+		exportRunDialog(v.win(), v.l, v.eng, v.run.ID, exportXLSX, v.note)
 	})
 	csvB := widget.NewButtonWithIcon("Export CSV…", theme.DocumentSaveIcon(), func() {
-		exportRunDialog(v.win(), v.l, v.eng, v.run.RunID, exportCSV, v.note)
+		exportRunDialog(v.win(), v.l, v.eng, v.run.ID, exportCSV, v.note)
 	})
 	filters := container.NewBorder(nil, nil,
 		container.NewHBox(v.severity, v.file, v.entity), nil, v.text)
@@ -166,7 +166,7 @@ func (v *logViewer) filter() rosterdesk.LogFilter {
 }
 
 func (v *logViewer) fetch(ctx context.Context, offset, limit int) (pageResult, error) {
-	return fetchLogPage(ctx, v.eng, v.run.RunID, v.filter(), offset, limit)
+	return fetchLogPage(ctx, v.eng, v.run.ID, v.filter(), offset, limit)
 }
 
 // fetchLogPage is one page of a run's log as table rows; info holds the counts per severity.
@@ -203,7 +203,7 @@ func severityCounts(c map[string]int) string {
 // open shows run r's log with the filters cleared.
 func (v *logViewer) open(r rsync.Result) <-chan struct{} {
 	v.run = r
-	v.heading.SetText(fmt.Sprintf("Full log of run %d · %s · %s · started %s UTC", r.RunID, syncType(r), statusLabel(r.Status), formatUTC(r.StartedAt)))
+	v.heading.SetText(fmt.Sprintf("Full log of run %d · %s · %s · started %s UTC", r.ID, syncType(r), statusLabel(r.Status), formatUTC(rosterdesk.Stamp(r.StartedAt))))
 	v.detail.SetText("Select a row to read it whole.")
 	v.note.Hide()
 	v.counts.SetText("")
@@ -217,8 +217,8 @@ func (v *logViewer) open(r rsync.Result) <-chan struct{} {
 	}
 	v.file.Options = []string{allFiles}
 	v.setFiltersQuietly(sevAll, allFiles, allEntities)
-	run(v.l, func(ctx context.Context) ([]string, error) { return v.eng.LogFiles(ctx, r.RunID) }, func(files []string, err error) {
-		if err == nil && v.run.RunID == r.RunID {
+	run(v.l, func(ctx context.Context) ([]string, error) { return v.eng.LogFiles(ctx, r.ID) }, func(files []string, err error) {
+		if err == nil && v.run.ID == r.ID {
 			v.file.Options = append([]string{allFiles}, files...)
 			v.file.Refresh()
 		}
@@ -231,7 +231,7 @@ func (v *logViewer) apply() <-chan struct{} {
 	if v.debounce != nil {
 		v.debounce.Stop()
 	}
-	if v.run.RunID == 0 {
+	if v.run.ID == 0 {
 		return nil
 	}
 	v.counts.SetText("")

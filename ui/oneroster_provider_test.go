@@ -77,7 +77,7 @@ func TestOneRosterProviderConnection(t *testing.T) {
 	if len(runs) != 2 || runs[0].Source != p.Name() || runs[1].Source != p.Name() || runs[0].Status != rosterdesk.StatusApplied || runs[0].Counts.Users.Added == 0 {
 		t.Fatalf("runs %+v", runs)
 	}
-	if !strings.Contains(s.usersResult.Text, "(run "+strconvI(runs[0].RunID)+")") || s.syncNow.Disabled() {
+	if !strings.Contains(s.usersResult.Text, "(run "+strconvI(runs[0].ID)+")") || s.syncNow.Disabled() {
 		t.Fatalf("users: %q, Sync now enabled %v", s.usersResult.Text, !s.syncNow.Disabled())
 	}
 	calls := srv.Calls()

@@ -83,15 +83,15 @@ func (s *oneRosterScreen) runSync(scope rosterdesk.Scope) <-chan struct{} {
 		case err != nil:
 			result.Importance = widget.DangerImportance
 			text := errorText(title, err)
-			if r != nil && r.RunID != 0 {
-				text += fmt.Sprintf(" (run %d in History)", r.RunID)
+			if r != nil && r.ID != 0 {
+				text += fmt.Sprintf(" (run %d in History)", r.ID)
 			}
 			result.SetText(text)
 		default:
 			result.Importance = widget.SuccessImportance
 			what := scopeLabel(r.Scope)
 			text := fmt.Sprintf("Done: %s synchronized in %s (run %d). %s, %s.\n%s", what,
-				time.Since(started).Round(time.Second/10), r.RunID, plural(r.Errors, "error", "errors"),
+				time.Since(started).Round(time.Second/10), r.ID, plural(r.Errors, "error", "errors"),
 				plural(r.Warnings, "warning", "warnings"), countsSummary(r.Counts, r.Scope))
 			if r.Errors > 0 {
 				result.Importance = widget.WarningImportance

@@ -211,7 +211,7 @@ func TestOneRosterBuildingThenUsers(t *testing.T) {
 	if r.Scope != rosterdesk.ScopeUsersCourses || r.Counts.Users.Added == 0 {
 		t.Fatalf("users run %+v", r)
 	}
-	for _, want := range []string{"Done: Users + Courses synchronized", "(run " + strconvI(r.RunID) + ")", countsSummary(r.Counts, r.Scope)} {
+	for _, want := range []string{"Done: Users + Courses synchronized", "(run " + strconvI(r.ID) + ")", countsSummary(r.Counts, r.Scope)} {
 		if !strings.Contains(s.usersResult.Text, want) {
 			t.Errorf("users result %q lacks %q", s.usersResult.Text, want)
 		}

@@ -68,7 +68,7 @@ func newHeldReview(l *loader, eng *rsync.Engine, win func() fyne.Window, do held
 	v.discard = widget.NewButtonWithIcon("Discard…", theme.DeleteIcon(), do.discard)
 	fullLog := widget.NewButtonWithIcon("Full log", theme.ListIcon(), func() { do.openLog(v.run) })
 	xlsx := widget.NewButtonWithIcon("Export .xlsx…", theme.DocumentSaveIcon(), func() {
-		exportRunDialog(v.win(), v.l, v.eng, v.run.RunID, exportXLSX, v.note)
+		exportRunDialog(v.win(), v.l, v.eng, v.run.ID, exportXLSX, v.note)
 	})
 	back := widget.NewButtonWithIcon("Recent Synchronizations", theme.NavigateBackIcon(), do.back)
 
@@ -117,7 +117,7 @@ func (v *heldReview) open(r rsync.Result) <-chan struct{} {
 	v.seen = -1
 	v.approve.Disable()
 	v.discard.Enable()
-	v.heading.SetText(fmt.Sprintf("Run %d · %s · %s · started %s UTC", r.RunID, syncType(r), heldLabel, formatUTC(r.StartedAt)))
+	v.heading.SetText(fmt.Sprintf("Run %d · %s · %s · started %s UTC", r.ID, syncType(r), heldLabel, formatUTC(rosterdesk.Stamp(r.StartedAt))))
 	intro := "This run applied nothing: it waits for you. If the change is expected (a new school year, a closed school), " +
 		"approve it once: it is applied exactly as shown here. If it is not (a cut-off export, the wrong file), discard it, " +
 		"fix the export in the SIS and sync again.\n" + rsync.GuidanceHeld + "\n" + rsync.GuidanceSupport
@@ -164,7 +164,7 @@ func (v *heldReview) open(r rsync.Result) <-chan struct{} {
 	showCounts(v.counts, r.Counts, r.Scope, true)
 	v.tabs.Items[0].Text = "Who it changes"
 	v.tabs.SelectIndex(0)
-	runID := r.RunID
+	runID := r.ID
 	listed := v.records.show(func(ctx context.Context, q rosterdesk.PlannedQuery) (rosterdesk.RecordPage, error) {
 		return v.eng.RunRecords(ctx, runID, q)
 	})
@@ -199,7 +199,7 @@ func (v *heldReview) say(text string, imp widget.Importance) {
 }
 
 func (v *heldReview) fetch(ctx context.Context, offset, limit int) (pageResult, error) {
-	return fetchLogPage(ctx, v.eng, v.run.RunID, rosterdesk.LogFilter{}, offset, limit)
+	return fetchLogPage(ctx, v.eng, v.run.ID, rosterdesk.LogFilter{}, offset, limit)
 }
 
 // showCounts fills a 6-column grid with what a plan or run adds, updates,

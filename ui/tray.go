@@ -477,7 +477,7 @@ func runNotification(res *rsync.Result, err error, automated bool) *fyne.Notific
 		}
 		text += ". Review it in History, then approve or discard it."
 		if res != nil {
-			text = fmt.Sprintf("Run %d, %s. %s It would change: %s.", res.RunID, scopeLabel(res.Scope), text, shortCounts(res.Counts))
+			text = fmt.Sprintf("Run %d, %s. %s It would change: %s.", res.ID, scopeLabel(res.Scope), text, shortCounts(res.Counts))
 		}
 		return &fyne.Notification{Title: "RosterDesk: " + strings.ToLower(what[:1]) + what[1:] + " held for review", Content: text}
 	case err != nil || res.Status != rosterdesk.StatusApplied:
@@ -488,13 +488,13 @@ func runNotification(res *rsync.Result, err error, automated bool) *fyne.Notific
 			cause = res.Message
 		}
 		text := firstLine(cause)
-		if res != nil && res.RunID != 0 {
-			text = fmt.Sprintf("Run %d, %s: %s See History.", res.RunID, scopeLabel(res.Scope), strings.TrimSuffix(text, ".")+".")
+		if res != nil && res.ID != 0 {
+			text = fmt.Sprintf("Run %d, %s: %s See History.", res.ID, scopeLabel(res.Scope), strings.TrimSuffix(text, ".")+".")
 		}
 		return &fyne.Notification{Title: "RosterDesk: " + strings.ToLower(what[:1]) + what[1:] + " failed", Content: text}
 	}
 	return &fyne.Notification{Title: "RosterDesk: " + strings.ToLower(what[:1]) + what[1:] + " done",
-		Content: fmt.Sprintf("Run %d, %s: %s. %s, %s.", res.RunID, scopeLabel(res.Scope), shortCounts(res.Counts),
+		Content: fmt.Sprintf("Run %d, %s: %s. %s, %s.", res.ID, scopeLabel(res.Scope), shortCounts(res.Counts),
 			plural(res.Errors, "error", "errors"), plural(res.Warnings, "warning", "warnings"))}
 }
 

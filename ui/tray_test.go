@@ -264,7 +264,7 @@ func TestRunNotifications(t *testing.T) {
 	src, _ := district(t, 0, "")
 	applied := syncs(t, eng, src, "")
 	n = runNotification(applied, nil, true)
-	want := "Run " + strconvI(applied.RunID) + ", Users + Courses: users " + num(applied.Counts.Users.Added) + " added, 0 updated, 0 deactivated; courses "
+	want := "Run " + strconvI(applied.ID) + ", Users + Courses: users " + num(applied.Counts.Users.Added) + " added, 0 updated, 0 deactivated; courses "
 	if n.Title != "RosterDesk: automated sync done" || !strings.HasPrefix(n.Content, want) || !strings.HasSuffix(n.Content, "0 errors, "+plural(applied.Warnings, "warning", "warnings")+".") {
 		t.Errorf("applied: %q: %q\nwant prefix %q", n.Title, n.Content, want)
 	}
@@ -276,7 +276,7 @@ func TestRunNotifications(t *testing.T) {
 	if n := runNotification(nil, context.Canceled, true); n != nil {
 		t.Errorf("cancelled: %+v", n)
 	}
-	if n := runNotification(&rsync.Result{Status: rosterdesk.StatusMissed}, nil, true); n != nil {
+	if n := runNotification(&rsync.Result{Run: rosterdesk.Run{Status: rosterdesk.StatusMissed}}, nil, true); n != nil {
 		t.Errorf("missed: %+v", n)
 	}
 	// A failure without a run.
@@ -311,7 +311,7 @@ func TestTraySyncNow(t *testing.T) {
 	idle(t, d.m)
 	runs, _ := eng.History(context.Background(), 1, 0)
 	n := (*sent)[len(*sent)-1]
-	if runs[0].Trigger != rosterdesk.TriggerManual || n.Title != "RosterDesk: sync now done" || !strings.HasPrefix(n.Content, "Run "+strconvI(runs[0].RunID)) {
+	if runs[0].Trigger != rosterdesk.TriggerManual || n.Title != "RosterDesk: sync now done" || !strings.HasPrefix(n.Content, "Run "+strconvI(runs[0].ID)) {
 		t.Fatalf("run %+v, notification %q: %q", runs[0], n.Title, n.Content)
 	}
 	if !contains(tray.labels(), traySyncNow) {

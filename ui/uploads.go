@@ -339,14 +339,14 @@ func (s *uploadsScreen) applyPlan() <-chan struct{} {
 				s.say(s.result, text, widget.WarningImportance)
 				return
 			}
-			if r != nil && r.RunID != 0 {
+			if r != nil && r.ID != 0 {
 				s.clearPlan()
 			}
 			s.say(s.result, text, widget.DangerImportance)
 			return
 		}
 		s.clearPlan()
-		text := fmt.Sprintf("Applied %s (run %d). %s, %s.\n%s", name, r.RunID,
+		text := fmt.Sprintf("Applied %s (run %d). %s, %s.\n%s", name, r.ID,
 			plural(r.Errors, "error", "errors"), plural(r.Warnings, "warning", "warnings"), countsSummary(r.Counts, r.Scope))
 		if r.Replanned() {
 			text = "The roster or the file changed since the preview, so it was planned again and applied with these numbers.\n" + text

@@ -101,7 +101,7 @@ func TestUploadPreviewIsWhatIsApplied(t *testing.T) {
 			if r.Trigger != rosterdesk.TriggerUpload || r.Status != rosterdesk.StatusApplied || r.Counts != plan.Counts {
 				t.Fatalf("applied %+v (%s, %s)\npreviewed %+v", r.Counts, r.Trigger, r.Status, plan.Counts)
 			}
-			if !strings.HasPrefix(s.result.Text, "Applied "+filepath.Base(path)+" (run "+strconvI(r.RunID)+")") || s.preview.Visible() {
+			if !strings.HasPrefix(s.result.Text, "Applied "+filepath.Base(path)+" (run "+strconvI(r.ID)+")") || s.preview.Visible() {
 				t.Errorf("result %q", s.result.Text)
 			}
 			if strings.Contains(s.result.Text, "changed since the preview") {

@@ -285,7 +285,7 @@ func (w *welcomeScreen) loaded(r *rsync.Result) {
 	}
 	text := widget.NewLabel(fmt.Sprintf("The sample district is loaded through the same two runs as a first sync: buildings, then users and courses "+
 		"(run %d). Both are in History.\n\n%s\n\nEvery name in it is made up. To start over with your own district, close RosterDesk and "+
-		"rename its data folder (About shows where it is): the next start opens a new, empty roster.", r.RunID, countsSummary(r.Counts, r.Scope)))
+		"rename its data folder (About shows where it is): the next start opens a new, empty roster.", r.ID, countsSummary(r.Counts, r.Scope)))
 	text.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustom("Sample district loaded", "OK", text, w.m.window())
 	d.Resize(fyne.NewSize(620, 0))

@@ -35,7 +35,7 @@ func (c *cli) history(args []string) int {
 	for _, r := range runs {
 		k := r.Counts
 		// A run that applied nothing says so; its numbers are what it planned.
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d/%d\t%s\t%d/%d/%d\t%d/%d/%d\t%d/%d/%d\t%d/%d/%d\t%s\n", r.RunID, r.StartedAt, r.Scope, r.Trigger, r.Status, r.Errors, r.Warnings, r.CountsAre,
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d/%d\t%s\t%d/%d/%d\t%d/%d/%d\t%d/%d/%d\t%d/%d/%d\t%s\n", r.ID, rosterdesk.Stamp(r.StartedAt), r.Scope, r.Trigger, r.Status, r.Errors, r.Warnings, r.CountsAre,
 			k.Buildings.Added, k.Buildings.Updated, k.Buildings.Deactivated,
 			k.Users.Added, k.Users.Deactivated, k.Users.Errors, k.Courses.Added, k.Courses.Removed, k.Courses.Errors,
 			k.Assignments.Added, k.Assignments.Removed, k.Assignments.Errors, r.Message)

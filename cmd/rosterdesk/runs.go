@@ -32,14 +32,14 @@ func (c *cli) runCommand(name string, args []string, do func(int64) (*rsync.Resu
 		return code
 	}
 	if res == nil {
-		res = &rsync.Result{Status: rosterdesk.StatusRefused, Message: err.Error()}
+		res = &rsync.Result{Run: rosterdesk.Run{Status: rosterdesk.StatusRefused, Message: err.Error()}}
 	}
 	if *asJSON {
 		c.printJSON(res)
 	} else {
 		c.printResult(res)
 	}
-	if err != nil && (*asJSON || res.RunID > 0) {
+	if err != nil && (*asJSON || res.ID > 0) {
 		fmt.Fprintf(c.errw, "rosterdesk %s: %v\n", name, err)
 	}
 	return code

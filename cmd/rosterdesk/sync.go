@@ -78,22 +78,22 @@ func (c *cli) sync(args []string) int {
 	}
 	code, reported := runExit(res, err)
 	if !reported && res == nil {
-		res = &rsync.Result{Status: rosterdesk.StatusFailed, Scope: opt.Scope, Trigger: opt.Trigger, Message: err.Error()}
+		res = &rsync.Result{Run: rosterdesk.Run{Status: rosterdesk.StatusFailed, Scope: opt.Scope, Trigger: opt.Trigger, Message: err.Error()}}
 	}
 	if *asJSON {
 		c.printJSON(res)
 	} else {
 		c.printResult(res)
 	}
-	if err != nil && (*asJSON || res.RunID > 0) {
+	if err != nil && (*asJSON || res.ID > 0) {
 		fmt.Fprintln(c.errw, "rosterdesk:", err)
 	}
 	return code
 }
 
 func (c *cli) printResult(r *rsync.Result) {
-	if r.RunID > 0 {
-		fmt.Fprintf(c.out, "run %d: %s %s (%s)\n", r.RunID, r.Scope, r.Status, r.Trigger)
+	if r.ID > 0 {
+		fmt.Fprintf(c.out, "run %d: %s %s (%s)\n", r.ID, r.Scope, r.Status, r.Trigger)
 		if r.Message != "" {
 			fmt.Fprintf(c.out, "  %s\n", r.Message)
 		}
@@ -126,5 +126,5 @@ func (c *cli) printResult(r *rsync.Result) {
 		}
 	}
 	c.printLog(r.Log, 20)
-	fmt.Fprintf(c.out, "%d error(s), %d warning(s); full log: rosterdesk log %d\n", r.Errors, r.Warnings, r.RunID)
+	fmt.Fprintf(c.out, "%d error(s), %d warning(s); full log: rosterdesk log %d\n", r.Errors, r.Warnings, r.ID)
 }

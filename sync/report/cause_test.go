@@ -56,7 +56,7 @@ func TestSummaryByCause(t *testing.T) {
 		user("u1", "student", "Ann"), user("t1", "teacher", "Tom"))
 	src := writeZip(t, bundle(users...))
 	mustSync(t, e, src, rosterdesk.ScopeBuildings)
-	id := mustSync(t, e, src, rosterdesk.ScopeUsersCourses).RunID
+	id := mustSync(t, e, src, rosterdesk.ScopeUsersCourses).ID
 
 	f, _ := export(t, e, id)
 	if f.GetSheetList()[0] != SheetSummary {
@@ -164,7 +164,7 @@ func TestFormulaLikeValuesStayText(t *testing.T) {
 		"u9,,,true,sch1,wizard,zed,,@SUM(1),+1-1,,,,,,,05,", "-u10,,,true,sch1,wizard,x,,\tTab,CR,,,,,,,05,"}, base[2:]...)...)
 	mustSync(t, e, writeZip(t, first), rosterdesk.ScopeBuildings)
 	mustSync(t, e, writeZip(t, first), rosterdesk.ScopeUsersCourses)
-	id := mustSync(t, e, writeZip(t, second), rosterdesk.ScopeUsersCourses).RunID
+	id := mustSync(t, e, writeZip(t, second), rosterdesk.ScopeUsersCourses).ID
 
 	f, raw := export(t, e, id)
 	seen := map[string]bool{}

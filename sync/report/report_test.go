@@ -117,9 +117,9 @@ func history(t *testing.T) (*rsync.Engine, [3]int64) {
 	second := bundle(append([]string{user("u1", "student", "Ann"), user("t1", "teacher", "Thomas"), user("u3", "student", "Cat"),
 		"u9,,,true,sch1,wizard,zed,,Zed,Smith,,,,,,,05,"}, class...)...)
 	var ids [3]int64
-	ids[0] = mustSync(t, e, writeZip(t, first), rosterdesk.ScopeBuildings).RunID
-	ids[1] = mustSync(t, e, writeZip(t, first), rosterdesk.ScopeUsersCourses).RunID
-	ids[2] = mustSync(t, e, writeZip(t, second), rosterdesk.ScopeUsersCourses).RunID
+	ids[0] = mustSync(t, e, writeZip(t, first), rosterdesk.ScopeBuildings).ID
+	ids[1] = mustSync(t, e, writeZip(t, first), rosterdesk.ScopeUsersCourses).ID
+	ids[2] = mustSync(t, e, writeZip(t, second), rosterdesk.ScopeUsersCourses).ID
 	return e, ids
 }
 
@@ -474,7 +474,7 @@ func TestHeldRunExportListsWhoItChanges(t *testing.T) {
 	if !rsync.IsHeld(err) {
 		t.Fatalf("not held: %v", err)
 	}
-	f, _ := export(t, e, res.RunID)
+	f, _ := export(t, e, res.ID)
 	got := rows(t, f, "Who it changes")
 	if len(got) != res.Counts.Changes()+1 || strings.Join(got[0], ",") != "Change,Record,Name,Details,sourcedId,Line,Reason" {
 		t.Fatalf("%d rows for %d changes: %q", len(got), res.Counts.Changes(), got[:min(3, len(got))])
