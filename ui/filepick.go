@@ -35,11 +35,6 @@ type pickRequest struct {
 // errPickCancelled is a native dialog's Cancel.
 var errPickCancelled = errors.New("cancelled")
 
-// nativePick shows the system's own dialog (Explorer's on Windows, Finder's
-// on macOS; filepick_native.go). Nil where there is none: Fyne's is used.
-// It blocks until the admin chooses, so it runs off the UI goroutine.
-var nativePick func(req pickRequest) (string, error)
-
 // startDir is the folder a file dialog opens in: the folder a file was last
 // chosen in, else fallback's (a folder or a file in it), else none.
 func (l *loader) startDir(fallback string) string {

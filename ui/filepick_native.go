@@ -12,7 +12,7 @@ import (
 // The system's file dialogs: Explorer's (comdlg32, pure Go) on Windows and
 // Finder's (NSOpenPanel/NSSavePanel) on macOS, with typed and pasted paths,
 // recent places, network shares and cloud folders as the system offers them.
-func init() { nativePick = systemPick }
+var nativePick = systemPick
 
 func systemPick(req pickRequest) (string, error) {
 	var p string

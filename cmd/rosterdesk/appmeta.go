@@ -13,7 +13,8 @@ import (
 // `go build`, see scripts/package.sh, so nothing injects FyneApp.toml).
 // Migrations are left out on purpose: a release build's migrated_fynedo tag
 // turns Fyne's thread checks off, a development build keeps them.
-func init() {
+// Set before the app is made, which reads it.
+func newApp() fyne.App {
 	i := appinfo.Get()
 	app.SetMetadata(fyne.AppMetadata{
 		ID:      appinfo.AppID,
@@ -23,4 +24,7 @@ func init() {
 		Icon:    assets.Icon,
 		Release: i.Release,
 	})
+	a := app.NewWithID(appinfo.AppID)
+	a.SetIcon(assets.Icon)
+	return a
 }

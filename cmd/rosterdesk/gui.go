@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/app"
 	"github.com/rs/zerolog"
 
 	"rosterdesk/assets"
@@ -73,8 +72,7 @@ func runGUI(dbPath string, log zerolog.Logger) (err error) {
 	if err != nil {
 		return err
 	}
-	a := app.NewWithID(appinfo.AppID)
-	a.SetIcon(assets.Icon)
+	a := newApp()
 	d := ui.NewDesktop(a, eng, ui.DesktopOptions{Scheduler: sched, LogFile: logPath, SetLogLevel: level.set})
 	d.Window().SetIcon(assets.Icon)
 	desk.Store(d)
@@ -116,8 +114,7 @@ func alreadyOpen(other *instance.Other, log zerolog.Logger) error {
 		"Switch to its window, or quit it (Task Manager or Activity Monitor can end process %d) and open RosterDesk again.",
 		other.PID, other.PID)
 	log.Warn().Int("pid", other.PID).Msg(msg)
-	a := app.NewWithID(appinfo.AppID)
-	a.SetIcon(assets.Icon)
+	a := newApp()
 	w := a.NewWindow(ui.Title)
 	w.SetContent(ui.Notice(msg, a.Quit))
 	w.Resize(fyne.NewSize(480, 160))
