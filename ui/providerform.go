@@ -60,11 +60,6 @@ type ProviderForm struct {
 	inflight *atomic.Int64
 }
 
-// NewProviderForm builds the form and loads the stored settings in the background.
-func NewProviderForm(ctx context.Context, eng *rsync.Engine) *ProviderForm {
-	return newProviderForm(ctx, eng, fyne.Do)
-}
-
 func newProviderForm(ctx context.Context, eng *rsync.Engine, do func(func())) *ProviderForm {
 	return newProviderFormCounted(ctx, eng, do, nil)
 }

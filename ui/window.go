@@ -210,13 +210,6 @@ func (m *mainUI) navLabels() []string {
 	return out
 }
 
-// NewMainWindow builds RosterDesk's main window on a. It restores the last
-// window size and screen from the app's preferences and saves them on close.
-func NewMainWindow(a fyne.App, eng *rsync.Engine) fyne.Window {
-	w, _ := newMainWindow(a, eng)
-	return w
-}
-
 func newMainWindow(a fyne.App, eng *rsync.Engine) (fyne.Window, *mainUI) {
 	m := newMainUI(eng)
 	w := a.NewWindow(Title)

@@ -22,9 +22,6 @@ type Paths struct {
 	Preferences string
 }
 
-// StandardPaths returns this computer's folders for the default roster.
-func StandardPaths() Paths { return PathsFor("") }
-
 // PathsFor returns this computer's folders for the roster at db (the one the
 // app opened, e.g. Engine.Path()); "" means the default roster.
 func PathsFor(db string) Paths {

@@ -278,10 +278,3 @@ func (s *Server) Count(collection string) int {
 	defer s.mu.Unlock()
 	return len(s.data[collection])
 }
-
-// ExpireTokens makes every issued token invalid (the next call gets 401).
-func (s *Server) ExpireTokens() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.tokens = map[string]session{}
-}
