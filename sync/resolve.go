@@ -162,3 +162,18 @@ func (p *planner) rejectedRef(ent rosterdesk.Entity, file, what, id string) stri
 	}
 	return fmt.Sprintf("%s %s was rejected (see %s); row skipped", what, id, file)
 }
+
+// badRef rejects the row for a reference it cannot use: the referenced row was
+// rejected, is marked tobedeleted and not in the roster, or is in neither the
+// file nor the roster. One place, so every reference says it the same way.
+func (p *planner) badRef(t *table, field string, ent rosterdesk.Entity, file, what, id string, r ref) rowResult {
+	switch r {
+	case refRejected:
+		t.reject(field, "ref.rejected", "%s", p.rejectedRef(ent, file, what, id))
+	case refGone:
+		t.reject(field, "ref.tobedeleted", "%s %s is marked tobedeleted in %s and is not in the roster; row skipped", what, id, file)
+	default:
+		t.reject(field, "ref.missing", "%s", p.missingRef(ent, file, what, id))
+	}
+	return rejected
+}

@@ -56,20 +56,10 @@ func (p *planner) classRow(t *table) rowResult {
 	if !(ok1 && ok2 && ok3 && ok4) {
 		return rejected
 	}
-	switch p.res[rosterdesk.EntityCourse].resolve(course) {
+	switch r := p.res[rosterdesk.EntityCourse].resolve(course); r {
 	case refOK:
-	case refRejected:
-		t.reject("courseSourcedId", "ref.rejected",
-			"%s", p.rejectedRef(rosterdesk.EntityCourse, "courses.csv", "course", course))
-		return rejected
-	case refGone:
-		t.reject("courseSourcedId", "ref.tobedeleted",
-			"course %s is marked tobedeleted in courses.csv and is not in the roster; row skipped", course)
-		return rejected
 	default:
-		t.reject("courseSourcedId", "ref.missing",
-			"%s", p.missingRef(rosterdesk.EntityCourse, "courses.csv", "course", course))
-		return rejected
+		return p.badRef(t, "courseSourcedId", rosterdesk.EntityCourse, "courses.csv", "course", course, r)
 	}
 	typOrg, known := p.org(school)
 	if !known {

@@ -20,24 +20,14 @@ func (p *planner) enrollmentRow(t *table) rowResult {
 	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) {
 		return rejected
 	}
-	switch p.res[rosterdesk.EntityClass].resolve(class) {
+	switch r := p.res[rosterdesk.EntityClass].resolve(class); r {
 	case refOK:
 	case refIgnored:
 		return rowResult{outcome: refIgnored, reason: "class " + class + " ignored (school not aligned)"}
-	case refRejected:
-		t.reject("classSourcedId", "ref.rejected",
-			"%s", p.rejectedRef(rosterdesk.EntityClass, "classes.csv", "class", class))
-		return rejected
-	case refGone:
-		t.reject("classSourcedId", "ref.tobedeleted",
-			"class %s is marked tobedeleted in classes.csv and is not in the roster; row skipped", class)
-		return rejected
 	default:
-		t.reject("classSourcedId", "ref.missing",
-			"%s", p.missingRef(rosterdesk.EntityClass, "classes.csv", "class", class))
-		return rejected
+		return p.badRef(t, "classSourcedId", rosterdesk.EntityClass, "classes.csv", "class", class, r)
 	}
-	switch p.res[rosterdesk.EntityUser].resolve(user) {
+	switch r := p.res[rosterdesk.EntityUser].resolve(user); r {
 	case refOK:
 	case refIgnored:
 		return rowResult{outcome: refIgnored, reason: "user " + user + " ignored (school not aligned)"}
@@ -45,18 +35,8 @@ func (p *planner) enrollmentRow(t *table) rowResult {
 		t.warn("userSourcedId", "ref.skipped_user",
 			"user %s is a guardian or parent, who are not imported; enrollment ignored", user)
 		return rowResult{outcome: refSkipped}
-	case refRejected:
-		t.reject("userSourcedId", "ref.rejected",
-			"%s", p.rejectedRef(rosterdesk.EntityUser, "users.csv", "user", user))
-		return rejected
-	case refGone:
-		t.reject("userSourcedId", "ref.tobedeleted",
-			"user %s is marked tobedeleted in users.csv and is not in the roster; row skipped", user)
-		return rejected
 	default:
-		t.reject("userSourcedId", "ref.missing",
-			"%s", p.missingRef(rosterdesk.EntityUser, "users.csv", "user", user))
-		return rejected
+		return p.badRef(t, "userSourcedId", rosterdesk.EntityUser, "users.csv", "user", user, r)
 	}
 	if _, known := p.org(school); !known {
 		t.reject("schoolSourcedId", "ref.missing",
