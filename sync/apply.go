@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	gosync "sync"
+	"sync/atomic"
 	"time"
 
 	"rosterdesk"
@@ -280,10 +281,13 @@ type writer struct {
 
 	wroteBuildings bool
 
-	queue  chan queued
-	batch  []data.NewRecord // adds waiting to be inserted together
-	batchT *data.Table
-	links  [][2]int64 // buildings of the users in batch: user id, building id
+	queue   chan []queued
+	pending []queued         // changes the planner made since the last hand-over
+	free    chan []queued    // handed-over slices the writer is done with, for reuse
+	failedF atomic.Bool      // set with err: the planner checks it every change without the lock
+	batch   []data.NewRecord // adds waiting to be inserted together
+	batchT  *data.Table
+	links   [][2]int64 // buildings of the users in batch: user id, building id
 	// nextUser is the id the next batched user gets (what SQLite would give
 	// it), so its buildings are linked without reading it back; 0 until read.
 	nextUser int64
@@ -296,22 +300,34 @@ type writer struct {
 // call binds and writes them all (prepared once per call, 64 rows a statement).
 const writeBatch = 2048
 
+// handBatch is how many planned changes the planner hands the writer at a
+// time: one channel send per change woke the other goroutine a million times.
+const handBatch = 512
+
 type queued struct {
 	ep *EntityPlan
 	c  Change
 }
 
 func (w *writer) start() {
-	w.queue = make(chan queued, 4096)
+	w.queue = make(chan []queued, 16)
+	w.free = make(chan []queued, 18)
 	w.wg.Add(1)
 	go func() {
 		defer w.wg.Done()
-		for q := range w.queue {
-			if w.failed() != nil {
-				continue // drain
+		for qs := range w.queue {
+			for i := range qs {
+				if w.failedF.Load() {
+					break // drain
+				}
+				if err := w.write(qs[i].ep, &qs[i].c); err != nil {
+					w.fail(err)
+				}
 			}
-			if err := w.write(q.ep, &q.c); err != nil {
-				w.fail(err)
+			clear(qs) // drop the references before the slice is reused
+			select {
+			case w.free <- qs[:0]:
+			default:
 			}
 		}
 		if err := w.flush(); err != nil {
@@ -324,6 +340,7 @@ func (w *writer) fail(err error) {
 	w.mu.Lock()
 	if w.err == nil {
 		w.err = err
+		w.failedF.Store(true)
 	}
 	w.mu.Unlock()
 }
@@ -344,12 +361,24 @@ func (w *writer) flush() error {
 	return err
 }
 
-// enqueue hands a change to the writing goroutine; it reports an earlier write's error.
+// enqueue hands a change to the writing goroutine, in batches of handBatch;
+// it reports an earlier write's error.
 func (w *writer) enqueue(ep *EntityPlan, c Change) error {
-	if err := w.failed(); err != nil {
-		return err
+	if w.failedF.Load() {
+		return w.failed()
 	}
-	w.queue <- queued{ep, c}
+	if w.pending == nil {
+		select {
+		case w.pending = <-w.free:
+		default:
+			w.pending = make([]queued, 0, handBatch)
+		}
+	}
+	w.pending = append(w.pending, queued{ep, c})
+	if len(w.pending) == handBatch {
+		w.queue <- w.pending
+		w.pending = nil
+	}
 	return nil
 }
 
@@ -362,6 +391,10 @@ func (w *writer) failed() error {
 // finish waits for every queued change to be written.
 func (w *writer) finish() error {
 	if w.queue != nil {
+		if len(w.pending) > 0 {
+			w.queue <- w.pending
+		}
+		w.pending = nil
 		close(w.queue)
 		w.wg.Wait()
 		w.queue = nil
