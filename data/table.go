@@ -93,6 +93,7 @@ type State struct {
 	Active    bool
 	Protected bool  // never deactivated by a sync
 	Line      int32 // the planner's mark: the line the record was read on, 0 if not yet
+	Tag       uint8 // the planner's note on the record (at most MaxTag; kept by StateMap only)
 }
 
 // protectedExpr is the protected flag of t, or 0 where it has none.
@@ -158,10 +159,10 @@ func (db *DB) LoadStateMap(ctx context.Context, t *Table) (*StateMap, error) {
 	q := `SELECT sourced_id, id, active, row_hash, ` + t.protectedExpr() + ` FROM ` + t.Name
 	err := db.scanRows(ctx, q, 4, func(id []byte, v []int64) error {
 		slot := out.Ref(keyOfBytes(id))
-		if slot.ID != 0 {
+		if slot.State().ID != 0 {
 			return fmt.Errorf("%s: two sourcedIds share a key (%s); cannot plan against this roster", t.Name, id)
 		}
-		*slot = State{ID: v[0], Active: v[1] != 0, Hash: uint64(v[2]), Protected: v[3] != 0}
+		slot.Set(State{ID: v[0], Active: v[1] != 0, Hash: uint64(v[2]), Protected: v[3] != 0})
 		return nil
 	})
 	if err != errNoRaw {
@@ -184,10 +185,10 @@ func (db *DB) LoadStateMap(ctx context.Context, t *Table) (*StateMap, error) {
 		}
 		st.Hash = uint64(h)
 		slot := out.Ref(keyOfBytes(id))
-		if slot.ID != 0 {
+		if slot.State().ID != 0 {
 			return nil, fmt.Errorf("%s: two sourcedIds share a key (%s); cannot plan against this roster", t.Name, id)
 		}
-		*slot = st
+		slot.Set(st)
 	}
 	return out, rows.Err()
 }

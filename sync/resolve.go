@@ -51,10 +51,57 @@ type cached struct {
 	ok bool
 }
 
+// set notes what k's row of this run's file resolves to. For a bulk file the
+// note is kept in the stored-state map's slot, which the row's visit made.
 func (r *resolver) set(k data.Key, v ref) {
-	if r.src != nil {
-		r.src[k] = v
+	if r.src == nil {
+		return
 	}
+	if r.db != nil {
+		s := r.db.Ref(k)
+		s.SetTag(s.Tag()&^tagRef | uint8(v) + 1)
+		return
+	}
+	r.src[k] = v
+}
+
+// The tag of a record's slot in a bulk file's state: its ref + 1 (0: its row
+// was not read) and, for users, tagStudent.
+const (
+	tagRef     = 7
+	tagStudent = 8
+)
+
+// setStudent notes an accepted user whose role is student.
+func (p *planner) setStudent(k data.Key, role string) {
+	if r := p.res[rosterdesk.EntityUser]; r != nil && r.db != nil {
+		if role == "student" {
+			s := r.db.Ref(k)
+			s.SetTag(s.Tag() | tagStudent)
+		}
+		return
+	}
+	p.userRole[k] = internRole(role)
+}
+
+// isStudent tells a user accepted in this run as a student.
+func (p *planner) isStudent(k data.Key) bool {
+	if r := p.res[rosterdesk.EntityUser]; r != nil && r.db != nil {
+		return r.db.Lookup(k).Tag&tagStudent != 0
+	}
+	return p.userRole[k] == "student"
+}
+
+// fromFile tells what k's row of this run's file resolved to, if it was read.
+func (r *resolver) fromFile(k data.Key) (ref, bool) {
+	if r.db != nil && r.src != nil {
+		if tag := r.db.Lookup(k).Tag & tagRef; tag != 0 {
+			return ref(tag - 1), true
+		}
+		return 0, false
+	}
+	v, ok := r.src[k]
+	return v, ok
 }
 
 // state finds a stored record: in the loaded map, or one query at a time for a delta.
@@ -84,7 +131,7 @@ func (r *resolver) stateK(id string, k data.Key) (data.State, bool) {
 // afford to hold twice.
 type seenSet struct {
 	db    *data.StateMap
-	last  *data.State // the slot visit found, for mark
+	last  data.Ref // the slot visit found, for mark
 	lines map[data.Key]int32
 }
 
@@ -100,7 +147,7 @@ func newSeenSet(db *data.StateMap) *seenSet {
 func (s *seenSet) visit(r *resolver, id string, k data.Key) (int32, data.State, bool) {
 	if s.db != nil {
 		s.last = s.db.Ref(k)
-		st := *s.last
+		st := s.last.State()
 		return st.Line, st, st.ID != 0 // ID 0: only seen in the file, not stored
 	}
 	st, ok := r.stateK(id, k)
@@ -110,14 +157,14 @@ func (s *seenSet) visit(r *resolver, id string, k data.Key) (int32, data.State, 
 // mark records that the id of Key k was read on line; it follows visit(k).
 func (s *seenSet) mark(k data.Key, st data.State, line int) {
 	if s.db != nil {
-		s.last.Line = int32(line)
+		s.last.SetLine(int32(line))
 		return
 	}
 	s.lines[k] = int32(line)
 }
 
 func (r *resolver) resolve(id string) ref {
-	if v, ok := r.src[data.KeyOf(id)]; ok {
+	if v, ok := r.fromFile(data.KeyOf(id)); ok {
 		return v
 	}
 	if r.unknown {

@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"encoding/binary"
 	"fmt"
 	"hash/maphash"
 
@@ -43,7 +44,7 @@ func (p *planner) enrollmentRow(t *table) rowResult {
 			"school %s does not exist (not in orgs.csv nor the roster); row skipped", school)
 		return rejected
 	}
-	if ur, ok := p.userRole[data.KeyOf(user)]; ok && ur == "student" && role == "teacher" {
+	if role == "teacher" && p.isStudent(data.KeyOf(user)) {
 		t.log.warnOnce(t.at("role", "role.mismatch"),
 			fmt.Sprintf("user %s is a student in users.csv but enrolled as teacher; the enrollment keeps teacher", user))
 	}
@@ -63,14 +64,15 @@ func (p *planner) sameEnrollment(t *table, id, class, user, role string) {
 	h.WriteString(role)
 	k := h.Sum64()
 	if at, dup := p.enrolled.Get(k); dup {
-		off, n := at>>16, at&0xffff
-		first := string(p.enrolledIDs[off : off+n])
+		n, w := binary.Uvarint(p.enrolledIDs[at:])
+		first := string(p.enrolledIDs[int(at)+w : int(at)+w+int(n)])
 		t.warn("sourcedId", "enrollment.duplicate",
 			"enrollments %s and %s both enroll user %s in class %s as %s; both are kept (the class lists the person once)", first, id, user, class, role)
 		return
 	}
-	if len(id) <= 0xffff {
-		p.enrolled.Put(k, uint64(len(p.enrolledIDs))<<16|uint64(len(id)))
+	if len(p.enrolledIDs) <= data.MaxU64Value {
+		p.enrolled.Put(k, uint32(len(p.enrolledIDs)))
+		p.enrolledIDs = binary.AppendUvarint(p.enrolledIDs, uint64(len(id)))
 		p.enrolledIDs = append(p.enrolledIDs, id...)
 	}
 }

@@ -202,7 +202,7 @@ func (p *planner) userRow(t *table, roles map[string][]roleRow) rowResult {
 		// District-level staff are kept without a building.
 	}
 	sort.Strings(linked)
-	p.userRole[data.KeyOf(id)] = internRole(role)
+	p.setStudent(data.KeyOf(id), role)
 	vals := p.vals(role, username, given, family, t.get("middleName"), t.get("identifier"), t.get("email"),
 		p.grades(t), enabled, strings.Join(linked, ","))
 	res := kept(vals)
