@@ -29,6 +29,9 @@ type table struct {
 	log    *runLog
 	Rows   int
 
+	ra     *readAhead // reads the records on a goroutine of its own; nil until the first row
+	offset int64      // the CSV reader's input offset after the current record
+
 	lineOffset int // -1 for a REST collection: its first record is number 1
 
 	src      *Source
@@ -78,6 +81,7 @@ func (t *table) resume(line int) error {
 	if t.src.Collections {
 		base = -1
 	}
+	t.stopReadAhead()
 	t.rc.Close()
 	rc, _, err := t.src.open(t.Canon)
 	if err != nil {
@@ -319,8 +323,7 @@ func (t *table) rows() iter.Seq2[bool, error] {
 // next reads the next row. io.EOF ends the file; errRowSkipped means this row
 // was rejected and logged; any other error is fatal for the source.
 func (t *table) next() error {
-	t.tr.newRecord()
-	rec, err := t.r.Read()
+	rec, first, last, err := t.read()
 	if err == io.EOF {
 		t.finish()
 		return io.EOF
@@ -353,13 +356,12 @@ func (t *table) next() error {
 		return t.fatal(err)
 	}
 	t.rec = rec
-	t.Line, _ = t.r.FieldPos(0)
-	t.Line += t.lineOffset
+	t.Line = first + t.lineOffset
 	t.Rows++
 	if err := t.bounded(rec); err != nil {
 		return err
 	}
-	if last, _ := t.r.FieldPos(len(rec) - 1); last+t.lineOffset != t.Line {
+	if last+t.lineOffset != t.Line {
 		if (len(rec) != len(t.Header) || t.swallowed(rec)) && t.restarts < maxRestarts {
 			// A record over several lines with the wrong number of fields: a stray
 			// quote paired with one lines later and swallowed the rows between.
@@ -400,6 +402,129 @@ func (t *table) next() error {
 		return errRowSkipped
 	}
 	return nil
+}
+
+// readAhead reads a table's CSV records on a goroutine of its own, a batch
+// at a time, so inflating and splitting the next rows take the second core
+// while the planner checks and diffs the rows before them. It stops after an
+// error and after a record over several lines (the planner may read the file
+// again from a line: resume) until told to go on.
+type readAhead struct {
+	batches chan *recBatch
+	free    chan *recBatch
+	goOn    chan struct{}
+	stop    chan struct{}
+	done    chan struct{}
+	cur     *recBatch
+	i       int // the next record of cur
+	start   int // its first field in cur.fields
+}
+
+// recBatch is records read ahead: their fields back to back, and after them
+// the error the reader stopped on, if any.
+type recBatch struct {
+	fields []string
+	recs   []recMeta
+	err    error
+	pause  bool // the goroutine waits for goOn or stop after this batch
+}
+
+type recMeta struct {
+	end         int // its fields are fields[previous end:end]
+	first, last int // the lines of its first and last field
+	offset      int64
+}
+
+const readAheadRecs = 512
+
+// read returns the next record with the lines of its first and last field.
+func (t *table) read() ([]string, int, int, error) {
+	ra := t.ra
+	if ra == nil {
+		ra = &readAhead{batches: make(chan *recBatch, 4), free: make(chan *recBatch, 6), goOn: make(chan struct{}),
+			stop: make(chan struct{}), done: make(chan struct{})}
+		t.ra = ra
+		go readRecords(ra, t.r, t.tr)
+	}
+	for {
+		if b := ra.cur; b != nil {
+			if ra.i < len(b.recs) {
+				m := b.recs[ra.i]
+				rec := b.fields[ra.start:m.end]
+				ra.i++
+				ra.start = m.end
+				t.offset = m.offset
+				return rec, m.first, m.last, nil
+			}
+			if b.err != nil {
+				// The goroutine waits: the planner may read the file again from here (resume).
+				err := b.err
+				b.err = nil
+				return nil, 0, 0, err
+			}
+			if b.pause {
+				ra.goOn <- struct{}{} // the planner reads on
+			}
+			ra.cur = nil
+			select {
+			case ra.free <- b:
+			default:
+			}
+		}
+		ra.cur, ra.i, ra.start = <-ra.batches, 0, 0
+	}
+}
+
+// readRecords is readAhead's goroutine.
+func readRecords(ra *readAhead, r *csv.Reader, tr *textReader) {
+	defer close(ra.done)
+	for {
+		var b *recBatch
+		select {
+		case b = <-ra.free:
+			b.fields, b.recs = b.fields[:0], b.recs[:0]
+		default:
+			b = &recBatch{recs: make([]recMeta, 0, readAheadRecs)}
+		}
+		for len(b.recs) < readAheadRecs {
+			tr.newRecord()
+			rec, err := r.Read()
+			if err != nil {
+				b.err, b.pause = err, true
+				break
+			}
+			b.fields = append(b.fields, rec...)
+			first, _ := r.FieldPos(0)
+			last, _ := r.FieldPos(len(rec) - 1)
+			b.recs = append(b.recs, recMeta{end: len(b.fields), first: first, last: last, offset: r.InputOffset()})
+			if last != first {
+				b.pause = true // a record over several lines: the planner may read the file again from it
+				break
+			}
+		}
+		select {
+		case <-ra.stop:
+			return
+		case ra.batches <- b:
+		}
+		if b.pause {
+			select {
+			case <-ra.goOn:
+			case <-ra.stop:
+				return
+			}
+		}
+	}
+}
+
+// stopReadAhead ends the read-ahead goroutine before its reader is closed or replaced.
+func (t *table) stopReadAhead() {
+	if t.ra == nil {
+		return
+	}
+	close(t.ra.stop)
+	<-t.ra.done
+	t.ra = nil
 }
 
 // bounded refuses the whole file at a row past the size limits (see Limits).
@@ -464,6 +589,7 @@ func (t *table) colNo(c string) int {
 }
 
 func (t *table) Close() error {
+	t.stopReadAhead()
 	if t.log.cur == t {
 		t.log.cur = nil
 	}

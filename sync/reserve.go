@@ -14,7 +14,7 @@ const reserveAt = 4096
 // rows read so far took; 0 when the size is not known.
 func (t *table) expectedRows() int {
 	size := t.src.size(t.Canon)
-	read := t.r.InputOffset()
+	read := t.offset
 	if size <= 0 || read <= 0 || t.Rows <= 0 {
 		return 0
 	}

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"rosterdesk"
 )
@@ -35,7 +36,7 @@ type Source struct {
 	zr      *zip.ReadCloser
 	limits  Limits
 	log     *runLog
-	readSum int64
+	readSum atomic.Int64 // tables are read on goroutines of their own (readAhead)
 }
 
 // Close releases the source.
@@ -274,9 +275,9 @@ type sizeLimited struct {
 
 func (l *sizeLimited) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
-	l.s.readSum += int64(n)
+	sum := l.s.readSum.Add(int64(n))
 	l.n += int64(n)
-	if l.s.readSum > l.s.limits.MaxUncompressed {
+	if sum > l.s.limits.MaxUncompressed {
 		return n, srcErr(l.name, 0, "expands past %d MB (the limit for one OneRoster bundle); refused as a possible zip bomb, nothing was imported", l.s.limits.MaxUncompressed>>20)
 	}
 	if l.n > ratioFloor && l.n > l.s.limits.MaxRatio*max(l.compressed, 1) {
