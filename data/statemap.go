@@ -18,6 +18,7 @@ type StateMap struct {
 	// bigID and bigLine hold the ids and lines that do not fit a slot's word.
 	bigID   map[Key]int64
 	bigLine map[Key]int32
+	sink    uint64 // what Touch loaded, so the load is not left out
 }
 
 type stateSlot struct {
@@ -81,6 +82,18 @@ func (m *StateMap) state(s *stateSlot) State {
 		st.Line = m.bigLine[s.k]
 	}
 	return st
+}
+
+// Touch loads the slot where k's search starts, so a lookup soon after finds
+// it in the cache: touching the slots of many keys in a row lets the loads
+// overlap, where lookups one by one wait for each.
+func (m *StateMap) Touch(k Key) {
+	n := uint64(len(m.slots))
+	if n == 0 {
+		return
+	}
+	i, _ := bits.Mul64(k.A, n)
+	m.sink += m.slots[i].w
 }
 
 // Lookup returns the state kept for k (ID 0 when it is not a stored record).
@@ -204,9 +217,20 @@ func (m *StateMap) Each(f func(State)) {
 type U64Map struct {
 	slots []u64Slot
 	n     int
+	sink  uint32 // what Touch loaded
 }
 
 type u64Slot struct{ lo, hi, v uint32 } // v is the value + 1; 0: empty
+
+// Touch loads the slot where k's search starts (see StateMap.Touch).
+func (m *U64Map) Touch(k uint64) {
+	n := uint64(len(m.slots))
+	if n == 0 {
+		return
+	}
+	i, _ := bits.Mul64(k*0x9e3779b97f4a7c15, n)
+	m.sink += m.slots[i].v
+}
 
 func (m *U64Map) find(k uint64) *u64Slot {
 	n := uint64(len(m.slots))

@@ -9,8 +9,11 @@ import (
 	"io"
 	"iter"
 	"strings"
+	"unicode/utf8"
+	"unsafe"
 
 	"rosterdesk"
+	"rosterdesk/data"
 )
 
 // table streams the rows of one OneRoster CSV file with their line numbers.
@@ -31,6 +34,18 @@ type table struct {
 
 	ra     *readAhead // reads the records on a goroutine of its own; nil until the first row
 	offset int64      // the CSV reader's input offset after the current record
+
+	// The read-ahead goroutine also makes the Keys of the (trimmed) values
+	// of keyCols, and rowHash of each record when set; prefetch is handed
+	// each batch's on the planner's goroutine before its first row, so the
+	// planner can load the slots those rows will look up all at once (the
+	// loads overlap) instead of missing the cache once per row and lookup.
+	keyCols  []int
+	rowHash  func(rec []string) uint64
+	prefetch func(keys []data.Key, hashes []uint64)
+	keys     []data.Key // the current record's Keys of keyCols
+
+	colCache [32]colHit // see colOf
 
 	lineOffset int // -1 for a REST collection: its first record is number 1
 
@@ -424,6 +439,8 @@ type readAhead struct {
 // the error the reader stopped on, if any.
 type recBatch struct {
 	fields []string
+	keys   []data.Key // len(keyCols) a record
+	hashes []uint64   // rowHash of each record, when set
 	recs   []recMeta
 	err    error
 	pause  bool // the goroutine waits for goOn or stop after this batch
@@ -444,13 +461,16 @@ func (t *table) read() ([]string, int, int, error) {
 		ra = &readAhead{batches: make(chan *recBatch, 4), free: make(chan *recBatch, 6), goOn: make(chan struct{}),
 			stop: make(chan struct{}), done: make(chan struct{})}
 		t.ra = ra
-		go readRecords(ra, t.r, t.tr)
+		go readRecords(ra, t.r, t.tr, t.keyCols, t.rowHash)
 	}
 	for {
 		if b := ra.cur; b != nil {
 			if ra.i < len(b.recs) {
 				m := b.recs[ra.i]
 				rec := b.fields[ra.start:m.end]
+				if n := len(t.keyCols); n > 0 {
+					t.keys = b.keys[ra.i*n : ra.i*n+n]
+				}
 				ra.i++
 				ra.start = m.end
 				t.offset = m.offset
@@ -460,6 +480,7 @@ func (t *table) read() ([]string, int, int, error) {
 				// The goroutine waits: the planner may read the file again from here (resume).
 				err := b.err
 				b.err = nil
+				t.keys = nil
 				return nil, 0, 0, err
 			}
 			if b.pause {
@@ -472,17 +493,20 @@ func (t *table) read() ([]string, int, int, error) {
 			}
 		}
 		ra.cur, ra.i, ra.start = <-ra.batches, 0, 0
+		if t.prefetch != nil {
+			t.prefetch(ra.cur.keys, ra.cur.hashes)
+		}
 	}
 }
 
 // readRecords is readAhead's goroutine.
-func readRecords(ra *readAhead, r *csv.Reader, tr *textReader) {
+func readRecords(ra *readAhead, r *csv.Reader, tr *textReader, keyCols []int, rowHash func([]string) uint64) {
 	defer close(ra.done)
 	for {
 		var b *recBatch
 		select {
 		case b = <-ra.free:
-			b.fields, b.recs = b.fields[:0], b.recs[:0]
+			b.fields, b.recs, b.keys, b.hashes = b.fields[:0], b.recs[:0], b.keys[:0], b.hashes[:0]
 		default:
 			b = &recBatch{recs: make([]recMeta, 0, readAheadRecs)}
 		}
@@ -494,6 +518,16 @@ func readRecords(ra *readAhead, r *csv.Reader, tr *textReader) {
 				break
 			}
 			b.fields = append(b.fields, rec...)
+			for _, i := range keyCols {
+				v := ""
+				if i >= 0 && i < len(rec) {
+					v = strings.TrimSpace(rec[i]) // as get reads it
+				}
+				b.keys = append(b.keys, data.KeyOf(v))
+			}
+			if rowHash != nil {
+				b.hashes = append(b.hashes, rowHash(rec))
+			}
 			first, _ := r.FieldPos(0)
 			last, _ := r.FieldPos(len(rec) - 1)
 			b.recs = append(b.recs, recMeta{end: len(b.fields), first: first, last: last, offset: r.InputOffset()})
@@ -515,6 +549,28 @@ func readRecords(ra *readAhead, r *csv.Reader, tr *textReader) {
 			}
 		}
 	}
+}
+
+// hashCols asks the read-ahead goroutine for the Keys of columns cols; it is
+// called before the first row.
+func (t *table) hashCols(cols ...string) {
+	t.keyCols = t.keyCols[:0]
+	for _, c := range cols {
+		i, ok := t.col[c]
+		if !ok {
+			i = -1
+		}
+		t.keyCols = append(t.keyCols, i)
+	}
+}
+
+// keyOf is data.KeyOf(v) for v, the current row's value of the j-th column
+// given to hashCols, made ahead where it can be.
+func (t *table) keyOf(j int, v string) data.Key {
+	if j < len(t.keys) && !t.badID {
+		return t.keys[j]
+	}
+	return data.KeyOf(v)
 }
 
 // stopReadAhead ends the read-ahead goroutine before its reader is closed or replaced.
@@ -570,14 +626,42 @@ func (t *table) has(c string) bool {
 
 // get returns column c of the current row, trimmed ("" when the column is absent).
 func (t *table) get(c string) string {
-	i, ok := t.col[c]
+	i, ok := t.colOf(c)
 	if !ok || i >= len(t.rec) {
 		return ""
 	}
 	if t.badID && isIDColumn(c) {
 		return strings.TrimSpace(cleanID(t.rec[i]))
 	}
-	return strings.TrimSpace(t.rec[i])
+	return trimSpace(t.rec[i])
+}
+
+// trimSpace is strings.TrimSpace, quicker for the common value that has no
+// space at either end.
+func trimSpace(v string) string {
+	if n := len(v); n == 0 || v[0] > ' ' && v[0] < utf8.RuneSelf && v[n-1] > ' ' && v[n-1] < utf8.RuneSelf {
+		return v
+	}
+	return strings.TrimSpace(v)
+}
+
+// colOf is t.col[c] through a small cache: get is called a dozen times a
+// row, nearly always with the same few constant names, whose bytes compare
+// equal at once when they are the same string.
+func (t *table) colOf(c string) (int, bool) {
+	e := &t.colCache[(uintptr(unsafe.Pointer(unsafe.StringData(c)))>>3^uintptr(len(c)))%uintptr(len(t.colCache))]
+	if e.set && e.name == c {
+		return e.i, e.ok
+	}
+	i, ok := t.col[c]
+	*e = colHit{name: c, i: i, ok: ok, set: true}
+	return i, ok
+}
+
+type colHit struct {
+	name    string
+	i       int
+	ok, set bool
 }
 
 // colNo is the 1-based column number of c, for the log.

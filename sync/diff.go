@@ -78,6 +78,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 		}
 	}
 	ep.File = t.File
+	p.readAhead(t, tbl, r)
 	seen := newSeenSet(r.db)
 	usable := 0 // rows kept or ignored: neither rejected nor skipped
 	zs := [2]zeros{{col: "sourcedId"}, {col: "identifier"}}
@@ -120,7 +121,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 			p.countError(tbl.Entity)
 			continue
 		}
-		k := data.KeyOf(id) // the maps hold Keys: no string is kept per row
+		k := t.keyOf(0, id) // the maps hold Keys: no string is kept per row
 		first, st, exists := seen.visit(r, id, k)
 		if first > 0 {
 			t.reject("sourcedId", "sourcedId.duplicate",

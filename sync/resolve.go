@@ -164,7 +164,12 @@ func (s *seenSet) mark(k data.Key, st data.State, line int) {
 }
 
 func (r *resolver) resolve(id string) ref {
-	if v, ok := r.fromFile(data.KeyOf(id)); ok {
+	return r.resolveK(id, data.KeyOf(id))
+}
+
+// resolveK is resolve with the id's Key already made.
+func (r *resolver) resolveK(id string, k data.Key) ref {
+	if v, ok := r.fromFile(k); ok {
 		return v
 	}
 	if r.unknown {
@@ -173,7 +178,7 @@ func (r *resolver) resolve(id string) ref {
 	if r.inFile && r.bulk && !r.keepsAbsent && !r.gaps[id] {
 		return refMissing
 	}
-	if _, ok := r.state(id); ok {
+	if _, ok := r.stateK(id, k); ok {
 		return refOK
 	}
 	return refMissing
