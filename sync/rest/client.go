@@ -29,6 +29,8 @@ type Client struct {
 	retries atomic.Int64 // retries spent over the client's life (the pull's budget)
 	tokens  atomic.Int64 // tokens fetched
 	calls   atomic.Int64 // API calls made (attempts included)
+
+	bodies gosync.Pool // *[]byte: room for a page's answer, given back once the page is read
 }
 
 // New checks cfg and returns a client for it.
@@ -247,7 +249,7 @@ func (c *Client) once(ctx context.Context, op string, u *url.URL) (*answer, *Err
 	}
 	defer resp.Body.Close()
 	c.keepCookies(resp, false)
-	body, err := io.ReadAll(io.LimitReader(resp.Body, c.cfg.MaxBody+1))
+	body, err := c.readBody(io.LimitReader(resp.Body, c.cfg.MaxBody+1))
 	if err != nil {
 		return nil, classify(op, u.String(), err) // cut off mid-answer: worth another try
 	}
@@ -264,6 +266,36 @@ func (c *Client) once(ctx context.Context, op string, u *url.URL) (*answer, *Err
 		return a, nil
 	}
 	return a, c.statusError(op, u.String(), resp, body)
+}
+
+// readBody is io.ReadAll into room kept from earlier answers: the pages of
+// a pull are alike in size, and ReadAll's growing copies of each cost the
+// pull more than its transport.
+func (c *Client) readBody(r io.Reader) ([]byte, error) {
+	var b []byte
+	if p, ok := c.bodies.Get().(*[]byte); ok {
+		b = (*p)[:0]
+	} else {
+		b = make([]byte, 0, 64<<10)
+	}
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
+}
+
+// recycle gives a page's answer back once nothing refers to it.
+func (c *Client) recycle(body []byte) {
+	c.bodies.Put(&body)
 }
 
 func isHTML(h http.Header, body []byte) bool {

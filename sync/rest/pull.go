@@ -121,6 +121,7 @@ func (c *Client) pageURL(path string, limit, offset int, filter string) string {
 // server that clamps limit silently is still read whole) until X-Total-Count
 // is reached, else until a page shorter than the pages before it (or an
 // empty one). A collection shorter than its X-Total-Count is an *IncompleteError.
+// emit must not keep r: the next page is decoded into the same records.
 func (c *Client) Pull(ctx context.Context, col Collection, filter string, emit func(*Record) error, progress func(rows, total int)) (PullStats, error) {
 	st := PullStats{Collection: col.File, Total: -1}
 	limit := c.cfg.PageSize
@@ -130,6 +131,7 @@ func (c *Client) Pull(ctx context.Context, col Collection, filter string, emit f
 	prevFirst := ""
 	var ahead *prefetch
 	defer func() { ahead.drop() }()
+	var buf []Record // the last page's records, whose room the next page reuses
 	for {
 		if st.Pages >= c.cfg.MaxPages {
 			return st, &PageCapError{Collection: col.File, Pages: st.Pages, Rows: st.Rows}
@@ -153,10 +155,12 @@ func (c *Client) Pull(ctx context.Context, col Collection, filter string, emit f
 		if u := c.guessNext(p, col.Path, limit, filter, st.Rows, largest, fetched); u != "" && st.Pages+1 < c.cfg.MaxPages {
 			ahead = c.prefetch(ctx, col.File, u)
 		}
-		recs, err := decodePage(p.body, col)
+		recs, err := decodePageInto(p.body, col, buf)
 		if err != nil {
 			return st, &Error{Kind: KindBadResponse, Op: col.File, URL: next, Status: 200, Err: err}
 		}
+		c.recycle(p.body) // the records hold copies
+		p.body = nil
 		st.Pages++
 		n := len(recs)
 		if n > 0 && st.Pages > 1 && recs[0].ID() != "" && recs[0].ID() == prevFirst {
@@ -166,6 +170,7 @@ func (c *Client) Pull(ctx context.Context, col Collection, filter string, emit f
 		if n > 0 {
 			prevFirst = recs[0].ID()
 		}
+		buf = recs
 		for i := range recs {
 			if err := emit(&recs[i]); err != nil {
 				return st, err
@@ -333,9 +338,24 @@ func splitLinks(v string) []string {
 }
 
 // decodePage reads a collection envelope ({"users":[…]}), a bare array, or
-// an envelope under another key when it holds exactly one list.
+// an envelope under another key when it holds exactly one list. The pages
+// servers send are read by fastPage; what it is not sure of, by encoding/json.
 func decodePage(body []byte, col Collection) ([]Record, error) {
+	return decodePageInto(body, col, nil)
+}
+
+// decodePageInto is decodePage reusing buf's room for the records.
+func decodePageInto(body []byte, col Collection, buf []Record) ([]Record, error) {
 	body = bytes.TrimSpace(body)
+	if recs, ok := fastPage(string(body), col, buf); ok {
+		return recs, nil
+	}
+	return decodePageJSON(body, col)
+}
+
+// decodePageJSON is decodePage by encoding/json: the reference fastPage is
+// held to, and the reader (and words) of every page fastPage gives up on.
+func decodePageJSON(body []byte, col Collection) ([]Record, error) {
 	if len(body) == 0 {
 		return nil, errors.New("the answer is empty")
 	}
