@@ -44,6 +44,7 @@ type DB struct {
 	mu    gosync.Mutex
 	stmts map[string]*sql.Stmt
 	cols  map[string][]string
+	lk    *lookups // StateOf's connection (data/delta.go)
 }
 
 // FormatTime renders t in the storage format.
@@ -243,6 +244,7 @@ func (db *DB) Pragmas(ctx context.Context) (foreignKeys bool, journal string, bu
 // Close closes the database.
 func (db *DB) Close() error {
 	db.mu.Lock()
+	db.releaseLookups()
 	for _, s := range db.stmts {
 		s.Close()
 	}

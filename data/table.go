@@ -225,12 +225,19 @@ func (db *DB) SourcedIDs(ctx context.Context, t *Table, ids []int64) (map[int64]
 }
 
 // StateOf looks up one record of t; a delta needs only the records it names.
+// It keeps a connection for the next lookups until ReleaseLookups.
 func (db *DB) StateOf(ctx context.Context, t *Table, sourcedID string) (State, bool, error) {
-	stmt, err := db.prepared(`SELECT id, active | (` + t.protectedExpr() + ` << 1), row_hash FROM ` + t.Name + ` WHERE sourced_id = ?`)
+	db.mu.Lock()
+	st, ok, err := db.stateRaw(ctx, t, sourcedID)
+	db.mu.Unlock()
+	if err != errNoRaw {
+		return st, ok, err
+	}
+	stmt, err := db.prepared(stateSQL(t))
+	st = State{}
 	if err != nil {
 		return State{}, false, err
 	}
-	var st State
 	var flags, h int64
 	// A delta looks up tens of thousands of records one by one: a point lookup
 	// is not worth a cancellable query (the planner checks ctx between rows),

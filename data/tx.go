@@ -267,18 +267,21 @@ func (tx *Tx) SetUserBuildings(userID int64, buildingIDs []int64, isNew bool) er
 		}
 	}
 	for _, b := range buildingIDs {
-		if _, err := tx.exec(`INSERT OR IGNORE INTO user_buildings (user_id, building_id) VALUES (?, ?)`, userID, b); err != nil {
+		if _, err := tx.exec(insertLinkSQL, userID, b); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+const insertLinkSQL = `INSERT OR IGNORE INTO user_buildings (user_id, building_id) VALUES (?, ?)`
+
+const addAuditSQL = `INSERT INTO audit (run_id, entity, sourced_id, action, field, old, new, reason, admin_id, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
 // AddAudit writes one audit entry stamped with the transaction's time.
 func (tx *Tx) AddAudit(a rosterdesk.Audit) error {
-	_, err := tx.exec(`INSERT INTO audit (run_id, entity, sourced_id, action, field, old, new, reason, admin_id, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.RunID, a.Entity, a.SourcedID, a.Action, a.Field, a.Old, a.New, a.Reason, nullID(a.AdminID), tx.nowS)
+	_, err := tx.exec(addAuditSQL, a.RunID, a.Entity, a.SourcedID, a.Action, a.Field, a.Old, a.New, a.Reason, nullID(a.AdminID), tx.nowS)
 	return err
 }
 

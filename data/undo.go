@@ -57,24 +57,34 @@ func jsonObjectExpr(cols []string) string {
 // (only the first one: a run's later changes to the row do not replace it).
 // A row that does not exist yet is kept as NULL: undoing removes it.
 func (tx *Tx) Snapshot(runID int64, table string, key any) error {
-	keyCol, ok := snapshotTables[table]
-	if !ok {
-		return fmt.Errorf("no snapshots for %s", table)
-	}
-	cols, err := tx.db.columns(context.Background(), table)
+	q, err := tx.snapshotSQL(table)
 	if err != nil {
 		return err
 	}
-	_, err = tx.exec(`INSERT OR IGNORE INTO snapshots (run_id, tbl, key, row)
-		VALUES (?, ?, ?, (SELECT `+jsonObjectExpr(cols)+` FROM `+table+` WHERE `+keyCol+` = ?))`, runID, table, fmt.Sprint(key), key)
+	_, err = tx.exec(q, runID, table, fmt.Sprint(key), key)
 	return err
 }
 
+// snapshotSQL keeps the pre-image of a row of table: parameters run, table, key as text, key.
+func (tx *Tx) snapshotSQL(table string) (string, error) {
+	keyCol, ok := snapshotTables[table]
+	if !ok {
+		return "", fmt.Errorf("no snapshots for %s", table)
+	}
+	cols, err := tx.db.columns(context.Background(), table)
+	if err != nil {
+		return "", err
+	}
+	return `INSERT OR IGNORE INTO snapshots (run_id, tbl, key, row)
+		VALUES (?, ?, ?, (SELECT ` + jsonObjectExpr(cols) + ` FROM ` + table + ` WHERE ` + keyCol + ` = ?))`, nil
+}
+
+const snapshotLinksSQL = `INSERT OR IGNORE INTO snapshots (run_id, tbl, key, row)
+		VALUES (?, 'user_buildings', ?, (SELECT json_group_array(building_id) FROM user_buildings WHERE user_id = ?))`
+
 // SnapshotLinks keeps the buildings a user belongs to before run runID changes them.
 func (tx *Tx) SnapshotLinks(runID, userID int64) error {
-	_, err := tx.exec(`INSERT OR IGNORE INTO snapshots (run_id, tbl, key, row)
-		VALUES (?, 'user_buildings', ?, (SELECT json_group_array(building_id) FROM user_buildings WHERE user_id = ?))`,
-		runID, fmt.Sprint(userID), userID)
+	_, err := tx.exec(snapshotLinksSQL, runID, fmt.Sprint(userID), userID)
 	return err
 }
 

@@ -291,9 +291,14 @@ type writer struct {
 	// nextUser is the id the next batched user gets (what SQLite would give
 	// it), so its buildings are linked without reading it back; 0 until read.
 	nextUser int64
-	wg       gosync.WaitGroup
-	mu       gosync.Mutex
-	err      error
+	// changes are the writes to stored records (pre-images, updates,
+	// deactivations, their audit), run in order a few thousand at a time. They
+	// touch no record an add in batch writes, so the two queues need no order
+	// between them.
+	changes *data.Writes
+	wg      gosync.WaitGroup
+	mu      gosync.Mutex
+	err     error
 }
 
 // writeBatch is how many adds the writer hands to one InsertMany: one cgo
@@ -304,6 +309,10 @@ const writeBatch = 2048
 // time: one channel send per change woke the other goroutine a million times.
 const handBatch = 512
 
+// changeBatch is how many statements of changes to stored records the writer
+// queues before running them.
+const changeBatch = 4096
+
 type queued struct {
 	ep *EntityPlan
 	c  Change
@@ -312,6 +321,7 @@ type queued struct {
 func (w *writer) start() {
 	w.queue = make(chan []queued, 16)
 	w.free = make(chan []queued, 18)
+	w.changes = w.tx.NewWrites()
 	w.wg.Add(1)
 	go func() {
 		defer w.wg.Done()
@@ -333,7 +343,18 @@ func (w *writer) start() {
 		if err := w.flush(); err != nil {
 			w.fail(err)
 		}
+		if err := w.flushChanges(); err != nil {
+			w.fail(err)
+		}
 	}()
+}
+
+// flushChanges runs the queued changes to stored records.
+func (w *writer) flushChanges() error {
+	if w.changes == nil {
+		return nil
+	}
+	return w.changes.Flush()
 }
 
 func (w *writer) fail(err error) {
@@ -515,71 +536,72 @@ func (w *writer) write(ep *EntityPlan, c *Change) error {
 		}
 		return nil
 	}
-	if err := w.flush(); err != nil {
-		return err
-	}
 	id := c.ID
-	var err error
-	switch c.Action {
-	case ActAdd:
+	if c.Action == ActAdd {
+		// An inactive add: SQLite names its id, after the batched adds.
+		if err := w.flush(); err != nil {
+			return err
+		}
+		if err := w.flushChanges(); err != nil {
+			return err
+		}
 		// An add is recorded on the record itself (created_run), not in the audit.
+		var err error
 		if id, err = w.tx.Insert(t, c.SourcedID, c.Vals, c.Active, w.runID); err != nil {
 			return err
 		}
 		if t == data.Users && w.nextUser != 0 {
 			w.nextUser = id + 1
 		}
-	default:
-		if err := w.tx.Snapshot(w.runID, t.Name, id); err != nil {
+	} else {
+		// A change to a stored record: its pre-image, the change and its audit
+		// are queued; they touch nothing the batched adds write.
+		ch := w.changes
+		if err := ch.Snapshot(w.runID, t.Name, id); err != nil {
 			return err
 		}
 		if c.Vals != "" {
-			if err := w.tx.Update(t, id, c.Vals); err != nil {
+			if err := ch.Update(t, id, c.Vals, c.Old()); err != nil {
 				return err
 			}
-			if err := w.fieldAudits(t, c, ep.Reason(c)); err != nil {
-				return err
-			}
+			w.fieldAudits(t, c, ep.Reason(c))
 		}
 		if c.Action == ActDeactivate || c.Action == ActReactivate {
 			active := c.Action == ActReactivate
-			if err := w.tx.SetActive(t, id, active); err != nil {
-				return err
-			}
+			ch.SetActive(t, id, active)
 			old, nw := "true", "false"
 			if active {
 				old, nw = nw, old
 			}
-			if err := w.audit(t.Entity, c.SourcedID, c.Action, "active", &old, &nw, ep.Reason(c)); err != nil {
-				return err
-			}
+			w.queueAudit(t.Entity, c.SourcedID, c.Action, "active", &old, &nw, ep.Reason(c))
 		}
 	}
 	if t == data.Users && c.Vals != "" {
 		if c.Action != ActAdd {
-			if err := w.tx.SnapshotLinks(w.runID, id); err != nil {
-				return err
-			}
+			w.changes.SnapshotLinks(w.runID, id)
 		}
 		orgs := strings.Split(c.Vals, Sep)[t.Col("org_ids")]
-		if err := w.tx.SetUserBuildings(id, w.buildingIDs(orgs), c.Action == ActAdd); err != nil {
-			return fmt.Errorf("user %s buildings: %w", c.SourcedID, err)
-		}
+		w.changes.SetUserBuildings(id, w.buildingIDs(orgs), c.Action == ActAdd, "user "+c.SourcedID+" buildings")
+	}
+	if w.changes.Len() >= changeBatch || c.Action == ActAdd {
+		return w.flushChanges()
 	}
 	return nil
 }
 
-func (w *writer) fieldAudits(t *data.Table, c *Change, reason string) error {
+// queueAudit queues an audit entry with the changes.
+func (w *writer) queueAudit(ent rosterdesk.Entity, id string, action Action, field string, old, nw *string, reason string) {
+	w.changes.AddAudit(rosterdesk.Audit{RunID: w.runID, Entity: ent, SourcedID: id, Action: action.String(), Field: field, Old: old, New: nw, Reason: reason, AdminID: w.admin})
+}
+
+func (w *writer) fieldAudits(t *data.Table, c *Change, reason string) {
 	nv := strings.Split(c.Vals, Sep)
 	ov := strings.Split(c.Old(), Sep)
 	for i, col := range t.Cols {
 		if i < len(ov) && i < len(nv) && ov[i] != nv[i] {
-			if err := w.audit(t.Entity, c.SourcedID, c.Action, col, &ov[i], &nv[i], reason); err != nil {
-				return err
-			}
+			w.queueAudit(t.Entity, c.SourcedID, c.Action, col, &ov[i], &nv[i], reason)
 		}
 	}
-	return nil
 }
 
 func (w *writer) buildingIDs(orgs string) []int64 {

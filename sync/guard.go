@@ -262,24 +262,26 @@ func (e *Engine) checkSchools(ctx context.Context, plan *Plan) ([]rosterdesk.Tri
 		if float64(len(ids)) <= floor || len(ids) == 0 {
 			continue // no school can lose more than the floor
 		}
-		schools, err := e.db.ActiveSchools(ctx, x.t.Name, x.col)
+		// Counted in SQLite and read for the records the run takes away only:
+		// a delta's guard costs what the delta names, not a map of the roster.
+		schools, err := e.db.SchoolsOf(ctx, x.t.Name, x.col, ids)
 		if err != nil {
 			return nil, err
 		}
-		active, lost := map[string]int{}, map[string]int{}
-		for _, v := range schools {
-			for _, s := range strings.Split(v, ",") {
-				if s != "" {
-					active[s]++
-				}
-			}
-		}
+		lost := map[string]int{}
 		for _, id := range ids {
 			for _, s := range strings.Split(schools[id], ",") {
 				if s != "" {
 					lost[s]++
 				}
 			}
+		}
+		if len(lost) == 0 {
+			continue
+		}
+		active, err := e.db.SchoolCounts(ctx, x.t.Name, x.col)
+		if err != nil {
+			return nil, err
 		}
 		for _, s := range sortedKeys(lost) {
 			n, of := lost[s], active[s]

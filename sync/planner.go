@@ -204,6 +204,7 @@ func (e *Engine) plan(ctx context.Context, sourcePath string, opt Options, admin
 		return plan, err
 	}
 	defer src.Close()
+	defer e.db.ReleaseLookups() // the connection a delta's lookups kept
 	src.Collections = opt.Collections
 	plan.Source = src
 	for _, n := range opt.notes {
