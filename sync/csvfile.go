@@ -45,7 +45,7 @@ type table struct {
 	prefetch func(keys []data.Key, hashes []uint64)
 	keys     []data.Key // the current record's Keys of keyCols
 
-	colCache [32]colHit // see colOf
+	colCache [64]colHit // see colOf
 
 	lineOffset int // -1 for a REST collection: its first record is number 1
 
@@ -649,7 +649,8 @@ func trimSpace(v string) string {
 // row, nearly always with the same few constant names, whose bytes compare
 // equal at once when they are the same string.
 func (t *table) colOf(c string) (int, bool) {
-	e := &t.colCache[(uintptr(unsafe.Pointer(unsafe.StringData(c)))>>3^uintptr(len(c)))%uintptr(len(t.colCache))]
+	h := uint64(uintptr(unsafe.Pointer(unsafe.StringData(c)))) ^ uint64(len(c))
+	e := &t.colCache[(h*0x9e3779b97f4a7c15)>>58] // the top 6 bits: one of 64
 	if e.set && e.name == c {
 		return e.i, e.ok
 	}
