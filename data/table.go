@@ -157,14 +157,37 @@ func (db *DB) LoadStateMap(ctx context.Context, t *Table) (*StateMap, error) {
 	}
 	out := NewStateMap(n)
 	q := `SELECT sourced_id, id, active, row_hash, ` + t.protectedExpr() + ` FROM ` + t.Name
-	err := db.scanRows(ctx, q, 4, func(id []byte, v []int64) error {
-		slot := out.Ref(keyOfBytes(id))
-		if slot.State().ID != 0 {
-			return fmt.Errorf("%s: two sourcedIds share a key (%s); cannot plan against this roster", t.Name, id)
+	// Rows are put in batches: the slots of a batch are loaded first, all at
+	// once (Touch), so their cache misses overlap instead of coming one by one.
+	var pend loadBatch
+	put := func() error {
+		for i := range pend.n {
+			out.Touch(pend.keys[i])
 		}
-		slot.Set(State{ID: v[0], Active: v[1] != 0, Hash: uint64(v[2]), Protected: v[3] != 0})
+		for i := range pend.n {
+			slot := out.Ref(pend.keys[i])
+			if slot.State().ID != 0 {
+				return fmt.Errorf("%s: two sourcedIds share a key (%s); cannot plan against this roster", t.Name, pend.id(i))
+			}
+			slot.Set(pend.st[i])
+		}
+		pend.n, pend.ids, pend.ends = 0, pend.ids[:0], pend.ends[:0]
+		return nil
+	}
+	err := db.scanRows(ctx, q, 4, func(id []byte, v []int64) error {
+		i := pend.n
+		pend.keys[i] = keyOfBytes(id)
+		pend.st[i] = State{ID: v[0], Active: v[1] != 0, Hash: uint64(v[2]), Protected: v[3] != 0}
+		pend.ids = append(pend.ids, id...)
+		pend.ends = append(pend.ends, len(pend.ids))
+		if pend.n++; pend.n == len(pend.keys) {
+			return put()
+		}
 		return nil
 	})
+	if err == nil {
+		err = put()
+	}
 	if err != errNoRaw {
 		if err != nil {
 			return nil, err
@@ -191,6 +214,23 @@ func (db *DB) LoadStateMap(ctx context.Context, t *Table) (*StateMap, error) {
 		slot.Set(st)
 	}
 	return out, rows.Err()
+}
+
+// loadBatch is rows LoadStateMap has read and not yet put in its map.
+type loadBatch struct {
+	n    int
+	keys [128]Key
+	st   [128]State
+	ids  []byte // their sourcedIds back to back, for a message
+	ends []int
+}
+
+func (b *loadBatch) id(i int) string {
+	start := 0
+	if i > 0 {
+		start = b.ends[i-1]
+	}
+	return string(b.ids[start:b.ends[i]])
 }
 
 // SourcedIDs returns the sourcedIds of records ids of t, by id.
