@@ -256,6 +256,9 @@ func (tx *Tx) insertBulk(t *Table, recs []NewRecord, runID int64, withID bool) e
 	if tx.conn == nil || len(recs) == 0 {
 		return errNoRaw
 	}
+	if tx.stopWriteback == nil && tx.db.Path != "" {
+		tx.stopWriteback = startWriteback(tx.db.Path)
+	}
 	size := 0
 	for i := range recs {
 		size += len(recs[i].SourcedID) + 1 + len(recs[i].Vals)

@@ -20,6 +20,8 @@ type Tx struct {
 	nowS  string
 	stmts map[string]*sql.Stmt
 	sqls  map[insertKey]string
+	// stopWriteback ends the background writeback a bulk insert started (see startWriteback).
+	stopWriteback func()
 }
 
 type insertKey struct {
@@ -50,19 +52,37 @@ func (tx *Tx) Now() time.Time { return tx.now }
 
 // Commit commits the transaction.
 func (tx *Tx) Commit() error {
-	err := tx.tx.Commit()
-	tx.conn.Close() // the transaction is over either way: its connection goes back to the pool
+	err := tx.tx.Commit() // and the checkpoint that follows it, on this connection
+	tx.end()
 	return err
+}
+
+// end returns the connection to the pool (the transaction is over either
+// way), as it was before Begin.
+func (tx *Tx) end() {
+	tx.endWriteback()
+	if tx.conn == nil {
+		return
+	}
+	tx.conn.Close()
+	tx.conn = nil
 }
 
 // Rollback abandons the transaction; it is safe after Commit.
 func (tx *Tx) Rollback() error {
 	err := tx.tx.Rollback()
-	tx.conn.Close()
+	tx.end()
 	if err == sql.ErrTxDone {
 		return nil
 	}
 	return err
+}
+
+func (tx *Tx) endWriteback() {
+	if tx.stopWriteback != nil {
+		tx.stopWriteback()
+		tx.stopWriteback = nil
+	}
 }
 
 func (tx *Tx) stmt(q string) (*sql.Stmt, error) {
