@@ -34,8 +34,16 @@ func (tx *Tx) InsertRun(r *rosterdesk.Run) (int64, error) {
 // FinishRun rewrites a run's outcome once apply has finished.
 func (tx *Tx) FinishRun(r *rosterdesk.Run) error {
 	counts, _ := json.Marshal(r.Counts)
-	_, err := tx.exec(`UPDATE runs SET status = ?, finished_at = ?, errors = ?, warnings = ?, counts = ?, message = ?, inputs = ?, tripped = ?, options = ? WHERE id = ?`,
-		r.Status, rosterdesk.Stamp(r.FinishedAt), r.Errors, r.Warnings, string(counts), tx.db.scrub(r.Message), inputsJSON(r.Inputs), tripsJSON(r.Tripped), optionsJSON(r.Options), r.ID)
+	_, err := tx.exec(`UPDATE runs SET finished_at = ?, errors = ?, warnings = ?, counts = ?, message = ?, inputs = ?, tripped = ?, options = ? WHERE id = ?`,
+		rosterdesk.Stamp(r.FinishedAt), r.Errors, r.Warnings, string(counts), tx.db.scrub(r.Message), inputsJSON(r.Inputs), tripsJSON(r.Tripped), optionsJSON(r.Options), r.ID)
+	if err != nil {
+		return err
+	}
+	// The status only when it changed: setting it rewrites the run's entry in
+	// runs_scope_status, a page a long first sync has long since spilled to the
+	// WAL, and a page written twice in a transaction makes COMMIT reread and
+	// checksum the whole WAL again.
+	_, err = tx.exec(`UPDATE runs SET status = ? WHERE id = ? AND status IS NOT ?`, r.Status, r.ID, r.Status)
 	return err
 }
 

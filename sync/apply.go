@@ -366,19 +366,33 @@ func (w *writer) fail(err error) {
 	w.mu.Unlock()
 }
 
-// flush inserts the adds waiting in the batch.
+// flush inserts the adds waiting in the batch and their buildings' links.
 func (w *writer) flush() error {
-	if len(w.batch) == 0 {
-		return nil
+	return w.flushAdds(false)
+}
+
+// maxLinks bounds the links a writer keeps back (16 bytes each).
+const maxLinks = 1 << 21
+
+// flushAdds inserts the adds waiting in the batch. The links of new users to
+// their buildings are kept back while more users may follow (more) and
+// inserted in one go when the users end. Inserted batch by batch, they
+// touched the pages of the user_buildings_building index all over again,
+// some after SQLite had spilled them to the WAL, and a page written twice in
+// one transaction makes COMMIT reread and checksum the whole WAL (0.3 s of a
+// first sync's commit).
+func (w *writer) flushAdds(more bool) error {
+	var err error
+	if len(w.batch) > 0 {
+		err = w.tx.InsertMany(w.batchT, w.batch, w.runID)
+		w.batch = w.batch[:0]
 	}
-	err := w.tx.InsertMany(w.batchT, w.batch, w.runID)
-	w.batch = w.batch[:0]
-	if err == nil && len(w.links) > 0 {
+	if err == nil && len(w.links) > 0 && (!more || len(w.links) >= maxLinks) {
 		if err = w.tx.AddUserBuildings(w.links); err != nil {
 			err = fmt.Errorf("user buildings: %w", err)
 		}
+		w.links = w.links[:0]
 	}
-	w.links = w.links[:0]
 	return err
 }
 
@@ -511,7 +525,7 @@ func (w *writer) write(ep *EntityPlan, c *Change) error {
 	if c.Action == ActAdd && c.Active {
 		// Insert it with the next ones; a user's id is named here, for its buildings.
 		if w.batchT != t {
-			if err := w.flush(); err != nil {
+			if err := w.flushAdds(t == data.Users); err != nil {
 				return err
 			}
 			w.batchT = t
@@ -532,14 +546,15 @@ func (w *writer) write(ep *EntityPlan, c *Change) error {
 		}
 		w.batch = append(w.batch, rec)
 		if len(w.batch) == writeBatch {
-			return w.flush()
+			return w.flushAdds(true)
 		}
 		return nil
 	}
 	id := c.ID
 	if c.Action == ActAdd {
-		// An inactive add: SQLite names its id, after the batched adds.
-		if err := w.flush(); err != nil {
+		// An inactive add: SQLite names its id, after the batched adds (the
+		// links kept back are new users', which no other change touches).
+		if err := w.flushAdds(true); err != nil {
 			return err
 		}
 		if err := w.flushChanges(); err != nil {
