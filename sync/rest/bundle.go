@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // BundleSpec says what to pull and how to write it.
@@ -207,14 +209,15 @@ func writeManifest(spec BundleSpec, modes map[string]string) error {
 	return err
 }
 
-// csvOut streams one CSV file.
+// csvOut streams one CSV file, written as encoding/csv's Writer writes it
+// (commas, LF line ends, the same fields quoted) without its per-field calls.
 type csvOut struct {
 	path string
 	cols []string
 	rec  []string
 	f    *os.File
 	bw   *bufio.Writer
-	cw   *csv.Writer
+	line []byte
 	rows int
 }
 
@@ -228,8 +231,8 @@ func newCSVOut(dir, file string, header []string) (*csvOut, error) {
 		return nil, err
 	}
 	bw := bufio.NewWriterSize(f, 256<<10)
-	o := &csvOut{path: p, cols: header, rec: make([]string, len(header)), f: f, bw: bw, cw: csv.NewWriter(bw)}
-	if err := o.cw.Write(header); err != nil {
+	o := &csvOut{path: p, cols: header, rec: make([]string, len(header)), f: f, bw: bw}
+	if err := o.writeLine(header, false); err != nil {
 		f.Close()
 		return nil, err
 	}
@@ -245,22 +248,80 @@ func (o *csvOut) index(col string) int {
 	return -1
 }
 
+// write writes a row; a field with a line break becomes one line (OneRoster
+// CSV allows no line break inside a field), in rec too.
 func (o *csvOut) write(rec []string) error {
 	o.rows++
+	return o.writeLine(rec, true)
+}
+
+func (o *csvOut) writeLine(rec []string, oneLine bool) error {
+	line := o.line[:0]
 	for i, v := range rec {
-		if strings.ContainsAny(v, "\r\n") {
-			rec[i] = strings.Join(strings.Fields(v), " ") // OneRoster CSV allows no line break inside a field
+		if i > 0 {
+			line = append(line, ',')
+		}
+		k := scanCSV(v)
+		if k == lineBreak && oneLine {
+			v = strings.Join(strings.Fields(v), " ")
+			rec[i], k = v, scanCSV(v)
+		}
+		line = appendCSVField(line, v, k)
+	}
+	line = append(line, '\n')
+	o.line = line
+	_, err := o.bw.Write(line)
+	return err
+}
+
+const (
+	plainCSV  = iota
+	quoteCSV  // a comma or quote
+	lineBreak // \r or \n (quoted too)
+)
+
+// scanCSV tells what field v holds that CSV must mind.
+func scanCSV(v string) int {
+	found := plainCSV
+	for i := 0; i < len(v); i++ {
+		switch v[i] {
+		case ',', '"':
+			found = quoteCSV
+		case '\r', '\n':
+			return lineBreak
 		}
 	}
-	return o.cw.Write(rec)
+	return found
+}
+
+// appendCSVField is one field as encoding/csv writes it: quoted (quotes
+// doubled) when it holds a comma, quote or line break, begins with a space
+// (Unicode's), or is \. ; else as it is. k is scanCSV(v).
+func appendCSVField(b []byte, v string, k int) []byte {
+	quote := v == `\.` || k != plainCSV
+	if !quote && v != "" {
+		r, _ := utf8.DecodeRuneInString(v)
+		quote = unicode.IsSpace(r)
+	}
+	if !quote {
+		return append(b, v...)
+	}
+	b = append(b, '"')
+	for {
+		i := strings.IndexByte(v, '"')
+		if i < 0 {
+			break
+		}
+		b = append(b, v[:i+1]...)
+		b = append(b, '"')
+		v = v[i+1:]
+	}
+	b = append(b, v...)
+	return append(b, '"')
 }
 
 func (o *csvOut) close() error {
-	o.cw.Flush()
-	err := o.cw.Error()
-	if err == nil {
-		err = o.bw.Flush()
-	}
+	err := o.bw.Flush()
 	if cerr := o.f.Close(); err == nil {
 		err = cerr
 	}

@@ -3,7 +3,11 @@ package rest
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
+	"os"
+	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -157,5 +161,82 @@ func TestFastDecoderOnServedPages(t *testing.T) {
 				t.Errorf("%s %s: the fast decoder gave the page to encoding/json", cfg.Name, file)
 			}
 		}
+	}
+}
+
+// benchPage is a page of n records shaped as the in-repo server sends them.
+func benchPage(file string, n int) []byte {
+	var b strings.Builder
+	b.WriteString(`{"` + file + `":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		id := strconv.Itoa(100000 + i)
+		switch file {
+		case "users":
+			b.WriteString(`{"agents":[],"dateLastModified":"2026-11-23T06:00:00.000Z","email":"ana.lopez` + id + `@brookhaven.k12.example.org","enabledUser":"true","familyName":"López","givenName":"Ana","grades":["05"],"identifier":"S` + id + `","middleName":"","orgs":[{"href":"/ims/oneroster/v1p1/orgs/sch-0001","sourcedId":"sch-0001","type":"org"}],"password":"","phone":"","role":"student","sms":"","sourcedId":"stu-` + id + `","status":"active","userIds":[{"identifier":"` + id + `","type":"SIS"}],"username":"ana.lopez` + id + `"}`)
+		default:
+			b.WriteString(`{"beginDate":"","class":{"href":"/ims/oneroster/v1p1/classes/cls-000001","sourcedId":"cls-000001","type":"class"},"dateLastModified":"2026-11-23T06:00:00.000Z","endDate":"","primary":"false","role":"student","school":{"href":"/ims/oneroster/v1p1/orgs/sch-0001","sourcedId":"sch-0001","type":"org"},"sourcedId":"enr-` + id + `","status":"active","user":{"href":"/ims/oneroster/v1p1/users/stu-` + id + `","sourcedId":"stu-` + id + `","type":"user"}}`)
+		}
+	}
+	b.WriteString("]}\n")
+	return []byte(b.String())
+}
+
+func BenchmarkDecodePage(b *testing.B) {
+	for _, file := range []string{"users", "enrollments"} {
+		page := benchPage(file, 1000)
+		b.Run(file, func(b *testing.B) {
+			b.SetBytes(int64(len(page)))
+			var buf []Record
+			for b.Loop() {
+				recs, err := decodePageInto(page, Collections[file], buf)
+				if err != nil || len(recs) != 1000 {
+					b.Fatal(err, len(recs))
+				}
+				buf = recs
+			}
+		})
+	}
+}
+
+// The bundle's CSV lines are what encoding/csv writes.
+func TestCSVLinesAsEncodingCSV(t *testing.T) {
+	fields := []string{"", "plain", "a,b", `say "hi"`, `"`, `""`, " lead", "\tlead", "\u00a0nbsp", "\u2003em", "trail ", `\.`, `\..`, "x\\.",
+		"Zoë 李", "a\rb", "a\nb", "\r\n", ",", "\u0085nel", "\xff bad", "é,", `a""b`}
+	dir := t.TempDir()
+	o, err := newCSVOut(dir, "t", []string{"h1", "h 2", " h3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	cw := csv.NewWriter(&want)
+	cw.Write([]string{"h1", "h 2", " h3"})
+	for i := range fields {
+		for j := range fields {
+			rec := []string{fields[i], fields[j], fields[(i+j)%len(fields)]}
+			if err := o.writeLine(rec, false); err != nil {
+				t.Fatal(err)
+			}
+			cw.Write(rec)
+		}
+	}
+	// A row's line breaks become spaces, in the row handed in too.
+	row := []string{"two\r\nlines", "a\nb, \"c\"", "x"}
+	if err := o.write(row); err != nil {
+		t.Fatal(err)
+	}
+	if row[0] != "two lines" || row[1] != `a b, "c"` {
+		t.Errorf("row after write: %q", row)
+	}
+	cw.Write(row)
+	cw.Flush()
+	if err := o.close(); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(filepath.Join(dir, "t.csv"))
+	if !bytes.Equal(got, want.Bytes()) {
+		t.Errorf("CSV lines differ from encoding/csv:\n%q\n%q", got, want.Bytes())
 	}
 }
