@@ -275,24 +275,31 @@ func (o *csvOut) writeLine(rec []string, oneLine bool) error {
 }
 
 const (
-	plainCSV  = iota
-	quoteCSV  // a comma or quote
-	lineBreak // \r or \n (quoted too)
+	plainCSV  = 0
+	quoteCSV  = 1 // a comma or quote
+	lineBreak = 2 // \r or \n (quoted too)
 )
 
 // scanCSV tells what field v holds that CSV must mind.
 func scanCSV(v string) int {
-	found := plainCSV
+	k := uint8(0)
 	for i := 0; i < len(v); i++ {
-		switch v[i] {
-		case ',', '"':
-			found = quoteCSV
-		case '\r', '\n':
-			return lineBreak
-		}
+		k |= csvClass[v[i]]
 	}
-	return found
+	switch {
+	case k&lineBreak != 0:
+		return lineBreak
+	case k != 0:
+		return quoteCSV
+	}
+	return plainCSV
 }
+
+var csvClass = func() (t [256]uint8) {
+	t[','], t['"'] = quoteCSV, quoteCSV
+	t['\r'], t['\n'] = lineBreak, lineBreak
+	return t
+}()
 
 // appendCSVField is one field as encoding/csv writes it: quoted (quotes
 // doubled) when it holds a comma, quote or line break, begins with a space

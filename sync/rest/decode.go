@@ -110,23 +110,30 @@ func (d *pageReader) key() (string, bool) {
 		return "", false
 	}
 	start := d.i + 1
-	for i := start; i < len(d.s); i++ {
-		c := d.s[i]
-		if c == '"' {
-			d.i = i + 1
-			d.ws()
-			if d.next() != ':' {
-				return "", false
-			}
-			d.ws()
-			return d.s[start:i], true
-		}
-		if c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
-			return "", false
-		}
+	i := start
+	for i < len(d.s) && plainByte[d.s[i]] {
+		i++
 	}
-	return "", false
+	if i >= len(d.s) || d.s[i] != '"' {
+		return "", false
+	}
+	d.i = i + 1
+	d.ws()
+	if d.next() != ':' {
+		return "", false
+	}
+	d.ws()
+	return d.s[start:i], true
 }
+
+// plainByte: printable ASCII but the quote and the backslash, the bytes a
+// string is taken as it is from.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // open enters an object or array at d.i: empty tells it closes at once.
 func (d *pageReader) open(close byte) (empty, ok bool) {
@@ -259,20 +266,44 @@ var recordFields = [...]struct {
 	{"beginDate", func(d *pageReader, r *Record) bool { return d.text(&r.BeginDate) }},
 }
 
-var recordIndex, recordFolded = func() (map[string]int, map[string]int) {
-	exact, folded := map[string]int{}, map[string]int{}
+// fieldTable finds a name exactly: open addressing on a cheap hash, each
+// hit checked against the name (cheaper than a map for 48 short names).
+var fieldTable = func() (t [256]int8) {
+	for i := range t {
+		t[i] = -1
+	}
 	for i, f := range recordFields {
-		exact[f.name] = i
+		h := nameHash(f.name)
+		for t[h] >= 0 {
+			h++
+		}
+		t[h] = int8(i)
+	}
+	return t
+}()
+
+var recordFolded = func() map[string]int {
+	folded := map[string]int{}
+	for i, f := range recordFields {
 		folded[strings.ToLower(f.name)] = i
 	}
-	return exact, folded
+	return folded
 }()
+
+func nameHash(s string) uint8 {
+	return uint8(len(s)*7 + int(s[0])*3 + int(s[len(s)-1])*5 + int(s[len(s)/2]))
+}
 
 // recordField is the index of the field key names (matched regardless of
 // ASCII case, as encoding/json matches), -1 for none.
 func recordField(key string) int {
-	if i, ok := recordIndex[key]; ok {
-		return i
+	if key == "" {
+		return -1
+	}
+	for h := nameHash(key); fieldTable[h] >= 0; h++ {
+		if i := int(fieldTable[h]); recordFields[i].name == key {
+			return i
+		}
 	}
 	var buf [24]byte
 	if len(key) > len(buf) {
@@ -648,19 +679,16 @@ func (d *pageReader) str() (string, bool) {
 func (d *pageReader) strEnd() (raw string, plain, ok bool) {
 	s := d.s
 	start := d.i + 1
-	if end := strings.IndexByte(s[start:], '"'); end >= 0 {
-		seg := s[start : start+end]
-		i := 0
-		for i < len(seg) && seg[i] != '\\' && seg[i]-0x20 < 0x60 { // printable ASCII
-			i++
-		}
-		if i == len(seg) {
-			d.i = start + end + 1
-			return seg, true, true
-		}
+	i := start
+	for i < len(s) && plainByte[s[i]] {
+		i++
+	}
+	if i < len(s) && s[i] == '"' {
+		d.i = i + 1
+		return s[start:i], true, true
 	}
 	ascii, escaped := true, false
-	for i := start; i < len(s); {
+	for i = start; i < len(s); {
 		switch c := s[i]; {
 		case c == '"':
 			d.i = i + 1

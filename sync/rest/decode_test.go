@@ -240,3 +240,25 @@ func TestCSVLinesAsEncodingCSV(t *testing.T) {
 		t.Errorf("CSV lines differ from encoding/csv:\n%q\n%q", got, want.Bytes())
 	}
 }
+
+func TestRecordFieldNames(t *testing.T) {
+	rt := reflect.TypeOf(Record{})
+	if rt.NumField() != len(recordFields) {
+		t.Fatalf("Record has %d fields, the fast decoder reads %d", rt.NumField(), len(recordFields))
+	}
+	for i := range rt.NumField() {
+		name := rt.Field(i).Tag.Get("json")
+		f := recordField(name)
+		if f < 0 || recordFields[f].name != name {
+			t.Errorf("%s: field %d", name, f)
+		}
+		if g := recordField(strings.ToUpper(name)); g != f {
+			t.Errorf("%s: upper case finds %d", name, g)
+		}
+	}
+	for _, k := range []string{"", "x", "href", "children", "metadata", "sourcedIds", "sourcedI", "sourcedId ", "userMasterIdentifierXYZ", strings.Repeat("a", 40)} {
+		if f := recordField(k); f >= 0 {
+			t.Errorf("%q finds %s", k, recordFields[f].name)
+		}
+	}
+}
