@@ -237,6 +237,7 @@ func (db *DB) releaseLookups() {
 // connection. Nothing is written until Flush.
 type Writes struct {
 	tx    *Tx
+	snaps map[string]string // snapshot statements by table
 	sqls  []string
 	index map[string]int32
 	ops   []C.rdx_op
@@ -248,7 +249,7 @@ type Writes struct {
 
 // NewWrites starts an empty queue of writes on tx.
 func (tx *Tx) NewWrites() *Writes {
-	return &Writes{tx: tx, index: map[string]int32{}}
+	return &Writes{tx: tx, index: map[string]int32{}, snaps: map[string]string{}}
 }
 
 // Len is the number of statements queued.
@@ -297,9 +298,13 @@ func (w *Writes) text(s string) {
 
 // Snapshot queues Tx.Snapshot of record id of table.
 func (w *Writes) Snapshot(runID int64, table string, id int64) error {
-	q, err := w.tx.snapshotSQL(table)
-	if err != nil {
-		return err
+	q, ok := w.snaps[table]
+	if !ok {
+		var err error
+		if q, err = w.tx.snapshotSQL(table); err != nil {
+			return err
+		}
+		w.snaps[table] = q
 	}
 	w.op(q, runID, table, strconv.FormatInt(id, 10), id)
 	return nil
