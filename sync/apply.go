@@ -115,8 +115,22 @@ func (e *Engine) applyRun(ctx context.Context, source string, opt Options, previ
 	w := &writer{tx: tx, runID: run.ID, admin: admin.ID, ctx: ctx}
 	w.start()
 	plan, err := e.plan(ctx, source, opt, admin, w)
+	// The guard reads the roster as it was before this run (its own
+	// connection, not the transaction), so it runs while the writer finishes.
+	var guarded chan guardResult
+	if err == nil && opt.approving == nil {
+		guarded = make(chan guardResult, 1)
+		go func() {
+			trips, err := e.guard(ctx, plan)
+			guarded <- guardResult{trips, err}
+		}()
+	}
 	if werr := w.finish(); err == nil {
 		err = werr
+	}
+	var guard guardResult
+	if guarded != nil {
+		guard = <-guarded
 	}
 	if err == nil && opt.Provider == "" && plan.Source.SystemName != "absent" {
 		opt.Provider = plan.Source.SystemName // remembered so the next run can tell a new provider
@@ -138,7 +152,7 @@ func (e *Engine) applyRun(ctx context.Context, source string, opt Options, previ
 		return nil, err
 	}
 	if opt.approving == nil {
-		trips, err := e.guard(ctx, plan)
+		trips, err := guard.trips, guard.err
 		if err != nil {
 			return nil, err
 		}
@@ -177,6 +191,11 @@ func (e *Engine) applyRun(ctx context.Context, source string, opt Options, previ
 	e.Log.Info().Int64("run_id", run.ID).Str("scope", string(run.Scope)).Str("trigger", string(run.Trigger)).Int("errors", run.Errors).
 		Int("warnings", run.Warnings).Dur("commit", time.Since(committing)).Msg("run applied")
 	return e.result(run, plan), nil
+}
+
+type guardResult struct {
+	trips []rosterdesk.Trip
+	err   error
 }
 
 // recordCancelled records a run the admin cancelled; nothing of it was applied.
