@@ -315,6 +315,7 @@ type writer struct {
 	// touch no record an add in batch writes, so the two queues need no order
 	// between them.
 	changes *data.Writes
+	lastT   *data.Table // the table of the last change written
 	wg      gosync.WaitGroup
 	mu      gosync.Mutex
 	err     error
@@ -541,6 +542,19 @@ func (w *writer) write(ep *EntityPlan, c *Change) error {
 			return err
 		}
 	}
+	if w.lastT != t && w.lastT != nil {
+		// The previous table's writes are done before this one's begin: pages
+		// of one table are then not touched again after SQLite spilled them
+		// to the WAL for the next one's (a page written twice in one
+		// transaction makes COMMIT reread and checksum the WAL from there).
+		if err := w.flushAdds(t == data.Users); err != nil {
+			return err
+		}
+		if err := w.flushChanges(); err != nil {
+			return err
+		}
+	}
+	w.lastT = t
 	if c.Action == ActAdd && c.Active {
 		// Insert it with the next ones; a user's id is named here, for its buildings.
 		if w.batchT != t {
