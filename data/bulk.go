@@ -92,6 +92,40 @@ fail:
 	return rc;
 }
 
+// rd_pairs writes rows pairs of integers (vals[2r], vals[2r+1]) with sql1
+// (one pair) and sqlN (n pairs a statement; NULL when rows < n).
+static int rd_pairs(sqlite3 *db, const char *sql1, const char *sqlN, int n, int rows,
+		const int64_t *vals, rd_result *res) {
+	sqlite3_stmt *one = 0, *many = 0;
+	int rc = 0, r = 0, p = 1;
+	res->code = 0;
+	if (sqlN && rows >= n && (rc = sqlite3_prepare_v3(db, sqlN, -1, 0, &many, 0)) != 0)
+		return rd_fail(db, 0, rc, 0, res);
+	if ((rc = sqlite3_prepare_v3(db, sql1, -1, 0, &one, 0)) != 0) {
+		sqlite3_finalize(many);
+		return rd_fail(db, 0, rc, 0, res);
+	}
+	int full = many ? rows - rows % n : 0;
+	for (r = 0; r < rows; r++) {
+		sqlite3_stmt *st = r < full ? many : one;
+		if ((rc = sqlite3_bind_int64(st, p++, vals[2 * r])) != 0) goto fail;
+		if ((rc = sqlite3_bind_int64(st, p++, vals[2 * r + 1])) != 0) goto fail;
+		if (st == one || (r + 1) % n == 0) {
+			if ((rc = sqlite3_step(st)) != RD_DONE) goto fail;
+			sqlite3_reset(st);
+			p = 1;
+		}
+	}
+	sqlite3_finalize(many);
+	sqlite3_finalize(one);
+	return 0;
+fail:
+	rd_fail(db, r < full ? many : one, rc, r < full ? r - r % n : r, res);
+	sqlite3_finalize(many);
+	sqlite3_finalize(one);
+	return rc;
+}
+
 enum { RD_ROW = 100 };
 
 // rd_scan reads up to max rows of st: column 0 (text) appended to buf (cap
@@ -328,6 +362,50 @@ func (tx *Tx) insertBulk(t *Table, recs []NewRecord, runID int64, withID bool) e
 			n = bulkRows
 		}
 		return fmt.Errorf("insert %d %s records from %s: %w", n, t.Entity, recs[row].SourcedID, e)
+	}
+	return nil
+}
+
+// linkRows is how many user-building links one statement of addLinks carries.
+const linkRows = 128
+
+// addLinks inserts links (user id, building id; duplicates ignored) with one
+// cgo call on the transaction's connection. It returns errNoRaw when it
+// cannot reach the connection; nothing was written then.
+func (tx *Tx) addLinks(links [][2]int64) error {
+	if tx.conn == nil || len(links) == 0 {
+		return errNoRaw
+	}
+	q := func(n int) *C.char {
+		return C.CString(`INSERT OR IGNORE INTO user_buildings (user_id, building_id) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?),", n), ","))
+	}
+	sql1 := q(1)
+	defer C.free(unsafe.Pointer(sql1))
+	var sqlN *C.char
+	if len(links) >= linkRows {
+		sqlN = q(linkRows)
+		defer C.free(unsafe.Pointer(sqlN))
+	}
+	var res C.rd_result
+	used := false
+	err := tx.conn.Raw(func(dc any) error {
+		h := rawHandle(dc)
+		if h == nil {
+			return nil
+		}
+		used = true
+		C.rd_pairs(h, sql1, sqlN, C.int(linkRows), C.int(len(links)), (*C.int64_t)(unsafe.Pointer(&links[0][0])), &res)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if !used {
+		return errNoRaw
+	}
+	if res.code != 0 {
+		l := links[int(res.row)]
+		return fmt.Errorf("link user %d to building %d: %w", l[0], l[1], resultErr(&res))
 	}
 	return nil
 }

@@ -98,3 +98,51 @@ func TestBulkInsertAndStateScan(t *testing.T) {
 		t.Fatalf("short record: %v", err)
 	}
 }
+
+// New users' building links go in through C, 128 a statement: duplicates are
+// ignored as INSERT OR IGNORE ignores them, and a link to a building that is
+// not there fails and names it.
+func TestAddUserBuildingsBulk(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(filepath.Join(t.TempDir(), "r.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	tx, _ := db.Begin(ctx)
+	defer tx.Rollback()
+	b1, err := tx.InsertBuilding("One", "sch1", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b2, err := tx.InsertBuilding("Two", "sch2", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var users []NewRecord
+	var links [][2]int64
+	for i := int64(1); i <= 300; i++ { // two full statements and a short tail
+		users = append(users, NewRecord{SourcedID: "u" + itoa(i), Vals: "student" + strings.Repeat(Sep, len(Users.Cols)-1), Active: true, ID: i})
+		links = append(links, [2]int64{i, b1})
+		if i%3 == 0 {
+			links = append(links, [2]int64{i, b2}, [2]int64{i, b1}) // one twice
+		}
+	}
+	if err := tx.InsertMany(Users, users, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.AddUserBuildings(links); err != nil {
+		t.Fatal(err)
+	}
+	var n, n2 int
+	if err := tx.tx.QueryRow(`SELECT count(*), count(CASE WHEN building_id = ? THEN 1 END) FROM user_buildings`, b2).Scan(&n, &n2); err != nil {
+		t.Fatal(err)
+	}
+	if n != 400 || n2 != 100 {
+		t.Fatalf("%d links, %d to the second building; want 400 and 100", n, n2)
+	}
+	err = tx.AddUserBuildings([][2]int64{{1, b2 + 10}})
+	if err == nil || !strings.Contains(err.Error(), "FOREIGN KEY") || !strings.Contains(err.Error(), "building "+itoa(b2+10)) {
+		t.Fatalf("a link to a missing building: %v", err)
+	}
+}

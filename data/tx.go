@@ -262,8 +262,12 @@ func (tx *Tx) NextID(t *Table) (int64, error) {
 	return id, err
 }
 
-// AddUserBuildings links new users to buildings, up to 200 links a statement.
+// AddUserBuildings links new users to buildings: bound in C, 128 links a
+// statement (data/bulk.go), or through database/sql, 200 a statement.
 func (tx *Tx) AddUserBuildings(links [][2]int64) error {
+	if err := tx.addLinks(links); err != errNoRaw {
+		return err
+	}
 	for len(links) > 0 {
 		n := min(len(links), 200)
 		args := make([]any, 0, 2*n)
