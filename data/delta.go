@@ -238,6 +238,8 @@ func (db *DB) releaseLookups() {
 type Writes struct {
 	tx    *Tx
 	snaps map[string]string // snapshot statements by table
+	pend  int               // pre-images queued or waiting in the temporary table
+	made  bool              // the temporary table exists
 	sqls  []string
 	index map[string]int32
 	ops   []C.rdx_op
@@ -304,15 +306,42 @@ func (w *Writes) Snapshot(runID int64, table string, id int64) error {
 		if q, err = w.tx.snapshotSQL(table); err != nil {
 			return err
 		}
+		q = pendingSQL(q)
 		w.snaps[table] = q
 	}
+	w.pend++
 	w.op(q, runID, table, strconv.FormatInt(id, 10), id)
 	return nil
 }
 
+// Pre-images are first kept in a temporary table (memory) and moved into
+// snapshots in key order, in one go: inserted one by one in the order a
+// delta names its records, they filled the run's part of the snapshots
+// b-tree at random, so its pages were split and written again after SQLite
+// had spilled them to the WAL, and such a rewrite makes COMMIT reread and
+// checksum the WAL from there. The rows are the same; only the first
+// pre-image of a record is kept, as before.
+const (
+	pendingTable = `temp.rd_snapshots`
+	makePending  = `CREATE TEMP TABLE IF NOT EXISTS rd_snapshots (run_id INTEGER NOT NULL, tbl TEXT NOT NULL, key TEXT NOT NULL, row TEXT,
+		PRIMARY KEY (run_id, tbl, key)) WITHOUT ROWID`
+	movePending = `INSERT OR IGNORE INTO snapshots (run_id, tbl, key, row)
+		SELECT run_id, tbl, key, row FROM temp.rd_snapshots ORDER BY run_id, tbl, key`
+	clearPending = `DELETE FROM temp.rd_snapshots`
+	dropPending  = `DROP TABLE IF EXISTS temp.rd_snapshots`
+)
+
+// pendingMax is how many pre-images wait in memory before they are moved.
+const pendingMax = 1 << 16
+
+func pendingSQL(q string) string {
+	return strings.Replace(q, `INSERT OR IGNORE INTO snapshots `, `INSERT OR IGNORE INTO `+pendingTable+` `, 1)
+}
+
 // SnapshotLinks queues Tx.SnapshotLinks.
 func (w *Writes) SnapshotLinks(runID, userID int64) {
-	w.op(snapshotLinksSQL, runID, strconv.FormatInt(userID, 10), userID)
+	w.pend++
+	w.op(pendingSQL(snapshotLinksSQL), runID, strconv.FormatInt(userID, 10), userID)
 }
 
 // Update queues Tx.Update: record id of t takes vals. Given the values it
@@ -384,13 +413,49 @@ func (w *Writes) SetUserBuildings(userID int64, buildingIDs []int64, isNew bool,
 }
 
 // Flush runs the queued writes in order and empties the queue.
+// Pre-images wait in memory until Finish, or until there are many.
 func (w *Writes) Flush() error {
 	if len(w.ops) == 0 {
 		return nil
 	}
+	if w.pend > 0 && !w.made {
+		if _, err := w.tx.exec(makePending); err != nil {
+			return err
+		}
+		w.made = true
+	}
 	err := w.run()
 	w.ops, w.args, w.buf = w.ops[:0], w.args[:0], w.buf[:0]
 	clear(w.wraps)
+	if err == nil && w.pend >= pendingMax {
+		err = w.movePending()
+	}
+	return err
+}
+
+// Finish runs what is queued and moves every pre-image into snapshots; the
+// queue is empty and can be used again.
+func (w *Writes) Finish() error {
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if !w.made {
+		return nil
+	}
+	if err := w.movePending(); err != nil {
+		return err
+	}
+	w.made = false
+	_, err := w.tx.exec(dropPending)
+	return err
+}
+
+func (w *Writes) movePending() error {
+	w.pend = 0
+	if _, err := w.tx.exec(movePending); err != nil {
+		return err
+	}
+	_, err := w.tx.exec(clearPending)
 	return err
 }
 

@@ -363,8 +363,10 @@ func (w *writer) start() {
 		if err := w.flush(); err != nil {
 			w.fail(err)
 		}
-		if err := w.flushChanges(); err != nil {
-			w.fail(err)
+		if w.changes != nil && !w.failedF.Load() {
+			if err := w.changes.Finish(); err != nil {
+				w.fail(err)
+			}
 		}
 	}()
 }
