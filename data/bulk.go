@@ -297,13 +297,19 @@ func (tx *Tx) insertBulk(t *Table, recs []NewRecord, runID int64, withID bool) e
 	for i := range recs {
 		size += len(recs[i].SourcedID) + 1 + len(recs[i].Vals)
 	}
-	buf := make([]byte, 0, size)
-	lens := make([]int32, len(recs))
-	hashes := make([]int64, len(recs))
+	// The buffers are the transaction's, reused batch after batch: a first
+	// sync would otherwise leave 200 MB of them to the garbage collector.
+	b := &tx.bulk
+	buf := growBuf(b.buf, size)[:0]
+	lens := growBuf(b.lens, len(recs))
+	hashes := growBuf(b.hashes, len(recs))
 	var ids []int64
 	if withID {
-		ids = make([]int64, len(recs))
+		ids = growBuf(b.ids, len(recs))
+		b.ids = ids
 	}
+	defer func() { b.buf = buf[:0] }()
+	b.lens, b.hashes = lens, hashes
 	for i := range recs {
 		r := &recs[i]
 		if n := strings.Count(r.Vals, Sep) + 1; n != len(t.Cols) || strings.Contains(r.SourcedID, Sep) {
@@ -408,4 +414,20 @@ func (tx *Tx) addLinks(links [][2]int64) error {
 		return fmt.Errorf("link user %d to building %d: %w", l[0], l[1], resultErr(&res))
 	}
 	return nil
+}
+
+// bulkBufs are the buffers insertBulk fills, kept by the transaction.
+type bulkBufs struct {
+	buf    []byte
+	lens   []int32
+	hashes []int64
+	ids    []int64
+}
+
+// growBuf returns s with length n, reallocated only when it is too short.
+func growBuf[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n, n+n/4)
+	}
+	return s[:n]
 }

@@ -575,7 +575,7 @@ func (w *writer) write(ep *EntityPlan, c *Change) error {
 			}
 			rec.ID = w.nextUser
 			w.nextUser++
-			for _, b := range w.buildingIDs(strings.Split(c.Vals, Sep)[t.Col("org_ids")]) {
+			for _, b := range w.buildingIDs(field(c.Vals, t.Col("org_ids"))) {
 				w.links = append(w.links, [2]int64{rec.ID, b})
 			}
 		}
@@ -681,4 +681,19 @@ func (e *Engine) RecordFailed(ctx context.Context, opt Options, source string, c
 		plan.log.add(en)
 	}
 	return e.recordFailed(ctx, plan, source, cause)
+}
+
+// field is the i-th of the Sep-joined values vals, without splitting them all.
+func field(vals string, i int) string {
+	for ; i > 0; i-- {
+		j := strings.Index(vals, Sep)
+		if j < 0 {
+			return ""
+		}
+		vals = vals[j+len(Sep):]
+	}
+	if j := strings.Index(vals, Sep); j >= 0 {
+		return vals[:j]
+	}
+	return vals
 }
