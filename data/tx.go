@@ -20,7 +20,7 @@ type Tx struct {
 	nowS  string
 	stmts map[string]*sql.Stmt
 	sqls  map[insertKey]string
-	bulk bulkBufs // insertBulk's buffers
+	bulk  bulkBufs // insertBulk's buffers
 	// stopWriteback ends the background writeback a bulk insert started (see startWriteback).
 	stopWriteback func()
 }
