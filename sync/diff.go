@@ -107,9 +107,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 				if tbl == data.Assignments {
 					p.enrolled.Reserve(n)
 					// The first sourcedIds too: growing them late would hold the old and the new copy at once.
-					if want := int(float64(len(p.enrolledIDs)) * float64(n) / float64(t.Rows)); want > len(p.enrolledIDs) {
-						p.enrolledIDs = slices.Grow(p.enrolledIDs, want-len(p.enrolledIDs))
-					}
+					p.enrolledIDs.grow(n)
 				}
 			}
 		}

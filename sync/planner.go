@@ -28,10 +28,10 @@ type planner struct {
 	buf       []string
 	gradeMap  map[string]string
 	keepGone  bool        // users absent from a bulk users.csv stay active (users.mark_missing_inactive off)
-	enrolled  data.U64Map // class, user and role → the first enrollment's sourcedId: its offset in enrolledIDs
-	// enrolledIDs holds those sourcedIds back to back, each after its length
-	// (uvarint): a million strings in a map would be scanned by every garbage collection.
-	enrolledIDs []byte
+	enrolled  data.U64Map // class, user and role → the first enrollment's sourcedId: its number in enrolledIDs
+	// enrolledIDs holds those sourcedIds: a million strings in a map would be
+	// scanned by every garbage collection.
+	enrolledIDs idList
 	roles       map[string][]roleRow // 1.2 roles.csv, to name a user's role in the log
 
 	rolesDamaged bool // a bulk roles.csv is damaged: it only adds to users' stored roles and schools

@@ -1,7 +1,6 @@
 package sync
 
 import (
-	"encoding/binary"
 	"fmt"
 	"hash/maphash"
 	"strings"
@@ -59,16 +58,13 @@ func (p *planner) enrollmentRow(t *table) rowResult {
 func (p *planner) sameEnrollment(t *table, id, class, user, role string) {
 	k := enrollKey(class, user, role)
 	if at, dup := p.enrolled.Get(k); dup {
-		n, w := binary.Uvarint(p.enrolledIDs[at:])
-		first := string(p.enrolledIDs[int(at)+w : int(at)+w+int(n)])
+		first := p.enrolledIDs.get(at)
 		t.warn("sourcedId", "enrollment.duplicate",
 			"enrollments %s and %s both enroll user %s in class %s as %s; both are kept (the class lists the person once)", first, id, user, class, role)
 		return
 	}
-	if len(p.enrolledIDs) <= data.MaxU64Value {
-		p.enrolled.Put(k, uint32(len(p.enrolledIDs)))
-		p.enrolledIDs = binary.AppendUvarint(p.enrolledIDs, uint64(len(id)))
-		p.enrolledIDs = append(p.enrolledIDs, id...)
+	if n, ok := p.enrolledIDs.add(id); ok && n <= data.MaxU64Value {
+		p.enrolled.Put(k, n)
 	}
 }
 
