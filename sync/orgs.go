@@ -81,15 +81,9 @@ func (p *planner) loadOrgs() error {
 			}
 		}
 	}
-	bs, err := p.e.db.Buildings(p.ctx)
-	if err != nil {
+	var err error
+	if p.buildings, err = p.e.db.AlignedBuildings(p.ctx); err != nil {
 		return err
-	}
-	p.buildings = map[string]int64{}
-	for _, b := range bs {
-		if b.Active && b.Aligned && b.SISID != "" {
-			p.buildings[b.SISID] = b.ID
-		}
 	}
 	p.plan.buildingIDs = p.buildings
 	return nil
