@@ -29,7 +29,7 @@ const unsigned char *sqlite3_column_text(sqlite3_stmt*, int);
 int sqlite3_column_bytes(sqlite3_stmt*, int);
 long long sqlite3_column_int64(sqlite3_stmt*, int);
 
-enum { RD_SEP = 0x1f, RD_DONE = 101, RD_MSG = 512 };
+enum { RD_SEP = 0x1f, RD_DONE = 101, RD_MSG = 512, RD_PERSISTENT = 1 }; // RD_PERSISTENT: SQLITE_PREPARE_PERSISTENT, kept for many steps
 
 typedef struct {
 	int code;     // extended result code, 0 when every row was written
@@ -47,20 +47,21 @@ static int rd_fail(sqlite3 *db, sqlite3_stmt *st, int rc, int row, rd_result *re
 }
 
 // rd_insert writes rows records with sql1 (one record) and sqlN (n records
-// a statement; NULL when rows < n). buf holds each record as
+// a statement; NULL when rows < n). The statements are prepared into *one and
+// *many when those are NULL, and kept there for the next call: the caller
+// finalizes them. buf holds each record as
 // "sourcedId SEP v1 SEP ... SEP vcols", lens[r] bytes long (checked in Go to
 // hold exactly cols+1 fields); ids (NULL: none bound) and hashes are per record.
-static int rd_insert(sqlite3 *db, const char *sql1, const char *sqlN, int n, int rows, int cols,
+static int rd_insert(sqlite3 *db, const char *sql1, const char *sqlN, sqlite3_stmt **pone, sqlite3_stmt **pmany,
+		int n, int rows, int cols,
 		const char *buf, const int32_t *lens, const int64_t *ids, const int64_t *hashes, rd_result *res) {
-	sqlite3_stmt *one = 0, *many = 0;
 	int rc = 0, r = 0, p = 1;
 	res->code = 0;
-	if (sqlN && rows >= n && (rc = sqlite3_prepare_v3(db, sqlN, -1, 0, &many, 0)) != 0)
+	if (sqlN && rows >= n && !*pmany && (rc = sqlite3_prepare_v3(db, sqlN, -1, RD_PERSISTENT, pmany, 0)) != 0)
 		return rd_fail(db, 0, rc, 0, res);
-	if ((rc = sqlite3_prepare_v3(db, sql1, -1, 0, &one, 0)) != 0) {
-		sqlite3_finalize(many);
+	if (!*pone && (rc = sqlite3_prepare_v3(db, sql1, -1, RD_PERSISTENT, pone, 0)) != 0)
 		return rd_fail(db, 0, rc, 0, res);
-	}
+	sqlite3_stmt *one = *pone, *many = rows >= n ? *pmany : 0;
 	int full = many ? rows - rows % n : 0;
 	const char *q = buf;
 	for (r = 0; r < rows; r++) {
@@ -82,13 +83,13 @@ static int rd_insert(sqlite3 *db, const char *sql1, const char *sqlN, int n, int
 			p = 1;
 		}
 	}
-	sqlite3_finalize(many);
-	sqlite3_finalize(one);
+	if (many) sqlite3_clear_bindings(many);
+	sqlite3_clear_bindings(one);
 	return 0;
 fail:
 	rd_fail(db, r < full ? many : one, rc, r < full ? r - r % n : r, res);
-	sqlite3_finalize(many);
-	sqlite3_finalize(one);
+	if (many) sqlite3_clear_bindings(many);
+	sqlite3_clear_bindings(one);
 	return rc;
 }
 
@@ -331,11 +332,19 @@ func (tx *Tx) insertBulk(t *Table, recs []NewRecord, runID int64, withID bool) e
 	if len(buf) == 0 {
 		buf = append(buf, 0) // a valid pointer for the C side
 	}
-	sql1 := C.CString(tx.insertSQL(t, 1, true, runID, withID))
-	defer C.free(unsafe.Pointer(sql1))
-	var sqlN *C.char
-	if len(recs) >= bulkRows {
-		sqlN = C.CString(tx.insertSQL(t, bulkRows, true, runID, withID))
+	// The statements are prepared once a transaction (finalizeBulk ends them).
+	q1, qN := tx.insertSQL(t, 1, true, runID, withID), tx.insertSQL(t, bulkRows, true, runID, withID)
+	if b.stmts == nil {
+		b.stmts = map[string]*C.sqlite3_stmt{}
+	}
+	one, many := b.stmts[q1], b.stmts[qN]
+	var sql1, sqlN *C.char
+	if one == nil {
+		sql1 = C.CString(q1)
+		defer C.free(unsafe.Pointer(sql1))
+	}
+	if many == nil && len(recs) >= bulkRows {
+		sqlN = C.CString(qN)
 		defer C.free(unsafe.Pointer(sqlN))
 	}
 	var res C.rd_result
@@ -350,11 +359,17 @@ func (tx *Tx) insertBulk(t *Table, recs []NewRecord, runID int64, withID bool) e
 		if withID {
 			idp = (*C.int64_t)(unsafe.Pointer(&ids[0]))
 		}
-		C.rd_insert(h, sql1, sqlN, C.int(bulkRows), C.int(len(recs)), C.int(len(t.Cols)),
+		C.rd_insert(h, sql1, sqlN, &one, &many, C.int(bulkRows), C.int(len(recs)), C.int(len(t.Cols)),
 			(*C.char)(unsafe.Pointer(&buf[0])), (*C.int32_t)(unsafe.Pointer(&lens[0])), idp,
 			(*C.int64_t)(unsafe.Pointer(&hashes[0])), &res)
 		return nil
 	})
+	if one != nil {
+		b.stmts[q1] = one
+	}
+	if many != nil {
+		b.stmts[qN] = many
+	}
 	if err != nil {
 		return err
 	}
@@ -416,12 +431,23 @@ func (tx *Tx) addLinks(links [][2]int64) error {
 	return nil
 }
 
-// bulkBufs are the buffers insertBulk fills, kept by the transaction.
+// bulkBufs are the buffers insertBulk fills and the statements it prepared,
+// kept by the transaction.
 type bulkBufs struct {
 	buf    []byte
 	lens   []int32
 	hashes []int64
 	ids    []int64
+	stmts  map[string]*C.sqlite3_stmt
+}
+
+// finalizeBulk ends the statements insertBulk prepared, before the
+// transaction's connection goes back to the pool.
+func (tx *Tx) finalizeBulk() {
+	for q, st := range tx.bulk.stmts {
+		C.sqlite3_finalize(st)
+		delete(tx.bulk.stmts, q)
+	}
 }
 
 // growBuf returns s with length n, reallocated only when it is too short.

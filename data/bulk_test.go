@@ -78,8 +78,24 @@ func TestBulkInsertAndStateScan(t *testing.T) {
 		t.Fatalf("empty values stored as %q (%v), want text", typ, err)
 	}
 
-	// A record that breaks a constraint fails the insert with SQLite's error; the transaction is rolled back whole.
+	// A record that breaks a constraint fails the insert with SQLite's error,
+	// also on statements an earlier batch of the transaction prepared; the
+	// transaction is rolled back whole.
 	tx, _ = db.Begin(ctx)
+	var more []NewRecord
+	for i := 0; i < 2*bulkRows+3; i++ {
+		more = append(more, NewRecord{SourcedID: "m" + itoa(int64(i)), Vals: recs[1].Vals, Active: true})
+	}
+	if err := tx.InsertMany(Courses, more[:bulkRows+1], 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.InsertMany(Courses, more[bulkRows+1:], 0); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := tx.tx.QueryRow(`SELECT count(*) FROM courses WHERE sourced_id LIKE 'm%' AND title = ?`, "").Scan(&n); err != nil || n != len(more) {
+		t.Fatalf("%d of %d records in two batches (%v)", n, len(more), err)
+	}
 	dup := []NewRecord{{SourcedID: "new1", Vals: recs[0].Vals, Active: true}, {SourcedID: "c5", Vals: recs[0].Vals, Active: true}}
 	err = tx.InsertMany(Courses, dup, 0)
 	var se sqlite3.Error
@@ -87,8 +103,10 @@ func TestBulkInsertAndStateScan(t *testing.T) {
 		t.Fatalf("duplicate sourcedId: %v", err)
 	}
 	tx.Rollback()
-	if _, ok, _ := db.StateOf(ctx, Courses, "new1"); ok {
-		t.Fatal("a record of the failed insert is stored")
+	for _, id := range []string{"new1", "m0"} {
+		if _, ok, _ := db.StateOf(ctx, Courses, id); ok {
+			t.Fatalf("%s of the failed transaction is stored", id)
+		}
 	}
 
 	// A record with the wrong number of values is refused before anything is written.

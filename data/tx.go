@@ -65,6 +65,7 @@ func (tx *Tx) end() {
 	if tx.conn == nil {
 		return
 	}
+	tx.finalizeBulk()
 	tx.conn.Close()
 	tx.conn = nil
 }
