@@ -342,7 +342,8 @@ type zeros struct {
 
 func (z *zeros) see(t *table) {
 	v := t.get(z.col)
-	if excelNumber.MatchString(v) {
+	// What excelNumber matches starts with a digit and holds a +: most values need no regexp.
+	if v != "" && v[0] >= '0' && v[0] <= '9' && strings.IndexByte(v, '+') > 0 && excelNumber.MatchString(v) {
 		t.log.warnOnce(t.at(z.col, "excel.number"),
 			z.col+" "+v+" is a long number in Excel's scientific notation, so its digits are lost: the file looks edited in Excel; export it again from the SIS, or in Excel import the column as Text before saving it as CSV UTF-8")
 		return
