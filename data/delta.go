@@ -425,8 +425,9 @@ func (w *Writes) Flush() error {
 		w.made = true
 	}
 	err := w.run()
-	w.ops, w.args, w.buf = w.ops[:0], w.args[:0], w.buf[:0]
+	w.ops, w.args, w.buf, w.sqls = w.ops[:0], w.args[:0], w.buf[:0], w.sqls[:0]
 	clear(w.wraps)
+	clear(w.index) // the next batch prepares only the statements it uses
 	if err == nil && w.pend >= pendingMax {
 		err = w.movePending()
 	}
