@@ -129,31 +129,32 @@ func (c *Client) Pull(ctx context.Context, col Collection, filter string, emit f
 	fetched := map[string]bool{}
 	largest := 0
 	prevFirst := ""
-	var ahead *prefetch
-	defer func() { ahead.drop() }()
+	var ahead *pipe
+	defer func() { ahead.stop() }()
 	var buf []Record // the last page's records, whose room the next page reuses
 	for {
 		if st.Pages >= c.cfg.MaxPages {
 			return st, &PageCapError{Collection: col.File, Pages: st.Pages, Rows: st.Rows}
 		}
 		fetched[next] = true
-		var p *page
-		var err error
-		if ahead != nil && ahead.url == next {
-			p, err = ahead.wait()
-		} else {
-			ahead.drop()
+		pp, ok := ahead.take(next)
+		p, err := pp.p, pp.err
+		if !ok {
+			ahead.stop()
+			ahead = nil
 			p, err = c.get(ctx, col.File, next)
 		}
-		ahead = nil
 		if err != nil {
 			return st, err
 		}
-		// The next page is asked for now, while this one is parsed, when its
-		// address follows from the headers alone (what the loop below would
-		// pick for a page as long as the last one); one call is in flight at a time.
-		if u := c.guessNext(p, col.Path, limit, filter, st.Rows, largest, fetched); u != "" && st.Pages+1 < c.cfg.MaxPages {
-			ahead = c.prefetch(ctx, col.File, u)
+		// The pages that follow are asked for now, while this one is parsed,
+		// when their addresses follow from the headers alone (what the loop
+		// below would pick for pages as long as the last one); the loop checks
+		// each guess.
+		if ahead == nil && st.Pages+1 < c.cfg.MaxPages {
+			if u := c.guessNext(p, col.Path, limit, filter, st.Rows, largest, fetched); u != "" {
+				ahead = c.startPipe(ctx, col, filter, u, st.Rows+largest, largest, c.cfg.MaxPages-st.Pages-1, fetched)
+			}
 		}
 		recs, err := decodePageInto(p.body, col, buf)
 		if err != nil {
@@ -232,33 +233,77 @@ func (c *Client) guessNext(p *page, path string, limit int, filter string, rows,
 	return ""
 }
 
-// prefetch is a page asked for ahead of time.
-type prefetch struct {
-	url    string
+// pipe fetches the pages the loop will most likely ask for next, one call
+// in flight at a time, each asked for as soon as the one before it is read
+// (as the transport floor asks), at most two read and not yet taken. The
+// loop takes them in order and checks each address; a page it does not
+// want ends the pipe.
+type pipe struct {
 	cancel context.CancelFunc
+	pages  chan piped // closed when the guesses run out
 	done   chan struct{}
-	p      *page
-	err    error
 }
 
-func (c *Client) prefetch(ctx context.Context, op, u string) *prefetch {
+type piped struct {
+	url string
+	p   *page
+	err error
+}
+
+// startPipe fetches from u, the page at offset off, on: each next address
+// from the last page's headers (guessNext's rules, pages of largest
+// records), at most n pages, none fetched before.
+func (c *Client) startPipe(ctx context.Context, col Collection, filter, u string, off, largest, n int, fetched map[string]bool) *pipe {
 	ctx, cancel := context.WithCancel(ctx)
-	f := &prefetch{url: u, cancel: cancel, done: make(chan struct{})}
+	f := &pipe{cancel: cancel, pages: make(chan piped, 1), done: make(chan struct{})}
+	seen := make(map[string]bool, len(fetched)+8)
+	for k := range fetched {
+		seen[k] = true
+	}
 	go func() {
 		defer close(f.done)
-		f.p, f.err = c.get(ctx, op, u)
+		defer close(f.pages)
+		for ; u != "" && n > 0; n-- {
+			seen[u] = true
+			p, err := c.get(ctx, col.File, u)
+			select {
+			case f.pages <- piped{u, p, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+			off += largest
+			switch link := c.nextLink(p.header, p.url); {
+			case link != "":
+				if seen[link] {
+					link = ""
+				}
+				u = link
+			default:
+				u = ""
+				if t, ok := totalCount(p.header); ok && off < t {
+					u = c.pageURL(col.Path, c.cfg.PageSize, off, filter)
+				}
+			}
+		}
 	}()
 	return f
 }
 
-func (f *prefetch) wait() (*page, error) {
-	<-f.done
-	f.cancel()
-	return f.p, f.err
+// take is the pipe's next page when it is the one at u; ok false when it
+// is not (or the pipe has none): then the caller stops the pipe.
+func (f *pipe) take(u string) (piped, bool) {
+	if f == nil {
+		return piped{}, false
+	}
+	pp, open := <-f.pages
+	return pp, open && pp.url == u
 }
 
-// drop abandons a page fetched ahead that the loop did not want.
-func (f *prefetch) drop() {
+// stop abandons the pages fetched ahead that the loop did not take.
+func (f *pipe) stop() {
 	if f == nil {
 		return
 	}

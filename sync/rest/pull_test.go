@@ -5,8 +5,10 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	gosync "sync"
 	"testing"
@@ -478,5 +480,47 @@ func TestTokenEndpointFailing(t *testing.T) {
 	}
 	if n := len(s.Requests()); n != 1 {
 		t.Fatalf("%d calls for a wrong token URL", n)
+	}
+}
+
+// Pages fetched ahead are the pages the pull reads: each asked for once, in
+// order, none beyond the end, whether the next address comes from Link,
+// from X-Total-Count or the server clamps the page size; the records are
+// all there, in the server's order.
+func TestPagesFetchedAheadAreThePagesPulled(t *testing.T) {
+	for name, f := range map[string]resttest.Faults{
+		"link": {}, "count only": {NoLink: true}, "link, clamped": {Clamp: 7}, "count only, clamped": {NoLink: true, Clamp: 7},
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := serve(t, resttest.Generic11())
+			s.SetFaults(f)
+			cfg := configFor(s)
+			cfg.PageSize = 9
+			c := client(t, cfg)
+			for _, file := range []string{"users", "enrollments"} {
+				before := len(s.Requests())
+				ids, st, err := pull(c, file)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkAll(t, s, file, ids)
+				var offsets []string
+				for _, r := range s.Requests()[before:] {
+					q, _ := url.ParseQuery(r.Query)
+					offsets = append(offsets, q.Get("offset"))
+				}
+				per := 9
+				if f.Clamp > 0 {
+					per = f.Clamp
+				}
+				var want []string
+				for off := 0; off < s.Count(file); off += per {
+					want = append(want, strconv.Itoa(off))
+				}
+				if strings.Join(offsets, ",") != strings.Join(want, ",") || st.Pages != len(want) {
+					t.Errorf("%s: %d pages, asked for offsets %v, want %v", file, st.Pages, offsets, want)
+				}
+			}
+		})
 	}
 }
