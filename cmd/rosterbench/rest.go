@@ -67,6 +67,7 @@ type restPhase struct {
 	res         restResult
 	floorRes    restResult
 	failure     string
+	top         string // with -profile: pprof -top -cum of the pull
 }
 
 // serveREST is the serving child: it loads dir, prints the base URL and
@@ -204,7 +205,12 @@ func (b *bench) runREST(day1 string) *restPhase {
 	urls := filepath.Join(b.work, "rest-urls.txt")
 	// Warm the server (its first answers build nothing, but the OS and Go runtime settle).
 	logf("REST: pull with the app's client (rest.Client.WriteBundle)")
-	m, err := runChild(nil, exe, "-rest-pull", base, "-version", b.o.version, "-rest-headers", day1, "-rest-out", out, "-rest-urls", urls)
+	args := []string{"-rest-pull", base, "-version", b.o.version, "-rest-headers", day1, "-rest-out", out, "-rest-urls", urls}
+	prof := filepath.Join(b.work, "rest-pull.pprof")
+	if b.o.profile {
+		args = append(args, "-rest-profile", prof)
+	}
+	m, err := runChild(nil, exe, args...)
 	ph.pull = m
 	if err != nil || m.exit != 0 || json.Unmarshal(m.stdout, &ph.res) != nil || ph.res.Err != "" {
 		ph.failure = fmt.Sprintf("pull failed (exit %d): %v %s %s", m.exit, err, ph.res.Err, tail(m.stderr, 300))
@@ -212,6 +218,11 @@ func (b *bench) runREST(day1 string) *restPhase {
 		return ph
 	}
 	logf("REST: pull %.2fs, %d pages, %d records", m.wall.Seconds(), ph.res.Pages, ph.res.Records)
+	if b.o.profile {
+		if top, err := exec.Command("go", "tool", "pprof", "-top", "-cum", "-nodecount=25", exe, prof).Output(); err == nil {
+			ph.top = string(top)
+		}
+	}
 	logf("REST: floor, the same %d pages as plain HTTP requests", ph.res.Pages)
 	m, err = runChild(nil, exe, "-rest-floor", urls)
 	ph.floor = m
@@ -254,4 +265,7 @@ func (b *bench) restReport(w io.Writer) {
 		ph.pull.wall.Seconds(), ph.pull.user.Seconds(), ph.pull.sys.Seconds(), ph.pull.rssMB(), ph.ratio(), targetREST, result)
 	fmt.Fprintf(w, "| floor (plain HTTP, %s) | %s | | %.2f | %.2f | %.2f | %.0f | | | |\n", mb(ph.floorRes.Bytes), grouped(ph.floorRes.Pages),
 		ph.floor.wall.Seconds(), ph.floor.user.Seconds(), ph.floor.sys.Seconds(), ph.floor.rssMB())
+	if ph.top != "" {
+		fmt.Fprintf(w, "\n<details><summary>REST pull: CPU profile of the client, top functions by cumulative time</summary>\n\n```\n%s\n```\n</details>\n", ph.top)
+	}
 }
