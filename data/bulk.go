@@ -291,8 +291,8 @@ func (tx *Tx) insertBulk(t *Table, recs []NewRecord, runID int64, withID bool) e
 	if tx.conn == nil || len(recs) == 0 {
 		return errNoRaw
 	}
-	if tx.stopWriteback == nil && tx.db.Path != "" {
-		tx.stopWriteback = startWriteback(tx.db.Path)
+	if tx.wb == nil && tx.db.Path != "" {
+		tx.wb = startWriteback(tx.db.Path)
 	}
 	size := 0
 	for i := range recs {

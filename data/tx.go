@@ -21,8 +21,8 @@ type Tx struct {
 	stmts map[string]*sql.Stmt
 	sqls  map[insertKey]string
 	bulk  bulkBufs // insertBulk's buffers
-	// stopWriteback ends the background writeback a bulk insert started (see startWriteback).
-	stopWriteback func()
+	// wb is the background writeback a bulk insert started (see writeback).
+	wb *writeback
 }
 
 type insertKey struct {
@@ -53,6 +53,9 @@ func (tx *Tx) Now() time.Time { return tx.now }
 
 // Commit commits the transaction.
 func (tx *Tx) Commit() error {
+	if tx.wb != nil {
+		tx.wb.commit()
+	}
 	err := tx.tx.Commit() // and the checkpoint that follows it, on this connection
 	tx.end()
 	return err
@@ -81,9 +84,9 @@ func (tx *Tx) Rollback() error {
 }
 
 func (tx *Tx) endWriteback() {
-	if tx.stopWriteback != nil {
-		tx.stopWriteback()
-		tx.stopWriteback = nil
+	if tx.wb != nil {
+		tx.wb.stop()
+		tx.wb = nil
 	}
 }
 

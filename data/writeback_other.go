@@ -2,5 +2,9 @@
 
 package data
 
-// startWriteback does nothing here: see writeback_linux.go.
-func startWriteback(path string) (stop func()) { return func() {} }
+// writeback does nothing here: see writeback_linux.go.
+type writeback struct{}
+
+func startWriteback(path string) *writeback { return &writeback{} }
+func (wb *writeback) commit()               {}
+func (wb *writeback) stop()                 {}
