@@ -24,10 +24,9 @@ type pageReader struct {
 	depth int
 }
 
-// fastPage decodes a page: a bare array of records, or an object whose first
-// key matching col.Keys holds the array (what follows the array is not read,
-// as decodePageJSON does not read it).
-// The records go into buf's room when it has enough.
+// fastPage decodes a page into buf's room: a bare array of records, or an
+// object whose first key matching col.Keys holds the array (what follows
+// the array is not read, as decodePageJSON does not read it).
 func fastPage(s string, col Collection, buf []Record) ([]Record, bool) {
 	d := &pageReader{s: s}
 	switch d.peek() {
