@@ -324,7 +324,11 @@ func (tx *Tx) insertBulk(t *Table, recs []NewRecord, runID int64, withID bool) e
 		buf = append(buf, Sep...)
 		buf = append(buf, r.Vals...)
 		lens[i] = int32(len(buf) - start)
-		hashes[i] = int64(Hash(r.Vals))
+		if r.HasHash {
+			hashes[i] = int64(r.Hash)
+		} else {
+			hashes[i] = int64(Hash(r.Vals))
+		}
 		if withID {
 			ids[i] = r.ID
 		}

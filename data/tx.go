@@ -128,6 +128,10 @@ type NewRecord struct {
 	Vals      string
 	Active    bool
 	ID        int64 // the id to give it (see NextID); 0: SQLite picks
+	// Hash is Hash(Vals) when HasHash: worked out by the caller on a
+	// goroutine less busy than the one inserting.
+	Hash    uint64
+	HasHash bool
 }
 
 // insertSQL inserts n records of t. What every record of one run shares (its

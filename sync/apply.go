@@ -334,8 +334,9 @@ const handBatch = 512
 const changeBatch = 4096
 
 type queued struct {
-	ep *EntityPlan
-	c  Change
+	ep   *EntityPlan
+	c    Change
+	hash uint64 // an active add's data.Hash(c.Vals), worked out on the planner's goroutine
 }
 
 func (w *writer) start() {
@@ -350,7 +351,7 @@ func (w *writer) start() {
 				if w.failedF.Load() {
 					break // drain
 				}
-				if err := w.write(qs[i].ep, &qs[i].c); err != nil {
+				if err := w.write(qs[i].ep, &qs[i].c, qs[i].hash); err != nil {
 					w.fail(err)
 				}
 			}
@@ -431,7 +432,13 @@ func (w *writer) enqueue(ep *EntityPlan, c Change) error {
 			w.pending = make([]queued, 0, handBatch)
 		}
 	}
-	w.pending = append(w.pending, queued{ep, c})
+	// The writer's goroutine is the busier one in a first sync: the
+	// fingerprint of a new record's values is made here.
+	var h uint64
+	if c.Action == ActAdd && c.Active {
+		h = data.Hash(c.Vals)
+	}
+	w.pending = append(w.pending, queued{ep, c, h})
 	if len(w.pending) == handBatch {
 		w.queue <- w.pending
 		w.pending = nil
@@ -533,7 +540,7 @@ func (w *writer) buildings() error {
 }
 
 // write applies one planned change to a record of ep's table.
-func (w *writer) write(ep *EntityPlan, c *Change) error {
+func (w *writer) write(ep *EntityPlan, c *Change, hash uint64) error {
 	t := ep.Table
 	w.done++
 	if applyHook != nil {
@@ -565,7 +572,7 @@ func (w *writer) write(ep *EntityPlan, c *Change) error {
 			}
 			w.batchT = t
 		}
-		rec := data.NewRecord{SourcedID: c.SourcedID, Vals: c.Vals, Active: true}
+		rec := data.NewRecord{SourcedID: c.SourcedID, Vals: c.Vals, Active: true, Hash: hash, HasHash: true}
 		if t == data.Users {
 			if w.nextUser == 0 {
 				var err error
