@@ -50,6 +50,7 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 			}
 		})
 		p.plan.active[tbl.Name] = n // the guards' percentages need it; counting here is free
+		p.stateRecords += r.db.Len()
 	}
 	waited := time.Since(started)
 	defer func() {

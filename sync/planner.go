@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"errors"
+	"runtime/debug"
 
 	"rosterdesk"
 	"rosterdesk/data"
@@ -33,6 +34,8 @@ type planner struct {
 	// scanned by every garbage collection.
 	enrolledIDs idList
 	roles       map[string][]roleRow // 1.2 roles.csv, to name a user's role in the log
+	// stateRecords counts the stored records loaded for bulk files.
+	stateRecords int
 
 	rolesDamaged bool // a bulk roles.csv is damaged: it only adds to users' stored roles and schools
 
@@ -229,8 +232,20 @@ func (e *Engine) plan(ctx context.Context, sourcePath string, opt Options, admin
 	}
 	p.lacking()
 	plan.log.finish()
+	if w != nil && p.stateRecords >= bigState {
+		// The stored state and the duplicate check (most of a large district's
+		// memory) are garbage now; the collector would hand their pages back to
+		// the system only slowly, while the run's last writes and its commit
+		// fill SQLite's caches: that was a 1,000,000-student bulk's peak.
+		p = nil
+		debug.FreeOSMemory()
+	}
 	return plan, nil
 }
+
+// bigState is the stored records loaded for a run past which their memory is
+// handed back to the system as soon as planning ends.
+const bigState = 1 << 20
 
 func (p *planner) run() error {
 	if err := p.loadOrgs(); err != nil {
