@@ -50,7 +50,6 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 			}
 		})
 		p.plan.active[tbl.Name] = n // the guards' percentages need it; counting here is free
-		p.stateRecords += r.db.Len()
 	}
 	waited := time.Since(started)
 	defer func() {
@@ -190,6 +189,9 @@ func (p *planner) planTable(tbl *data.Table, file string, row func(*table) rowRe
 	}
 	if p.err != nil {
 		return p.err
+	}
+	if r.db != nil {
+		p.stateRecords += r.db.Len() // stored records and the file's new ones
 	}
 	p.prog(Progress{Phase: phase, Done: t.Rows, Total: t.Rows, Counts: p.plan.Counts})
 	for i := range zs {

@@ -34,7 +34,7 @@ type planner struct {
 	// scanned by every garbage collection.
 	enrolledIDs idList
 	roles       map[string][]roleRow // 1.2 roles.csv, to name a user's role in the log
-	// stateRecords counts the stored records loaded for bulk files.
+	// stateRecords counts the records in bulk files' state tables (stored and new).
 	stateRecords int
 
 	rolesDamaged bool // a bulk roles.csv is damaged: it only adds to users' stored roles and schools
@@ -233,7 +233,7 @@ func (e *Engine) plan(ctx context.Context, sourcePath string, opt Options, admin
 	p.lacking()
 	plan.log.finish()
 	if w != nil && p.stateRecords >= bigState {
-		// The stored state and the duplicate check (most of a large district's
+		// The state tables and the duplicate check (most of a large district's
 		// memory) are garbage now; the collector would hand their pages back to
 		// the system only slowly, while the run's last writes and its commit
 		// fill SQLite's caches: that was a 1,000,000-student bulk's peak.
@@ -243,7 +243,7 @@ func (e *Engine) plan(ctx context.Context, sourcePath string, opt Options, admin
 	return plan, nil
 }
 
-// bigState is the stored records loaded for a run past which their memory is
+// bigState is the records in a run's state tables past which their memory is
 // handed back to the system as soon as planning ends.
 const bigState = 1 << 20
 
