@@ -2,8 +2,9 @@ package sync
 
 import (
 	"encoding/csv"
-	"rosterdesk/data"
 	"strings"
+
+	"rosterdesk/data"
 )
 
 // readAhead reads a table's CSV records on a goroutine of its own, a batch
