@@ -47,33 +47,7 @@ func (db *DB) SchoolCounts(ctx context.Context, table, col string) (map[string]i
 
 // SchoolsOf returns col of the active records ids of table, by id.
 func (db *DB) SchoolsOf(ctx context.Context, table, col string, ids []int64) (map[int64]string, error) {
-	out := make(map[int64]string, len(ids))
-	for len(ids) > 0 {
-		n := min(len(ids), 500)
-		args := make([]any, n)
-		for i, id := range ids[:n] {
-			args[i] = id
-		}
-		rows, err := db.sql.QueryContext(ctx, `SELECT id, `+col+` FROM `+table+` WHERE active = 1 AND id IN (`+placeholders(n)+`)`, args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var id int64
-			var v string
-			if err := rows.Scan(&id, &v); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[id] = v
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		ids = ids[n:]
-	}
-	return out, nil
+	return db.textByID(ctx, `SELECT id, `+col+` FROM `+table+` WHERE active = 1 AND id IN `, ids)
 }
 
 // AlignedBuildings maps the SIS id of each active aligned building to its id:

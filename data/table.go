@@ -235,6 +235,12 @@ func (b *loadBatch) id(i int) string {
 
 // SourcedIDs returns the sourcedIds of records ids of t, by id.
 func (db *DB) SourcedIDs(ctx context.Context, t *Table, ids []int64) (map[int64]string, error) {
+	return db.textByID(ctx, `SELECT id, sourced_id FROM `+t.Name+` WHERE id IN `, ids)
+}
+
+// textByID runs query (ending "IN ") on ids, 500 at a time, and maps each
+// row's first column (an id) to its second.
+func (db *DB) textByID(ctx context.Context, query string, ids []int64) (map[int64]string, error) {
 	out := make(map[int64]string, len(ids))
 	for len(ids) > 0 {
 		n := min(len(ids), 500)
@@ -242,7 +248,7 @@ func (db *DB) SourcedIDs(ctx context.Context, t *Table, ids []int64) (map[int64]
 		for i, id := range ids[:n] {
 			args[i] = id
 		}
-		rows, err := db.sql.QueryContext(ctx, `SELECT id, sourced_id FROM `+t.Name+` WHERE id IN (`+placeholders(n)+`)`, args...)
+		rows, err := db.sql.QueryContext(ctx, query+`(`+placeholders(n)+`)`, args...)
 		if err != nil {
 			return nil, err
 		}
