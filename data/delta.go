@@ -12,20 +12,7 @@ package data
 #include <stdint.h>
 #include <stdlib.h>
 
-typedef struct sqlite3 sqlite3;
-typedef struct sqlite3_stmt sqlite3_stmt;
-int sqlite3_prepare_v3(sqlite3*, const char*, int, unsigned int, sqlite3_stmt**, const char**);
-int sqlite3_bind_text(sqlite3_stmt*, int, const char*, int, void(*)(void*));
-int sqlite3_bind_int64(sqlite3_stmt*, int, long long);
-int sqlite3_bind_null(sqlite3_stmt*, int);
-int sqlite3_step(sqlite3_stmt*);
-int sqlite3_reset(sqlite3_stmt*);
-int sqlite3_clear_bindings(sqlite3_stmt*);
-int sqlite3_finalize(sqlite3_stmt*);
-const char *sqlite3_errmsg(sqlite3*);
-int sqlite3_extended_errcode(sqlite3*);
-long long sqlite3_column_int64(sqlite3_stmt*, int);
-int sqlite3_column_type(sqlite3_stmt*, int);
+#include "sqlite_decl.h"
 
 enum { RDX_ROW = 100, RDX_DONE = 101, RDX_MSG = 512 };
 
