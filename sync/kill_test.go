@@ -32,50 +32,10 @@ func TestKillDuringApply(t *testing.T) {
 	dbPath := e.db.Path
 	e.Close()
 
-	mark := filepath.Join(t.TempDir(), "in-apply")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKillChild$", "-test.v")
-	cmd.Env = append(os.Environ(), "ROSTERDESK_KILL_DB="+dbPath, "ROSTERDESK_KILL_SRC="+district().zip(t, ""), "ROSTERDESK_KILL_MARK="+mark)
-	out, _ := os.Create(filepath.Join(t.TempDir(), "child.log"))
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if _, err := os.Stat(mark); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			b, _ := os.ReadFile(out.Name())
-			t.Fatalf("child never reached apply:\n%s", b)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err := cmd.Process.Kill(); err != nil {
-		t.Fatal(err)
-	}
-	state, _ := cmd.Process.Wait()
-	if state != nil && state.Success() {
-		t.Fatal("the child finished on its own; it was not killed mid-apply")
-	}
+	state := killChild(t, dbPath, district().zip(t, ""), 0, 30*time.Second, "apply")
 	t.Logf("child killed in apply: %v", state)
 
-	e2, err := Open(dbPath, zerolog.Nop())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e2.Close()
-	if ok, err := e2.db.IntegrityCheck(ctx); err != nil || ok != "ok" {
-		t.Fatalf("integrity_check: %q %v", ok, err)
-	}
-	after, err := e2.db.Dump(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if after != before {
-		t.Fatalf("roster changed by a killed run:\nbefore:\n%s\nafter:\n%s", before, after)
-	}
+	reopenUnchanged(t, dbPath, before, "a killed run").Close()
 }
 
 // TestKillChild runs only as TestKillDuringApply's child: it applies a run
@@ -138,16 +98,33 @@ func TestKillDuringFirstSync(t *testing.T) {
 	big["classes.csv"] = lines(classes...)
 	big["enrollments.csv"] = enr.String()
 
+	killChild(t, dbPath, big.zip(t, ""), 25000, 60*time.Second, "the 25,000th change")
+	e2 := reopenUnchanged(t, dbPath, before, "a killed first sync")
+	defer e2.Close()
+	// The same bundle, run to the end, is written whole.
+	res := mustSync(t, e2, big.zip(t, ""), rosterdesk.ScopeUsersCourses)
+	if c := res.Counts; c.Users.Added != 3000 || c.Classes.Added != 100 || c.Assignments.Added != 30000 {
+		t.Fatalf("after the killed run: %+v", c)
+	}
+}
+
+// killChild runs TestKillChild on the roster at dbPath syncing src, waits
+// (up to patience) until it stops dead at its at-th change (0: the child's
+// default) and kills it.
+func killChild(t *testing.T, dbPath, src string, at int, patience time.Duration, where string) *os.ProcessState {
+	t.Helper()
 	mark := filepath.Join(t.TempDir(), "in-apply")
 	cmd := exec.Command(os.Args[0], "-test.run=^TestKillChild$", "-test.v")
-	cmd.Env = append(os.Environ(), "ROSTERDESK_KILL_DB="+dbPath, "ROSTERDESK_KILL_SRC="+big.zip(t, ""), "ROSTERDESK_KILL_MARK="+mark,
-		"ROSTERDESK_KILL_AT=25000")
+	cmd.Env = append(os.Environ(), "ROSTERDESK_KILL_DB="+dbPath, "ROSTERDESK_KILL_SRC="+src, "ROSTERDESK_KILL_MARK="+mark)
+	if at != 0 {
+		cmd.Env = append(cmd.Env, "ROSTERDESK_KILL_AT="+strconv.Itoa(at))
+	}
 	out, _ := os.Create(filepath.Join(t.TempDir(), "child.log"))
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(patience)
 	for {
 		if _, err := os.Stat(mark); err == nil {
 			break
@@ -155,35 +132,41 @@ func TestKillDuringFirstSync(t *testing.T) {
 		if time.Now().After(deadline) {
 			cmd.Process.Kill()
 			b, _ := os.ReadFile(out.Name())
-			t.Fatalf("child never reached the 25,000th change:\n%s", b)
+			t.Fatalf("child never reached %s:\n%s", where, b)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
 	if err := cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
-	if state, _ := cmd.Process.Wait(); state != nil && state.Success() {
+	state, _ := cmd.Process.Wait()
+	if state != nil && state.Success() {
 		t.Fatal("the child finished on its own; it was not killed mid-apply")
 	}
+	return state
+}
 
-	e2, err := Open(dbPath, zerolog.Nop())
+// reopenUnchanged opens the roster at dbPath after a killed run and checks
+// it is sound and exactly as before; what names the run in a failure.
+func reopenUnchanged(t *testing.T, dbPath, before, what string) *Engine {
+	t.Helper()
+	e, err := Open(dbPath, zerolog.Nop())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer e2.Close()
-	if ok, err := e2.db.IntegrityCheck(ctx); err != nil || ok != "ok" {
+	ctx := context.Background()
+	if ok, err := e.db.IntegrityCheck(ctx); err != nil || ok != "ok" {
+		e.Close()
 		t.Fatalf("integrity_check: %q %v", ok, err)
 	}
-	after, err := e2.db.Dump(ctx)
+	after, err := e.db.Dump(ctx)
 	if err != nil {
+		e.Close()
 		t.Fatal(err)
 	}
 	if after != before {
-		t.Fatalf("roster changed by a killed first sync:\nbefore:\n%s\nafter:\n%s", before, after)
+		e.Close()
+		t.Fatalf("roster changed by %s:\nbefore:\n%s\nafter:\n%s", what, before, after)
 	}
-	// The same bundle, run to the end, is written whole.
-	res := mustSync(t, e2, big.zip(t, ""), rosterdesk.ScopeUsersCourses)
-	if c := res.Counts; c.Users.Added != 3000 || c.Classes.Added != 100 || c.Assignments.Added != 30000 {
-		t.Fatalf("after the killed run: %+v", c)
-	}
+	return e
 }
