@@ -150,33 +150,37 @@ func TestWritesStoreWhatTxStores(t *testing.T) {
 		if !raw {
 			tx.conn = nil // through database/sql
 		}
-		w := tx.NewWrites()
-		for i := int64(1); i <= 12; i++ {
-			if err := w.Snapshot(run, "users", i); err != nil {
-				t.Fatal(err)
-			}
-			old, nw := userVals(i, "Smith", "sch1"), userVals(i, "Smith-"+itoa(i%2), "sch1")
-			if err := w.Update(Users, i, nw, old); err != nil {
-				t.Fatal(err)
-			}
-			if i%2 == 1 {
-				w.AddAudit(audit(run, i, "family_name", "Smith", "Smith-1"))
-			}
-			w.SnapshotLinks(run, i)
-			w.SetUserBuildings(i, links(i, bs), false, "user u"+itoa(i)+" buildings")
-			if i == 6 {
-				if err := w.Flush(); err != nil { // a flush in between changes nothing
+		// queue fills w with the same writes every time; flushAt > 0 flushes after that record.
+		queue := func(w *Writes, flushAt int64) {
+			for i := int64(1); i <= 12; i++ {
+				if err := w.Snapshot(run, "users", i); err != nil {
 					t.Fatal(err)
 				}
+				old, nw := userVals(i, "Smith", "sch1"), userVals(i, "Smith-"+itoa(i%2), "sch1")
+				if err := w.Update(Users, i, nw, old); err != nil {
+					t.Fatal(err)
+				}
+				if i%2 == 1 {
+					w.AddAudit(audit(run, i, "family_name", "Smith", "Smith-1"))
+				}
+				w.SnapshotLinks(run, i)
+				w.SetUserBuildings(i, links(i, bs), false, "user u"+itoa(i)+" buildings")
+				if i == flushAt {
+					if err := w.Flush(); err != nil { // a flush in between changes nothing
+						t.Fatal(err)
+					}
+				}
+			}
+			for i := int64(10); i <= 15; i++ {
+				if err := w.Snapshot(run, "users", i); err != nil {
+					t.Fatal(err)
+				}
+				w.SetActive(Users, i, false)
+				w.AddAudit(audit(run, i, "active", "true", "false"))
 			}
 		}
-		for i := int64(10); i <= 15; i++ {
-			if err := w.Snapshot(run, "users", i); err != nil {
-				t.Fatal(err)
-			}
-			w.SetActive(Users, i, false)
-			w.AddAudit(audit(run, i, "active", "true", "false"))
-		}
+		w := tx.NewWrites()
+		queue(w, 6)
 		if err := w.Finish(); err != nil {
 			t.Fatal(err)
 		}
@@ -193,27 +197,7 @@ func TestWritesStoreWhatTxStores(t *testing.T) {
 			tx.conn = nil
 		}
 		w = tx.NewWrites()
-		for i := int64(1); i <= 12; i++ {
-			if err := w.Snapshot(run, "users", i); err != nil {
-				t.Fatal(err)
-			}
-			old, nw := userVals(i, "Smith", "sch1"), userVals(i, "Smith-"+itoa(i%2), "sch1")
-			if err := w.Update(Users, i, nw, old); err != nil {
-				t.Fatal(err)
-			}
-			if i%2 == 1 {
-				w.AddAudit(audit(run, i, "family_name", "Smith", "Smith-1"))
-			}
-			w.SnapshotLinks(run, i)
-			w.SetUserBuildings(i, links(i, bs), false, "user u"+itoa(i)+" buildings")
-		}
-		for i := int64(10); i <= 15; i++ {
-			if err := w.Snapshot(run, "users", i); err != nil {
-				t.Fatal(err)
-			}
-			w.SetActive(Users, i, false)
-			w.AddAudit(audit(run, i, "active", "true", "false"))
-		}
+		queue(w, 0)
 		if err := w.Finish(); err != nil {
 			t.Fatal(err)
 		}
