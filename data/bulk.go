@@ -156,6 +156,7 @@ import "C"
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"reflect"
@@ -181,6 +182,25 @@ func rawHandle(dc any) *C.sqlite3 {
 		return nil
 	}
 	return (*C.sqlite3)(f.UnsafePointer())
+}
+
+// withHandle runs f with conn's SQLite handle. It is errNoRaw, f not run,
+// when the driver's handle cannot be reached: the caller then goes through
+// database/sql.
+func withHandle(conn *sql.Conn, f func(h *C.sqlite3) error) error {
+	used := false
+	err := conn.Raw(func(dc any) error {
+		h := rawHandle(dc)
+		if h == nil {
+			return nil
+		}
+		used = true
+		return f(h)
+	})
+	if err == nil && !used {
+		return errNoRaw
+	}
+	return err
 }
 
 // sqliteError is a failure reported by SQLite during a bulk insert. It
@@ -224,14 +244,7 @@ func (db *DB) scanRows(ctx context.Context, query string, nint int, f func(text 
 	buf := make([]byte, 256<<10)
 	lens := make([]int32, batch)
 	ints := make([]int64, batch*nint)
-	used := false
-	var ferr error
-	err = conn.Raw(func(dc any) error {
-		h := rawHandle(dc)
-		if h == nil {
-			return nil
-		}
-		used = true
+	return withHandle(conn, func(h *C.sqlite3) error {
 		var res C.rd_result
 		var st *C.sqlite3_stmt
 		if C.rd_prepare(h, q, &st, &res) != 0 {
@@ -255,18 +268,14 @@ func (db *DB) scanRows(ctx context.Context, query string, nint int, f func(text 
 			off := 0
 			for r := 0; r < n; r++ {
 				l := int(lens[r])
-				if ferr = f(buf[off:off+l:off+l], ints[r*nint:(r+1)*nint]); ferr != nil {
-					return ferr
+				if err := f(buf[off:off+l:off+l], ints[r*nint:(r+1)*nint]); err != nil {
+					return err
 				}
 				off += l
 			}
 		}
 		return nil
 	})
-	if err == nil && !used {
-		return errNoRaw
-	}
-	return err
 }
 
 // insertBulk inserts recs (all active, all naming their id or none) with one
@@ -337,13 +346,7 @@ func (tx *Tx) insertBulk(t *Table, recs []NewRecord, runID int64, withID bool) e
 		defer C.free(unsafe.Pointer(sqlN))
 	}
 	var res C.rd_result
-	used := false
-	err := tx.conn.Raw(func(dc any) error {
-		h := rawHandle(dc)
-		if h == nil {
-			return nil
-		}
-		used = true
+	err := withHandle(tx.conn, func(h *C.sqlite3) error {
 		var idp *C.int64_t
 		if withID {
 			idp = (*C.int64_t)(unsafe.Pointer(&ids[0]))
@@ -361,9 +364,6 @@ func (tx *Tx) insertBulk(t *Table, recs []NewRecord, runID int64, withID bool) e
 	}
 	if err != nil {
 		return err
-	}
-	if !used {
-		return errNoRaw
 	}
 	if res.code != 0 {
 		e := resultErr(&res)
@@ -397,21 +397,11 @@ func (tx *Tx) addLinks(links [][2]int64) error {
 		defer C.free(unsafe.Pointer(sqlN))
 	}
 	var res C.rd_result
-	used := false
-	err := tx.conn.Raw(func(dc any) error {
-		h := rawHandle(dc)
-		if h == nil {
-			return nil
-		}
-		used = true
+	if err := withHandle(tx.conn, func(h *C.sqlite3) error {
 		C.rd_pairs(h, sql1, sqlN, C.int(linkRows), C.int(len(links)), (*C.int64_t)(unsafe.Pointer(&links[0][0])), &res)
 		return nil
-	})
-	if err != nil {
+	}); err != nil {
 		return err
-	}
-	if !used {
-		return errNoRaw
 	}
 	if res.code != 0 {
 		l := links[int(res.row)]

@@ -107,6 +107,7 @@ import "C"
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -151,14 +152,9 @@ func (db *DB) stateRaw(ctx context.Context, t *Table, sourcedID string) (State, 
 		return State{}, false, errNoRaw
 	}
 	var st State
-	found, used := false, false
+	found := false
 	var out [3]C.int64_t
-	err := lk.conn.Raw(func(dc any) error {
-		h := rawHandle(dc)
-		if h == nil {
-			return nil
-		}
-		used = true
+	err := withHandle(lk.conn, func(h *C.sqlite3) error {
 		var res C.rdx_result
 		s := lk.stmts[t]
 		if s == nil {
@@ -181,12 +177,11 @@ func (db *DB) stateRaw(ctx context.Context, t *Table, sourcedID string) (State, 
 		}
 		return nil
 	})
+	if errors.Is(err, errNoRaw) {
+		lk.off = true
+	}
 	if err != nil {
 		return st, false, err
-	}
-	if !used {
-		lk.off = true
-		return st, false, errNoRaw
 	}
 	if found {
 		st.ID, st.Active, st.Protected, st.Hash = int64(out[0]), out[1]&1 != 0, out[1]&2 != 0, uint64(out[2])
@@ -486,15 +481,9 @@ func (w *Writes) runRaw() error {
 	if len(w.args) == 0 {
 		w.args = append(w.args, C.rdx_arg{}) // a valid pointer for the C side
 	}
-	used := false
 	var res C.rdx_result
 	failed := false
-	err := w.tx.conn.Raw(func(dc any) error {
-		h := rawHandle(dc)
-		if h == nil {
-			return nil
-		}
-		used = true
+	err := withHandle(w.tx.conn, func(h *C.sqlite3) error {
 		stmts := make([]*C.sqlite3_stmt, len(w.sqls))
 		defer func() {
 			for _, s := range stmts {
@@ -527,9 +516,6 @@ func (w *Writes) runRaw() error {
 	})
 	if err != nil {
 		return err
-	}
-	if !used {
-		return errNoRaw
 	}
 	if failed {
 		return w.fail(int(res.op), rdxErr(&res))
